@@ -1,0 +1,303 @@
+#include "config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+
+namespace layerscope {
+
+namespace {
+
+const std::vector<std::string> init_names = {"normal", "xavier_normal", "xavier_uniform",
+                                             "he_normal", "he_uniform", "lecun_normal"};
+const std::vector<std::string> activation_names = {"relu", "leaky_relu", "tanh", "sigmoid", "linear"};
+const std::vector<std::string> normalization_names = {"none", "batch", "per_sample"};
+const std::vector<std::string> placement_names = {"before", "after"};
+const std::vector<std::string> mode_names = {"train", "eval"};
+const std::vector<std::string> upstream_names = {"random", "mse", "cross_entropy"};
+
+// Largest integer a JavaScript number holds exactly: seeds travel through URLs and JS objects.
+constexpr double max_seed = 9007199254740991.0;  // 2^53 - 1
+
+// A field: its spec plus how to read and write it as a double (numbers, booleans, choice indices).
+struct Field {
+  FieldSpec spec;
+  std::function<void(NetworkConfig&, double)> store;
+  std::function<double(const NetworkConfig&)> load;
+};
+
+FieldSpec integer_spec(const char* name, double lo, double hi, const char* help) {
+  FieldSpec s;
+  s.name = name, s.type = FieldType::integer, s.min = lo, s.max = hi, s.help = help;
+  return s;
+}
+FieldSpec real_spec(const char* name, double lo, bool lo_open, double hi, const char* help) {
+  FieldSpec s;
+  s.name = name, s.type = FieldType::real, s.min = lo, s.min_open = lo_open, s.max = hi, s.help = help;
+  return s;
+}
+FieldSpec choice_spec(const char* name, const std::vector<std::string>& choices, const char* help) {
+  FieldSpec s;
+  s.name = name, s.type = FieldType::choice, s.choices = choices, s.help = help;
+  s.min = 0, s.max = double(choices.size() - 1);
+  return s;
+}
+FieldSpec boolean_spec(const char* name, const char* help) {
+  FieldSpec s;
+  s.name = name, s.type = FieldType::boolean, s.min = 0, s.max = 1, s.help = help;
+  return s;
+}
+
+#define LS_INT_FIELD(member, lo, hi, help)                                           \
+  Field{integer_spec(#member, lo, hi, help),                                         \
+        [](NetworkConfig& c, double v) { c.member = static_cast<int>(v); },          \
+        [](const NetworkConfig& c) { return static_cast<double>(c.member); }}
+#define LS_REAL_FIELD(member, lo, lo_open, hi, help)                                 \
+  Field{real_spec(#member, lo, lo_open, hi, help),                                   \
+        [](NetworkConfig& c, double v) { c.member = v; },                            \
+        [](const NetworkConfig& c) { return c.member; }}
+#define LS_CHOICE_FIELD(member, Enum, names, help)                                   \
+  Field{choice_spec(#member, names, help),                                           \
+        [](NetworkConfig& c, double v) { c.member = static_cast<Enum>(int(v)); },    \
+        [](const NetworkConfig& c) { return static_cast<double>(int(c.member)); }}
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> table = {
+      LS_INT_FIELD(depth, 1, 100, "number of hidden layers L"),
+      LS_INT_FIELD(width, 1, 1024, "features per hidden layer"),
+      LS_INT_FIELD(input_dim, 1, 1024, "features of the input x"),
+      LS_INT_FIELD(batch, 1, 4096, "samples per batch N (at least 2 with batch norm)"),
+      LS_REAL_FIELD(input_scale, 0, true, 1e6, "the input is input_scale * N(0,1)"),
+      LS_CHOICE_FIELD(init, InitScheme, init_names, "weight initialisation scheme"),
+      LS_REAL_FIELD(init_scale, 0, true, 1e6, "standard deviation of the 'normal' scheme"),
+      LS_REAL_FIELD(gain, 0, true, 100, "multiplies the initialisation's standard deviation"),
+      LS_CHOICE_FIELD(activation, Activation, activation_names, "nonlinearity after each layer"),
+      LS_REAL_FIELD(leaky_slope, 0, false, 1, "slope of leaky_relu for negative inputs"),
+      LS_CHOICE_FIELD(normalization, Normalization, normalization_names,
+                      "batch: each feature over the batch; per_sample: each sample over its features"),
+      LS_CHOICE_FIELD(placement, Placement, placement_names,
+                      "normalize before the activation (the paper) or after it (the post)"),
+      LS_REAL_FIELD(epsilon, 0, false, 1, "added to the variance before the square root"),
+      LS_REAL_FIELD(momentum, 0, true, 1, "weight of each batch in the running statistics"),
+      LS_CHOICE_FIELD(mode, Mode, mode_names, "train: batch statistics; eval: running statistics"),
+      LS_INT_FIELD(warmup_batches, 0, 1000, "eval mode: train-mode batches run first to fill the running statistics"),
+      Field{boolean_spec("bias", "add a learnable bias (initialised to 0) to each linear layer"),
+            [](NetworkConfig& c, double v) { c.bias = v != 0; },
+            [](const NetworkConfig& c) { return c.bias ? 1.0 : 0.0; }},
+      LS_CHOICE_FIELD(upstream, UpstreamSource, upstream_names,
+                      "where dL/dh of the last layer comes from"),
+      LS_REAL_FIELD(upstream_scale, 0, true, 1e6, "random upstream: dL/dh_L = upstream_scale * N(0,1)"),
+      LS_INT_FIELD(classes, 2, 1024, "cross_entropy: number of classes of the output layer"),
+      Field{integer_spec("seed", 0, max_seed, "seed of every random number of the run"),
+            [](NetworkConfig& c, double v) { c.seed = static_cast<std::uint64_t>(v); },
+            [](const NetworkConfig& c) { return static_cast<double>(c.seed); }},
+  };
+  return table;
+}
+
+#undef LS_INT_FIELD
+#undef LS_REAL_FIELD
+#undef LS_CHOICE_FIELD
+
+const Field& find_field(const std::string& name) {
+  for (const Field& f : fields())
+    if (f.spec.name == name) return f;
+  std::string known;
+  for (const Field& f : fields()) known += (known.empty() ? "" : ", ") + f.spec.name;
+  throw ConfigError(name, "unknown setting; known settings are: " + known);
+}
+
+std::string format_number(double v) {
+  // Shortest text that reads back to the same double.
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string quoted(const std::string& s) {
+  std::string shown = s.size() > 40 ? s.substr(0, 40) + "..." : s;
+  return "'" + shown + "'";
+}
+
+bool in_range(const FieldSpec& s, double v) {
+  bool above_min = s.min_open ? v > s.min : v >= s.min;
+  bool below_max = s.max_open ? v < s.max : v <= s.max;
+  return above_min && below_max;
+}
+
+void check_value(const FieldSpec& s, double v) {
+  if (!std::isfinite(v) || !in_range(s, v) || (s.type == FieldType::integer && v != std::floor(v)))
+    throw ConfigError(s.name, "must be " + describe_allowed(s) + " (got " + format_number(v) + ")");
+}
+
+}  // namespace
+
+const std::vector<FieldSpec>& config_schema() {
+  static const std::vector<FieldSpec> specs = [] {
+    std::vector<FieldSpec> out;
+    for (const Field& f : fields()) out.push_back(f.spec);
+    return out;
+  }();
+  return specs;
+}
+
+std::string describe_allowed(const FieldSpec& s) {
+  switch (s.type) {
+    case FieldType::choice: {
+      std::string list;
+      for (const auto& c : s.choices) list += (list.empty() ? "" : ", ") + c;
+      return "one of: " + list;
+    }
+    case FieldType::boolean:
+      return "true or false";
+    case FieldType::integer:
+      return "an integer from " + format_number(s.min) + " to " + format_number(s.max);
+    case FieldType::real: {
+      std::string lo = s.min_open ? "greater than " : "at least ";
+      return "a number " + lo + format_number(s.min) + " and at most " + format_number(s.max);
+    }
+  }
+  return "";
+}
+
+void set_field(NetworkConfig& config, const std::string& name, const std::string& value) {
+  const Field& field = find_field(name);
+  const FieldSpec& s = field.spec;
+  double v = 0;
+  if (s.type == FieldType::choice) {
+    size_t i = 0;
+    while (i < s.choices.size() && s.choices[i] != value) ++i;
+    if (i == s.choices.size())
+      throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
+    v = double(i);
+  } else if (s.type == FieldType::boolean) {
+    if (value == "true" || value == "1") v = 1;
+    else if (value == "false" || value == "0") v = 0;
+    else throw ConfigError(name, "must be true or false (got " + quoted(value) + ")");
+  } else {
+    const char* begin = value.c_str();
+    char* end = nullptr;
+    errno = 0;
+    v = std::strtod(begin, &end);
+    bool whole_text_is_a_number = end != begin && *end == '\0' && !value.empty() &&
+                                  value.find_first_of(" \t\n") == std::string::npos;
+    if (!whole_text_is_a_number)
+      throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
+    check_value(s, v);
+  }
+  field.store(config, v);
+}
+
+std::string get_field(const NetworkConfig& config, const std::string& name) {
+  const Field& field = find_field(name);
+  double v = field.load(config);
+  switch (field.spec.type) {
+    case FieldType::choice: return field.spec.choices[size_t(v)];
+    case FieldType::boolean: return v != 0 ? "true" : "false";
+    default: return format_number(v);
+  }
+}
+
+double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
+  const double F = c.width, N = c.batch, I = c.input_dim, L = c.depth;
+  const bool norm = c.normalization != Normalization::none;
+  // Per layer, F x N matrices: linear output z, activation output, dL/dh; with normalization also the
+  // normalized x-hat and one more (the normalized pre-activation or the normalized output).
+  double per_layer = F * N * (3 + (norm ? 2 : 0)) + F * F * 2;  // + weights and their gradient
+  double fixed = I * N * 3               // input, its gradient, warm-up input
+                 + F * N * 4             // upstream / targets, two backward scratch buffers, logits
+                 + F * I * 2 + c.classes * (F + N) * 2;
+  double scalars = per_layer * L + fixed;
+  // Statistics sort a double copy of the largest tensor.
+  return scalars * scalar_bytes + std::max(F * N, F * I) * 8;
+}
+
+void validate(const NetworkConfig& c) {
+  for (const Field& f : fields()) check_value(f.spec, f.load(c));
+  if (c.normalization == Normalization::batch && c.batch < 2)
+    throw ConfigError("batch", "must be at least 2 with batch norm: the variance of one sample is 0 "
+                               "(got " + format_number(c.batch) + ")");
+  if (c.normalization == Normalization::per_sample && c.width < 2)
+    throw ConfigError("width", "must be at least 2 with per-sample normalization: the variance of one "
+                               "feature is 0 (got " + format_number(c.width) + ")");
+  // Budgeted at float size: the page and the tool run in float; double runs are for gradient checks.
+  double bytes = estimated_bytes(c, 4);
+  if (bytes > memory_budget_bytes) {
+    char msg[200];
+    std::snprintf(msg, sizeof msg,
+                  "this run would need about %.0f MB, over the %.0f MB budget; reduce depth, width or "
+                  "batch (depth x width x batch is %.0f)",
+                  bytes / 1048576.0, memory_budget_bytes / 1048576.0,
+                  double(c.depth) * c.width * c.batch);
+    throw ConfigError("batch", msg);
+  }
+}
+
+const std::vector<PresetInfo>& preset_list() {
+  static const std::vector<PresetInfo> list = {
+      {"blog-no-bn", "The post, without batch norm",
+       "20 ReLU layers of 100, Xavier normal weights, 1000 samples, upstream gradient 100 N(0,1)."},
+      {"blog-bn", "The post, with batch norm (done right)",
+       "N(0,1) x 0.01 weights, batch norm after each ReLU over the batch, upstream 0.01 N(0,1)."},
+      {"blog-as-written", "The post's code, normalization axis as written",
+       "Like blog-bn, but each sample is normalized over its features (axis 0), with no epsilon."},
+      {"blog-small-init", "The post's 0.01 init without batch norm",
+       "N(0,1) x 0.01 weights and ReLU without normalization: activations shrink 200x per layer."},
+      {"he-relu", "He init with ReLU",
+       "He normal weights keep the variance of ReLU layers constant without any normalization."},
+      {"tanh-xavier", "tanh with Xavier init",
+       "Xavier normal weights with tanh: the variance decays slowly; watch saturation."},
+      {"bn-before-relu", "Batch norm before ReLU (the paper)",
+       "Normalize the linear output, then apply ReLU: half of each layer is exactly zero."},
+  };
+  return list;
+}
+
+NetworkConfig preset(const std::string& name) {
+  NetworkConfig c;  // defaults are the post's shapes: 20 x 100, input 100, 1000 samples
+  if (name == "blog-no-bn") return c;
+  if (name == "blog-bn" || name == "blog-as-written" || name == "blog-small-init") {
+    c.init = InitScheme::normal_scaled;
+    c.init_scale = 0.01;
+    if (name == "blog-small-init") return c;
+    c.normalization = name == "blog-bn" ? Normalization::batch : Normalization::per_sample;
+    c.placement = Placement::after_activation;
+    c.upstream_scale = 0.01;
+    if (name == "blog-as-written") c.epsilon = 0;
+    return c;
+  }
+  if (name == "he-relu") {
+    c.init = InitScheme::he_normal;
+    return c;
+  }
+  if (name == "tanh-xavier") {
+    c.activation = Activation::tanh;
+    return c;
+  }
+  if (name == "bn-before-relu") {
+    c.init = InitScheme::normal_scaled;
+    c.normalization = Normalization::batch;
+    c.placement = Placement::before_activation;
+    c.upstream_scale = 0.01;
+    return c;
+  }
+  std::string known;
+  for (const auto& p : preset_list()) known += (known.empty() ? "" : ", ") + p.name;
+  throw ConfigError("preset", "must be one of: " + known + " (got " + quoted(name) + ")");
+}
+
+const char* to_string(InitScheme v) { return init_names[size_t(v)].c_str(); }
+const char* to_string(Activation v) { return activation_names[size_t(v)].c_str(); }
+const char* to_string(Normalization v) { return normalization_names[size_t(v)].c_str(); }
+const char* to_string(Placement v) { return placement_names[size_t(v)].c_str(); }
+const char* to_string(Mode v) { return mode_names[size_t(v)].c_str(); }
+const char* to_string(UpstreamSource v) { return upstream_names[size_t(v)].c_str(); }
+
+}  // namespace layerscope

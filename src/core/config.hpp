@@ -1,0 +1,120 @@
+// Layerscope network configuration: what one run computes.
+//
+// Every field has one entry in a declarative table (config_schema()), and every way of setting a field
+// (command-line flag, JSON file, JavaScript object, URL parameter) goes through set_field(), so all of
+// them accept the same names and values and reject bad ones with the same message.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace layerscope {
+
+// Thrown for any bad configuration. what() names the field and what is allowed, e.g.
+// "depth: must be an integer from 1 to 100 (got 0)".
+class ConfigError : public std::invalid_argument {
+ public:
+  ConfigError(const std::string& field, const std::string& message)
+      : std::invalid_argument(field + ": " + message), field_(field) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+enum class InitScheme {
+  normal_scaled,   // N(0,1) * init_scale (the post's BN code: 0.01)
+  xavier_normal,   // N(0, 2/(fan_in+fan_out)) (the post's first code)
+  xavier_uniform,  // U(-a, a), a = sqrt(6/(fan_in+fan_out))
+  he_normal,       // N(0, 2/fan_in)
+  he_uniform,      // U(-a, a), a = sqrt(6/fan_in)
+  lecun_normal,    // N(0, 1/fan_in)
+};
+enum class Activation { relu, leaky_relu, tanh, sigmoid, linear };
+enum class Normalization {
+  none,
+  batch,       // each feature (row) over the samples of the batch (columns): batch norm
+  per_sample,  // each sample (column) over its features (rows): a layer norm, what the post's code does
+};
+enum class Placement { before_activation, after_activation };
+enum class Mode { train, eval };
+enum class UpstreamSource {
+  random,         // dL/dh_L = upstream_scale * N(0,1), the post's "random incoming grad"
+  mse,            // L = 1/(2N) sum (h_L - t)^2 with targets t ~ N(0,1)
+  cross_entropy,  // L = -1/N sum log softmax(W_out h_L)[label], labels uniform over `classes`
+};
+
+struct NetworkConfig {
+  int depth = 20;         // L hidden layers
+  int width = 100;        // features per hidden layer
+  int input_dim = 100;    // features of the input x = h_0
+  int batch = 1000;       // samples N (columns)
+  double input_scale = 1.0;  // x ~ input_scale * N(0,1)
+  InitScheme init = InitScheme::xavier_normal;
+  double init_scale = 0.01;  // std for normal_scaled
+  double gain = 1.0;         // multiplies every scheme's std (or bound)
+  Activation activation = Activation::relu;
+  double leaky_slope = 0.01;
+  Normalization normalization = Normalization::none;
+  Placement placement = Placement::after_activation;
+  double epsilon = 1e-5;
+  double momentum = 0.1;        // running <- (1-momentum) running + momentum batch
+  Mode mode = Mode::train;
+  int warmup_batches = 30;      // eval mode: train-mode batches that fill the running statistics
+  bool bias = false;
+  UpstreamSource upstream = UpstreamSource::random;
+  double upstream_scale = 100.0;
+  int classes = 10;             // cross_entropy only
+  std::uint64_t seed = 1;
+};
+
+enum class FieldType { integer, real, choice, boolean };
+
+// One row of the declarative table. For numbers: [min, max] with min_open/max_open marking an excluded
+// end. For choices: the accepted names.
+struct FieldSpec {
+  std::string name;
+  FieldType type;
+  double min = 0, max = 0;
+  bool min_open = false, max_open = false;
+  std::vector<std::string> choices;
+  std::string help;
+};
+
+const std::vector<FieldSpec>& config_schema();
+
+// Parses `value` as the field's type, checks its range and stores it. Throws ConfigError naming the field.
+void set_field(NetworkConfig& config, const std::string& name, const std::string& value);
+// The field's value in the same text form set_field accepts (numbers round-trip exactly).
+std::string get_field(const NetworkConfig& config, const std::string& name);
+// What the field allows, in words: "an integer from 1 to 100", "one of: relu, tanh, ...".
+std::string describe_allowed(const FieldSpec& spec);
+
+// Range checks of every field plus the checks across fields (batch >= 2 with batch norm) and the memory
+// budget. Throws ConfigError; call before any allocation.
+void validate(const NetworkConfig& config);
+
+// Bytes a run of this config allocates (parameters, cached activations, gradients, scratch), for the
+// budget check. An upper estimate; `scalar_bytes` is 4 for float, 8 for double.
+double estimated_bytes(const NetworkConfig& config, int scalar_bytes);
+constexpr double memory_budget_bytes = 512.0 * 1024 * 1024;
+
+// Named starting points. preset() throws ConfigError("preset", ...) for unknown names.
+struct PresetInfo {
+  std::string name;
+  std::string title;
+  std::string description;
+};
+const std::vector<PresetInfo>& preset_list();
+NetworkConfig preset(const std::string& name);
+
+const char* to_string(InitScheme);
+const char* to_string(Activation);
+const char* to_string(Normalization);
+const char* to_string(Placement);
+const char* to_string(Mode);
+const char* to_string(UpstreamSource);
+
+}  // namespace layerscope

@@ -1,0 +1,171 @@
+// Forward/backward pairs of the network's building blocks.
+//
+// Layout, everywhere: a layer's activations are a matrix of features x samples, one column per sample
+// (as in the post). Letters: F = features of this layer, I = features of its input, N = samples.
+// A gradient is `d` + the name of what it is the gradient of: dout = dL/d(out).
+// Argument order: outputs, cache, inputs, parameters, settings.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "config.hpp"
+
+namespace layerscope {
+
+template <typename S> using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
+template <typename S> using Vector = Eigen::Matrix<S, Eigen::Dynamic, 1>;
+template <typename S> using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
+
+// ---------------------------------------------------------------------------------------------------
+// Linear map: out = W inp (+ b)
+
+template <typename S>
+void linear_forward(Matrix<S>& out, const Matrix<S>& inp, const Matrix<S>& weight, const Vector<S>* bias) {
+  // out: F x N, inp: I x N, weight: F x I, bias: F (or null)
+  out.noalias() = weight * inp;
+  if (bias) out.colwise() += *bias;
+}
+
+template <typename S>
+void linear_backward(Matrix<S>* dinp, Matrix<S>& dweight, Vector<S>* dbias, const Matrix<S>& dout,
+                     const Matrix<S>& inp, const Matrix<S>& weight) {
+  // dinp: I x N (null when not wanted), dweight: F x I, dbias: F, dout: F x N
+  // dL/dW = dL/dout * inp^T
+  dweight.noalias() = dout * inp.transpose();
+  // dL/db = sum over samples of dL/dout
+  if (dbias) *dbias = dout.rowwise().sum();
+  // dL/dinp = W^T * dL/dout
+  if (dinp) dinp->noalias() = weight.transpose() * dout;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Elementwise activation: out = f(inp)
+
+template <typename S>
+void activation_forward(Matrix<S>& out, const Matrix<S>& inp, Activation kind, S leaky_slope) {
+  // out, inp: F x N
+  switch (kind) {
+    case Activation::relu: out = inp.cwiseMax(S(0)); break;
+    case Activation::leaky_relu:
+      out = (inp.array() > S(0)).select(inp, leaky_slope * inp);
+      break;
+    case Activation::tanh: out = inp.array().tanh(); break;
+    case Activation::sigmoid: out = (S(1) + (-inp.array()).exp()).inverse(); break;
+    case Activation::linear: out = inp; break;
+  }
+}
+
+template <typename S>
+void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>& inp, const Matrix<S>& out,
+                         Activation kind, S leaky_slope) {
+  // dinp, dout, inp, out: F x N. dL/dinp = dL/dout * f'(inp), with f' written through out where cheaper.
+  switch (kind) {
+    case Activation::relu:  // f' = 1 where inp > 0, else 0 (0 at exactly 0, as PyTorch)
+      dinp = (inp.array() > S(0)).select(dout, S(0));
+      break;
+    case Activation::leaky_relu:
+      dinp = (inp.array() > S(0)).select(dout, leaky_slope * dout);
+      break;
+    case Activation::tanh:  // f' = 1 - tanh^2
+      dinp = dout.array() * (S(1) - out.array().square());
+      break;
+    case Activation::sigmoid:  // f' = s (1 - s)
+      dinp = dout.array() * out.array() * (S(1) - out.array());
+      break;
+    case Activation::linear: dinp = dout; break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Batch norm (Ioffe & Szegedy 2015, Algorithm 1): each feature (row) over the N samples (columns).
+//   mu = 1/N sum_n x_n,  var = 1/N sum_n (x_n - mu)^2 (biased),  xhat = (x - mu) / sqrt(var + eps),
+//   out = gamma * xhat + beta, with one gamma and one beta per feature.
+
+template <typename S>
+void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<S>& rstd, const Matrix<S>& inp,
+                       const Vector<S>& gamma, const Vector<S>& beta, S eps) {
+  // out, xhat, inp: F x N; mean, rstd (1/sqrt(var + eps)), gamma, beta: F
+  const S n = S(inp.cols());
+  mean = inp.rowwise().sum() / n;
+  xhat = inp.colwise() - mean;
+  const Vector<S> var = xhat.rowwise().squaredNorm() / n;
+  rstd = (var.array() + eps).rsqrt();
+  xhat = rstd.asDiagonal() * xhat;
+  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
+}
+
+// Eval mode: the running statistics replace the batch's, so the layer is a fixed affine map per feature.
+template <typename S>
+void batchnorm_forward_eval(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& rstd, const Matrix<S>& inp,
+                            const Vector<S>& gamma, const Vector<S>& beta, const Vector<S>& running_mean,
+                            const Vector<S>& running_var, S eps) {
+  rstd = (running_var.array() + eps).rsqrt();
+  xhat = rstd.asDiagonal() * (inp.colwise() - running_mean);
+  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
+}
+
+template <typename S>
+void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
+                        const Matrix<S>& xhat, const Vector<S>& rstd, const Vector<S>& gamma) {
+  // dinp, dout, xhat: F x N; dgamma, dbeta, rstd, gamma: F. The paper's backward equations, per feature,
+  // with (x - mu) = xhat / rstd:
+  //   dxhat = dout * gamma
+  //   dvar  = sum_n dxhat (x - mu) * (-1/2) (var + eps)^(-3/2)      = -1/2 rstd^2 sum_n dxhat xhat
+  //   dmu   = sum_n dxhat * (-rstd) + dvar * (-2/N) sum_n (x - mu)  = -rstd sum_n dxhat  (second sum is 0)
+  //   dx    = dxhat rstd + dvar 2 (x - mu)/N + dmu / N
+  //   dgamma = sum_n dout xhat,  dbeta = sum_n dout
+  const S n = S(dout.cols());
+  const Matrix<S> dxhat = gamma.asDiagonal() * dout;
+  const Vector<S> dvar = S(-0.5) * rstd.array().square() * (dxhat.cwiseProduct(xhat)).rowwise().sum().array();
+  const Vector<S> dmu = -rstd.cwiseProduct(dxhat.rowwise().sum());
+  // term 1: through xhat directly; term 2: through the variance; term 3: through the mean.
+  const Vector<S> var_coeff = S(2) * dvar.cwiseQuotient(rstd) / n;  // dvar * 2 / N, times (x - mu) = xhat / rstd
+  dinp = rstd.asDiagonal() * dxhat;                                  // term 1
+  dinp += var_coeff.asDiagonal() * xhat;                             // term 2
+  dinp.colwise() += dmu / n;                                         // term 3
+  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
+  dbeta = dout.rowwise().sum();
+}
+
+// Eval mode backward: out = gamma * rstd * (x - running_mean) + beta is affine in x.
+template <typename S>
+void batchnorm_backward_eval(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
+                             const Matrix<S>& xhat, const Vector<S>& rstd, const Vector<S>& gamma) {
+  dinp = gamma.cwiseProduct(rstd).asDiagonal() * dout;
+  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
+  dbeta = dout.rowwise().sum();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Per-sample normalization (a layer norm): each sample (column) over its F features (rows). This is what
+// the post's `np.mean(h, axis=0)` on a features x samples array computes. Its gamma and beta are per
+// feature like batch norm's, so the two differ only in the axis of the statistics.
+
+template <typename S>
+void samplenorm_forward(Matrix<S>& out, Matrix<S>& xhat, RowVector<S>& mean, RowVector<S>& rstd,
+                        const Matrix<S>& inp, const Vector<S>& gamma, const Vector<S>& beta, S eps) {
+  // out, xhat, inp: F x N; mean, rstd: N (one per sample); gamma, beta: F
+  const S f = S(inp.rows());
+  mean = inp.colwise().sum() / f;
+  xhat = inp.rowwise() - mean;
+  const RowVector<S> var = xhat.colwise().squaredNorm() / f;
+  rstd = (var.array() + eps).rsqrt();
+  xhat = xhat * rstd.asDiagonal();
+  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
+}
+
+template <typename S>
+void samplenorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
+                         const Matrix<S>& xhat, const RowVector<S>& rstd, const Vector<S>& gamma) {
+  // The batch norm equations with the sums over the F features of each sample instead of over samples:
+  //   dxhat = dout * gamma;  dx = rstd (dxhat - mean_f(dxhat) - xhat mean_f(dxhat xhat))
+  const S f = S(dout.rows());
+  const Matrix<S> dxhat = gamma.asDiagonal() * dout;
+  const RowVector<S> mean_dxhat = dxhat.colwise().sum() / f;                  // through the mean
+  const RowVector<S> mean_dxhat_xhat = dxhat.cwiseProduct(xhat).colwise().sum() / f;  // through the variance
+  dinp = ((dxhat.rowwise() - mean_dxhat) - xhat * mean_dxhat_xhat.asDiagonal()) * rstd.asDiagonal();
+  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
+  dbeta = dout.rowwise().sum();
+}
+
+}  // namespace layerscope

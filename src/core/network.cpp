@@ -1,0 +1,235 @@
+#include "network.hpp"
+
+#include <cmath>
+
+#include "rng.hpp"
+
+namespace layerscope {
+
+template <typename S>
+Network<S>::Network(const NetworkConfig& config) : config_(config) {
+  validate(config_);
+  const int L = config_.depth, F = config_.width, I = config_.input_dim, N = config_.batch;
+  const bool norm = config_.normalization != Normalization::none;
+
+  // x: I x N, filled in storage order (sample by sample, the features of each sample in turn).
+  input_.resize(I, N);
+  Rng input_rng(config_.seed, stream::input);
+  fill_normal(input_rng, input_.data(), size_t(input_.size()), config_.input_scale);
+
+  params_.resize(L + 1);
+  acts_.resize(L + 1);
+  grads_.resize(L + 1);
+  for (int l = 1; l <= L; ++l) {
+    LayerParameters<S>& p = params_[l];
+    initialize_weights(p.weight, F, l == 1 ? I : F, stream::weights(l));
+    if (config_.bias) p.bias = Vector<S>::Zero(F);
+    if (norm) {
+      p.gamma = Vector<S>::Ones(F);
+      p.beta = Vector<S>::Zero(F);
+    }
+    if (config_.normalization == Normalization::batch) {
+      // Running statistics start where PyTorch's do: mean 0, variance 1.
+      p.running_mean = Vector<S>::Zero(F);
+      p.running_var = Vector<S>::Ones(F);
+    }
+  }
+
+  Rng upstream_rng(config_.seed, stream::upstream);
+  switch (config_.upstream) {
+    case UpstreamSource::random:
+      upstream_.resize(F, N);
+      fill_normal(upstream_rng, upstream_.data(), size_t(upstream_.size()), config_.upstream_scale);
+      break;
+    case UpstreamSource::mse:  // targets t ~ N(0,1)
+      upstream_.resize(F, N);
+      fill_normal(upstream_rng, upstream_.data(), size_t(upstream_.size()), 1.0);
+      break;
+    case UpstreamSource::cross_entropy:
+      labels_.resize(size_t(N));
+      for (int& label : labels_) label = int(upstream_rng.below(std::uint32_t(config_.classes)));
+      initialize_weights(output_weight_, config_.classes, F, stream::output_layer);
+      break;
+  }
+
+  if (config_.mode == Mode::eval && config_.normalization == Normalization::batch) warm_up_running_statistics();
+}
+
+template <typename S>
+void Network<S>::initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id) {
+  // weight: fan_out x fan_in. Each scheme's standard deviation (normal) or bound (uniform), times gain.
+  weight.resize(fan_out, fan_in);
+  Rng rng(config_.seed, stream_id);
+  const double g = config_.gain, fi = fan_in, fo = fan_out;
+  auto* w = weight.data();
+  const size_t n = size_t(weight.size());
+  switch (config_.init) {
+    case InitScheme::normal_scaled: fill_normal(rng, w, n, g * config_.init_scale); break;
+    case InitScheme::xavier_normal: fill_normal(rng, w, n, g * std::sqrt(2.0 / (fi + fo))); break;
+    case InitScheme::xavier_uniform: fill_uniform(rng, w, n, g * std::sqrt(6.0 / (fi + fo))); break;
+    case InitScheme::he_normal: fill_normal(rng, w, n, g * std::sqrt(2.0 / fi)); break;
+    case InitScheme::he_uniform: fill_uniform(rng, w, n, g * std::sqrt(6.0 / fi)); break;
+    case InitScheme::lecun_normal: fill_normal(rng, w, n, g * std::sqrt(1.0 / fi)); break;
+  }
+}
+
+template <typename S>
+const Matrix<S>& Network<S>::output(int l) const {
+  if (l == 0) return input_;
+  const bool after = config_.normalization != Normalization::none && config_.placement == Placement::after_activation;
+  return after ? acts_[l].norm_out : acts_[l].activation_out;
+}
+
+template <typename S>
+const Matrix<S>& Network<S>::pre_activation(int l) const {
+  const bool before = config_.normalization != Normalization::none && config_.placement == Placement::before_activation;
+  return before ? acts_[l].norm_out : acts_[l].linear_out;
+}
+
+template <typename S>
+void Network<S>::forward() {
+  const bool train = config_.mode == Mode::train;
+  for (int l = 1; l <= config_.depth; ++l) forward_layer(l, output(l - 1), train, train);
+  if (config_.upstream == UpstreamSource::cross_entropy)
+    logits_.noalias() = output_weight_ * output(config_.depth);  // classes x N
+}
+
+template <typename S>
+void Network<S>::warm_up_running_statistics() {
+  Matrix<S> batch(config_.input_dim, config_.batch);
+  Rng rng(config_.seed, stream::warmup);
+  for (int b = 0; b < config_.warmup_batches; ++b) {
+    fill_normal(rng, batch.data(), size_t(batch.size()), config_.input_scale);
+    forward_layer(1, batch, true, true);
+    for (int l = 2; l <= config_.depth; ++l) forward_layer(l, output(l - 1), true, true);
+  }
+}
+
+template <typename S>
+void Network<S>::forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running) {
+  LayerActivations<S>& a = acts_[l];
+  const LayerParameters<S>& p = params_[l];
+  const S slope = S(config_.leaky_slope);
+  linear_forward(a.linear_out, inp, p.weight, config_.bias ? &p.bias : nullptr);
+  if (config_.normalization == Normalization::none) {
+    activation_forward(a.activation_out, a.linear_out, config_.activation, slope);
+  } else if (config_.placement == Placement::before_activation) {
+    normalize_forward(l, a.norm_out, a.linear_out, use_batch_statistics, update_running);
+    activation_forward(a.activation_out, a.norm_out, config_.activation, slope);
+  } else {
+    activation_forward(a.activation_out, a.linear_out, config_.activation, slope);
+    normalize_forward(l, a.norm_out, a.activation_out, use_batch_statistics, update_running);
+  }
+}
+
+template <typename S>
+void Network<S>::normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
+                                   bool update_running) {
+  LayerActivations<S>& a = acts_[l];
+  LayerParameters<S>& p = params_[l];
+  const S eps = S(config_.epsilon);
+  if (config_.normalization == Normalization::per_sample) {
+    samplenorm_forward(out, a.normalized, a.sample_mean, a.sample_rstd, inp, p.gamma, p.beta, eps);
+    return;
+  }
+  if (!use_batch_statistics) {
+    batchnorm_forward_eval(out, a.normalized, a.batch_rstd, inp, p.gamma, p.beta, p.running_mean,
+                           p.running_var, eps);
+    return;
+  }
+  batchnorm_forward(out, a.normalized, a.batch_mean, a.batch_rstd, inp, p.gamma, p.beta, eps);
+  if (update_running) {
+    // The running variance takes the unbiased estimate N/(N-1) var (the paper's inference step).
+    const S n = S(inp.cols()), m = S(config_.momentum);
+    const Vector<S> unbiased_var = (inp.colwise() - a.batch_mean).rowwise().squaredNorm() / (n - S(1));
+    p.running_mean = (S(1) - m) * p.running_mean + m * a.batch_mean;
+    p.running_var = (S(1) - m) * p.running_var + m * unbiased_var;
+  }
+}
+
+template <typename S>
+void Network<S>::normalize_backward(int l, Matrix<S>& dinp, const Matrix<S>& dout) {
+  const LayerActivations<S>& a = acts_[l];
+  const LayerParameters<S>& p = params_[l];
+  LayerGradients<S>& g = grads_[l];
+  if (config_.normalization == Normalization::per_sample)
+    samplenorm_backward(dinp, g.dgamma, g.dbeta, dout, a.normalized, a.sample_rstd, p.gamma);
+  else if (config_.mode == Mode::eval)
+    batchnorm_backward_eval(dinp, g.dgamma, g.dbeta, dout, a.normalized, a.batch_rstd, p.gamma);
+  else
+    batchnorm_backward(dinp, g.dgamma, g.dbeta, dout, a.normalized, a.batch_rstd, p.gamma);
+}
+
+template <typename S>
+void Network<S>::loss_gradient(Matrix<S>& dlast) {
+  const Matrix<S>& h = output(config_.depth);
+  const S n = S(config_.batch);
+  switch (config_.upstream) {
+    case UpstreamSource::random: dlast = upstream_; break;
+    case UpstreamSource::mse: dlast = (h - upstream_) / n; break;  // d/dh of 1/(2N) sum (h - t)^2
+    case UpstreamSource::cross_entropy: {
+      // dL/dlogits = (softmax(logits) - onehot(label)) / N; dL/dW_out = dlogits h^T; dL/dh = W_out^T dlogits
+      Matrix<S> dlogits = logits_;
+      for (int j = 0; j < config_.batch; ++j) {
+        auto col = dlogits.col(j);
+        col = (col.array() - col.maxCoeff()).exp();
+        col /= col.sum();
+        col(labels_[size_t(j)]) -= S(1);
+      }
+      dlogits /= n;
+      doutput_weight_.noalias() = dlogits * h.transpose();
+      dlast.noalias() = output_weight_.transpose() * dlogits;
+      break;
+    }
+  }
+}
+
+template <typename S>
+void Network<S>::backward() {
+  const Activation act = config_.activation;
+  const S slope = S(config_.leaky_slope);
+  const bool norm = config_.normalization != Normalization::none;
+  loss_gradient(grads_[config_.depth].doutput);
+  for (int l = config_.depth; l >= 1; --l) {
+    const LayerActivations<S>& a = acts_[l];
+    LayerGradients<S>& g = grads_[l];
+    if (!norm) {
+      activation_backward(g.dlinear, g.doutput, a.linear_out, a.activation_out, act, slope);
+    } else if (config_.placement == Placement::before_activation) {
+      activation_backward(scratch_, g.doutput, a.norm_out, a.activation_out, act, slope);  // dL/dp
+      normalize_backward(l, g.dlinear, scratch_);
+    } else {
+      normalize_backward(l, scratch_, g.doutput);  // dL/da
+      activation_backward(g.dlinear, scratch_, a.linear_out, a.activation_out, act, slope);
+    }
+    Matrix<S>& dprevious = l == 1 ? dinput_ : grads_[l - 1].doutput;
+    linear_backward(&dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, g.dlinear, output(l - 1),
+                    params_[l].weight);
+  }
+}
+
+template <typename S>
+double Network<S>::loss() const {
+  const Matrix<double> h = output(config_.depth).template cast<double>();
+  const double n = config_.batch;
+  switch (config_.upstream) {
+    case UpstreamSource::random: return h.cwiseProduct(upstream_.template cast<double>()).sum();
+    case UpstreamSource::mse: return 0.5 * (h - upstream_.template cast<double>()).squaredNorm() / n;
+    case UpstreamSource::cross_entropy: {
+      const Matrix<double> z = logits_.template cast<double>();
+      double total = 0;
+      for (int j = 0; j < config_.batch; ++j) {
+        const double top = z.col(j).maxCoeff();
+        const double log_sum_exp = top + std::log((z.col(j).array() - top).exp().sum());
+        total += log_sum_exp - z(labels_[size_t(j)], j);
+      }
+      return total / n;
+    }
+  }
+  return 0;
+}
+
+template class Network<float>;
+template class Network<double>;
+
+}  // namespace layerscope

@@ -1,0 +1,110 @@
+// A deep fully connected network with optional normalization, run forward and backward once.
+//
+// Layer l = 1..L maps h_{l-1} (I x N) to h_l (F x N):
+//   z_l = W_l h_{l-1} (+ b_l)                                   linear
+//   placement before: p_l = norm(z_l), a_l = f(p_l), h_l = a_l    (the paper)
+//   placement after:  p_l = z_l,       a_l = f(p_l), h_l = norm(a_l)   (the post)
+//   no normalization: p_l = z_l,       h_l = a_l = f(p_l)
+// p_l is the "pre-activation" the statistics show. h_0 = x is the input.
+#pragma once
+
+#include <vector>
+
+#include "config.hpp"
+#include "layers.hpp"
+
+namespace layerscope {
+
+template <typename S>
+struct LayerParameters {
+  Matrix<S> weight;       // F x I
+  Vector<S> bias;         // F (empty without bias)
+  Vector<S> gamma, beta;  // F (empty without normalization)
+  Vector<S> running_mean, running_var;  // F, batch norm only
+};
+
+// What forward keeps for the statistics and for backward.
+template <typename S>
+struct LayerActivations {
+  Matrix<S> linear_out;      // z: F x N
+  Matrix<S> normalized;      // xhat: F x N (empty without normalization)
+  Matrix<S> norm_out;        // gamma xhat + beta: F x N (empty without normalization)
+  Vector<S> batch_mean, batch_rstd;        // F, batch norm
+  RowVector<S> sample_mean, sample_rstd;   // N, per-sample normalization
+  Matrix<S> activation_out;  // a = f(p): F x N
+};
+
+template <typename S>
+struct LayerGradients {
+  Matrix<S> doutput;  // dL/dh_l: F x N
+  Matrix<S> dlinear;  // dL/dz_l: F x N
+  Matrix<S> dweight;  // dL/dW_l: F x I
+  Vector<S> dbias, dgamma, dbeta;  // F (empty when the parameter does not exist)
+};
+
+template <typename S>
+class Network {
+ public:
+  // Validates the config (throws ConfigError) and draws the input, weights and upstream from the seed.
+  explicit Network(const NetworkConfig& config);
+
+  // Train mode: batch statistics, and the running statistics are updated. Eval mode: running statistics.
+  void forward();
+  // Needs forward() first. Fills every gradient, from dL/dh_L back to dL/dx.
+  void backward();
+  // The scalar whose gradient backward() computes: sum(G * h_L) for a random upstream G (so dL/dh_L = G),
+  // or the MSE / cross-entropy loss. In double whatever S is.
+  double loss() const;
+
+  // Eval mode set-up: `warmup_batches` train-mode forward passes on fresh inputs, updating the running
+  // statistics. The constructor calls it when the config asks for eval mode.
+  void warm_up_running_statistics();
+
+  const NetworkConfig& config() const { return config_; }
+  int depth() const { return config_.depth; }
+
+  // Layers are numbered 1..L as in the equations; index 0 of the vectors is unused.
+  LayerParameters<S>& parameters(int l) { return params_[l]; }
+  const LayerParameters<S>& parameters(int l) const { return params_[l]; }
+  const LayerActivations<S>& activations(int l) const { return acts_[l]; }
+  const LayerGradients<S>& gradients(int l) const { return grads_[l]; }
+
+  Matrix<S>& input() { return input_; }
+  const Matrix<S>& input() const { return input_; }
+  const Matrix<S>& dinput() const { return dinput_; }
+  // h_l for l = 0..L (h_0 is the input), and p_l for l = 1..L.
+  const Matrix<S>& output(int l) const;
+  const Matrix<S>& pre_activation(int l) const;
+  const Matrix<S>& doutput(int l) const { return l == 0 ? dinput_ : grads_[l].doutput; }
+
+  // The random upstream G, the MSE targets, or (empty) for cross-entropy.
+  const Matrix<S>& upstream() const { return upstream_; }
+  const std::vector<int>& labels() const { return labels_; }
+  Matrix<S>& output_weight() { return output_weight_; }  // classes x F, cross-entropy only
+  const Matrix<S>& output_weight() const { return output_weight_; }
+  const Matrix<S>& doutput_weight() const { return doutput_weight_; }
+  const Matrix<S>& logits() const { return logits_; }
+
+ private:
+  void initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id);
+  void forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running);
+  void normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
+                         bool update_running);
+  void normalize_backward(int l, Matrix<S>& dinp, const Matrix<S>& dout);
+  void loss_gradient(Matrix<S>& dlast);
+
+  NetworkConfig config_;
+  Matrix<S> input_, dinput_;
+  std::vector<LayerParameters<S>> params_;
+  std::vector<LayerActivations<S>> acts_;
+  std::vector<LayerGradients<S>> grads_;
+  Matrix<S> upstream_;
+  std::vector<int> labels_;
+  Matrix<S> output_weight_, doutput_weight_, logits_;
+  Matrix<S> scratch_;  // dL/da or dL/dp during backward
+};
+
+extern template class Network<float>;
+extern template class Network<double>;
+
+}  // namespace layerscope

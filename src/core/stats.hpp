@@ -1,0 +1,75 @@
+// Statistics of one tensor: what the page's histograms, readouts and depth profiles draw.
+//
+// Non-finite values (NaN, +-Inf) are counted and never binned or averaged: a vanishing or exploding
+// network must show its NaNs, not hide them in a bin edge. Exact zeros are counted apart from the bins,
+// so the spike of dead ReLU units does not flatten the rest of the histogram.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace layerscope {
+
+// The percentiles every summary carries (numpy's default "linear" interpolation between order statistics).
+constexpr double summary_percentiles[] = {5, 15, 50, 85, 95};
+constexpr int summary_percentile_count = 5;
+
+// A value counts as saturated when it lies outside [low, high] (tanh: [-0.97, 0.97]; sigmoid:
+// [0.03, 0.97]). Disabled for other activations and for tensors other than the activation output.
+struct SaturationBand {
+  bool enabled = false;
+  double low = 0, high = 0;
+};
+
+struct TensorSummary {
+  std::uint64_t count = 0;         // all entries
+  std::uint64_t finite_count = 0;  // entries that are neither NaN nor +-Inf
+  std::uint64_t nan_count = 0, inf_count = 0;
+  std::uint64_t zero_count = 0;       // finite entries exactly equal to 0 (+0 or -0)
+  std::uint64_t saturated_count = 0;  // finite entries outside the saturation band
+  // Over the finite entries (0 when there are none). std is the population std (divides by the count).
+  double mean = 0, std = 0, min = 0, max = 0;
+  bool has_percentiles = false;
+  double percentiles[summary_percentile_count] = {};
+  double zero_fraction() const { return finite_count ? double(zero_count) / double(finite_count) : 0; }
+  double saturated_fraction() const {
+    return finite_count ? double(saturated_count) / double(finite_count) : 0;
+  }
+};
+
+// with_percentiles = false skips the percentiles (left 0): the one costly part, for live previews.
+template <typename S>
+TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation = {}, bool with_percentiles = true);
+
+// The value at percentile q (0..100) of the finite entries, linear interpolation (numpy's default).
+template <typename S>
+double percentile(const S* data, std::size_t n, double q);
+
+enum class Binning {
+  linear,  // equal-width bins over [lo, hi]
+  symlog,  // equal-width bins of t(x) = sign(x) log10(1 + |x|/threshold): linear near 0, log beyond
+};
+
+struct HistogramSpec {
+  int bins = 64;
+  double lo = 0, hi = 0;  // the range; when lo == hi it is widened to a unit-width (or 1e-3 relative) range
+  Binning binning = Binning::linear;
+  double symlog_threshold = 0;  // > 0 for symlog; symlog_threshold_for() gives a default
+};
+
+struct Histogram {
+  std::vector<double> edges;           // bins + 1 edges in value space (increasing)
+  std::vector<std::uint32_t> counts;   // bins; non-zero finite values in [lo, hi]
+  std::uint64_t zero_count = 0;        // exact zeros, not in any bin
+  std::uint64_t outside_count = 0;     // finite non-zero values outside [lo, hi] (only with a narrower range)
+  std::uint64_t nonfinite_count = 0;   // NaN and +-Inf, not in any bin
+};
+
+template <typename S>
+Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec);
+
+// Default symlog threshold for values up to max_abs: 6 decades below the largest magnitude.
+double symlog_threshold_for(double max_abs);
+
+}  // namespace layerscope

@@ -1,0 +1,120 @@
+#include "theory.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace layerscope {
+
+namespace {
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+double apply(Activation kind, double slope, double x) {
+  switch (kind) {
+    case Activation::relu: return x > 0 ? x : 0;
+    case Activation::leaky_relu: return x > 0 ? x : slope * x;
+    case Activation::tanh: return std::tanh(x);
+    case Activation::sigmoid: return 1 / (1 + std::exp(-x));
+    case Activation::linear: return x;
+  }
+  return x;
+}
+
+double derivative(Activation kind, double slope, double x) {
+  switch (kind) {
+    case Activation::relu: return x > 0 ? 1 : 0;
+    case Activation::leaky_relu: return x > 0 ? 1 : slope;
+    case Activation::tanh: { double t = std::tanh(x); return 1 - t * t; }
+    case Activation::sigmoid: { double g = 1 / (1 + std::exp(-x)); return g * (1 - g); }
+    case Activation::linear: return 1;
+  }
+  return 1;
+}
+}  // namespace
+
+ActivationMoments activation_moments(Activation kind, double leaky_slope, double s) {
+  const int intervals = 4000;  // even, for Simpson's rule; the ReLU kink at 0 falls on a node
+  const double lo = -10, step = 20.0 / intervals;
+  const double pi = 3.14159265358979323846;
+  double m1 = 0, m2 = 0, d2 = 0;
+  for (int i = 0; i <= intervals; ++i) {
+    const double u = lo + i * step;
+    const double w = (i == 0 || i == intervals ? 1 : (i % 2 ? 4 : 2)) * std::exp(-0.5 * u * u);
+    const double f = apply(kind, leaky_slope, s * u), df = derivative(kind, leaky_slope, s * u);
+    m1 += w * f, m2 += w * f * f, d2 += w * df * df;
+  }
+  const double norm = step / 3 / std::sqrt(2 * pi);
+  return {m1 * norm, m2 * norm, d2 * norm};
+}
+
+double weight_variance(const NetworkConfig& c, int fan_in, int fan_out) {
+  const double fi = fan_in, fo = fan_out, g2 = c.gain * c.gain;
+  switch (c.init) {
+    case InitScheme::normal_scaled: return g2 * c.init_scale * c.init_scale;
+    case InitScheme::xavier_normal: return g2 * 2 / (fi + fo);
+    case InitScheme::xavier_uniform: return g2 * 2 / (fi + fo);  // U(-a, a): a^2/3 = 2/(fi+fo)
+    case InitScheme::he_normal: return g2 * 2 / fi;
+    case InitScheme::he_uniform: return g2 * 2 / fi;             // a^2/3 = 2/fi
+    case InitScheme::lecun_normal: return g2 / fi;
+  }
+  return 0;
+}
+
+TheoryProfile theory_profile(const NetworkConfig& c) {
+  const int L = c.depth;
+  TheoryProfile t;
+  t.variance_factor.assign(size_t(L) + 1, nan);
+  t.pre_activation_std.assign(size_t(L) + 1, nan);
+  t.output_std.assign(size_t(L) + 1, nan);
+  t.doutput_std.assign(size_t(L) + 1, nan);
+  t.dweight_std.assign(size_t(L) + 1, nan);
+  const bool norm = c.normalization != Normalization::none;
+  const bool before = norm && c.placement == Placement::before_activation;
+
+  // Forward: q = E[h^2] of the layer's input; per layer keep what backward needs.
+  std::vector<double> sigma2(size_t(L) + 1), input_q(size_t(L) + 1), s_pre(size_t(L) + 1),
+      s_linear(size_t(L) + 1), act_std(size_t(L) + 1);
+  double q = c.input_scale * c.input_scale;
+  t.output_std[0] = c.input_scale;
+  for (int l = 1; l <= L; ++l) {
+    const int fan_in = l == 1 ? c.input_dim : c.width;
+    sigma2[size_t(l)] = weight_variance(c, fan_in, c.width);
+    input_q[size_t(l)] = q;
+    const double s_z = std::sqrt(fan_in * sigma2[size_t(l)] * q);  // std of z = W h
+    s_linear[size_t(l)] = s_z;
+    const double s_p = before ? 1.0 : s_z;                      // normalized before: unit variance
+    s_pre[size_t(l)] = s_p;
+    t.pre_activation_std[size_t(l)] = s_p;
+    const ActivationMoments m = activation_moments(c.activation, c.leaky_slope, s_p);
+    act_std[size_t(l)] = std::sqrt(std::max(0.0, m.second_moment - m.mean * m.mean));
+    if (s_p > 0) t.variance_factor[size_t(l)] = fan_in * sigma2[size_t(l)] * m.second_moment / (s_p * s_p);
+    if (norm && !before) {
+      q = 1;  // normalized after the activation: mean 0, variance 1
+      t.output_std[size_t(l)] = 1;
+    } else {
+      q = m.second_moment;
+      t.output_std[size_t(l)] = act_std[size_t(l)];
+    }
+  }
+
+  // Backward, from the upstream's second moment.
+  double g2;
+  switch (c.upstream) {
+    case UpstreamSource::random: g2 = c.upstream_scale * c.upstream_scale; break;
+    case UpstreamSource::mse: g2 = (q + 1) / (double(c.batch) * c.batch); break;  // ((h - t)/N)^2
+    default: return t;
+  }
+  for (int l = L; l >= 1; --l) {
+    t.doutput_std[size_t(l)] = std::sqrt(g2);
+    const ActivationMoments m = activation_moments(c.activation, c.leaky_slope, s_pre[size_t(l)]);
+    double dz2;
+    if (!norm) dz2 = g2 * m.slope_second_moment;
+    else if (before) dz2 = g2 * m.slope_second_moment / (s_linear[size_t(l)] * s_linear[size_t(l)]);
+    else dz2 = g2 / (act_std[size_t(l)] * act_std[size_t(l)]) * m.slope_second_moment;
+    t.dweight_std[size_t(l)] = std::sqrt(c.batch * dz2 * input_q[size_t(l)]);
+    g2 = c.width * sigma2[size_t(l)] * dz2;  // fan_out of layer l is its width
+  }
+  t.doutput_std[0] = std::sqrt(g2);
+  return t;
+}
+
+}  // namespace layerscope
