@@ -1,0 +1,49 @@
+// Embind registrations only: the glue is in conversions.* and run.*; web/src/layerscope.js is the one
+// JS module that calls these and turns their {ok, value | error, field} results into values or errors.
+#include <emscripten/bind.h>
+
+#include "conversions.hpp"
+#include "run.hpp"
+
+namespace layerscope::wasm {
+namespace {
+
+val schema() { return guarded([] { return schema_to_js(); }); }
+val presets() { return guarded([] { return presets_to_js(); }); }
+val default_config() { return guarded([] { return config_to_js(NetworkConfig{}); }); }
+val normalize_config(val partial) { return guarded([&] { return config_to_js(config_from_js(partial)); }); }
+val check_field(std::string name, val value) {
+  return guarded([&] {
+    NetworkConfig config;
+    set_field(config, name, js_text(value));
+    for (const FieldSpec& spec : config_schema())
+      if (spec.name == name) return field_to_js(config, spec);
+    return val::undefined();
+  });
+}
+int summary_stride_value() { return summary_stride; }
+
+}  // namespace
+}  // namespace layerscope::wasm
+
+EMSCRIPTEN_BINDINGS(layerscope) {
+  using namespace emscripten;
+  using namespace layerscope::wasm;
+  function("schema", &schema);
+  function("presets", &presets);
+  function("defaultConfig", &default_config);
+  function("normalizeConfig", &normalize_config);
+  function("checkField", &check_field);
+  function("summaryStride", &summary_stride_value);
+  function("heapInUse", &heap_in_use);
+  class_<Run>("Run")
+      .constructor<>()
+      .function("start", &Run::start)
+      .function("config", &Run::config)
+      .function("loss", &Run::loss)
+      .function("depth", &Run::depth)
+      .function("summaries", &Run::summaries)
+      .function("theory", &Run::theory)
+      .function("histograms", &Run::histograms)
+      .function("percentiles", &Run::percentiles);
+}

@@ -1,0 +1,72 @@
+// Conversions between the core's types and JavaScript values, for the Embind layer.
+//
+// Errors: no C++ exception crosses into JS (Emscripten 3.1.6 has no getExceptionMessage, so JS would see
+// only a pointer). Every glue call that can fail runs inside guarded(), which returns
+//   {ok: true, value}  or  {ok: false, error: "depth: must be ...", field: "depth"}
+// and web/src/layerscope.js turns the second form into a thrown LayerscopeError.
+//
+// Typed arrays: every array handed to JS is a copy (copy_to_js). A typed_memory_view is a window on the
+// wasm heap; with ALLOW_MEMORY_GROWTH it turns empty as soon as the heap grows, and it dangles once the
+// C++ vector is freed. copy_to_js creates the view and copies it into a fresh JS array in one JS
+// constructor call, with no wasm allocation in between, so no view outlives the line that made it.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "stats.hpp"
+
+namespace layerscope::wasm {
+
+using emscripten::val;
+
+val ok_result(val value);
+val error_result(const std::string& message, const std::string& field);
+
+// Runs fn() (which returns a val) and wraps its value or its exception into a result object.
+template <typename Fn>
+val guarded(Fn&& fn) {
+  try {
+    return ok_result(fn());
+  } catch (const ConfigError& e) {
+    return error_result(e.what(), e.field());
+  } catch (const std::bad_alloc&) {
+    return error_result("out of memory: the run does not fit in the browser's WebAssembly memory; "
+                        "reduce depth, width or batch", "");
+  } catch (const std::exception& e) {
+    return error_result(e.what(), "");
+  } catch (...) {
+    return error_result("unknown error in the Layerscope core", "");
+  }
+}
+
+// A config from a JS object: starts from the defaults, then every own key goes through
+// set_field(name, String(value)) (keys whose value is undefined are skipped), then validate().
+// Throws ConfigError naming the first bad field.
+NetworkConfig config_from_js(const val& object);
+// The full config as a plain JS object: numbers as numbers, choices as strings, booleans as booleans.
+val config_to_js(const NetworkConfig& config);
+// One field's value in its JS type.
+val field_to_js(const NetworkConfig& config, const FieldSpec& spec);
+// String(value), as the page and URL parameters would give it.
+std::string js_text(const val& value);
+
+// [{name, type, min, max, minOpen, maxOpen, choices, help, default}]
+val schema_to_js();
+// [{name, title, description, config}]
+val presets_to_js();
+
+// Copies of native arrays as new JS typed arrays (see the note at the top).
+val copy_to_js(const std::vector<double>& values);
+val copy_to_js(const std::vector<std::uint32_t>& values);
+
+// Bytes of the wasm heap malloc currently has handed out (mallinfo's uordblks): for leak tests.
+double heap_in_use();
+
+}  // namespace layerscope::wasm

@@ -1,0 +1,46 @@
+// One run of the network as JavaScript sees it: the only Embind class (JS must .delete() it; the JS
+// layer's Run.free() does). Every method that can fail returns a result object (see conversions.hpp).
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <memory>
+#include <string>
+
+#include "network.hpp"
+#include "report.hpp"
+
+namespace layerscope::wasm {
+
+// Per (layer, kind) the summaries are packed as summary_stride doubles:
+//   present, count, finite, nan, inf, zeros, saturated, mean, std, min, max, has_percentiles, p5..p95
+// at index (layer * tensor_kind_count + kind) * summary_stride. Counts stay exact in a double (< 2^53).
+constexpr int summary_stride = 12 + summary_percentile_count;
+
+class Run {
+ public:
+  // Validates the config, builds the network, runs forward + backward and summarizes every tensor.
+  emscripten::val start(const emscripten::val& config, bool with_percentiles);
+
+  emscripten::val config() const;  // the full config as a plain object
+  double loss() const { return report_.loss; }
+  int depth() const { return report_.config.depth; }
+  // Float64Array of (L+1) * kinds * summary_stride (see above).
+  emscripten::val summaries() const;
+  // Float64Array of 5 * (L+1): variance_factor, pre_activation_std, output_std, doutput_std, dweight_std.
+  emscripten::val theory() const;
+  // Array(L+1) of {edges: Float64Array, counts: Uint32Array, zeros, outside, nonfinite} | null.
+  // range: "own", "shared" or "explicit" (then [lo, hi]); binning: "linear" or "symlog";
+  // symlog_threshold <= 0 picks the default for the range.
+  emscripten::val histograms(const std::string& kind, int bins, const std::string& range, double lo, double hi,
+                             const std::string& binning, double symlog_threshold) const;
+  // Float64Array(5): the exact p5, p15, p50, p85, p95 of one tensor.
+  emscripten::val percentiles(const std::string& kind, int layer) const;
+
+ private:
+  const Network<float>& network() const;
+  std::unique_ptr<Network<float>> net_;
+  RunReport report_;
+};
+
+}  // namespace layerscope::wasm

@@ -1,0 +1,27 @@
+// Loads the wasm module under Node for the tests and the benchmark (not a test file itself).
+// The Emscripten 3.1.6 ES build's Node path uses require/__dirname and cannot fetch() a file: URL, so
+// set the globals first and hand it the .wasm bytes (see TOOLCHAIN.md, "Loading the module").
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function findWasmBuild() {
+  const candidates = [process.env.LAYERSCOPE_WASM_DIR, join(root, 'build-wasm', 'src', 'wasm'), join(root, 'dist', 'wasm')];
+  for (const dir of candidates)
+    if (dir && existsSync(join(dir, 'layerscope_wasm.mjs')) && existsSync(join(dir, 'layerscope_wasm.wasm'))) return dir;
+  throw new Error('layerscope_wasm.mjs not found in build-wasm/src/wasm or dist/wasm: run ./build-wasm.sh first');
+}
+
+export async function loadForNode() {
+  const dir = findWasmBuild();
+  globalThis.require ??= createRequire(import.meta.url);
+  globalThis.__dirname ??= dir;
+  const { loadLayerscope } = await import(pathToFileURL(join(root, 'web', 'src', 'layerscope.js')).href);
+  return loadLayerscope({
+    moduleUrl: pathToFileURL(join(dir, 'layerscope_wasm.mjs')).href,
+    wasmBinary: readFileSync(join(dir, 'layerscope_wasm.wasm')),
+  });
+}

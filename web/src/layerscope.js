@@ -1,0 +1,176 @@
+// The one JavaScript module that talks to the WebAssembly core (src/wasm). Everything else — the page,
+// its Web Worker — uses the plain objects and typed arrays this module returns; only this file knows
+// about Embind, result objects and .delete().
+//
+//   const ls = await loadLayerscope();
+//   const run = ls.createRun({...ls.presets[1].config, depth: 30});
+//   run.summaries.output[30].std; run.histograms('grad_output', {range: 'shared'}); run.free();
+
+const TENSOR_KINDS = ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'];
+const PERCENTILE_NAMES = ['p5', 'p15', 'p50', 'p85', 'p95'];
+const THEORY_NAMES = ['varianceFactor', 'preActivationStd', 'outputStd', 'gradOutputStd', 'gradWeightStd'];
+
+// A bad setting or a run that cannot be made. .field names the setting ('depth', 'batch', ...) or is
+// null when the error is not about one setting.
+export class LayerscopeError extends Error {
+  constructor(message, field = null) {
+    super(message);
+    this.name = 'LayerscopeError';
+    this.field = field;
+  }
+}
+
+// The glue returns {ok: true, value} or {ok: false, error, field}.
+function unwrap(result) {
+  if (result.ok) return result.value;
+  throw new LayerscopeError(result.error, result.field ?? null);
+}
+
+function checkKind(kind) {
+  if (!TENSOR_KINDS.includes(kind))
+    throw new LayerscopeError(`tensor: must be one of: ${TENSOR_KINDS.join(', ')} (got '${kind}')`, 'tensor');
+}
+
+function isNode() {
+  return typeof process === 'object' && typeof process.versions?.node === 'string' &&
+         typeof window === 'undefined' && typeof self === 'undefined';
+}
+
+// options: {wasmBinary?, locateFile?, moduleUrl?}. moduleUrl (an addition) points at the Emscripten
+// ES module when it is not at ./wasm/layerscope_wasm.mjs beside this file (tests under Node).
+// Under Node the 3.1.6 ES build needs globalThis.require/__dirname and wasmBinary; the caller sets
+// them up (see tests/js/load.mjs) so that this module imports nothing of Node's.
+export async function loadLayerscope(options = {}) {
+  const moduleUrl = options.moduleUrl ? String(options.moduleUrl)
+                                      : new URL('./wasm/layerscope_wasm.mjs', import.meta.url).href;
+  const { default: createLayerscopeModule } = await import(/* @vite-ignore */ moduleUrl);
+  const moduleOptions = {
+    // In a module worker Emscripten finds no script directory of its own: resolve beside the module.
+    locateFile: options.locateFile ?? ((path) => new URL(path, moduleUrl).href),
+  };
+  if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
+  if (isNode() && !options.wasmBinary)
+    throw new Error('loadLayerscope under Node needs options.wasmBinary (the bytes of layerscope_wasm.wasm)');
+  const module = await createLayerscopeModule(moduleOptions);
+  return new Layerscope(module);
+}
+
+class Layerscope {
+  #module;
+  #stride;
+
+  constructor(module) {
+    this.#module = module;
+    this.#stride = module.summaryStride();
+    this.schema = unwrap(module.schema());
+    this.presets = unwrap(module.presets());
+    this.tensorKinds = [...TENSOR_KINDS];
+  }
+
+  defaultConfig() { return unwrap(this.#module.defaultConfig()); }
+
+  // One setting checked alone (against the defaults for the others): {ok: true, value} with the value
+  // in its JS type, or {ok: false, message} naming the setting and what it allows.
+  checkField(name, value) {
+    const result = this.#module.checkField(String(name), value);
+    return result.ok ? { ok: true, value: result.value } : { ok: false, message: result.error };
+  }
+
+  // The full config: defaults filled in, every setting checked, then the checks across settings.
+  normalizeConfig(partial = {}) { return unwrap(this.#module.normalizeConfig(partial)); }
+
+  createRun(config = {}, { percentiles = true } = {}) {
+    const handle = new this.#module.Run();
+    try {
+      unwrap(handle.start(config, Boolean(percentiles)));
+      return new Run(handle, this.#stride);
+    } catch (error) {
+      handle.delete();
+      throw error;
+    }
+  }
+
+  // Bytes malloc has handed out in the wasm heap, and the heap's size: for leak checks.
+  heapInUse() { return this.#module.heapInUse(); }
+  heapSize() { return this.#module.HEAP8.buffer.byteLength; }
+}
+
+function unpackSummaries(packed, depth, stride) {
+  const summaries = {};
+  TENSOR_KINDS.forEach((kind, k) => {
+    const layers = [];
+    for (let l = 0; l <= depth; ++l) {
+      const o = (l * TENSOR_KINDS.length + k) * stride;
+      if (!packed[o]) { layers.push(null); continue; }
+      const [count, finite, nan, inf, zeros, saturated, mean, std, min, max, hasPercentiles] =
+          packed.subarray(o + 1, o + 12);
+      let percentiles = null;
+      if (hasPercentiles) {
+        percentiles = {};
+        PERCENTILE_NAMES.forEach((name, i) => { percentiles[name] = packed[o + 12 + i]; });
+      }
+      layers.push({
+        count, finite, nan, inf, zeros, saturated, mean, std, min, max,
+        zeroFraction: finite ? zeros / finite : 0,
+        saturatedFraction: finite ? saturated / finite : 0,
+        percentiles,
+      });
+    }
+    summaries[kind] = layers;
+  });
+  return summaries;
+}
+
+class Run {
+  #handle;
+
+  constructor(handle, stride) {
+    this.#handle = handle;
+    this.config = unwrap(handle.config());
+    this.loss = handle.loss();
+    this.depth = handle.depth();
+    this.summaries = unpackSummaries(unwrap(handle.summaries()), this.depth, stride);
+    const theory = unwrap(handle.theory());
+    const n = this.depth + 1;
+    this.theory = {};
+    THEORY_NAMES.forEach((name, r) => { this.theory[name] = theory.slice(r * n, (r + 1) * n); });
+  }
+
+  #live() {
+    if (!this.#handle) throw new Error('Layerscope run: used after free()');
+    return this.#handle;
+  }
+
+  // Histograms of one tensor kind, one per layer (null where the layer has no such tensor).
+  // range: 'own' | 'shared' | [lo, hi]; binning: 'linear' | 'symlog'.
+  histograms(kind, { bins = 64, range = 'own', binning = 'linear', symlogThreshold } = {}) {
+    const handle = this.#live();
+    checkKind(kind);
+    let mode = range, lo = 0, hi = 0;
+    if (Array.isArray(range)) {
+      if (range.length !== 2) throw new LayerscopeError('range: must be [lo, hi]', 'range');
+      [lo, hi] = range.map(Number);
+      mode = 'explicit';
+    }
+    if (!Number.isInteger(bins)) throw new LayerscopeError(`bins: must be an integer from 1 to 4096 (got ${bins})`, 'bins');
+    const threshold = symlogThreshold === undefined ? 0 : Number(symlogThreshold);
+    return unwrap(handle.histograms(kind, bins, String(mode), lo, hi, String(binning), threshold));
+  }
+
+  // Exact percentiles of one tensor, computed now (also for runs made with percentiles: false).
+  percentiles(kind, layer) {
+    const handle = this.#live();
+    checkKind(kind);
+    if (!Number.isInteger(layer)) throw new LayerscopeError(`layer: must be an integer (got ${layer})`, 'layer');
+    const values = unwrap(handle.percentiles(kind, layer));
+    const out = {};
+    PERCENTILE_NAMES.forEach((name, i) => { out[name] = values[i]; });
+    return out;
+  }
+
+  free() {
+    if (!this.#handle) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
