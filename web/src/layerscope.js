@@ -43,7 +43,7 @@ function isNode() {
 export async function loadLayerscope(options = {}) {
   const moduleUrl = options.moduleUrl ? String(options.moduleUrl)
                                       : new URL('./wasm/layerscope_wasm.mjs', import.meta.url).href;
-  const { default: createLayerscopeModule } = await import(/* @vite-ignore */ moduleUrl);
+  const { default: createLayerscopeModule } = await import(moduleUrl);
   const moduleOptions = {
     // In a module worker Emscripten finds no script directory of its own: resolve beside the module.
     locateFile: options.locateFile ?? ((path) => new URL(path, moduleUrl).href),

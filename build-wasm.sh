@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly module and the static site in dist/.
+#   ./build-wasm.sh          build (tools check, wasm, dist/, sizes)
+#   ./build-wasm.sh serve    build, then serve dist/ on http://127.0.0.1:8000/
+# Emscripten 3.1.6 on Debian needs the settings below; see TOOLCHAIN.md for why each one is there.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+mode="${1:-build}"
+case "$mode" in build|serve) ;; *) echo "usage: $0 [serve]" >&2; exit 2 ;; esac
+
+build_dir="$root/build-wasm"
+dist="$root/dist"
+budget_kb="${LAYERSCOPE_SIZE_BUDGET_KB:-300}"
+
+# ---- (a) tools and packages -------------------------------------------------------------------
+apt_packages="emscripten libeigen3-dev catch2 chromium nlohmann-json3-dev libbenchmark-dev cmake"
+missing=()
+command -v emcc >/dev/null 2>&1 || missing+=("emcc (emscripten)")
+command -v emcmake >/dev/null 2>&1 || missing+=("emcmake (emscripten)")
+command -v cmake >/dev/null 2>&1 || missing+=("cmake")
+[ -f /usr/include/eigen3/Eigen/Core ] || missing+=("Eigen headers (libeigen3-dev)")
+[ -f /usr/include/catch2/catch.hpp ] || missing+=("Catch2 headers (catch2)")
+command -v chromium >/dev/null 2>&1 || missing+=("chromium")
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "build-wasm.sh: missing: ${missing[*]}" >&2
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update
+    # shellcheck disable=SC2086
+    apt-get -o DPkg::Lock::Timeout=600 install -y $apt_packages
+  else
+    echo "build-wasm.sh: install them as root with:" >&2
+    echo "  sudo apt-get update && sudo apt-get -o DPkg::Lock::Timeout=600 install -y $apt_packages" >&2
+    exit 1
+  fi
+fi
+for tool in node npm python3 gzip; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "build-wasm.sh: $tool not found (needed to build the site)" >&2; exit 1; }
+done
+# npm writes node_modules/.package-lock.json on every install: older than package-lock.json means stale.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+# ---- (b) the wasm module ----------------------------------------------------------------------
+export NODE_PATH=/usr/share/nodejs  # emcc's acorn-based optimizer (-O1 and above)
+echo "== wasm: configure and build in build-wasm/"
+emcmake cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
+  -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)"
+wasm_out="$build_dir/src/wasm"
+for f in layerscope_wasm.mjs layerscope_wasm.wasm; do
+  [ -f "$wasm_out/$f" ] || { echo "build-wasm.sh: $wasm_out/$f was not built" >&2; exit 1; }
+done
+
+# ---- (c) dist/ --------------------------------------------------------------------------------
+echo "== dist/"
+rm -rf "$dist"
+mkdir -p "$dist/wasm"
+cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$dist/wasm/"
+
+# The page files come from web/. While they are being written, a missing entry file skips its step
+# with a warning; once a file exists, any error building from it fails the build.
+copy_page_file() {
+  if [ -f "web/$1" ]; then cp "web/$1" "$dist/$1"; else echo "WARNING: web/$1 missing, not copied" >&2; fi
+}
+copy_page_file index.html
+copy_page_file style.css
+if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
+
+# dist/app.js and dist/worker.js import ./wasm/layerscope_wasm.mjs at run time (resolved against
+# import.meta.url, i.e. dist/), so the Emscripten module stays a separate file: mark it external.
+bundle() {
+  local entry="$1" out="$2"
+  if [ ! -f "$entry" ]; then echo "WARNING: $entry missing, $out not built" >&2; return 0; fi
+  node_modules/.bin/esbuild "$entry" --bundle --format=esm --minify --target=es2022 \
+    --external:'./wasm/*' --log-level=warning --outfile="$dist/$out"
+}
+bundle web/src/main.js app.js
+bundle web/src/worker.js worker.js
+
+# ---- sizes ------------------------------------------------------------------------------------
+gz() { gzip -9 -c "$1" | wc -c; }
+total_raw=0
+total_gz=0
+printf '%-28s %10s %10s\n' "file" "bytes" "gzipped"
+while IFS= read -r f; do
+  raw=$(wc -c <"$f")
+  g=$(gz "$f")
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + g))
+  printf '%-28s %10d %10d\n' "${f#"$dist"/}" "$raw" "$g"
+done < <(find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.html' \) | sort)
+printf '%-28s %10d %10d  (%d KB gzipped, budget %d KB)\n' "total" "$total_raw" "$total_gz" \
+  $(((total_gz + 1023) / 1024)) "$budget_kb"
+if [ "$total_gz" -gt $((budget_kb * 1024)) ]; then
+  echo "build-wasm.sh: over the size budget of $budget_kb KB gzipped" >&2
+  exit 1
+fi
+
+# ---- (d) serve --------------------------------------------------------------------------------
+if [ "$mode" = serve ]; then
+  echo "Serving dist/ on http://127.0.0.1:8000/  (Ctrl-C to stop)"
+  exec python3 -m http.server --bind 127.0.0.1 8000 --directory "$dist"
+fi
