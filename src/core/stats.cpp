@@ -4,42 +4,157 @@
 #include <cmath>
 #include <limits>
 
+#include <Eigen/Core>
+
 namespace layerscope {
 
 namespace {
 
-// Order statistics of `values` for each percentile, nested: each nth_element only partitions the part of
-// the array left of (or right of) the previous one, so the five cost about two full passes.
+// Exact order statistics of the finite values without sorting them: one pass counts the values into
+// `buckets` equal-width buckets over [lo, hi]; the bucket holding rank k follows from the running counts;
+// a second pass gathers only the buckets that hold a wanted rank, and nth_element finishes inside them.
+// Exact zeros (the dead-ReLU spike, often half a tensor) are counted, not gathered: inside its bucket
+// they sit between the negative and the positive values.
 template <typename S>
-void nested_percentiles(std::vector<S>& values, double* out) {
-  const std::size_t n = values.size();
-  if (n == 0) return;
-  auto value_at_rank = [&](std::size_t k, std::size_t lo, std::size_t hi) {
-    std::nth_element(values.begin() + std::ptrdiff_t(lo), values.begin() + std::ptrdiff_t(k),
-                     values.begin() + std::ptrdiff_t(hi));
-    return values[k];
-  };
-  // The smallest value right of rank k once rank k is in place (order statistic k+1).
-  auto next_value = [&](std::size_t k, std::size_t hi) {
-    return k + 1 < hi ? double(*std::min_element(values.begin() + std::ptrdiff_t(k + 1),
-                                                   values.begin() + std::ptrdiff_t(hi)))
-                      : double(values[k]);
-  };
-  auto interpolate = [&](double q, std::size_t lo, std::size_t hi) {
-    const double position = q / 100.0 * double(n - 1);
-    const std::size_t k = std::size_t(position);
-    const double below = double(value_at_rank(k, lo, hi));
-    const double fraction = position - double(k);
-    return std::pair<double, std::size_t>(fraction > 0 ? below + fraction * (next_value(k, hi) - below) : below, k);
-  };
-  // Order: median over everything, then 15 and 5 on its left, 85 and 95 on its right.
-  auto [p50, k50] = interpolate(summary_percentiles[2], 0, n);
-  auto [p15, k15] = interpolate(summary_percentiles[1], 0, k50 + 1);
-  auto [p05, k05] = interpolate(summary_percentiles[0], 0, k15 + 1);
-  auto [p85, k85] = interpolate(summary_percentiles[3], k50, n);
-  auto [p95, k95] = interpolate(summary_percentiles[4], k85, n);
-  (void)k05, (void)k95;
-  out[0] = p05, out[1] = p15, out[2] = p50, out[3] = p85, out[4] = p95;
+class OrderStatistics {
+ public:
+  static constexpr int buckets = 4096;
+
+  OrderStatistics(const S* data, std::size_t n, bool all_finite, double lo, double hi)
+      : data_(data), n_(n), all_finite_(all_finite), lo_(S(lo)) {
+    scale_ = hi > lo ? S(buckets / (hi - lo)) : S(0);
+    counts_.assign(buckets, 0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (all_finite || std::isfinite(data[i])) ++counts_[size_t(bucket(data[i]))];
+  }
+
+  // The values at the given ranks (0-based among the finite values, each < the finite count).
+  std::vector<double> at_ranks(const std::vector<std::size_t>& ranks) {
+    // Which bucket holds each rank, and its rank inside the bucket.
+    std::vector<int> bucket_of(ranks.size());
+    std::vector<std::size_t> rank_in_bucket(ranks.size());
+    std::vector<std::uint64_t> first_rank(buckets + 1, 0);
+    for (int b = 0; b < buckets; ++b) first_rank[size_t(b) + 1] = first_rank[size_t(b)] + counts_[size_t(b)];
+    std::vector<int> slot(buckets, -1);
+    std::vector<std::vector<S>> gathered;
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
+      const int b = int(std::upper_bound(first_rank.begin() + 1, first_rank.end(), ranks[r]) - first_rank.begin()) - 1;
+      bucket_of[r] = b;
+      rank_in_bucket[r] = ranks[r] - first_rank[size_t(b)];
+      if (slot[size_t(b)] < 0) {
+        slot[size_t(b)] = int(gathered.size());
+        gathered.emplace_back();
+      }
+    }
+    std::vector<std::size_t> zeros(gathered.size(), 0);
+    for (std::size_t i = 0; i < n_; ++i) {
+      const S v = data_[i];
+      if (!all_finite_ && !std::isfinite(v)) continue;
+      const int g = slot[size_t(bucket(v))];
+      if (g < 0) continue;
+      if (v == 0) ++zeros[size_t(g)];
+      else gathered[size_t(g)].push_back(data_[i]);
+    }
+    std::vector<double> out(ranks.size());
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
+      const int g = slot[size_t(bucket_of[r])];
+      std::vector<S>& values = gathered[size_t(g)];
+      const auto first_positive = std::partition(values.begin(), values.end(), [](S v) { return v < S(0); });
+      const std::size_t negatives = std::size_t(first_positive - values.begin());
+      std::size_t k = rank_in_bucket[r];
+      if (k < negatives) {
+        std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), first_positive);
+        out[r] = double(values[k]);
+      } else if (k < negatives + zeros[size_t(g)]) {
+        out[r] = 0;
+      } else {
+        k -= zeros[size_t(g)];
+        std::nth_element(first_positive, values.begin() + std::ptrdiff_t(k), values.end());
+        out[r] = double(values[k]);
+      }
+    }
+    return out;
+  }
+
+ private:
+  // Computed in S the same way in both passes, so a value always lands in the same bucket.
+  int bucket(S v) const {
+    const int b = int((v - lo_) * scale_);
+    return b < 0 ? 0 : (b > buckets - 1 ? buckets - 1 : b);
+  }
+
+  const S* data_;
+  std::size_t n_;
+  bool all_finite_;
+  S lo_, scale_;
+  std::vector<std::uint64_t> counts_;
+};
+
+// numpy's "linear" percentiles of the finite values: q/100 (n-1) between order statistics.
+template <typename S>
+void fill_percentiles(TensorSummary& s, const S* data, std::size_t n) {
+  const std::size_t m = std::size_t(s.finite_count);
+  std::vector<std::size_t> ranks;
+  for (double q : summary_percentiles) {
+    const std::size_t k = std::size_t(q / 100.0 * double(m - 1));
+    ranks.push_back(k);
+    ranks.push_back(std::min(k + 1, m - 1));
+  }
+  OrderStatistics<S> order(data, n, s.finite_count == n, s.min, s.max);
+  const std::vector<double> values = order.at_ranks(ranks);
+  for (int i = 0; i < summary_percentile_count; ++i) {
+    const double position = summary_percentiles[i] / 100.0 * double(m - 1);
+    const double fraction = position - double(ranks[2 * size_t(i)]);
+    const double below = values[2 * size_t(i)], above = values[2 * size_t(i) + 1];
+    s.percentiles[i] = fraction > 0 ? below + fraction * (above - below) : below;
+  }
+  s.has_percentiles = true;
+}
+
+// Sums over all-finite data, lane by lane: `lanes` independent accumulators per quantity, so the loop
+// vectorizes (SLP) without reassociating any one sum, natively and in wasm SIMD alike. Lane sums are in
+// S and are flushed into double every `block` values, so a float sum never runs long enough to lose
+// digits that matter (block 1024: 128 values per lane).
+struct LaneSums {
+  double sum = 0, squares = 0, min = 0, max = 0;
+  std::uint64_t zeros = 0, saturated = 0;
+};
+
+template <typename S>
+bool all_finite(const S* data, std::size_t n) {
+  // x - x is 0 for finite x and NaN for NaN or +-Inf, and NaN survives any sum: lane sums of x - x are
+  // all 0 exactly when every value is finite.
+  constexpr int lanes = 16;
+  S probe[lanes] = {};
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    for (int j = 0; j < lanes; ++j) probe[j] += data[i + std::size_t(j)] - data[i + std::size_t(j)];
+  S total = 0;
+  for (; i < n; ++i) total += data[i] - data[i];
+  for (int j = 0; j < lanes; ++j) total += probe[j];
+  return total == S(0);
+}
+
+template <typename S>
+LaneSums lane_sums(const S* data, std::size_t n, S shift, SaturationBand band) {
+  // Blocks of `block` values reduced by Eigen's packet code (in S), each block's sums then added in
+  // double: a float sum never runs long enough to lose digits that matter.
+  using Block = Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1>>;
+  constexpr std::size_t block = 4096;
+  const S low = S(band.low), high = S(band.high);
+  LaneSums out;
+  out.min = std::numeric_limits<double>::infinity(), out.max = -out.min;
+  for (std::size_t i = 0; i < n; i += block) {
+    const Block v(data + i, Eigen::Index(std::min(block, n - i)));
+    const auto d = v - shift;
+    out.sum += double(d.sum());
+    out.squares += double(d.square().sum());
+    out.min = std::min(out.min, double(v.minCoeff()));
+    out.max = std::max(out.max, double(v.maxCoeff()));
+    out.zeros += std::uint64_t((v == S(0)).count());
+    if (band.enabled) out.saturated += std::uint64_t(((v < low) || (v > high)).count());
+  }
+  return out;
 }
 
 }  // namespace
@@ -48,37 +163,39 @@ template <typename S>
 TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation, bool with_percentiles) {
   TensorSummary s;
   s.count = n;
-  double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = double(data[i]);
-    if (std::isnan(v)) { ++s.nan_count; continue; }
-    if (std::isinf(v)) { ++s.inf_count; continue; }
-    sum += v;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-    s.zero_count += v == 0;
-    s.saturated_count += saturation.enabled && (v < saturation.low || v > saturation.high);
+  if (n > 0 && all_finite(data, n)) {
+    // The common case: lane-parallel passes the compilers vectorize (see LaneSums).
+    s.finite_count = n;
+    const LaneSums first = lane_sums(data, n, S(0), saturation);
+    s.min = first.min, s.max = first.max;
+    s.zero_count = first.zeros, s.saturated_count = first.saturated;
+    s.mean = first.sum / double(n);
+    // Second pass about the mean: avoids the cancellation of sum(x^2) - n mean^2.
+    s.std = std::sqrt(lane_sums(data, n, S(s.mean), saturation).squares / double(n));
+  } else {
+    double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = double(data[i]);
+      if (std::isnan(v)) { ++s.nan_count; continue; }
+      if (std::isinf(v)) { ++s.inf_count; continue; }
+      sum += v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      s.zero_count += v == 0;
+      s.saturated_count += saturation.enabled && (v < S(saturation.low) || v > S(saturation.high));
+    }
+    s.finite_count = n - s.nan_count - s.inf_count;
+    if (s.finite_count == 0) return s;
+    s.mean = sum / double(s.finite_count);
+    s.min = lo, s.max = hi;
+    double squares = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = double(data[i]);
+      if (std::isfinite(v)) squares += (v - s.mean) * (v - s.mean);
+    }
+    s.std = std::sqrt(squares / double(s.finite_count));
   }
-  s.finite_count = n - s.nan_count - s.inf_count;
-  if (s.finite_count == 0) return s;
-  s.mean = sum / double(s.finite_count);
-  s.min = lo, s.max = hi;
-
-  // Second pass: variance about the mean (two passes avoid the cancellation of sum(x^2) - n mean^2).
-  double squares = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = double(data[i]);
-    if (std::isfinite(v)) squares += (v - s.mean) * (v - s.mean);
-  }
-  s.std = std::sqrt(squares / double(s.finite_count));
-  if (with_percentiles) {
-    std::vector<S> finite;
-    finite.reserve(s.finite_count);
-    for (std::size_t i = 0; i < n; ++i)
-      if (std::isfinite(double(data[i]))) finite.push_back(data[i]);
-    nested_percentiles(finite, s.percentiles);
-    s.has_percentiles = true;
-  }
+  if (with_percentiles) fill_percentiles(s, data, n);
   return s;
 }
 
