@@ -82,13 +82,13 @@ void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>
 //   out = gamma * xhat + beta, with one gamma and one beta per feature.
 
 template <typename S>
-void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<S>& rstd, const Matrix<S>& inp,
-                       const Vector<S>& gamma, const Vector<S>& beta, S eps) {
-  // out, xhat, inp: F x N; mean, rstd (1/sqrt(var + eps)), gamma, beta: F
+void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<S>& var, Vector<S>& rstd,
+                       const Matrix<S>& inp, const Vector<S>& gamma, const Vector<S>& beta, S eps) {
+  // out, xhat, inp: F x N; mean, var (biased), rstd (1/sqrt(var + eps)), gamma, beta: F
   const S n = S(inp.cols());
   mean = inp.rowwise().sum() / n;
   xhat = inp.colwise() - mean;
-  const Vector<S> var = xhat.rowwise().squaredNorm() / n;
+  var = xhat.rowwise().squaredNorm() / n;
   rstd = (var.array() + eps).rsqrt();
   xhat = rstd.asDiagonal() * xhat;
   out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();

@@ -137,13 +137,12 @@ void Network<S>::normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, 
                            p.running_var, eps);
     return;
   }
-  batchnorm_forward(out, a.normalized, a.batch_mean, a.batch_rstd, inp, p.gamma, p.beta, eps);
+  batchnorm_forward(out, a.normalized, a.batch_mean, a.batch_var, a.batch_rstd, inp, p.gamma, p.beta, eps);
   if (update_running) {
     // The running variance takes the unbiased estimate N/(N-1) var (the paper's inference step).
     const S n = S(inp.cols()), m = S(config_.momentum);
-    const Vector<S> unbiased_var = (inp.colwise() - a.batch_mean).rowwise().squaredNorm() / (n - S(1));
     p.running_mean = (S(1) - m) * p.running_mean + m * a.batch_mean;
-    p.running_var = (S(1) - m) * p.running_var + m * unbiased_var;
+    p.running_var = (S(1) - m) * p.running_var + (m * n / (n - S(1))) * a.batch_var;
   }
 }
 

@@ -29,7 +29,7 @@ struct LayerActivations {
   Matrix<S> linear_out;      // z: F x N
   Matrix<S> normalized;      // xhat: F x N (empty without normalization)
   Matrix<S> norm_out;        // gamma xhat + beta: F x N (empty without normalization)
-  Vector<S> batch_mean, batch_rstd;        // F, batch norm
+  Vector<S> batch_mean, batch_var, batch_rstd;  // F, batch norm (biased variance)
   RowVector<S> sample_mean, sample_rstd;   // N, per-sample normalization
   Matrix<S> activation_out;  // a = f(p): F x N
 };
