@@ -1,0 +1,194 @@
+// Configuration: every bad value is rejected with a message naming the field; presets validate; every
+// schema field round-trips through get_field/set_field.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "config.hpp"
+
+using namespace layerscope;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+// Runs `action`, which must throw ConfigError for `field`; returns the message for further checks.
+template <typename Action>
+std::string config_error_of(Action action, const std::string& field) {
+  try {
+    action();
+  } catch (const ConfigError& e) {
+    CHECK(e.field() == field);
+    CHECK_THAT(e.what(), StartsWith(field + ": "));
+    return e.what();
+  }
+  FAIL("no ConfigError was thrown for " << field);
+  return "";
+}
+
+std::string set_error(const std::string& field, const std::string& value) {
+  NetworkConfig c;
+  return config_error_of([&] { set_field(c, field, value); }, field);
+}
+
+std::string validate_error(const NetworkConfig& c, const std::string& field) {
+  return config_error_of([&] { validate(c); }, field);
+}
+
+}  // namespace
+
+TEST_CASE("the default configuration validates", "[config]") {
+  CHECK_NOTHROW(validate(NetworkConfig{}));
+}
+
+TEST_CASE("depth outside 1..100 is rejected naming depth", "[config]") {
+  SECTION("through set_field") {
+    CHECK_THAT(set_error("depth", "0"), Contains("depth: must be an integer from 1 to 100 (got 0)"));
+    CHECK_THAT(set_error("depth", "101"), Contains("an integer from 1 to 100 (got 101)"));
+  }
+  SECTION("through validate") {
+    NetworkConfig c;
+    c.depth = 0;
+    CHECK_THAT(validate_error(c, "depth"), Contains("(got 0)"));
+    c.depth = 101;
+    CHECK_THAT(validate_error(c, "depth"), Contains("(got 101)"));
+  }
+}
+
+TEST_CASE("width 0 is rejected naming width", "[config]") {
+  CHECK_THAT(set_error("width", "0"), Contains("an integer from 1 to 1024 (got 0)"));
+  NetworkConfig c;
+  c.width = 0;
+  validate_error(c, "width");
+}
+
+TEST_CASE("batch 1 with batch norm is rejected naming batch", "[config]") {
+  NetworkConfig c;
+  c.batch = 1;
+  CHECK_NOTHROW(validate(c));  // without normalization one sample is fine
+  c.normalization = Normalization::batch;
+  CHECK_THAT(validate_error(c, "batch"), Contains("at least 2 with batch norm") && Contains("(got 1)"));
+}
+
+TEST_CASE("negative, zero or NaN input_scale is rejected naming input_scale", "[config]") {
+  const std::string value = GENERATE(as<std::string>{}, "-1", "0", "nan", "NaN", "inf", "-inf");
+  CAPTURE(value);
+  CHECK_THAT(set_error("input_scale", value), Contains("a number greater than 0 and at most 1000000"));
+  SECTION("validate rejects the stored value too") {
+    NetworkConfig c;
+    c.input_scale = std::nan("");
+    CHECK_THAT(validate_error(c, "input_scale"), Contains("(got nan)"));
+  }
+}
+
+TEST_CASE("an unknown field name is rejected and the known names are listed", "[config]") {
+  NetworkConfig c;
+  const std::string message = config_error_of([&] { set_field(c, "detph", "3"); }, "detph");
+  CHECK_THAT(message, Contains("unknown setting") && Contains("depth") && Contains("seed"));
+  CHECK_THROWS_AS(get_field(c, "detph"), ConfigError);
+}
+
+TEST_CASE("an unknown choice is rejected with the allowed choices", "[config]") {
+  CHECK_THAT(set_error("activation", "swish"),
+             Contains("one of: relu, leaky_relu, tanh, sigmoid, linear (got 'swish')"));
+  CHECK_THAT(set_error("normalization", "layer"), Contains("one of: none, batch, per_sample"));
+  CHECK_THAT(set_error("bias", "yes"), Contains("true or false (got 'yes')"));
+}
+
+TEST_CASE("text that is not a whole number is rejected", "[config]") {
+  const std::string value = GENERATE(as<std::string>{}, "abc", "12abc", "", " 12", "12 ", "0x");
+  CAPTURE(value);
+  CHECK_THAT(set_error("depth", value), Contains("an integer from 1 to 100 (got '"));
+  CHECK_THAT(set_error("input_scale", value), Contains("(got '"));
+}
+
+TEST_CASE("a non-integer depth is rejected", "[config]") {
+  CHECK_THAT(set_error("depth", "2.5"), Contains("an integer from 1 to 100 (got 2.5)"));
+  CHECK_THAT(set_error("seed", "1.5"), Contains("(got 1.5)"));
+}
+
+TEST_CASE("a rejected value leaves the field unchanged", "[config]") {
+  NetworkConfig c;
+  c.depth = 7;
+  CHECK_THROWS_AS(set_field(c, "depth", "0"), ConfigError);
+  CHECK(c.depth == 7);
+}
+
+TEST_CASE("a run over the memory budget is rejected with its size in MB", "[config]") {
+  NetworkConfig c;
+  c.depth = 100, c.width = 1024, c.batch = 4096;
+  // Hand estimate (config.cpp's formula, float): per layer 1024*4096*3 + 1024^2*2 scalars, 100 layers,
+  // about 1.5e9 bytes = well over the 512 MB budget.
+  CHECK(estimated_bytes(c, 4) > memory_budget_bytes);
+  const std::string message = validate_error(c, "batch");
+  CHECK_THAT(message, Contains(" MB") && Contains("512 MB budget") && Contains("depth x width x batch"));
+  SECTION("the blog configuration fits easily") {
+    CHECK(estimated_bytes(NetworkConfig{}, 4) < memory_budget_bytes / 10);
+  }
+}
+
+TEST_CASE("an unknown preset is rejected naming preset", "[config]") {
+  const std::string message = config_error_of([] { preset("blog-nope"); }, "preset");
+  CHECK_THAT(message, Contains("blog-bn") && Contains("(got 'blog-nope')"));
+}
+
+TEST_CASE("every preset validates", "[config]") {
+  REQUIRE(preset_list().size() >= 7);
+  for (const PresetInfo& info : preset_list()) {
+    CAPTURE(info.name);
+    CHECK(!info.title.empty());
+    CHECK_NOTHROW(validate(preset(info.name)));
+  }
+  SECTION("presets set what their descriptions say") {
+    CHECK(preset("blog-bn").normalization == Normalization::batch);
+    CHECK(preset("blog-as-written").normalization == Normalization::per_sample);
+    CHECK(preset("blog-as-written").epsilon == 0);
+    CHECK(preset("bn-before-relu").placement == Placement::before_activation);
+    CHECK(preset("he-relu").init == InitScheme::he_normal);
+  }
+}
+
+TEST_CASE("every schema field round-trips through get_field and set_field", "[config]") {
+  // A config with every field away from its default, so a field that reads or writes the wrong member
+  // shows up.
+  NetworkConfig source;
+  source.depth = 37, source.width = 513, source.input_dim = 77, source.batch = 999;
+  source.input_scale = 0.1, source.init = InitScheme::he_uniform, source.init_scale = 1.0 / 3.0;
+  source.gain = 1.4142135623730951, source.activation = Activation::sigmoid, source.leaky_slope = 0.2;
+  source.normalization = Normalization::per_sample, source.placement = Placement::before_activation;
+  source.epsilon = 1e-7, source.momentum = 0.3, source.mode = Mode::eval, source.warmup_batches = 5;
+  source.bias = true, source.upstream = UpstreamSource::cross_entropy, source.upstream_scale = 2.5e-3;
+  source.classes = 17, source.seed = 9007199254740991ull;
+
+  NetworkConfig copy;
+  for (const FieldSpec& spec : config_schema()) {
+    CAPTURE(spec.name);
+    const std::string text = get_field(source, spec.name);
+    CAPTURE(text);
+    REQUIRE_NOTHROW(set_field(copy, spec.name, text));
+    CHECK(get_field(copy, spec.name) == text);
+    CHECK(get_field(NetworkConfig{}, spec.name) != text);  // the field really moved away from the default
+  }
+  CHECK(copy.depth == 37);
+  CHECK(copy.input_scale == 0.1);
+  CHECK(copy.init_scale == 1.0 / 3.0);
+  CHECK(copy.gain == 1.4142135623730951);
+  CHECK(copy.activation == Activation::sigmoid);
+  CHECK(copy.seed == 9007199254740991ull);
+  CHECK(copy.bias);
+  CHECK(config_schema().size() == 21);
+}
+
+TEST_CASE("describe_allowed words each field type", "[config]") {
+  for (const FieldSpec& spec : config_schema()) {
+    CAPTURE(spec.name);
+    const std::string words = describe_allowed(spec);
+    switch (spec.type) {
+      case FieldType::integer: CHECK_THAT(words, StartsWith("an integer from ")); break;
+      case FieldType::real: CHECK_THAT(words, StartsWith("a number ")); break;
+      case FieldType::choice: CHECK_THAT(words, StartsWith("one of: ")); break;
+      case FieldType::boolean: CHECK(words == "true or false"); break;
+    }
+  }
+}
