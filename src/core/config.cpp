@@ -112,8 +112,12 @@ const Field& find_field(const std::string& name) {
 }
 
 std::string format_number(double v) {
-  // Shortest text that reads back to the same double.
+  // Shortest text that reads back to the same double; whole numbers in plain digits ("100", not "1e+02").
   char buf[32];
+  if (v == std::floor(v) && std::abs(v) < 1e16) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     if (std::strtod(buf, nullptr) == v) break;
