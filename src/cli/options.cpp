@@ -1,0 +1,146 @@
+#include "options.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace layerscope::cli {
+
+namespace {
+
+bool is_field(const std::string& name) {
+  for (const FieldSpec& spec : config_schema())
+    if (spec.name == name) return true;
+  return false;
+}
+
+// The text set_field reads for a JSON value: numbers exactly (integers as integers, reals with 17
+// significant digits, which read back to the same double), booleans as true/false, strings unchanged.
+std::string json_value_text(const std::string& field, const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (value.is_number_float()) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", value.get<double>());
+    return buf;
+  }
+  throw ConfigError(field, "must be a number, a string or a boolean in the JSON file (got " +
+                               std::string(value.type_name()) + ")");
+}
+
+int parse_bins(const std::string& text) {
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < 2 || v > 512)
+    throw UsageError("--bins: must be an integer from 2 to 512 (got '" + text + "')");
+  return int(v);
+}
+
+}  // namespace
+
+void apply_config_file(NetworkConfig& config, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("--config: cannot read '" + path + "'");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError("--config: '" + path + "' is not valid JSON: " + e.what());
+  }
+  if (!doc.is_object())
+    throw UsageError("--config: '" + path + "' must hold a JSON object of field: value (got " +
+                     std::string(doc.type_name()) + ")");
+  for (const auto& [field, value] : doc.items()) set_field(config, field, json_value_text(field, value));
+}
+
+Options parse_options(int argc, char** argv) {
+  Options options;
+  std::string preset_name;
+  std::vector<std::string> config_files;
+  std::vector<std::pair<std::string, std::string>> field_flags;
+
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      options.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + arg + "'; see --help");
+    // --name value or --name=value; dashes in a field name stand for underscores (--input-dim).
+    std::string name = arg.substr(2), value;
+    const size_t equals = name.find('=');
+    if (equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    } else {
+      if (i + 1 >= argc) throw UsageError("--" + name + ": needs a value; see --help");
+      value = argv[++i];
+    }
+    for (char& c : name)
+      if (c == '-') c = '_';
+
+    if (name == "preset") preset_name = value;
+    else if (name == "config") config_files.push_back(value);
+    else if (name == "scalar") {
+      if (value != "float" && value != "double")
+        throw UsageError("--scalar: must be one of: float, double (got '" + value + "')");
+      options.use_double = value == "double";
+    } else if (name == "bins") options.bins = parse_bins(value);
+    else if (name == "range") {
+      if (value != "own" && value != "shared")
+        throw UsageError("--range: must be one of: own, shared (got '" + value + "')");
+      options.range = value == "own" ? RangeMode::own : RangeMode::shared;
+    } else if (name == "binning") {
+      if (value != "linear" && value != "symlog")
+        throw UsageError("--binning: must be one of: linear, symlog (got '" + value + "')");
+      options.binning = value == "linear" ? Binning::linear : Binning::symlog;
+    } else if (name == "json") options.json_path = value;
+    else if (name == "dump") options.dump_dir = value;
+    else if (is_field(name)) field_flags.emplace_back(name, value);
+    else throw UsageError("unknown option '" + arg + "'; see --help");
+  }
+
+  if (!preset_name.empty()) options.config = preset(preset_name);
+  for (const std::string& path : config_files) apply_config_file(options.config, path);
+  for (const auto& [name, value] : field_flags) set_field(options.config, name, value);
+  if (!options.help) validate(options.config);
+  return options;
+}
+
+std::string usage() {
+  const NetworkConfig defaults;
+  std::ostringstream out;
+  out << "usage: layerscope [--preset NAME] [--config FILE.json] [--FIELD VALUE ...]\n"
+         "                  [--scalar float|double] [--bins N] [--range own|shared] [--binning linear|symlog]\n"
+         "                  [--json FILE] [--dump DIR]\n\n"
+         "Runs a deep fully connected network forward and backward once and prints, per layer, the std of\n"
+         "its output, of dL/dh and of dL/dW, the dead and saturated fractions and the NaN/Inf count.\n\n"
+         "The config starts from --preset (default: the defaults below), then each --config file (a flat\n"
+         "JSON object of field: value), then the field flags, later ones overriding earlier ones.\n\n"
+         "Fields:\n";
+  for (const FieldSpec& spec : config_schema()) {
+    out << "  --" << spec.name << " VALUE\n"
+        << "      " << spec.help << "\n"
+        << "      " << describe_allowed(spec) << "; default " << get_field(defaults, spec.name) << "\n";
+  }
+  out << "\nTool options:\n"
+         "  --scalar float|double     arithmetic of the run (default float)\n"
+         "  --bins N                  histogram bins, 2 to 512 (default 64)\n"
+         "  --range own|shared        histogram range: each layer's own, or shared over layers (default own)\n"
+         "  --binning linear|symlog   histogram bin spacing (default linear)\n"
+         "  --json FILE               write every statistic and histogram as JSON\n"
+         "  --dump DIR                write every tensor as a NumPy .npy file plus DIR/index.json\n"
+         "  --help                    this text\n"
+         "\nPresets:\n";
+  for (const PresetInfo& p : preset_list()) out << "  " << p.name << ": " << p.title << ". " << p.description << "\n";
+  return out.str();
+}
+
+}  // namespace layerscope::cli
