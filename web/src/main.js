@@ -1,0 +1,328 @@
+// Page entry: wires the state table, the worker client and the views together. Holds no numbers of its
+// own: every figure is redrawn from the latest worker result and the state.
+import { ComputeClient } from './client.js';
+import {
+  COLUMNS, VIEW_FIELDS, TENSOR_LABELS, stateTable, parseQuery, serializeQuery, columnConfig, checkValue,
+} from './state.js';
+import { Tooltip } from './views/tooltip.js';
+import { HistogramGrid } from './views/histograms.js';
+import { ProfileChart } from './views/profile.js';
+import { StatsTable } from './views/table.js';
+import { ColumnControls, irrelevantFields } from './views/controls.js';
+import { exportButtons, canvasPng, svgPng } from './export.js';
+import { layersToShow, fmt } from './format.js';
+import { onThemeChange } from './theme.js';
+
+const $ = id => document.getElementById(id);
+const tooltip = new Tooltip();
+const app = { schema: null, presets: null, table: null, state: null, result: null, views: null, controls: {} };
+
+function showFatal(text) {
+  const box = $('fatal');
+  box.textContent = text;
+  box.hidden = false;
+  document.body.dataset.state = 'error';
+}
+
+function showNotices(notices) {
+  const list = $('notice-list');
+  for (const n of notices) {
+    const li = document.createElement('li');
+    li.textContent = n;
+    list.appendChild(li);
+  }
+  $('notices').hidden = list.children.length === 0;
+}
+
+// Which preset a column's config equals (ignoring the shared seed), or null.
+function matchingPreset(config) {
+  for (const p of app.presets) {
+    if (app.schema.every(s => s.name === 'seed' || p.config[s.name] === config[s.name])) return p.name;
+  }
+  return null;
+}
+
+function columnTitle(col) {
+  const name = matchingPreset(app.state[col]);
+  const p = app.presets.find(q => q.name === name);
+  return p ? p.title : 'Custom settings';
+}
+
+// --- state changes ---------------------------------------------------------------------------
+
+let urlTimer = null;
+function commit() {
+  syncControls();
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(writeUrl, 150);
+  compute();
+}
+
+function writeUrl() {
+  const q = serializeQuery(app.state, app.table);
+  history.replaceState(null, '', q ? '?' + q : location.pathname);
+}
+
+function shareUrl(embed) {
+  const state = { ...app.state, view: { ...app.state.view, embed } };
+  const q = serializeQuery(state, app.table);
+  return location.href.split(/[?#]/)[0] + (q ? '?' + q : '');
+}
+
+function compute() {
+  const configs = {};
+  for (const col of COLUMNS) configs[col] = columnConfig(app.state, col);
+  const { tensor, bins, axis, binning } = app.state.view;
+  app.client.request(configs, { tensor, bins, axis, binning });
+}
+
+// --- controls ---------------------------------------------------------------------------------
+
+function viewSpec(name) {
+  return name === 'seed' ? app.schema.find(s => s.name === 'seed') : VIEW_FIELDS.find(f => f.name === name);
+}
+
+function bindViewControls() {
+  for (const name of ['tensor', 'bins', 'count', 'axis', 'binning', 'every', 'seed']) {
+    const el = $(name);
+    const spec = viewSpec(name);
+    const handler = () => {
+      const r = checkValue(name, spec, el.value);
+      const err = $(`${name}-error`);
+      if (!r.ok) {
+        if (err) { err.textContent = r.message; err.hidden = false; }
+        el.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      if (err) err.hidden = true;
+      el.removeAttribute('aria-invalid');
+      app.state.view[name] = r.value;
+      commit();
+    };
+    el.addEventListener(el.tagName === 'SELECT' ? 'change' : 'change', handler);
+    if (el.tagName !== 'SELECT') el.addEventListener('keydown', e => { if (e.key === 'Enter') handler(); });
+    el.title = spec.help || '';
+  }
+  $('new-seed').addEventListener('click', () => {
+    app.state.view.seed = 1 + Math.floor(Math.random() * 1e9);
+    commit();
+  });
+}
+
+// Select boxes gain an option when the URL holds a valid value they do not list.
+function setSelect(el, value) {
+  const v = String(value);
+  if (![...el.options].some(o => o.value === v)) el.add(new Option(v, v));
+  el.value = v;
+}
+
+function syncControls() {
+  const v = app.state.view;
+  for (const name of ['tensor', 'count', 'axis', 'binning', 'every']) setSelect($(name), v[name]);
+  for (const name of ['bins', 'seed']) if (document.activeElement !== $(name)) $(name).value = String(v[name]);
+  for (const col of COLUMNS) {
+    const config = app.state[col];
+    app.controls[col].show(config, matchingPreset(config), irrelevantFields(config));
+    $(`title-${col}`).textContent = columnTitle(col);
+  }
+  document.body.classList.toggle('embed', !!v.embed);
+}
+
+// --- views ------------------------------------------------------------------------------------
+
+const PROFILE_SPECS = [
+  { id: 'output', title: 'Std of layer outputs h (forward)', log: true,
+    kind: 'output', theoryKey: 'outputStd' },
+  { id: 'grad_output', title: 'Std of dL/dh (backward)', log: true, kind: 'grad_output', theoryKey: 'gradOutputStd' },
+  { id: 'grad_weight', title: 'Std of dL/dW (weight gradients)', log: true, kind: 'grad_weight', theoryKey: 'gradWeightStd' },
+  { id: 'dead', title: 'Dead (exactly 0) and saturated activations', log: false, percent: true },
+];
+
+function profileChartSpec(p) {
+  const std = kind => r => r.summaries[kind].map(s => (s ? s.std : NaN));
+  if (p.percent) {
+    const frac = key => r => r.summaries.activation.map(s => (s ? s[key] : NaN));
+    return {
+      title: p.title, log: false, percent: true,
+      series: COLUMNS.flatMap(c => [
+        { column: c, key: 'dead', label: 'dead', values: frac('zeroFraction') },
+        { column: c, key: 'saturated', label: 'saturated', dash: '1 3', values: frac('saturatedFraction') },
+      ]),
+    };
+  }
+  return {
+    title: p.title, log: true,
+    series: COLUMNS.map(c => ({ column: c, key: 'std', label: 'measured', values: std(p.kind) })),
+    theory: COLUMNS.map(c => ({ column: c, key: 'theory', values: r => r.theory[p.theoryKey] })),
+  };
+}
+
+function buildViews() {
+  const views = { hist: {}, tables: {}, profiles: [] };
+  for (const col of COLUMNS) {
+    app.controls[col] = new ColumnControls($(`controls-${col}`), col, app.schema, app.presets,
+      (field, value) => { app.state[col][field] = value; commit(); },
+      name => {
+        const seed = app.state.view.seed;
+        app.state[col] = { ...app.presets.find(p => p.name === name).config };
+        delete app.state[col].seed;
+        app.state.view.seed = seed;
+        commit();
+      });
+    const grid = new HistogramGrid($(`hist-${col}`), col, tooltip);
+    views.hist[col] = grid;
+    $(`hist-tools-${col}`).appendChild(exportButtons({
+      get name() { return `layerscope-${col}-${app.state.view.tensor}-histograms`; },
+      png: f => canvasPng(grid.canvas, f), csv: () => grid.csv(), json: () => grid.json(),
+    }));
+    views.tables[col] = new StatsTable($('tables'), col);
+  }
+  for (const p of PROFILE_SPECS) {
+    const fig = document.createElement('figure');
+    fig.className = 'profile-figure';
+    fig.id = `profile-${p.id}`;
+    const cap = document.createElement('figcaption');
+    cap.textContent = p.title;
+    fig.appendChild(cap);
+    const holder = document.createElement('div');
+    holder.className = 'profile-holder';
+    fig.appendChild(holder);
+    $('profile-grid').appendChild(fig);
+    const chart = new ProfileChart(holder, profileChartSpec(p), tooltip);
+    fig.appendChild(exportButtons({
+      name: `layerscope-profile-${p.id}`,
+      png: f => svgPng(chart.svg.node(), f), csv: () => chart.csv(), json: () => chart.json(),
+    }));
+    views.profiles.push(chart);
+  }
+  return views;
+}
+
+function drawResult() {
+  const msg = app.result;
+  if (!msg) return;
+  const v = app.state.view;
+  for (const col of COLUMNS) {
+    const r = msg.columns[col];
+    const errBox = $(`error-${col}`);
+    if (r.ok) {
+      errBox.hidden = true;
+      const layers = layersToShow(r.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0), v.every);
+      app.views.hist[col].update({
+        result: r, kind: msg.kind, layers, range: msg.range, axis: v.axis, binning: v.binning,
+        symlogThreshold: msg.symlogThreshold, count: v.count,
+      });
+      app.views.tables[col].update(r, msg.kind);
+      const last = r.summaries.output[r.depth];
+      $(`summary-${col}`).textContent =
+        `${r.depth} layers · last layer output std ${fmt(last ? last.std : NaN)} · loss ${fmt(r.loss)}`;
+      $(`summary-${col}`).dataset.lastOutputStd = String(last ? last.std : NaN);
+    } else {
+      app.views.hist[col].reset();
+      app.views.tables[col].reset();
+      errBox.textContent = `Column ${col.toUpperCase()} cannot run: ${r.error.message}`;
+      errBox.hidden = false;
+      if (r.error.field) app.controls[col].fieldError(r.error.field, r.error.message);
+      $(`summary-${col}`).textContent = '';
+    }
+  }
+  for (const chart of app.views.profiles) chart.update(msg.columns);
+  $('timing').textContent = `computed in ${Math.round(msg.ms)} ms`;
+  document.body.dataset.state = 'ready';
+  document.body.dataset.resultKind = msg.kind;
+}
+
+function setProgress(text, update) {
+  const box = $('progress');
+  if (text) {
+    box.hidden = false;
+    $('progress-text').textContent = text;
+  } else if (update) {
+    $('progress-text').textContent = update;
+  } else {
+    box.hidden = true;
+  }
+}
+
+// --- share and embed -------------------------------------------------------------------------
+
+async function copyText(text, status) {
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = 'Link copied.';
+  } catch {
+    status.textContent = 'Copy the link from the box below.';
+  }
+}
+
+function bindShare() {
+  const status = $('share-status');
+  $('copy-link').addEventListener('click', () => {
+    const url = shareUrl(false);
+    $('share-box').hidden = false;
+    $('share-field').value = url;
+    $('share-label').textContent = 'Link to this view';
+    copyText(url, status);
+  });
+  $('embed-button').addEventListener('click', () => {
+    const snippet = `<iframe src="${shareUrl(true)}" width="100%" height="720" loading="lazy" ` +
+      'title="Layerscope: vanishing activations and batch norm" frameborder="0"></iframe>';
+    $('share-box').hidden = false;
+    $('share-field').value = snippet;
+    $('share-label').textContent = 'Embed code (paste into your page)';
+    $('share-field').select();
+    copyText(snippet, status);
+  });
+  $('open-full').addEventListener('click', e => {
+    e.preventDefault();
+    window.open(shareUrl(false), '_blank', 'noopener');
+  });
+}
+
+// --- start ------------------------------------------------------------------------------------
+
+function ready(info) {
+  app.schema = info.schema;
+  app.presets = info.presets;
+  app.table = stateTable(app.schema, app.presets);
+  const { state, notices } = parseQuery(location.search, app.table);
+  app.state = state;
+  showNotices(notices);
+  app.views = buildViews();
+  bindViewControls();
+  syncControls();
+  compute();
+  document.body.dataset.state = 'computing';
+  let pendingFrame = 0;
+  const redraw = () => {
+    cancelAnimationFrame(pendingFrame);
+    pendingFrame = requestAnimationFrame(drawResult);
+  };
+  new ResizeObserver(redraw).observe($('columns'));
+  onThemeChange(redraw);
+}
+
+function start() {
+  $('notice-dismiss').addEventListener('click', () => { $('notices').hidden = true; });
+  bindShare();
+  try {
+    app.client = new ComputeClient({
+      ready: info => {
+        try { ready(info); } catch (e) { showFatal(`The page failed to start: ${e.message}`); }
+      },
+      result: msg => {
+        app.result = msg;
+        try { drawResult(); } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
+      },
+      progress: setProgress,
+      error: showFatal,
+    });
+  } catch (e) {
+    showFatal(`Web Workers are needed to compute: ${e.message}`);
+  }
+}
+
+window.addEventListener('error', e => showFatal(`Unexpected error: ${e.message}`));
+window.addEventListener('unhandledrejection', e => showFatal(`Unexpected error: ${e.reason && e.reason.message || e.reason}`));
+start();
+export { TENSOR_LABELS };

@@ -1,0 +1,133 @@
+// The page's whole state as one declarative table, and its round trip through the URL.
+//
+// State shape: { view: {tensor, bins, count, axis, binning, every, seed, embed}, a: config, b: config }
+// where a config is a full Layerscope network config (schema field names). URL keys: view keys as they
+// are (`tensor=grad_output`), column fields prefixed (`a.depth=30`, `b.normalization=none`). Only values
+// that differ from the defaults are written, so a default page has a clean URL.
+// Every control's id is its URL key.
+
+export const COLUMNS = ['a', 'b'];
+export const COLUMN_DEFAULT_PRESET = { a: 'blog-no-bn', b: 'blog-bn' };
+
+export const TENSOR_LABELS = {
+  pre_activation: 'pre-activation p',
+  activation: 'activation f(p)',
+  output: 'layer output h',
+  grad_output: 'gradient dL/dh',
+  grad_weight: 'gradient dL/dW',
+};
+
+// Page-level settings. Same entry shape as the core's schema so one validator serves both.
+export const VIEW_FIELDS = [
+  { name: 'tensor', type: 'choice', choices: Object.keys(TENSOR_LABELS), default: 'output',
+    help: 'which tensor the histograms show' },
+  { name: 'bins', type: 'integer', min: 4, max: 256, default: 64, help: 'histogram bins' },
+  { name: 'count', type: 'choice', choices: ['linear', 'log'], default: 'linear', help: 'count axis' },
+  { name: 'axis', type: 'choice', choices: ['shared', 'own'], default: 'shared',
+    help: 'shared: one x axis for every layer of both columns; own: each layer its own range' },
+  { name: 'binning', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
+    help: 'symlog spreads bins logarithmically on both sides of zero' },
+  { name: 'every', type: 'integer', min: 0, max: 100, default: 0,
+    help: 'show every k-th layer (0 = choose automatically)' },
+  { name: 'embed', type: 'boolean', default: false, help: 'hide controls for embedding in a page' },
+];
+
+// Config fields never stored per column: the seed is shared by both columns so they start alike.
+export const SHARED_CONFIG_FIELDS = ['seed'];
+
+export function describeAllowed(spec) {
+  switch (spec.type) {
+    case 'choice': return 'one of: ' + spec.choices.join(', ');
+    case 'boolean': return 'true or false';
+    case 'integer': return `an integer from ${spec.min} to ${spec.max}`;
+    default:
+      return `a number ${spec.minOpen ? 'greater than' : 'at least'} ${spec.min} and ` +
+        `${spec.maxOpen ? 'below' : 'at most'} ${spec.max}`;
+  }
+}
+
+function shown(raw) {
+  const s = String(raw);
+  return s.length > 40 ? s.slice(0, 40) + '…' : s;
+}
+
+// Reads one value given as text (URL, form control) against a schema entry.
+// Returns {ok:true, value} with a typed value, or {ok:false, message} naming the field and what is allowed.
+export function checkValue(key, spec, raw) {
+  const text = String(raw).trim();
+  const fail = () => ({ ok: false, message: `${key} must be ${describeAllowed(spec)} (got '${shown(raw)}')` });
+  if (spec.type === 'choice') return spec.choices.includes(text) ? { ok: true, value: text } : fail();
+  if (spec.type === 'boolean') {
+    if (text === 'true' || text === '1') return { ok: true, value: true };
+    if (text === 'false' || text === '0') return { ok: true, value: false };
+    return fail();
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return fail();
+  const v = Number(text);
+  if (!Number.isFinite(v)) return fail();
+  if (spec.type === 'integer' && !Number.isInteger(v)) return fail();
+  const aboveMin = spec.minOpen ? v > spec.min : v >= spec.min;
+  const belowMax = spec.maxOpen ? v < spec.max : v <= spec.max;
+  return aboveMin && belowMax ? { ok: true, value: v } : fail();
+}
+
+export function formatValue(spec, v) {
+  if (spec.type === 'boolean') return v ? 'true' : 'false';
+  return String(v);
+}
+
+// The table of every URL key: {key, spec, scope: 'view'|'a'|'b', field, default}.
+export function stateTable(schema, presets) {
+  const presetConfig = name => presets.find(p => p.name === name).config;
+  const rows = [];
+  for (const spec of VIEW_FIELDS) rows.push({ key: spec.name, spec, scope: 'view', field: spec.name, default: spec.default });
+  const seedSpec = schema.find(s => s.name === 'seed');
+  rows.push({ key: 'seed', spec: seedSpec, scope: 'view', field: 'seed', default: seedSpec.default });
+  for (const col of COLUMNS) {
+    const base = presetConfig(COLUMN_DEFAULT_PRESET[col]);
+    for (const spec of schema) {
+      if (SHARED_CONFIG_FIELDS.includes(spec.name)) continue;
+      rows.push({ key: `${col}.${spec.name}`, spec, scope: col, field: spec.name, default: base[spec.name] });
+    }
+  }
+  return rows;
+}
+
+export function defaultState(table) {
+  const state = { view: {}, a: {}, b: {} };
+  for (const row of table) state[row.scope][row.field] = row.default;
+  return state;
+}
+
+// URL query -> state. Bad values fall back to their default and produce a notice; unknown keys too.
+export function parseQuery(search, table) {
+  const state = defaultState(table);
+  const notices = [];
+  const params = new URLSearchParams(search);
+  const byKey = new Map(table.map(r => [r.key, r]));
+  for (const [key, raw] of params) {
+    const row = byKey.get(key);
+    if (!row) {
+      notices.push(`Unknown setting '${shown(key)}' in the link was ignored.`);
+      continue;
+    }
+    const r = checkValue(key, row.spec, raw);
+    if (r.ok) state[row.scope][row.field] = r.value;
+    else notices.push(`${r.message}; using the default ${formatValue(row.spec, row.default)}.`);
+  }
+  return { state, notices };
+}
+
+export function serializeQuery(state, table) {
+  const params = new URLSearchParams();
+  for (const row of table) {
+    const v = state[row.scope][row.field];
+    if (v !== row.default) params.set(row.key, formatValue(row.spec, v));
+  }
+  return params.toString();
+}
+
+// The full network config of a column (the shared seed included).
+export function columnConfig(state, col) {
+  return { ...state[col], seed: state.view.seed };
+}

@@ -1,0 +1,18 @@
+// Colours come from CSS custom properties, so canvas and SVG follow the light/dark theme.
+const NAMES = ['bg', 'fg', 'muted', 'grid', 'col-a', 'col-b', 'zero', 'bad', 'panel'];
+
+export function themeColors() {
+  const style = getComputedStyle(document.documentElement);
+  const colors = {};
+  for (const n of NAMES) colors[n] = style.getPropertyValue('--' + n).trim() || '#888';
+  colors.a = colors['col-a'];
+  colors.b = colors['col-b'];
+  return colors;
+}
+
+export function onThemeChange(callback) {
+  const mq = window.matchMedia('(prefers-color-scheme: dark)');
+  if (mq.addEventListener) mq.addEventListener('change', callback);
+}
+
+export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';

@@ -1,0 +1,165 @@
+// One panel of the depth profile: a quantity per layer for both columns, with the theory dashed.
+// SVG drawn with d3 scales and axes; colours are set as presentation attributes (not style attributes)
+// so the page stays within its Content-Security-Policy and the exported PNG keeps its colours.
+import { scaleLinear, scaleLog } from 'd3-scale';
+import { axisBottom, axisLeft } from 'd3-axis';
+import { select } from 'd3-selection';
+import { line } from 'd3-shape';
+import { themeColors } from '../theme.js';
+import { fmt, pct, layerName } from '../format.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const M = { top: 10, right: 12, bottom: 34, left: 56 };
+
+export class ProfileChart {
+  // spec: {id, title, yLabel, log: bool, series: [{column, label, dash, values: result => number[]}],
+  //        theory: [{column, values: result => number[]}], percent: bool}
+  constructor(element, spec, tooltip) {
+    this.element = element;
+    this.spec = spec;
+    this.tooltip = tooltip;
+    this.svg = select(element).append('svg').attr('class', 'profile-svg').attr('role', 'img')
+      .attr('aria-label', spec.title).attr('xmlns', SVG_NS);
+    this.svg.on('mousemove', e => this.hover(e)).on('mouseleave', () => this.tooltip.hide());
+    this.results = null;
+  }
+
+  reset() {
+    this.svg.selectAll('*').remove();
+    this.results = null;
+  }
+
+  // results: {a: workerColumnResult|null, b: ...}
+  update(results) {
+    this.results = results;
+    this.draw();
+  }
+
+  rows() {
+    const out = [];
+    for (const s of this.spec.series) {
+      const r = this.results[s.column];
+      if (r && r.ok) out.push({ ...s, data: Array.from(s.values(r)), theory: false });
+    }
+    for (const s of this.spec.theory || []) {
+      const r = this.results[s.column];
+      if (r && r.ok) out.push({ ...s, data: Array.from(s.values(r)), theory: true, dash: '5 4' });
+    }
+    return out;
+  }
+
+  draw() {
+    if (!this.results) return;
+    const colors = themeColors();
+    const width = Math.max(260, this.element.clientWidth || 400);
+    const height = width < 420 ? 200 : 220;
+    this.width = width;
+    const svg = this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
+      .attr('font-family', 'system-ui, sans-serif').attr('font-size', 11);
+    svg.selectAll('*').remove();
+    svg.append('rect').attr('width', width).attr('height', height).attr('fill', colors.bg);
+    const rows = this.rows();
+    const maxLayer = Math.max(1, ...rows.map(r => r.data.length - 1));
+    const x = scaleLinear().domain([0, maxLayer]).range([M.left, width - M.right]);
+    let y;
+    const floorNote = [];
+    if (this.spec.log) {
+      let lo = Infinity, hi = -Infinity;
+      for (const r of rows) for (const v of r.data) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      if (!(lo <= hi)) { lo = 1e-3; hi = 1; }
+      if (hi / lo < 100) { lo /= 10; hi *= 10; }
+      y = scaleLog().domain([lo / 2, hi * 2]).range([height - M.bottom, M.top]).clamp(true);
+    } else {
+      y = scaleLinear().domain([0, 1]).range([height - M.bottom, M.top]);
+    }
+    this.x = x;
+    this.y = y;
+    const gx = svg.append('g').attr('transform', `translate(0,${height - M.bottom})`)
+      .call(axisBottom(x).ticks(Math.min(maxLayer, Math.floor(width / 50))).tickFormat(v => Number.isInteger(v) ? String(v) : ''));
+    const gy = svg.append('g').attr('transform', `translate(${M.left},0)`);
+    if (this.spec.log) {
+      const [d0, d1] = y.domain();
+      const decades = Math.log10(d1) - Math.log10(d0);
+      const step = Math.max(1, Math.ceil(decades / 6));
+      const ticks = [];
+      for (let e = Math.ceil(Math.log10(d0)); e <= Math.floor(Math.log10(d1)); e++) if (e % step === 0) ticks.push(10 ** e);
+      gy.call(axisLeft(y).tickValues(ticks).tickFormat(v => fmt(v)));
+      svg.append('g').selectAll('line').data(ticks).join('line')
+        .attr('x1', M.left).attr('x2', width - M.right).attr('y1', v => y(v)).attr('y2', v => y(v))
+        .attr('stroke', colors.grid).attr('stroke-width', 1);
+    } else {
+      gy.call(axisLeft(y).ticks(5).tickFormat(v => pct(v)));
+    }
+    for (const g of [gx, gy]) {
+      g.selectAll('path,line').attr('stroke', colors.muted);
+      g.selectAll('text').attr('fill', colors.muted);
+    }
+    svg.append('text').attr('x', (M.left + width - M.right) / 2).attr('y', height - 4)
+      .attr('text-anchor', 'middle').attr('fill', colors.muted).text('layer (0 = input, 1 = first hidden layer)');
+
+    const plotted = {};
+    for (const r of rows) {
+      const color = colors[r.column];
+      const pts = r.data.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && (!this.spec.log || v > 0));
+      const path = line().x(p => x(p[0])).y(p => y(p[1]))
+        .defined((p, i, all) => true)(pts);
+      if (pts.length) {
+        svg.append('path').attr('d', path).attr('fill', 'none').attr('stroke', color)
+          .attr('stroke-width', r.theory ? 1.5 : 2).attr('stroke-dasharray', r.dash || null)
+          .attr('opacity', r.theory ? 0.8 : 1).attr('class', r.theory ? 'theory' : 'measured')
+          .attr('data-column', r.column);
+      }
+      if (!r.theory) {
+        svg.append('g').selectAll('circle').data(pts).join('circle')
+          .attr('cx', p => x(p[0])).attr('cy', p => y(p[1])).attr('r', width < 420 ? 1.8 : 2.4).attr('fill', color);
+        // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
+        if (this.spec.log) {
+          const zeros = r.data.map((v, i) => [i, v]).filter(([, v]) => v === 0);
+          svg.append('g').selectAll('path').data(zeros).join('path')
+            .attr('d', p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`).attr('fill', color);
+          if (zeros.length) floorNote.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0 (▼)`);
+        }
+        plotted[r.column + '-' + r.key] = r.data;
+      }
+    }
+    if (floorNote.length) {
+      svg.append('text').attr('x', width - M.right).attr('y', M.top + 8).attr('text-anchor', 'end')
+        .attr('fill', colors.bad).text(floorNote.join('; '));
+    }
+    // Read-only numbers for tests and scripts: comma-separated values per layer.
+    for (const [k, v] of Object.entries(plotted)) this.svg.attr('data-' + k, Array.from(v).join(','));
+    this.height = height;
+  }
+
+  hover(event) {
+    if (!this.results || !this.x) return;
+    const rect = this.svg.node().getBoundingClientRect();
+    const layer = Math.round(this.x.invert(event.clientX - rect.left));
+    if (layer < 0) return this.tooltip.hide();
+    const lines = [`${layerName(layer)} · ${this.spec.title}`];
+    for (const r of this.rows()) {
+      if (layer >= r.data.length) continue;
+      const v = r.data[layer];
+      lines.push(`${r.column.toUpperCase()} ${r.theory ? 'theory' : r.label}: ${this.spec.percent ? pct(v) : fmt(v)}`);
+    }
+    this.tooltip.show(lines, event.clientX, event.clientY);
+  }
+
+  csv() {
+    if (!this.results) return '';
+    const rows = this.rows();
+    const n = Math.max(0, ...rows.map(r => r.data.length));
+    const head = ['layer', ...rows.map(r => `${r.column}_${r.theory ? 'theory' : r.key}`)];
+    const out = [head.join(',')];
+    for (let l = 0; l < n; l++) out.push([l, ...rows.map(r => (l < r.data.length ? r.data[l] : ''))].join(','));
+    return out.join('\n') + '\n';
+  }
+
+  json() {
+    if (!this.results) return null;
+    return {
+      figure: this.spec.title,
+      series: this.rows().map(r => ({ column: r.column, name: r.theory ? 'theory' : r.key, values: Array.from(r.data, v => (Number.isFinite(v) ? v : String(v))) })),
+    };
+  }
+}

@@ -1,0 +1,141 @@
+// The compute worker: owns the wasm module and the two runs, answers the page's requests.
+//
+// Protocol (page -> worker):
+//   {type:'compute', id, configs:{a, b}, view:{tensor, bins, axis, binning}}
+// (worker -> page):
+//   {type:'ready', schema, presets, tensorKinds, defaultConfig}
+//   {type:'progress', id, message}
+//   {type:'result', id, ms, range, symlogThreshold, columns:{a, b}}   column: {ok, ...} or {ok:false, error}
+//   {type:'fatal', message}
+// Only the newest compute request is served: older ones still queued are dropped, and a run in progress
+// gives way between the two columns when a newer request has arrived.
+import { loadLayerscope } from './layerscope.js';
+
+let ls = null;
+const runs = { a: null, b: null };
+const runKeys = { a: '', b: '' };
+let pending = null;
+let busy = false;
+
+const sleep0 = () => new Promise(resolve => setTimeout(resolve, 0));
+
+function errorInfo(e) {
+  return { field: (e && e.field) || null, message: String((e && e.message) || e) };
+}
+
+async function serve() {
+  if (busy || !ls) return;
+  busy = true;
+  try {
+    while (pending) {
+      const request = pending;
+      pending = null;
+      await compute(request);
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+function finiteRange(summaries) {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of summaries || []) {
+    if (!s) continue;
+    if (Number.isFinite(s.min)) lo = Math.min(lo, s.min);
+    if (Number.isFinite(s.max)) hi = Math.max(hi, s.max);
+  }
+  return [lo, hi];
+}
+
+// A symlog threshold small enough to resolve the smallest layer's spread, at most 12 decades below the
+// largest magnitude (the core bins in float; finer than that shows rounding, not the network).
+function symlogThresholdFor(columns, kind, lo, hi) {
+  const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  let smallest = top;
+  for (const c of columns) {
+    for (const s of (c && c.summaries[kind]) || []) {
+      if (s && s.std > 0 && Number.isFinite(s.std)) smallest = Math.min(smallest, s.std);
+    }
+  }
+  return Math.max(smallest * 0.1, top * 1e-12);
+}
+
+async function compute(request) {
+  const t0 = performance.now();
+  const { id, configs, view } = request;
+  const out = {};
+  for (const col of ['a', 'b']) {
+    const key = JSON.stringify(configs[col]);
+    if (key !== runKeys[col] || !runs[col]) {
+      self.postMessage({ type: 'progress', id, message: `running column ${col.toUpperCase()}…` });
+      await sleep0();
+      if (pending) return;  // a newer request arrived: drop this one
+      if (runs[col]) runs[col].free();
+      runs[col] = null;
+      runKeys[col] = '';
+      try {
+        runs[col] = ls.createRun(configs[col], { percentiles: true });
+        runKeys[col] = key;
+      } catch (e) {
+        out[col] = { ok: false, error: errorInfo(e) };
+        continue;
+      }
+    }
+    const run = runs[col];
+    out[col] = {
+      ok: true,
+      config: run.config,
+      loss: run.loss,
+      depth: run.depth,
+      summaries: run.summaries,
+      theory: run.theory,
+    };
+  }
+  if (pending) return;
+
+  // One x range over every layer of both columns, so the columns are drawn on the same axis.
+  const kind = view.tensor;
+  const live = ['a', 'b'].filter(c => out[c].ok);
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const c of live) {
+    const [l, h] = finiteRange(out[c].summaries[kind]);
+    lo = Math.min(lo, l);
+    hi = Math.max(hi, h);
+  }
+  if (!(lo <= hi)) [lo, hi] = [-1, 1];
+  if (lo === hi) { const d = Math.abs(lo) * 1e-3 || 1e-30; lo -= d; hi += d; }
+  const symlogThreshold = symlogThresholdFor(live.map(c => out[c]), kind, lo, hi);
+  for (const c of live) {
+    try {
+      out[c].histograms = runs[c].histograms(kind, {
+        bins: view.bins,
+        range: view.axis === 'own' ? 'own' : [lo, hi],
+        binning: view.binning,
+        symlogThreshold,
+      });
+    } catch (e) {
+      out[c] = { ok: false, error: errorInfo(e) };
+    }
+  }
+  self.postMessage({ type: 'result', id, ms: performance.now() - t0, kind, range: [lo, hi], symlogThreshold, columns: out });
+}
+
+self.onmessage = event => {
+  const msg = event.data;
+  if (msg && msg.type === 'compute') {
+    pending = msg;
+    serve().catch(e => self.postMessage({ type: 'fatal', message: errorInfo(e).message }));
+  }
+};
+
+loadLayerscope().then(module => {
+  ls = module;
+  self.postMessage({
+    type: 'ready',
+    schema: ls.schema,
+    presets: ls.presets,
+    tensorKinds: ls.tensorKinds,
+    defaultConfig: ls.defaultConfig(),
+  });
+  serve();
+}, e => self.postMessage({ type: 'fatal', message: 'The WebAssembly module failed to load: ' + errorInfo(e).message }));
