@@ -1,0 +1,278 @@
+// Gradient checks: Network<double>::backward() against central finite differences of Network::loss(),
+// entry by entry, for every input and parameter gradient, over a grid of normalizations, placements,
+// activations, batch sizes, widths and loss sources.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "network.hpp"
+#include "rng.hpp"
+
+using namespace layerscope;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+// Step of the central difference. Truncation error is h^2/6 |L'''| ~ 1e-11 relative; cancellation error
+// is about 1e-16 |L| / h ~ 1e-11 |L|. Both are far below the tolerances.
+constexpr double step = 1e-5;
+// Per entry: |numeric - analytic| <= 1e-6 * max(|numeric|, |analytic|), or, for entries near zero (a
+// dead ReLU path; batch norm over 2 samples, whose output +-1 depends on x only through epsilon),
+// <= 1e-8 * max(1, |L|). That floor is about 100x the rounding noise of the difference quotient,
+// ~1e-15 |L| / (2h) = 5e-11 |L| (the entries it admits were seen to be off by at most ~1e-10).
+constexpr double relative_tolerance = 1e-6;
+constexpr double absolute_floor_per_loss = 1e-8;
+
+// The signs of every activation input: a ReLU kink is crossed between two evaluations when they differ.
+std::vector<bool> kink_side(const Network<double>& net) {
+  std::vector<bool> side;
+  for (int l = 1; l <= net.depth(); ++l) {
+    const Matrix<double>& p = net.pre_activation(l);
+    for (Eigen::Index i = 0; i < p.size(); ++i) side.push_back(p.data()[i] > 0);
+  }
+  return side;
+}
+
+struct CheckTally {
+  int checked = 0, skipped = 0;
+};
+
+// Perturbs each of the n values at `values` by +-h, recomputes the loss, and compares the central
+// difference with `analytic` (copied before any perturbation).
+void check_gradient(Network<double>& net, double* values, const Matrix<double>& analytic, const std::string& name,
+                    CheckTally& tally) {
+  CAPTURE(name);
+  const Eigen::Index n = analytic.size();
+  const bool has_kinks = net.config().activation == Activation::relu ||
+                         net.config().activation == Activation::leaky_relu;
+  const double largest = analytic.cwiseAbs().maxCoeff();
+  net.forward();
+  const double floor = absolute_floor_per_loss * std::max(1.0, std::abs(net.loss()));
+  double worst_excess = 0;  // error / allowed error of the worst entry
+  Eigen::Index worst = -1;
+  double worst_numeric = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double original = values[i];
+    values[i] = original + step;
+    net.forward();
+    const double loss_plus = net.loss();
+    std::vector<bool> side_plus;
+    if (has_kinks) side_plus = kink_side(net);
+    values[i] = original - step;
+    net.forward();
+    const double loss_minus = net.loss();
+    values[i] = original;
+    // A kink crossed inside [x - h, x + h] makes the difference quotient meaningless there: skip it.
+    if (has_kinks && kink_side(net) != side_plus) {
+      ++tally.skipped;
+      continue;
+    }
+    ++tally.checked;
+    const double numeric = (loss_plus - loss_minus) / (2 * step);
+    const double a = analytic.data()[i];
+    const double allowed = std::max(relative_tolerance * std::max(std::abs(numeric), std::abs(a)), floor);
+    const double excess = std::abs(numeric - a) / allowed;
+    if (excess > worst_excess) worst_excess = excess, worst = i, worst_numeric = numeric;
+  }
+  net.forward();  // leave the network as it was
+  if (worst >= 0) {
+    const double a = analytic.data()[worst];
+    CAPTURE(worst, worst_excess, largest, floor);
+    CHECK_THAT(worst_numeric, WithinRel(a, relative_tolerance) || WithinAbs(a, floor));
+  }
+}
+
+template <typename V>
+Matrix<double> as_matrix(const V& v) {
+  return Matrix<double>(v);
+}
+
+// The constructor starts every bias at 0, gamma at 1 and beta at 0. Random values instead make the
+// checks see the gamma and beta terms of backward, and keep ReLU inputs away from exactly 0 (a sample
+// whose units all die in one layer would otherwise give the next layer p = W 0 + 0 = 0, a kink).
+void randomize_bias_gamma_beta(Network<double>& net) {
+  Rng rng(net.config().seed, 777);
+  for (int l = 1; l <= net.depth(); ++l) {
+    LayerParameters<double>& p = net.parameters(l);
+    for (Eigen::Index i = 0; i < p.bias.size(); ++i) p.bias(i) = 0.3 * rng.normal();
+    for (Eigen::Index i = 0; i < p.gamma.size(); ++i) p.gamma(i) = 1.0 + 0.3 * rng.normal();
+    for (Eigen::Index i = 0; i < p.beta.size(); ++i) p.beta(i) = 0.3 * rng.normal();
+  }
+}
+
+// Every gradient of the network, checked; returns the tally of checked and skipped entries.
+CheckTally check_every_gradient(Network<double>& net) {
+  CheckTally tally;
+  randomize_bias_gamma_beta(net);
+  net.forward();
+  net.backward();
+  const NetworkConfig& c = net.config();
+  // Copies of the analytic gradients: the perturbed forward passes must not touch them (they do not,
+  // but the check must not depend on it).
+  const Matrix<double> dinput = net.dinput();
+  REQUIRE(dinput.rows() == c.input_dim);
+  REQUIRE(dinput.cols() == c.batch);
+  check_gradient(net, net.input().data(), dinput, "dL/dx", tally);
+  for (int l = 1; l <= c.depth; ++l) {
+    CAPTURE(l);
+    LayerParameters<double>& p = net.parameters(l);
+    const LayerGradients<double> g = net.gradients(l);
+    check_gradient(net, p.weight.data(), g.dweight, "dL/dW", tally);
+    if (c.bias) {
+      REQUIRE(g.dbias.size() == c.width);
+      check_gradient(net, p.bias.data(), as_matrix(g.dbias), "dL/db", tally);
+    }
+    if (c.normalization != Normalization::none) {
+      REQUIRE(g.dgamma.size() == c.width);
+      REQUIRE(g.dbeta.size() == c.width);
+      check_gradient(net, p.gamma.data(), as_matrix(g.dgamma), "dL/dgamma", tally);
+      check_gradient(net, p.beta.data(), as_matrix(g.dbeta), "dL/dbeta", tally);
+    }
+  }
+  if (c.upstream == UpstreamSource::cross_entropy) {
+    const Matrix<double> dout_weight = net.doutput_weight();
+    REQUIRE(dout_weight.rows() == c.classes);
+    check_gradient(net, net.output_weight().data(), dout_weight, "dL/dW_out", tally);
+  }
+  return tally;
+}
+
+// A small network whose gradients are neither vanishing nor exploding: He-scaled weights, unit input.
+NetworkConfig small_config(Normalization norm, Placement placement, Activation act, int batch, int width,
+                           UpstreamSource upstream) {
+  NetworkConfig c;
+  c.depth = 2, c.width = width, c.input_dim = 4, c.batch = batch;
+  c.init = InitScheme::he_normal;
+  c.activation = act, c.leaky_slope = 0.1;
+  c.normalization = norm, c.placement = placement;
+  c.upstream = upstream, c.upstream_scale = 1.0, c.classes = 3;
+  c.bias = true;
+  c.seed = 1000 + std::uint64_t(batch) * 10 + std::uint64_t(width);
+  return c;
+}
+
+// Not every entry may be skipped at a kink: with h = 1e-5 and no ReLU input at exactly 0 a crossing
+// needs an input within 1e-5 of 0, so at most 2% of the entries of a network may be skipped.
+void check_few_skipped(const CheckTally& tally) {
+  CAPTURE(tally.checked, tally.skipped);
+  CHECK(tally.checked > 0);
+  CHECK(tally.skipped * 50 <= tally.checked + tally.skipped);
+}
+
+}  // namespace
+
+TEST_CASE("backward matches central differences for every gradient", "[gradients]") {
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
+  // Without normalization the placement means nothing: run that case once.
+  if (norm == Normalization::none && placement == Placement::after_activation) return;
+  const Activation act = GENERATE(Activation::relu, Activation::leaky_relu, Activation::tanh,
+                                  Activation::sigmoid, Activation::linear);
+  const int batch = GENERATE(2, 3, 16);
+  const int width = GENERATE(3, 5);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::mse,
+                                           UpstreamSource::cross_entropy);
+  CAPTURE(to_string(norm), to_string(placement), to_string(act), batch, width, to_string(upstream));
+  Network<double> net(small_config(norm, placement, act, batch, width, upstream));
+  check_few_skipped(check_every_gradient(net));
+}
+
+TEST_CASE("backward matches central differences without bias and with deeper networks", "[gradients]") {
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Activation act = GENERATE(Activation::relu, Activation::tanh);
+  CAPTURE(to_string(norm), to_string(act));
+  NetworkConfig c = small_config(norm, Placement::after_activation, act, 4, 3, UpstreamSource::mse);
+  c.bias = false;
+  c.depth = 4;
+  Network<double> net(c);
+  const CheckTally tally = check_every_gradient(net);
+  check_few_skipped(tally);
+  CHECK(net.gradients(1).dbias.size() == 0);  // no bias, no bias gradient
+}
+
+TEST_CASE("eval-mode batch norm backward matches central differences", "[gradients][batchnorm]") {
+  // Eval mode: the running statistics (filled by warm-up batches) are constants, so the layer is affine.
+  const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
+  const Activation act = GENERATE(Activation::relu, Activation::tanh, Activation::sigmoid);
+  const int batch = GENERATE(2, 3, 16);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::cross_entropy);
+  CAPTURE(to_string(placement), to_string(act), batch, to_string(upstream));
+  NetworkConfig c = small_config(Normalization::batch, placement, act, batch, 5, upstream);
+  c.mode = Mode::eval;
+  c.warmup_batches = 3;
+  Network<double> net(c);
+  const Vector<double> running_mean = net.parameters(1).running_mean;
+  check_few_skipped(check_every_gradient(net));
+  // Eval-mode forward passes leave the running statistics alone.
+  CHECK(net.parameters(1).running_mean == running_mean);
+}
+
+TEST_CASE("float gradients agree with double gradients within 1e-2 relative", "[gradients]") {
+  // The same config in float and double: inputs and weights are the same draws rounded once, so the two
+  // analytic gradients differ only by float rounding (about 1e-7 relative per operation).
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Activation act = GENERATE(Activation::relu, Activation::tanh, Activation::sigmoid);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::mse,
+                                           UpstreamSource::cross_entropy);
+  CAPTURE(to_string(norm), to_string(act), to_string(upstream));
+  NetworkConfig c = small_config(norm, Placement::after_activation, act, 32, 16, upstream);
+  c.depth = 4, c.input_dim = 16;
+  Network<double> d(c);
+  Network<float> f(c);
+  d.forward(), d.backward();
+  f.forward(), f.backward();
+  // Per entry: within 1e-2 relative, or 1e-4 of the tensor's largest magnitude for near-zero entries.
+  auto agree = [](const Matrix<float>& single, const Matrix<double>& reference, const char* name) {
+    CAPTURE(name);
+    REQUIRE(single.rows() == reference.rows());
+    REQUIRE(single.cols() == reference.cols());
+    const double floor = 1e-4 * reference.cwiseAbs().maxCoeff();
+    int bad = 0;
+    for (Eigen::Index i = 0; i < reference.size(); ++i) {
+      const double s = double(single.data()[i]), r = reference.data()[i];
+      if (std::abs(s - r) > std::max(1e-2 * std::abs(r), floor)) {
+        CAPTURE(i, s, r);
+        CHECK_THAT(s, WithinRel(r, 1e-2) || WithinAbs(r, floor));
+        if (++bad > 3) break;
+      }
+    }
+    CHECK(bad == 0);
+  };
+  agree(f.dinput(), d.dinput(), "dL/dx");
+  for (int l = 1; l <= c.depth; ++l) {
+    CAPTURE(l);
+    agree(f.gradients(l).dweight, d.gradients(l).dweight, "dL/dW");
+    agree(Matrix<float>(f.gradients(l).dbias), Matrix<double>(d.gradients(l).dbias), "dL/db");
+    if (norm != Normalization::none) {
+      agree(Matrix<float>(f.gradients(l).dgamma), Matrix<double>(d.gradients(l).dgamma), "dL/dgamma");
+      agree(Matrix<float>(f.gradients(l).dbeta), Matrix<double>(d.gradients(l).dbeta), "dL/dbeta");
+    }
+  }
+  if (upstream == UpstreamSource::cross_entropy) agree(f.doutput_weight(), d.doutput_weight(), "dL/dW_out");
+  CHECK_THAT(double(f.loss()), WithinRel(d.loss(), 1e-4));
+}
+
+TEST_CASE("a wrong gradient is caught by the check", "[gradients]") {
+  // The check itself must be able to fail: compare against a deliberately scaled analytic gradient.
+  Network<double> net(small_config(Normalization::batch, Placement::before_activation, Activation::tanh, 3, 3,
+                                   UpstreamSource::mse));
+  net.forward();
+  net.backward();
+  const double analytic = net.gradients(1).dweight(0, 0);
+  double& w = net.parameters(1).weight(0, 0);
+  const double original = w;
+  w = original + step;
+  net.forward();
+  const double plus = net.loss();
+  w = original - step;
+  net.forward();
+  const double minus = net.loss();
+  w = original;
+  const double numeric = (plus - minus) / (2 * step);
+  CHECK_THAT(numeric, WithinRel(analytic, relative_tolerance));
+  CHECK_FALSE(WithinRel(analytic * (1 + 1e-4), relative_tolerance).match(numeric));
+}
