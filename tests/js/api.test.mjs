@@ -1,0 +1,138 @@
+// The API the page and its worker use (web/src/layerscope.js): shapes, defaults and the meaning of
+// each histogram range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadForNode } from './load.mjs';
+
+const ls = await loadForNode();
+const KINDS = ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'];
+
+test('the schema lists every setting with its type, range and default', () => {
+  const names = ls.schema.map(f => f.name);
+  assert.deepEqual(names.slice(0, 4), ['depth', 'width', 'input_dim', 'batch']);
+  const depth = ls.schema.find(f => f.name === 'depth');
+  assert.deepEqual({ ...depth, help: '' },
+                   { name: 'depth', type: 'integer', min: 1, max: 100, minOpen: false, maxOpen: false, choices: [], help: '', default: 20 });
+  const activation = ls.schema.find(f => f.name === 'activation');
+  assert.equal(activation.type, 'choice');
+  assert.deepEqual(activation.choices, ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear']);
+  assert.equal(ls.schema.find(f => f.name === 'bias').default, false);
+  assert.equal(ls.schema.find(f => f.name === 'init_scale').minOpen, true);
+  for (const field of ls.schema) assert.ok(field.help.length > 0, `${field.name} has help`);
+});
+
+test('defaultConfig holds every schema field at its default', () => {
+  const config = ls.defaultConfig();
+  assert.deepEqual(Object.keys(config), ls.schema.map(f => f.name));
+  for (const field of ls.schema) assert.equal(config[field.name], field.default);
+  assert.equal(config.normalization, 'none');
+  assert.equal(config.seed, 1);
+});
+
+test('presets carry full configs, and normalizeConfig fills in the defaults', () => {
+  assert.ok(ls.presets.length >= 7);
+  const bn = ls.presets.find(p => p.name === 'blog-bn');
+  assert.ok(bn.title && bn.description);
+  assert.equal(bn.config.normalization, 'batch');
+  assert.deepEqual(ls.normalizeConfig(bn.config), bn.config);
+  assert.deepEqual(ls.normalizeConfig({ depth: '7', bias: 'true' }), { ...ls.defaultConfig(), depth: 7, bias: true });
+  assert.deepEqual(ls.normalizeConfig({}), ls.defaultConfig());
+  assert.deepEqual(ls.tensorKinds, KINDS);
+});
+
+test('a run has a summary per layer and kind, theory per layer, and the config it ran', () => {
+  const run = ls.createRun({ ...ls.presets.find(p => p.name === 'blog-bn').config, depth: 4, batch: 200 });
+  try {
+    assert.equal(run.depth, 4);
+    assert.equal(run.config.depth, 4);
+    assert.ok(Number.isFinite(run.loss));
+    for (const kind of KINDS) assert.equal(run.summaries[kind].length, 5);
+    assert.equal(run.summaries.pre_activation[0], null);
+    assert.equal(run.summaries.grad_weight[0], null);
+    const input = run.summaries.output[0];
+    assert.equal(input.count, 100 * 200);
+    assert.equal(input.finite, input.count);
+    const bnOut = run.summaries.output[4];
+    assert.ok(Math.abs(bnOut.mean) < 1e-5 && Math.abs(bnOut.std - 1) < 5e-3, 'batch norm output is standardized (epsilon shrinks the std a little)');
+    const act = run.summaries.activation[2];
+    assert.ok(act.zeroFraction > 0.4 && act.zeroFraction < 0.6, 'ReLU zeroes about half');
+    assert.equal(act.zeroFraction, act.zeros / act.finite);
+    assert.deepEqual(Object.keys(act.percentiles), ['p5', 'p15', 'p50', 'p85', 'p95']);
+    for (const name of ['varianceFactor', 'preActivationStd', 'outputStd', 'gradOutputStd', 'gradWeightStd']) {
+      assert.ok(run.theory[name] instanceof Float64Array);
+      assert.equal(run.theory[name].length, 5);
+    }
+    assert.ok(Number.isNaN(run.theory.preActivationStd[0]), 'the input has no pre-activation');
+  } finally {
+    run.free();
+  }
+});
+
+test('percentiles on demand equal the summaries\' percentiles, also for runs made without them', () => {
+  const config = { depth: 3, width: 50, batch: 300, activation: 'tanh' };
+  const withP = ls.createRun(config);
+  const withoutP = ls.createRun(config, { percentiles: false });
+  try {
+    assert.equal(withoutP.summaries.output[2].percentiles, null);
+    assert.equal(withoutP.summaries.output[2].std, withP.summaries.output[2].std);
+    for (const kind of KINDS)
+      for (let l = 0; l <= 3; ++l) {
+        if (!withP.summaries[kind][l]) continue;
+        const expected = withP.summaries[kind][l].percentiles;
+        for (const [name, value] of Object.entries(withoutP.percentiles(kind, l)))
+          assert.ok(Math.abs(value - expected[name]) <= 1e-12 * Math.max(1, Math.abs(value)), `${kind}[${l}].${name}`);
+      }
+  } finally {
+    withP.free();
+    withoutP.free();
+  }
+});
+
+test('histograms: own, shared and explicit ranges, every finite non-zero value binned once', () => {
+  const run = ls.createRun({ depth: 3, width: 40, batch: 250 });
+  try {
+    const own = run.histograms('activation', { bins: 32 });
+    assert.equal(own.length, 4);
+    assert.equal(own[0], null);
+    for (let l = 1; l <= 3; ++l) {
+      const h = own[l], s = run.summaries.activation[l];
+      assert.ok(h.edges instanceof Float64Array && h.counts instanceof Uint32Array);
+      assert.equal(h.edges.length, 33);
+      assert.equal(h.counts.length, 32);
+      assert.equal(h.edges[0], s.min);
+      assert.equal(h.edges[32], s.max);
+      assert.equal(h.zeros, s.zeros);
+      assert.equal(h.outside, 0);
+      assert.equal(h.counts.reduce((a, b) => a + b, 0) + h.zeros + h.nonfinite, s.count);
+    }
+    const shared = run.histograms('output', { bins: 10, range: 'shared' });
+    const lo = Math.min(...run.summaries.output.map(s => s.min)), hi = Math.max(...run.summaries.output.map(s => s.max));
+    for (const h of shared) {
+      assert.equal(h.edges[0], lo);
+      assert.equal(h.edges[10], hi);
+    }
+    const narrow = run.histograms('output', { bins: 4, range: [-0.5, 0.5] });
+    const s0 = run.summaries.output[0];
+    assert.deepEqual(Array.from(narrow[0].edges), [-0.5, -0.25, 0, 0.25, 0.5]);
+    assert.ok(narrow[0].outside > 0);
+    assert.equal(narrow[0].counts.reduce((a, b) => a + b, 0) + narrow[0].outside + narrow[0].zeros, s0.count);
+    const symlog = run.histograms('grad_output', { bins: 8, range: [-100, 100], binning: 'symlog', symlogThreshold: 1 });
+    assert.equal(symlog[1].edges[4], 0);
+    assert.ok(Math.abs(symlog[1].edges[8] - 100) < 1e-9 && symlog[1].edges[6] < 10, 'log-spaced beyond the threshold');
+  } finally {
+    run.free();
+  }
+});
+
+test('the same config and seed give the same numbers; another seed does not', () => {
+  const a = ls.createRun({ depth: 2, width: 20, batch: 50, seed: 7 });
+  const b = ls.createRun({ depth: 2, width: 20, batch: 50, seed: 7 });
+  const c = ls.createRun({ depth: 2, width: 20, batch: 50, seed: 8 });
+  try {
+    assert.deepEqual(a.summaries, b.summaries);
+    assert.equal(a.loss, b.loss);
+    assert.notEqual(a.loss, c.loss);
+  } finally {
+    a.free(); b.free(); c.free();
+  }
+});

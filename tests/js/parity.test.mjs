@@ -1,0 +1,135 @@
+// The wasm module computes what the native tool computes: same config and seed, same numbers.
+//
+// Needs the native tool (src/cli, `layerscope`): set LAYERSCOPE_CLI, or build it into build/ or
+// build-cli/ first.
+// Identical inputs: the input x and the random upstream gradient come from the portable RNG (rng.cpp,
+// never contracted to FMA), so their counts, min, max and percentiles (order statistics) must be
+// identical to the last bit. Their mean and std may differ in the 7th digit: the core sums blocks with
+// Eigen's packet reductions, whose lane count differs (16 natively with AVX-512, none in wasm).
+// Everything after the first matrix product may differ in the last bits too: Eigen's native kernels
+// (AVX-512/FMA) and the wasm build (SIMD128, no FMA) add the products in a different order. Over a few
+// layers that stays near 1e-6 relative; the test allows 1e-4 of the tensor's spread.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadForNode, root } from './load.mjs';
+
+function findNativeTool() {
+  const candidates = [process.env.LAYERSCOPE_CLI,
+    ...['build', 'build-cli'].flatMap(dir => [join(root, dir, 'src', 'cli', 'layerscope'), join(root, dir, 'layerscope')])];
+  for (const path of candidates) if (path && existsSync(path)) return path;
+  throw new Error('native tool `layerscope` not found: set LAYERSCOPE_CLI or build it first ' +
+                  '(cmake -S . -B build && cmake --build build --target layerscope)');
+}
+
+function runNative(tool, preset, overrides) {
+  const dir = mkdtempSync(join(tmpdir(), 'layerscope-parity-'));
+  try {
+    const out = join(dir, 'run.json');
+    const args = ['--preset', preset];
+    for (const [name, value] of Object.entries(overrides)) args.push(`--${name}`, String(value));
+    execFileSync(tool, [...args, '--json', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return JSON.parse(readFileSync(out, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PERCENTILE_KEYS = { p5: '5', p15: '15', p50: '50', p85: '85', p95: '95' };
+const THEORY_KEYS = { varianceFactor: 'variance_factor', preActivationStd: 'pre_activation_std',
+                      outputStd: 'output_std', gradOutputStd: 'grad_output_std', gradWeightStd: 'grad_weight_std' };
+
+// Relative to the tensor's spread (std, or its magnitude when the std is 0): a mean near 0 has no
+// meaningful relative error of its own.
+function close(actual, expected, scale, rel, what) {
+  const tolerance = rel * Math.max(Math.abs(expected), scale, 1e-30);
+  assert.ok(Math.abs(actual - expected) <= tolerance,
+            `${what}: wasm ${actual}, native ${expected} (difference ${Math.abs(actual - expected)}, allowed ${tolerance})`);
+}
+
+function sameSummary(w, n, what, { exact = false, rel = 1e-4 } = {}) {
+  if (n === null) { assert.equal(w, null, `${what}: native has none, wasm has one`); return; }
+  assert.ok(w, `${what}: wasm has none, native has one`);
+  assert.equal(w.count, n.count, `${what}: count`);
+  assert.equal(w.nan, n.nan_count, `${what}: NaN count`);
+  assert.equal(w.inf, n.inf_count, `${what}: Inf count`);
+  const check = (a, b, name, scale) => exact ? assert.equal(a, b, `${what}: ${name} must be identical`)
+                                             : close(a, b, scale, rel, `${what}: ${name}`);
+  const sum = (a, b, name, scale) => close(a, b, scale, exact ? 1e-6 : rel, `${what}: ${name}`);
+  // A value a rounding away from 0 can land on either side of a ReLU: counts may differ by a few.
+  const countSlack = exact ? 0 : Math.max(2, Math.ceil(1e-3 * n.count));
+  for (const [mine, theirs] of [['zeros', 'zero_count'], ['saturated', 'saturated_count'], ['finite', 'finite_count']])
+    assert.ok(Math.abs(w[mine] - n[theirs]) <= countSlack, `${what}: ${mine} ${w[mine]} vs native ${n[theirs]}`);
+  const spread = Math.abs(n.std);
+  sum(w.std, n.std, 'std', 0);
+  sum(w.mean, n.mean, 'mean', spread);
+  check(w.min, n.min, 'min', spread);
+  check(w.max, n.max, 'max', spread);
+  if (n.percentiles) {
+    assert.ok(w.percentiles, `${what}: percentiles missing`);
+    for (const [mine, theirs] of Object.entries(PERCENTILE_KEYS))
+      check(w.percentiles[mine], n.percentiles[theirs], `percentile ${theirs}`, spread);
+  }
+}
+
+const CASES = [
+  ['blog-bn', { depth: 5 }],
+  ['blog-no-bn', { depth: 5 }],
+  ['blog-as-written', { depth: 4 }],
+  ['tanh-xavier', { depth: 5, batch: 300 }],
+  ['bn-before-relu', { depth: 4, batch: 300, bias: true }],
+  ['he-relu', { depth: 3, activation: 'sigmoid', upstream: 'mse', batch: 200 }],
+  ['blog-bn', { depth: 3, mode: 'eval', warmup_batches: 3, batch: 200, upstream: 'cross_entropy', classes: 7 }],
+  ['he-relu', { depth: 4, activation: 'leaky_relu', width: 37, input_dim: 23, batch: 111, seed: 12345 }],
+];
+
+const ls = await loadForNode();
+let tool = null, toolError = null;
+try { tool = findNativeTool(); } catch (e) { toolError = e; }
+
+test('the native tool is there to compare with', () => {
+  if (toolError) throw toolError;
+});
+
+for (const [preset, overrides] of CASES) {
+  const name = `${preset} ${JSON.stringify(overrides)}: wasm summaries, loss and theory match the native tool`;
+  test(name, { skip: toolError ? 'native tool not found (see the test above)' : false }, () => {
+    const native = runNative(tool, preset, overrides);
+    const config = { ...ls.presets.find(p => p.name === preset).config, ...overrides };
+    const run = ls.createRun(config);
+    try {
+      assert.equal(native.scalar, 'float');
+      assert.deepEqual(run.config, ls.normalizeConfig(config));
+      assert.equal(native.layers.length, run.depth + 1);
+
+      // Drawn by the portable RNG and summarized by the same code: identical to the last bit.
+      sameSummary(run.summaries.output[0], native.layers[0].output, 'layer 0 output (the input x)', { exact: true });
+      if (config.upstream === 'random')
+        sameSummary(run.summaries.grad_output[run.depth], native.layers[run.depth].grad_output,
+                    `layer ${run.depth} grad_output (the random upstream)`, { exact: true });
+
+      close(run.loss, native.loss, 0, 1e-4, 'loss');
+      for (let l = 0; l <= run.depth; ++l)
+        for (const kind of ls.tensorKinds)
+          sameSummary(run.summaries[kind][l], native.layers[l][kind], `layer ${l} ${kind}`);
+
+      // Theory is double arithmetic on the config alone: equal up to libm differences.
+      for (const [mine, theirs] of Object.entries(THEORY_KEYS)) {
+        const expected = native.theory[theirs];
+        assert.equal(run.theory[mine].length, expected.length, `theory ${theirs} length`);
+        run.theory[mine].forEach((value, l) => {
+          if (expected[l] === null) assert.ok(Number.isNaN(value), `theory ${theirs}[${l}]: native null, wasm ${value}`);
+          else close(value, expected[l], 0, 1e-12, `theory ${theirs}[${l}]`);
+        });
+      }
+      // Last, so that a wrong echo of the config does not hide the numbers' comparison.
+      for (const [field, value] of Object.entries(run.config))
+        assert.equal(native.config[field], value, `config.${field}: native ${native.config[field]}, wasm ${value}`);
+    } finally {
+      run.free();
+    }
+  });
+}
