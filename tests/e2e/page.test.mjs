@@ -1,0 +1,161 @@
+// End-to-end: the built page in dist/, served with its CSP, in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, serveStatic, launchBrowser, openPage, waitReady, afterRecompute, drawnPixels,
+} from './helpers.mjs';
+
+let server, chrome;
+before(async () => {
+  server = await serveStatic();
+  chrome = await launchBrowser();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+const byId = id => `[id="${id}"]`;
+const lastValue = list => Number(list.split(',').at(-1));
+
+test('the default view loads with no console errors or CSP violations, and draws its figures', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  await waitReady(page);
+  for (const col of ['a', 'b']) {
+    const pixels = await drawnPixels(page, `#hist-${col} canvas`);
+    assert.ok(pixels > 2000, `column ${col}: histogram canvas has ${pixels} drawn pixels`);
+    const rows = await page.$eval(`#hist-${col} canvas`, c => Number(c.dataset.drawnRows));
+    assert.equal(rows, 21, `column ${col}: input + 20 layers drawn`);
+    const bars = await page.$eval(`#hist-${col} canvas`, c => Number(c.dataset.drawnBars));
+    assert.ok(bars > 21, `column ${col}: ${bars} non-empty bars`);
+  }
+  for (const id of ['output', 'grad_output', 'grad_weight', 'dead']) {
+    const lengths = await page.$$eval(`#profile-${id} path.measured`, ps => ps.map(p => p.getTotalLength()));
+    assert.ok(lengths.length >= 2 && lengths.every(l => l > 100), `profile ${id}: measured lines ${lengths}`);
+    const points = await page.$$eval(`#profile-${id} circle`, cs => cs.length);
+    assert.ok(points >= 40, `profile ${id}: ${points} points`);
+  }
+  const dashed = await page.$$eval('#profile-output path.theory', ps => ps.length);
+  assert.equal(dashed, 2, 'a dashed theory curve per column');
+  const tableRows = await page.$$eval('#table-a tbody tr', trs => trs.length);
+  assert.equal(tableRows, 21);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-default.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('switching batch norm on brings the last layer of the 0.01 init back by orders of magnitude', async () => {
+  // Column A: the post's N(0,1) x 0.01 weights without normalization.
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.init=normal');
+  await waitReady(page);
+  const before = lastValue(await page.$eval('#profile-output svg', s => s.dataset.aStd));
+  assert.ok(before < 1e-20, `without batch norm the last layer's std is ${before}`);
+  await afterRecompute(page, () => page.selectOption(byId('a.normalization'), 'batch'));
+  const after = lastValue(await page.$eval('#profile-output svg', s => s.dataset.aStd));
+  assert.ok(after > 0.1 && after / Math.max(before, 1e-300) > 1e15,
+    `with batch norm the last layer's std is ${after} (was ${before})`);
+  // The table view agrees with the profile.
+  const tableStd = await page.$eval('#table-a tr[data-layer="20"] td[data-key="std"]', td => Number(td.dataset.value));
+  assert.equal(tableStd, after);
+  assert.match(await page.evaluate(() => location.search), /a\.normalization=batch/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a URL restores its settings in the controls and the figures', async () => {
+  const query = '?a.depth=12&b.activation=tanh&b.init=xavier_normal&tensor=grad_output&count=log&seed=7&every=2';
+  const { page, context, problems } = await openPage(chrome.browser, server.url + query);
+  await waitReady(page);
+  assert.equal(await page.inputValue(byId('a.depth')), '12');
+  assert.equal(await page.inputValue(byId('a.depth-number')), '12');
+  assert.equal(await page.inputValue(byId('b.activation')), 'tanh');
+  assert.equal(await page.inputValue(byId('b.init')), 'xavier_normal');
+  assert.equal(await page.inputValue('#tensor'), 'grad_output');
+  assert.equal(await page.inputValue('#count'), 'log');
+  assert.equal(await page.inputValue('#seed'), '7');
+  assert.equal(await page.inputValue('#every'), '2');
+  // every 2nd of layers 0..12, ending on the last: 0, 2, ..., 12
+  assert.equal(await page.$eval('#hist-a canvas', c => c.dataset.drawnRows), '7');
+  assert.equal(await page.evaluate(() => document.body.dataset.resultKind), 'grad_output');
+  // The URL written back holds the same settings.
+  const search = await page.evaluate(() => new URLSearchParams(location.search).toString());
+  for (const kv of ['a.depth=12', 'b.activation=tanh', 'tensor=grad_output', 'count=log', 'seed=7'])
+    assert.ok(search.includes(kv), `${kv} in ${search}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('dragging a slider recomputes live and the last request wins', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  await waitReady(page);
+  await afterRecompute(page, () => page.$eval(byId('a.depth'), slider => {
+    for (const v of [25, 30, 35, 40, 9]) {
+      slider.value = String(v);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }));
+  await page.waitForFunction(() => document.querySelector('#hist-a canvas').dataset.drawnRows === '10');
+  assert.equal(await page.inputValue(byId('a.depth-number')), '9');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('embed mode hides the controls and keeps the figures', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?embed=1&b.depth=30',
+    { width: 700, height: 600 });
+  await waitReady(page);
+  for (const sel of ['#controls-a', '#controls-b', '#copy-link', '#tensor', 'footer'])
+    assert.equal(await page.isVisible(sel), false, `${sel} hidden in embed mode`);
+  assert.ok(await drawnPixels(page, '#hist-b canvas') > 2000);
+  assert.equal(await page.$eval('#hist-b canvas', c => c.dataset.drawnRows), '16', 'layers 0, 2, ..., 30 (auto: every 2nd past 25 layers)');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling in a 700 px frame (overflow ${overflow})`);
+  assert.equal(await page.isVisible('#open-full'), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('bad URL values fall back to defaults with a notice, and nothing from the URL becomes HTML', async () => {
+  const evil = encodeURIComponent('<img src=x onerror=alert(1)><script>alert(2)</script>');
+  const { page, context, problems } = await openPage(chrome.browser,
+    server.url + `?a.depth=0&a.activation=${evil}&b.epsilon=-1&bins=abc&zzz=1`);
+  let dialogs = 0;
+  page.on('dialog', d => { dialogs++; d.dismiss(); });
+  await waitReady(page);
+  assert.equal(await page.isVisible('#notices'), true);
+  const notice = await page.textContent('#notices');
+  assert.match(notice, /a\.depth must be an integer from 1 to 100 \(got '0'\)/);
+  assert.match(notice, /a\.activation must be one of: relu, leaky_relu, tanh, sigmoid, linear/);
+  assert.match(notice, /b\.epsilon must be a number at least 0/);
+  assert.match(notice, /bins must be an integer from 4 to 256/);
+  assert.match(notice, /Unknown setting 'zzz'/);
+  assert.ok(notice.includes('<script>'), 'the bad value is shown as text');
+  assert.equal(await page.$$eval('#notices img, #notices script', els => els.length), 0);
+  assert.equal(await page.$$eval('script', els => els.length), 1);
+  // the defaults are in force and the page works
+  assert.equal(await page.inputValue(byId('a.depth')), '20');
+  assert.equal(await page.inputValue(byId('a.activation')), 'relu');
+  assert.equal(await page.$eval('#hist-a canvas', c => c.dataset.drawnRows), '21');
+  await afterRecompute(page, () => page.selectOption('#tensor', 'grad_weight'));
+  assert.equal(await page.$eval('#hist-a canvas', c => c.dataset.drawnRows), '20');
+  assert.equal(dialogs, 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a setting the run rejects (batch 1 with batch norm) shows its message and the other column still draws', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?b.batch=1');
+  await waitReady(page);
+  assert.equal(await page.isVisible('#error-b'), true);
+  assert.match(await page.textContent('#error-b'), /batch/);
+  assert.ok(await drawnPixels(page, '#hist-a canvas') > 2000);
+  // fixing it in the control recovers the column
+  await afterRecompute(page, () => page.fill(byId('b.batch-number'), '64').then(() => page.press(byId('b.batch-number'), 'Tab')));
+  assert.equal(await page.isVisible('#error-b'), false);
+  assert.ok(await drawnPixels(page, '#hist-b canvas') > 1000);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
