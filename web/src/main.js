@@ -289,6 +289,8 @@ function ready(info) {
   app.state = state;
   showNotices(notices);
   app.views = buildViews();
+  // On a phone the settings start folded so the figures come first.
+  if (window.innerWidth < 700) for (const d of document.querySelectorAll('details.controls')) d.open = false;
   bindViewControls();
   syncControls();
   compute();

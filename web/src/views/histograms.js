@@ -6,7 +6,7 @@ import { themeColors, FONT } from '../theme.js';
 import { fmt, pct, layerName } from '../format.js';
 import { TENSOR_LABELS } from '../state.js';
 
-const LABEL_W = 62, ZERO_W = 50, GAP = 8, RIGHT = 10, TOP = 20, AXIS_H = 26, ROW_GAP = 4;
+const GAP = 8, RIGHT = 10, TOP = 20, AXIS_H = 26, ROW_GAP = 4;
 
 export class HistogramGrid {
   // column: 'a' or 'b'; element: the container the canvas lives in; tooltip: shared Tooltip.
@@ -42,7 +42,7 @@ export class HistogramGrid {
   xScale(lo, hi) {
     const d = this.data;
     const s = d.binning === 'symlog' ? scaleSymlog().constant(d.symlogThreshold) : scaleLinear();
-    return s.domain([lo, hi]).range([LABEL_W + ZERO_W + GAP, this.width - RIGHT]);
+    return s.domain([lo, hi]).range([this.labelW + this.zeroW + GAP, this.width - RIGHT]);
   }
 
   draw() {
@@ -55,6 +55,8 @@ export class HistogramGrid {
     const rowH = width < 420 ? 24 : 28;
     const height = TOP + layers.length * (rowH + ROW_GAP) + AXIS_H;
     this.width = width;
+    this.labelW = width < 420 ? 40 : 62;
+    this.zeroW = width < 420 ? 46 : 50;
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(width * dpr);
     this.canvas.height = Math.round(height * dpr);
@@ -71,9 +73,10 @@ export class HistogramGrid {
     ctx.textAlign = 'left';
     ctx.fillText('layer', 4, TOP / 2);
     ctx.textAlign = 'right';
-    ctx.fillText('zeros', LABEL_W + ZERO_W - 4, TOP / 2);
+    ctx.fillText('zeros', this.labelW + this.zeroW - 4, TOP / 2);
     ctx.textAlign = 'left';
-    ctx.fillText(TENSOR_LABELS[d.kind] + (d.count === 'log' ? ', log count' : ''), LABEL_W + ZERO_W + GAP, TOP / 2);
+    ctx.fillText(TENSOR_LABELS[d.kind] + (d.count === 'log' ? ', log count' : '') +
+      (d.binning === 'symlog' ? `, symlog (linear within ±${fmt(d.symlogThreshold)})` : ''), this.labelW + this.zeroW + GAP, TOP / 2);
 
     const fill = colors[this.column];
     const summaries = d.result.summaries[d.kind];
@@ -109,7 +112,7 @@ export class HistogramGrid {
       // exact-zero box: a bar whose height is the zero fraction
       const total = s ? s.count : 0;
       const zf = total ? h.zeros / total : 0;
-      const zx = LABEL_W + ZERO_W - 10;
+      const zx = this.labelW + this.zeroW - 10;
       ctx.strokeStyle = colors.grid;
       ctx.strokeRect(zx + 0.5, y0 + 0.5, 8, rowH - 2);
       if (zf > 0) {
@@ -161,7 +164,7 @@ export class HistogramGrid {
       ctx.fillStyle = colors.muted;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
-      ctx.fillText('each layer on its own x range (ends shown per row)', LABEL_W + ZERO_W + GAP, yAxis + 6);
+      ctx.fillText('each layer on its own x range (ends shown per row)', this.labelW + this.zeroW + GAP, yAxis + 6);
     }
     this.canvas.dataset.drawnRows = String(layers.length);
     this.canvas.dataset.drawnBars = String(drawnBars);
@@ -187,7 +190,7 @@ export class HistogramGrid {
       while (b < h.counts.length - 1 && h.edges[b + 1] <= v) b++;
       lines.push(`bin [${fmt(h.edges[b])}, ${fmt(h.edges[b + 1])}): ${h.counts[b]} values` +
         (s && s.count ? ` (${pct(h.counts[b] / s.count)})` : ''));
-    } else if (x >= LABEL_W && x < r0) {
+    } else if (x >= this.labelW && x < r0) {
       lines.push(`exactly zero: ${h.zeros} values` + (s && s.count ? ` (${pct(h.zeros / s.count)})` : ''));
     }
     if (s) {
@@ -235,25 +238,24 @@ export class HistogramGrid {
   }
 }
 
-// Ticks for a symlog axis: 0 and powers of ten on both sides, thinned to fit.
+// Ticks for a symlog axis: 0 first, then powers of ten on both sides from the largest down, each kept
+// only where it does not crowd a tick already kept.
 function symlogTicks(scale) {
   const [lo, hi] = scale.domain();
-  const ticks = [];
-  if (lo <= 0 && hi >= 0) ticks.push(0);
+  const [r0, r1] = scale.range();
+  const candidates = lo <= 0 && hi >= 0 ? [0] : [];
   const top = Math.max(Math.abs(lo), Math.abs(hi));
   const c = scale.constant();
-  for (let e = Math.floor(Math.log10(top)); e >= Math.ceil(Math.log10(c)) && ticks.length < 40; e--) {
+  for (let e = Math.floor(Math.log10(top)); e >= Math.ceil(Math.log10(c)) && candidates.length < 60; e--) {
     const t = 10 ** e;
-    if (t <= hi) ticks.push(t);
-    if (-t >= lo) ticks.push(-t);
+    if (t <= hi) candidates.push(t);
+    if (-t >= lo) candidates.push(-t);
   }
-  const [r0, r1] = scale.range();
-  const sorted = ticks.sort((p, q) => p - q);
   const kept = [];
-  let lastX = -Infinity;
-  for (const t of sorted) {
+  for (const t of candidates) {
     const x = scale(t);
-    if (x - lastX >= 46 && x >= r0 - 1 && x <= r1 + 1) { kept.push(t); lastX = x; }
+    if (x < r0 - 1 || x > r1 + 1) continue;
+    if (kept.every(k => Math.abs(scale(k) - x) >= 46)) kept.push(t);
   }
-  return kept;
+  return kept.sort((p, q) => p - q);
 }
