@@ -16,9 +16,9 @@ export class ComputeClient {
     this.worker.onmessageerror = () => handlers.error('A message from the compute worker could not be read.');
   }
 
-  request(configs, view) {
+  request(configs, view, { percentiles = true } = {}) {
     const id = ++this.latest;
-    this.worker.postMessage({ type: 'compute', id, configs, view });
+    this.worker.postMessage({ type: 'compute', id, configs, view, percentiles });
     if (this.progressTimer === null) {
       this.progressTimer = setTimeout(() => this.handlers.progress(this.progressText), 200);
     }

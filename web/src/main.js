@@ -51,11 +51,11 @@ function columnTitle(col) {
 // --- state changes ---------------------------------------------------------------------------
 
 let urlTimer = null;
-function commit() {
+function commit(live = false) {
   syncControls();
   clearTimeout(urlTimer);
   urlTimer = setTimeout(writeUrl, 150);
-  compute();
+  compute(live);
 }
 
 function writeUrl() {
@@ -69,11 +69,11 @@ function shareUrl(embed) {
   return location.href.split(/[?#]/)[0] + (q ? '?' + q : '');
 }
 
-function compute() {
+function compute(live = false) {
   const configs = {};
   for (const col of COLUMNS) configs[col] = columnConfig(app.state, col);
   const { tensor, bins, axis, binning } = app.state.view;
-  app.client.request(configs, { tensor, bins, axis, binning });
+  app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
 }
 
 // --- controls ---------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ function buildViews() {
   const views = { hist: {}, tables: {}, profiles: [] };
   for (const col of COLUMNS) {
     app.controls[col] = new ColumnControls($(`controls-${col}`), col, app.schema, app.presets,
-      (field, value) => { app.state[col][field] = value; commit(); },
+      (field, value, live) => { app.state[col][field] = value; commit(live); },
       name => {
         const seed = app.state.view.seed;
         app.state[col] = { ...app.presets.find(p => p.name === name).config };

@@ -1,7 +1,7 @@
 // The compute worker: owns the wasm module and the two runs, answers the page's requests.
 //
 // Protocol (page -> worker):
-//   {type:'compute', id, configs:{a, b}, view:{tensor, bins, axis, binning}}
+//   {type:'compute', id, configs:{a, b}, view:{tensor, bins, axis, binning}, percentiles: bool}
 // (worker -> page):
 //   {type:'ready', schema, presets, tensorKinds, defaultConfig}
 //   {type:'progress', id, message}
@@ -14,6 +14,7 @@ import { loadLayerscope } from './layerscope.js';
 let ls = null;
 const runs = { a: null, b: null };
 const runKeys = { a: '', b: '' };
+const runHasPercentiles = { a: false, b: false };
 let pending = null;
 let busy = false;
 
@@ -66,7 +67,9 @@ async function compute(request) {
   const out = {};
   for (const col of ['a', 'b']) {
     const key = JSON.stringify(configs[col]);
-    if (key !== runKeys[col] || !runs[col]) {
+    // Percentiles cost a sort per tensor: live slider drags ask without them, the release asks again.
+    const wantPercentiles = request.percentiles !== false;
+    if (key !== runKeys[col] || !runs[col] || (wantPercentiles && !runHasPercentiles[col])) {
       self.postMessage({ type: 'progress', id, message: `running column ${col.toUpperCase()}…` });
       await sleep0();
       if (pending) return;  // a newer request arrived: drop this one
@@ -74,8 +77,9 @@ async function compute(request) {
       runs[col] = null;
       runKeys[col] = '';
       try {
-        runs[col] = ls.createRun(configs[col], { percentiles: true });
+        runs[col] = ls.createRun(configs[col], { percentiles: wantPercentiles });
         runKeys[col] = key;
+        runHasPercentiles[col] = wantPercentiles;
       } catch (e) {
         out[col] = { ok: false, error: errorInfo(e) };
         continue;

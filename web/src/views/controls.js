@@ -107,7 +107,8 @@ export class ColumnControls {
       num.max = String(spec.max);
       num.step = '1';
       num.setAttribute('aria-label', `${LABELS[field]} (number)`);
-      range.addEventListener('input', () => this.commit(field, spec, range.value, range));
+      range.addEventListener('input', () => this.commit(field, spec, range.value, range, true));
+      range.addEventListener('change', () => this.commit(field, spec, range.value, range));
       num.addEventListener('change', () => this.commit(field, spec, num.value, num));
       els.push(range, num);
     } else {
@@ -135,7 +136,8 @@ export class ColumnControls {
     parent.appendChild(wrap);
   }
 
-  commit(field, spec, raw, source) {
+  // live: a slider still being dragged (the page may skip the costly parts of the run).
+  commit(field, spec, raw, source, live = false) {
     const key = `${this.column}.${field}`;
     const r = checkValue(key, spec, raw);
     const err = this.errors.get(field);
@@ -147,7 +149,7 @@ export class ColumnControls {
     }
     err.hidden = true;
     source.removeAttribute('aria-invalid');
-    this.onChange(field, r.value);
+    this.onChange(field, r.value, live);
   }
 
   // Shows a config (and which preset it matches) without firing change events.
