@@ -108,23 +108,23 @@ template <typename S>
 void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
                         const Matrix<S>& xhat, const Vector<S>& rstd, const Vector<S>& gamma) {
   // dinp, dout, xhat: F x N; dgamma, dbeta, rstd, gamma: F. The paper's backward equations, per feature,
-  // with (x - mu) = xhat / rstd:
-  //   dxhat = dout * gamma
-  //   dvar  = sum_n dxhat (x - mu) * (-1/2) (var + eps)^(-3/2)      = -1/2 rstd^2 sum_n dxhat xhat
-  //   dmu   = sum_n dxhat * (-rstd) + dvar * (-2/N) sum_n (x - mu)  = -rstd sum_n dxhat  (second sum is 0)
-  //   dx    = dxhat rstd + dvar 2 (x - mu)/N + dmu / N
+  // with dxhat = dout * gamma and (x - mu) = xhat / rstd:
+  //   dvar = sum_n dxhat (x - mu) * (-1/2) (var + eps)^(-3/2)      = -1/2 rstd^2 sum_n dxhat xhat
+  //   dmu  = sum_n dxhat * (-rstd) + dvar * (-2/N) sum_n (x - mu)   = -rstd sum_n dxhat  (sum_n (x - mu) = 0)
+  //   dx   = dxhat rstd + dvar 2 (x - mu)/N + dmu / N
   //   dgamma = sum_n dout xhat,  dbeta = sum_n dout
+  // The two sums over the batch that dvar and dmu need are gamma dgamma and gamma dbeta, so two row
+  // reductions and one pass over the output do it all.
   const S n = S(dout.cols());
-  const Matrix<S> dxhat = gamma.asDiagonal() * dout;
-  const Vector<S> dvar = S(-0.5) * rstd.array().square() * (dxhat.cwiseProduct(xhat)).rowwise().sum().array();
-  const Vector<S> dmu = -rstd.cwiseProduct(dxhat.rowwise().sum());
-  // term 1: through xhat directly; term 2: through the variance; term 3: through the mean.
-  const Vector<S> var_coeff = S(2) * dvar.cwiseQuotient(rstd) / n;  // dvar * 2 / N, times (x - mu) = xhat / rstd
-  dinp = rstd.asDiagonal() * dxhat;                                  // term 1
-  dinp += var_coeff.asDiagonal() * xhat;                             // term 2
-  dinp.colwise() += dmu / n;                                         // term 3
-  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
   dbeta = dout.rowwise().sum();
+  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
+  const Vector<S> dvar = S(-0.5) * rstd.array().square() * gamma.array() * dgamma.array();
+  const Vector<S> dmu = -(rstd.array() * gamma.array() * dbeta.array()).matrix();
+  const Vector<S> through_xhat = gamma.cwiseProduct(rstd);                       // term 1: dxhat rstd
+  const Vector<S> through_var = (S(2) / n) * dvar.cwiseQuotient(rstd);           // term 2: dvar 2 (x - mu)/N
+  const Vector<S> through_mean = dmu / n;                                        // term 3: dmu / N
+  dinp = ((dout.array().colwise() * through_xhat.array()) + (xhat.array().colwise() * through_var.array()))
+             .colwise() + through_mean.array();
 }
 
 // Eval mode backward: out = gamma * rstd * (x - running_mean) + beta is affine in x.
