@@ -99,8 +99,9 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.vector("bias", l, p.bias, "b_l");
     d.vector("gamma", l, p.gamma, "normalization scale, one per feature");
     d.vector("beta", l, p.beta, "normalization shift, one per feature");
-    d.vector("running_mean", l, p.running_mean, "batch norm running mean (after this run's update)");
-    d.vector("running_var", l, p.running_var, "batch norm running variance (after this run's update)");
+    // Train mode updates the running statistics once per forward pass; these are their values after the run.
+    d.vector("running_mean", l, p.running_mean, "batch norm running mean, after this run");
+    d.vector("running_var", l, p.running_var, "batch norm running (unbiased) variance, after this run");
     d.matrix("linear_out", l, a.linear_out, "z_l = W_l h_{l-1} (+ b_l)");
     d.matrix("pre_activation", l, net.pre_activation(l), "p_l, the input of the activation function");
     d.matrix("normalized", l, a.normalized, "xhat_l, the normalized tensor before gamma and beta");

@@ -1,10 +1,10 @@
-// Usage: node check_table.mjs TOOL ARGS... (ARGS must include --depth)
+// Usage: node check_table.mjs TOOL ARGS... (ARGS must include --depth; the last one counts)
 // The table has the config line, a header, one row per layer 0..L with 7 columns, and the loss.
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 
 const [tool, ...args] = process.argv.slice(2);
-const depth = Number(args[args.indexOf('--depth') + 1]);
+const depth = Number(args[args.lastIndexOf('--depth') + 1]);
 const run = spawnSync(tool, args, { encoding: 'utf8' });
 assert.equal(run.status, 0, run.stderr);
 const lines = run.stdout.trimEnd().split('\n');
