@@ -159,3 +159,41 @@ test('a setting the run rejects (batch 1 with batch norm) shows its message and 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('share, embed snippet and exports produce a link, an iframe, PNGs and the numbers', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?b.depth=8');
+  await waitReady(page);
+  await page.click('#copy-link');
+  const link = await page.inputValue('#share-field');
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?b\.depth=8$/);
+  await page.click('#embed-button');
+  const snippet = await page.inputValue('#share-field');
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*" [^<>]*><\/iframe>$/);
+  const src = snippet.match(/src="([^"]*)"/)[1].replace(/&amp;/g, '&');
+  const params = new URL(src).searchParams;
+  assert.equal(params.get('embed'), '1');
+  assert.equal(params.get('b.depth'), '8');
+
+  const fetchDownload = async (selector) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+    const stream = await download.createReadStream();
+    const chunks = [];
+    for await (const c of stream) chunks.push(c);
+    return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+  };
+  const csv = await fetchDownload('#hist-tools-b button:has-text("CSV")');
+  assert.equal(csv.name, 'layerscope-b-output-histograms.csv');
+  const lines = csv.bytes.toString().trim().split('\n');
+  assert.equal(lines[0], 'layer,bin_low,bin_high,count');
+  assert.equal(lines.length, 1 + 9 * (64 + 1), 'input + 8 layers, 64 bins and the zero count each');
+  const png = await fetchDownload('#hist-tools-a button:has-text("PNG")');
+  assert.equal(png.bytes.subarray(1, 4).toString(), 'PNG');
+  const svgPng = await fetchDownload('#profile-output button:has-text("PNG")');
+  assert.equal(svgPng.bytes.subarray(1, 4).toString(), 'PNG');
+  assert.ok(svgPng.bytes.length > 5000, `profile PNG has ${svgPng.bytes.length} bytes`);
+  const json = JSON.parse((await fetchDownload('#profile-grad_output button:has-text("JSON")')).bytes.toString());
+  assert.deepEqual(json.series.map(s => `${s.column}:${s.name}`), ['a:std', 'b:std', 'a:theory', 'b:theory']);
+  assert.equal(json.series[1].values.length, 9);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

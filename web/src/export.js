@@ -41,7 +41,7 @@ export function svgPng(svg, filename) {
 // A row of export buttons for a figure: {png(), csv(), json(), name}.
 export function exportButtons(figure) {
   const div = document.createElement('div');
-  div.className = 'export';
+  div.className = figure.chrome ? 'export chrome' : 'export';
   const add = (label, title, action) => {
     const b = document.createElement('button');
     b.type = 'button';

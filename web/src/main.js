@@ -126,6 +126,7 @@ function syncControls() {
     $(`title-${col}`).textContent = columnTitle(col);
   }
   document.body.classList.toggle('embed', !!v.embed);
+  syncScenarios();
 }
 
 // --- views ------------------------------------------------------------------------------------
@@ -157,18 +158,35 @@ function profileChartSpec(p) {
   };
 }
 
+function applyPreset(col, name) {
+  const config = { ...app.presets.find(p => p.name === name).config };
+  delete config.seed;  // the seed stays shared and unchanged
+  app.state[col] = config;
+}
+
+function bindScenarios() {
+  for (const button of document.querySelectorAll('.scenarios button')) {
+    button.addEventListener('click', () => {
+      applyPreset('a', button.dataset.a);
+      applyPreset('b', button.dataset.b);
+      commit();
+    });
+  }
+}
+
+function syncScenarios() {
+  const a = matchingPreset(app.state.a), b = matchingPreset(app.state.b);
+  for (const button of document.querySelectorAll('.scenarios button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.a === a && button.dataset.b === b));
+  }
+}
+
 function buildViews() {
   const views = { hist: {}, tables: {}, profiles: [] };
   for (const col of COLUMNS) {
     app.controls[col] = new ColumnControls($(`controls-${col}`), col, app.schema, app.presets,
       (field, value, live) => { app.state[col][field] = value; commit(live); },
-      name => {
-        const seed = app.state.view.seed;
-        app.state[col] = { ...app.presets.find(p => p.name === name).config };
-        delete app.state[col].seed;
-        app.state.view.seed = seed;
-        commit();
-      });
+      name => { applyPreset(col, name); commit(); });
     const grid = new HistogramGrid($(`hist-${col}`), col, tooltip);
     views.hist[col] = grid;
     $(`hist-tools-${col}`).appendChild(exportButtons({
@@ -190,6 +208,7 @@ function buildViews() {
     $('profile-grid').appendChild(fig);
     const chart = new ProfileChart(holder, profileChartSpec(p), tooltip);
     fig.appendChild(exportButtons({
+      chrome: true,
       name: `layerscope-profile-${p.id}`,
       png: f => svgPng(chart.svg.node(), f), csv: () => chart.csv(), json: () => chart.json(),
     }));
@@ -265,7 +284,8 @@ function bindShare() {
     copyText(url, status);
   });
   $('embed-button').addEventListener('click', () => {
-    const snippet = `<iframe src="${shareUrl(true)}" width="100%" height="720" loading="lazy" ` +
+    const src = shareUrl(true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    const snippet = `<iframe src="${src}" width="100%" height="720" loading="lazy" ` +
       'title="Layerscope: vanishing activations and batch norm" frameborder="0"></iframe>';
     $('share-box').hidden = false;
     $('share-field').value = snippet;
@@ -292,6 +312,7 @@ function ready(info) {
   // On a phone the settings start folded so the figures come first.
   if (window.innerWidth < 700) for (const d of document.querySelectorAll('details.controls')) d.open = false;
   bindViewControls();
+  bindScenarios();
   syncControls();
   compute();
   document.body.dataset.state = 'computing';

@@ -72,7 +72,7 @@ export function checkValue(key, spec, raw) {
 }
 
 export function formatValue(spec, v) {
-  if (spec.type === 'boolean') return v ? 'true' : 'false';
+  if (spec.type === 'boolean') return v ? '1' : '0';
   return String(v);
 }
 

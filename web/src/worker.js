@@ -48,8 +48,8 @@ function finiteRange(summaries) {
   return [lo, hi];
 }
 
-// A symlog threshold small enough to resolve the smallest layer's spread, at most 12 decades below the
-// largest magnitude (the core bins in float; finer than that shows rounding, not the network).
+// A symlog threshold small enough to resolve the smallest layer's spread (a tenth of its std), but at
+// most 30 decades below the largest magnitude so the bins are not spread over empty decades.
 function symlogThresholdFor(columns, kind, lo, hi) {
   const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
   let smallest = top;
@@ -58,7 +58,7 @@ function symlogThresholdFor(columns, kind, lo, hi) {
       if (s && s.std > 0 && Number.isFinite(s.std)) smallest = Math.min(smallest, s.std);
     }
   }
-  return Math.max(smallest * 0.1, top * 1e-12);
+  return Math.max(smallest * 0.1, top * 1e-30);
 }
 
 async function compute(request) {

@@ -6,6 +6,7 @@ import { themeColors, FONT } from '../theme.js';
 import { fmt, pct, layerName } from '../format.js';
 import { TENSOR_LABELS } from '../state.js';
 
+const SHORT_LABELS = { pre_activation: 'p', activation: 'f(p)', output: 'h', grad_output: 'dL/dh', grad_weight: 'dL/dW' };
 const GAP = 8, RIGHT = 10, TOP = 20, AXIS_H = 26, ROW_GAP = 4;
 
 export class HistogramGrid {
@@ -75,8 +76,12 @@ export class HistogramGrid {
     ctx.textAlign = 'right';
     ctx.fillText('zeros', this.labelW + this.zeroW - 4, TOP / 2);
     ctx.textAlign = 'left';
-    ctx.fillText(TENSOR_LABELS[d.kind] + (d.count === 'log' ? ', log count' : '') +
-      (d.binning === 'symlog' ? `, symlog (linear within ±${fmt(d.symlogThreshold)})` : ''), this.labelW + this.zeroW + GAP, TOP / 2);
+    const compact = width < 420;
+    const heading = compact
+      ? SHORT_LABELS[d.kind] + (d.count === 'log' ? ', log' : '') + (d.binning === 'symlog' ? `, symlog ±${fmt(d.symlogThreshold)}` : '')
+      : TENSOR_LABELS[d.kind] + (d.count === 'log' ? ', log count' : '') +
+        (d.binning === 'symlog' ? `, symlog (linear within ±${fmt(d.symlogThreshold)})` : '');
+    ctx.fillText(heading, this.labelW + this.zeroW + GAP, TOP / 2);
 
     const fill = colors[this.column];
     const summaries = d.result.summaries[d.kind];
