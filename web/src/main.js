@@ -140,7 +140,7 @@ const PROFILE_SPECS = [
 ];
 
 function profileChartSpec(p) {
-  const std = kind => r => r.summaries[kind].map(s => (s ? s.std : NaN));
+  const std = kind => r => r.summaries[kind].map(s => (s && s.finite > 0 ? s.std : NaN));
   if (p.percent) {
     const frac = key => r => r.summaries.activation.map(s => (s ? s[key] : NaN));
     return {
@@ -233,9 +233,12 @@ function drawResult() {
       });
       app.views.tables[col].update(r, msg.kind);
       const last = r.summaries.output[r.depth];
-      $(`summary-${col}`).textContent =
-        `${r.depth} layers · last layer output std ${fmt(last ? last.std : NaN)} · loss ${fmt(r.loss)}`;
-      $(`summary-${col}`).dataset.lastOutputStd = String(last ? last.std : NaN);
+      const lastStd = last && last.finite > 0 ? last.std : NaN;
+      const bad = last ? last.nan + last.inf : 0;
+      $(`summary-${col}`).textContent = `${r.depth} layers · last layer output std ` +
+        (Number.isFinite(lastStd) ? fmt(lastStd) : 'undefined') + (bad ? ` (${bad} NaN/Inf values)` : '') +
+        ` · loss ${fmt(r.loss)}`;
+      $(`summary-${col}`).dataset.lastOutputStd = String(lastStd);
     } else {
       app.views.hist[col].reset();
       app.views.tables[col].reset();

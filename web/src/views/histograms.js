@@ -23,6 +23,21 @@ export class HistogramGrid {
     this.rows = [];
     this.canvas.addEventListener('mousemove', e => this.hover(e));
     this.canvas.addEventListener('mouseleave', () => this.tooltip.hide());
+    // Keyboard: focus the figure, then arrow keys walk the layers and show each one's readout.
+    this.canvas.tabIndex = 0;
+    this.focusRow = 0;
+    this.canvas.addEventListener('focus', () => this.readRow());
+    this.canvas.addEventListener('blur', () => this.tooltip.hide());
+    this.canvas.addEventListener('keydown', e => {
+      const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 5, PageUp: -5 }[e.key];
+      if (step === undefined && e.key !== 'Home' && e.key !== 'End') return;
+      e.preventDefault();
+      const n = this.rows.length;
+      if (e.key === 'Home') this.focusRow = 0;
+      else if (e.key === 'End') this.focusRow = n - 1;
+      else this.focusRow = Math.max(0, Math.min(n - 1, this.focusRow + step));
+      this.readRow();
+    });
   }
 
   reset() {
@@ -134,9 +149,17 @@ export class HistogramGrid {
       ctx.fillStyle = colors.fg;
       ctx.fillText(layer === 0 ? 'input' : 'L' + layer, 4, y0 + (bad ? rowH / 2 - 6 : rowH / 2));
       if (bad) {
+        // the counts are in the hover readout and the table; here just which kind, in red
         ctx.fillStyle = colors.bad;
-        ctx.fillText(`${s && s.nan ? 'NaN ' + s.nan : ''}${s && s.inf ? ' Inf ' + s.inf : ''}`.trim() || 'non-finite',
-          4, y0 + rowH / 2 + 6);
+        const what = s && s.nan && s.inf ? 'NaN+Inf' : s && s.inf ? 'Inf' : 'NaN';
+        ctx.fillText(what, 4, y0 + rowH / 2 + 6);
+        ctx.strokeStyle = colors.bad;
+        const [p0, p1] = scale.range();
+        ctx.strokeRect(p0 + 0.5, y0 + 0.5, p1 - p0 - 1, rowH - 2);
+        if (s && s.count) {
+          ctx.textAlign = 'right';
+          ctx.fillText(`${pct((s.nan + s.inf) / s.count)} non-finite`, p1 - 3, y0 + rowH / 2);
+        }
       }
       if (!shared) {
         ctx.fillStyle = colors.muted;
@@ -178,7 +201,14 @@ export class HistogramGrid {
       'The table of per-layer statistics below has the numbers.');
   }
 
-  hover(event) {
+  readRow() {
+    const row = this.rows[Math.min(this.focusRow, this.rows.length - 1)];
+    if (!row) return;
+    const rect = this.canvas.getBoundingClientRect();
+    this.hover({ clientX: rect.left + this.labelW / 2, clientY: rect.top + (row.y0 + row.y1) / 2 }, true);
+  }
+
+  hover(event, keyboard = false) {
     const d = this.data;
     if (!d) return;
     const rect = this.canvas.getBoundingClientRect();
@@ -195,7 +225,7 @@ export class HistogramGrid {
       while (b < h.counts.length - 1 && h.edges[b + 1] <= v) b++;
       lines.push(`bin [${fmt(h.edges[b])}, ${fmt(h.edges[b + 1])}): ${h.counts[b]} values` +
         (s && s.count ? ` (${pct(h.counts[b] / s.count)})` : ''));
-    } else if (x >= this.labelW && x < r0) {
+    } else if (x >= this.labelW && x < r0 || keyboard) {
       lines.push(`exactly zero: ${h.zeros} values` + (s && s.count ? ` (${pct(h.zeros / s.count)})` : ''));
     }
     if (s) {
