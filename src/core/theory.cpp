@@ -33,14 +33,18 @@ double derivative(Activation kind, double slope, double x) {
 
 ActivationMoments activation_moments(Activation kind, double leaky_slope, double s) {
   const int intervals = 4000;  // even, for Simpson's rule; the ReLU kink at 0 falls on a node
-  const double lo = -10, step = 20.0 / intervals;
+  const double step = 20.0 / intervals;
   const double pi = 3.14159265358979323846;
   double m1 = 0, m2 = 0, d2 = 0;
   for (int i = 0; i <= intervals; ++i) {
-    const double u = lo + i * step;
+    const double u = (i - intervals / 2) * step;  // -10..10, exactly 0 at the middle node
     const double w = (i == 0 || i == intervals ? 1 : (i % 2 ? 4 : 2)) * std::exp(-0.5 * u * u);
     const double f = apply(kind, leaky_slope, s * u), df = derivative(kind, leaky_slope, s * u);
-    m1 += w * f, m2 += w * f * f, d2 += w * df * df;
+    // f' jumps at the kink (ReLU, leaky ReLU): the middle node joins two Simpson halves (weight 2 = 1 + 1),
+    // each of which needs its one-sided limit there, so it takes their average.
+    const double df_left = derivative(kind, leaky_slope, -1e-300), df_right = derivative(kind, leaky_slope, 1e-300);
+    const double df2 = u == 0 ? 0.5 * (df_left * df_left + df_right * df_right) : df * df;
+    m1 += w * f, m2 += w * f * f, d2 += w * df2;
   }
   const double norm = step / 3 / std::sqrt(2 * pi);
   return {m1 * norm, m2 * norm, d2 * norm};
