@@ -91,14 +91,21 @@ test('a URL restores its settings in the controls and the figures', async () => 
 test('dragging a slider recomputes live and the last request wins', async () => {
   const { page, context, problems } = await openPage(chrome.browser, server.url);
   await waitReady(page);
-  await afterRecompute(page, () => page.$eval(byId('a.depth'), slider => {
-    for (const v of [25, 30, 35, 40, 9]) {
-      slider.value = String(v);
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
-    }
-  }));
-  await page.waitForFunction(() => document.querySelector('#hist-a canvas').dataset.drawnRows === '10');
-  assert.equal(await page.inputValue(byId('a.depth-number')), '9');
+  await afterRecompute(page, async () => {
+    await page.$eval(byId('a.depth'), slider => {
+      for (const v of [25, 30, 35, 40, 60]) {
+        slider.value = String(v);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    // a 60-layer run takes well over 200 ms: the progress indicator appears meanwhile
+    await page.waitForSelector('#progress:not([hidden])', { timeout: 5000 });
+  });
+  assert.equal(await page.isVisible('#progress'), false, 'progress hidden once the result is drawn');
+  // layers 0, 4, ..., 60 (auto: every 4th past 25 layers)
+  await page.waitForFunction(() => document.querySelector('#hist-a canvas').dataset.drawnRows === '16');
+  assert.equal(await page.inputValue(byId('a.depth-number')), '60');
+  assert.equal(await page.$eval('#profile-output svg', s => s.dataset.aStd.split(',').length), 61);
   assert.deepEqual(problems, []);
   await context.close();
 });

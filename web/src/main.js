@@ -74,6 +74,7 @@ function compute(live = false) {
   for (const col of COLUMNS) configs[col] = columnConfig(app.state, col);
   const { tensor, bins, axis, binning } = app.state.view;
   app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
+  if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
 }
 
 // --- controls ---------------------------------------------------------------------------------
@@ -250,7 +251,6 @@ function drawResult() {
   }
   for (const chart of app.views.profiles) chart.update(msg.columns);
   $('timing').textContent = `computed in ${Math.round(msg.ms)} ms`;
-  document.body.dataset.state = 'ready';
   document.body.dataset.resultKind = msg.kind;
 }
 
@@ -318,7 +318,6 @@ function ready(info) {
   bindScenarios();
   syncControls();
   compute();
-  document.body.dataset.state = 'computing';
   let pendingFrame = 0;
   const redraw = () => {
     cancelAnimationFrame(pendingFrame);
@@ -338,7 +337,11 @@ function start() {
       },
       result: msg => {
         app.result = msg;
-        try { drawResult(); } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
+        try {
+          drawResult();
+          // For scripts and tests: 'computing' while a request is out, 'ready' once its result is drawn.
+          if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
+        } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
       },
       progress: setProgress,
       error: showFatal,
