@@ -204,3 +204,31 @@ test('share, embed snippet and exports produce a link, an iframe, PNGs and the n
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('when the WebAssembly module cannot load, the page says so instead of going blank', async () => {
+  const context = await chrome.browser.newContext();
+  const page = await context.newPage();
+  await context.route('**/wasm/layerscope_wasm.wasm', route => route.abort());
+  await page.goto(server.url);
+  await page.waitForSelector('#fatal:not([hidden])', { timeout: 20000 });
+  assert.match(await page.textContent('#fatal'), /WebAssembly module failed to load/);
+  await context.close();
+});
+
+test('a 360 px wide phone in dark mode gets the whole page without sideways scrolling', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url,
+    { width: 360, height: 740, colorScheme: 'dark' });
+  await waitReady(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+  const canvasWidth = await page.$eval('#hist-a canvas', c => c.getBoundingClientRect().width);
+  assert.ok(canvasWidth <= 360 && canvasWidth >= 280, `histogram width ${canvasWidth}`);
+  assert.ok(await drawnPixels(page, '#hist-b canvas') > 2000);
+  // the theme reaches the canvas: its background is dark
+  const bg = await page.$eval('#hist-a canvas', c => Array.from(c.getContext('2d').getImageData(0, 0, 1, 1).data));
+  assert.ok(bg[0] + bg[1] + bg[2] < 150, `dark background ${bg}`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-360-dark.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
