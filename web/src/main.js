@@ -233,6 +233,11 @@ function drawResult() {
         symlogThreshold: msg.symlogThreshold, count: v.count,
       });
       app.views.tables[col].update(r, msg.kind);
+      const all = r.histograms.filter(Boolean).length;
+      const step = layers.length > 1 ? layers[1] - layers[0] : 1;
+      const nth = step === 2 ? '2nd' : step === 3 ? '3rd' : `${step}th`;
+      $(`subset-${col}`).textContent = layers.length < all
+        ? `· showing every ${nth} of ${all} layers and the last (all are in the table)` : '';
       const last = r.summaries.output[r.depth];
       const lastStd = last && last.finite > 0 ? last.std : NaN;
       const bad = last ? last.nan + last.inf : 0;

@@ -22,6 +22,9 @@ const MAIN = ['depth', 'width', 'batch', 'input_scale', 'init', 'init_scale', 'g
   'normalization', 'placement', 'epsilon', 'upstream', 'upstream_scale'];
 const ADVANCED = ['input_dim', 'mode', 'momentum', 'warmup_batches', 'bias', 'classes'];
 const SLIDERS = { depth: [1, 100], width: [2, 512], batch: [2, 2048] };
+// Scale-like settings get a slider in log10 units beside their text box (the box holds the exact value).
+const LOG_SLIDERS = { gain: [-1, 1], init_scale: [-4, 1], input_scale: [-3, 3], upstream_scale: [-4, 4] };
+const roundSignificant = v => Number(v.toPrecision(3));
 
 export class ColumnControls {
   constructor(element, column, schema, presets, onChange, onPreset) {
@@ -112,6 +115,19 @@ export class ColumnControls {
       num.addEventListener('change', () => this.commit(field, spec, num.value, num));
       els.push(range, num);
     } else {
+      if (LOG_SLIDERS[field]) {
+        const range = document.createElement('input');
+        range.type = 'range';
+        range.id = `${key}-slider`;
+        [range.min, range.max] = LOG_SLIDERS[field].map(String);
+        range.step = '0.05';
+        range.setAttribute('aria-label', `${LABELS[field]} (logarithmic slider)`);
+        range.setAttribute('aria-valuetext', '');
+        const value = () => String(roundSignificant(10 ** Number(range.value)));
+        range.addEventListener('input', () => this.commit(field, spec, value(), range, true));
+        range.addEventListener('change', () => this.commit(field, spec, value(), range));
+        els.push(range);
+      }
       const num = document.createElement('input');
       num.type = 'text';
       num.inputMode = 'decimal';
@@ -122,7 +138,7 @@ export class ColumnControls {
       els.push(num);
     }
     label.htmlFor = key;
-    els[0].title = help;
+    for (const el of els) el.title = help;
     body.append(...els);
     const err = document.createElement('p');
     err.className = 'field-error';
@@ -157,6 +173,11 @@ export class ColumnControls {
     for (const [field, els] of this.inputs) {
       const v = config[field];
       for (const el of els) {
+        if (el.id.endsWith('-slider')) {
+          el.value = String(Math.log10(v));
+          el.setAttribute('aria-valuetext', String(v));
+          continue;
+        }
         if (el.type === 'checkbox') el.checked = !!v;
         else if (el !== document.activeElement || el.type === 'range' || el.tagName === 'SELECT') el.value = String(v);
         el.removeAttribute('aria-invalid');
