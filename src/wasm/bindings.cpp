@@ -4,6 +4,7 @@
 
 #include "conversions.hpp"
 #include "run.hpp"
+#include "timing.hpp"
 
 namespace layerscope::wasm {
 namespace {
@@ -36,6 +37,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
   function("checkField", &check_field);
   function("summaryStride", &summary_stride_value);
   function("heapInUse", &heap_in_use);
+  function("timeUpdatePieces", &time_update_pieces);
   class_<Run>("Run")
       .constructor<>()
       .function("start", &Run::start)

@@ -8,9 +8,14 @@
 // fuse into one FMA (a last-bit difference). Their mean and std may differ in the 6th digit (allowed:
 // 1e-5): the core sums blocks of 4096 floats with Eigen's packet reductions, whose lane count differs
 // (16 natively with AVX-512, none in wasm).
-// Everything after the first matrix product may differ in the last bits too: Eigen's native kernels
-// (AVX-512/FMA) and the wasm build (SIMD128, no FMA) add the products in a different order. Over a few
-// layers that stays near 1e-6 relative; the test allows 1e-4 of the tensor's spread.
+// Everything after the first matrix product is compared with the native tool's double-precision run
+// (--scalar double), the reference both float builds approximate: float results depend on the order of
+// summation (Eigen's native AVX-512/FMA kernels, the wasm build's SSE2 path on SIMD128), and batch norm
+// backward subtracts batch means of nearly cancelling float sums. Measured for blog-bn, depth 5, layer 1,
+// max of dL/dW: double 42.262396, wasm float 42.262398, native float 41.869896 (1% off); std of dL/dx:
+// double 0.0258482277, wasm float 0.0258482268, native float 0.0258446872. So float-to-float comparison
+// would test rounding luck; float-to-double tests the wasm build. Allowed: 1e-4 of the tensor's spread
+// for forward tensors, 1e-3 for gradients.
 // Theory is double arithmetic on the config alone and must agree to 1e-12.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,11 +33,11 @@ function findNativeTool() {
                   '(cmake -S . -B build && cmake --build build --target layerscope)');
 }
 
-function runNative(tool, preset, overrides) {
+function runNative(tool, preset, overrides, scalar) {
   const dir = mkdtempSync(join(tmpdir(), 'layerscope-parity-'));
   try {
     const out = join(dir, 'run.json');
-    const args = ['--preset', preset];
+    const args = ['--preset', preset, '--scalar', scalar];
     for (const [name, value] of Object.entries(overrides)) args.push(`--${name}`, String(value));
     execFileSync(tool, [...args, '--json', out], { stdio: ['ignore', 'ignore', 'pipe'] });
     return JSON.parse(readFileSync(out, 'utf8'));
@@ -102,7 +107,8 @@ test('the native tool is there to compare with', () => {
 for (const [preset, overrides] of CASES) {
   const name = `${preset} ${JSON.stringify(overrides)}: wasm summaries, loss and theory match the native tool`;
   test(name, { skip: toolError ? 'native tool not found (see the test above)' : false }, () => {
-    const native = runNative(tool, preset, overrides);
+    const native = runNative(tool, preset, overrides, 'float');
+    const reference = runNative(tool, preset, overrides, 'double');
     const config = { ...ls.presets.find(p => p.name === preset).config, ...overrides };
     const run = ls.createRun(config);
     try {
@@ -116,10 +122,12 @@ for (const [preset, overrides] of CASES) {
         sameSummary(run.summaries.grad_output[run.depth], native.layers[run.depth].grad_output,
                     `layer ${run.depth} grad_output (the random upstream)`, { exact: true });
 
-      close(run.loss, native.loss, 0, 1e-4, 'loss');
+      assert.equal(reference.scalar, 'double');
+      close(run.loss, reference.loss, 0, 1e-4, 'loss (against the double run)');
       for (let l = 0; l <= run.depth; ++l)
         for (const kind of ls.tensorKinds)
-          sameSummary(run.summaries[kind][l], native.layers[l][kind], `layer ${l} ${kind}`);
+          sameSummary(run.summaries[kind][l], reference.layers[l][kind], `layer ${l} ${kind} (against the double run)`,
+                      { rel: kind.startsWith('grad_') ? 1e-3 : 1e-4 });
 
       // Theory is double arithmetic on the config alone: equal up to libm differences.
       for (const [mine, theirs] of Object.entries(THEORY_KEYS)) {

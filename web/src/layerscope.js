@@ -93,6 +93,10 @@ class Layerscope {
   // Bytes malloc has handed out in the wasm heap, and the heap's size: for leak checks.
   heapInUse() { return this.#module.heapInUse(); }
   heapSize() { return this.#module.HEAP8.buffer.byteLength; }
+
+  // Medians (ms) of one update's pieces timed inside the module, as bench/bench.cpp times them natively:
+  // {forward, forwardBackward, statsWithPercentiles, statsWithoutPercentiles, histograms}.
+  timeUpdatePieces(config = {}, { reps = 20 } = {}) { return unwrap(this.#module.timeUpdatePieces(config, reps)); }
 }
 
 function unpackSummaries(packed, depth, stride) {
