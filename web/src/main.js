@@ -2,7 +2,7 @@
 // own: every figure is redrawn from the latest worker result and the state.
 import { ComputeClient } from './client.js';
 import {
-  COLUMNS, VIEW_FIELDS, TENSOR_LABELS, stateTable, parseQuery, serializeQuery, columnConfig, checkValue,
+  COLUMNS, VIEW_FIELDS, stateTable, parseQuery, serializeQuery, columnConfig, checkValue,
 } from './state.js';
 import { Tooltip } from './views/tooltip.js';
 import { HistogramGrid } from './views/histograms.js';
@@ -359,4 +359,3 @@ function start() {
 window.addEventListener('error', e => showFatal(`Unexpected error: ${e.message}`));
 window.addEventListener('unhandledrejection', e => showFatal(`Unexpected error: ${e.reason && e.reason.message || e.reason}`));
 start();
-export { TENSOR_LABELS };

@@ -101,8 +101,7 @@ export class ProfileChart {
     for (const r of rows) {
       const color = colors[r.column];
       const pts = r.data.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && (!this.spec.log || v > 0));
-      const path = line().x(p => x(p[0])).y(p => y(p[1]))
-        .defined((p, i, all) => true)(pts);
+      const path = line().x(p => x(p[0])).y(p => y(p[1]))(pts);
       if (pts.length) {
         svg.append('path').attr('d', path).attr('fill', 'none').attr('stroke', color)
           .attr('stroke-width', r.theory ? 1.5 : 2).attr('stroke-dasharray', r.dash || null)
