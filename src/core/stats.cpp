@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <Eigen/Core>
@@ -157,6 +158,19 @@ LaneSums lane_sums(const S* data, std::size_t n, S shift, SaturationBand band) {
   return out;
 }
 
+// log2(u) for u >= 1 within 0.0014, from the exponent bits and a cubic in the mantissa (least-squares
+// fit of log2(1 + f) on [0, 1)). Only a first guess of a histogram bin: the edges decide.
+inline double rough_log2(double u) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &u, sizeof bits);
+  const int exponent = int((bits >> 52) & 0x7ff) - 1023;
+  bits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;
+  double m;
+  std::memcpy(&m, &bits, sizeof m);
+  const double f = m - 1;
+  return exponent + f * (1.4234941842167086 + f * (-0.5877692379852281 + f * 0.1655898771862513));
+}
+
 }  // namespace
 
 template <typename S>
@@ -241,14 +255,43 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   h.edges.front() = lo, h.edges.back() = hi;
   h.counts.assign(size_t(bins), 0);
 
+  // Each value's bin is first estimated from its t (for symlog with a rough log2, no libm call), then
+  // corrected against the edges themselves, so a count always agrees with the edges reported: bin b
+  // holds edges[b] <= v < edges[b+1], and the top edge belongs to the last bin, as in numpy.histogram.
+  const double log10_of_2 = 0.30102999566398120;
+  auto bin_of = [&](double v) {
+    const double t = symlog ? std::copysign(rough_log2(1 + std::abs(v) / c) * log10_of_2, v) : v;
+    int b = int((t - t_lo) * bins_per_unit);
+    b = b < 0 ? 0 : (b > bins - 1 ? bins - 1 : b);
+    while (b > 0 && v < h.edges[size_t(b)]) --b;
+    while (b < bins - 1 && v >= h.edges[size_t(b) + 1]) ++b;
+    return b;
+  };
+  if (all_finite(data, n)) {
+    // Exact zeros and values outside the range go to two extra slots past the bins. Four interleaved
+    // copies of the counts keep consecutive increments of one slot (the zero spike: half of a ReLU
+    // layer) from waiting on each other.
+    const int zero_slot = bins, outside_slot = bins + 1, stride = bins + 2;
+    std::vector<std::uint32_t> slots(size_t(stride) * 4, 0);
+    auto slot_of = [&](double v) { return v == 0 ? zero_slot : (v < lo || v > hi ? outside_slot : bin_of(v)); };
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+      for (int copy = 0; copy < 4; ++copy)
+        ++slots[size_t(copy * stride + slot_of(double(data[i + size_t(copy)])))];
+    for (; i < n; ++i) ++slots[size_t(slot_of(double(data[i])))];
+    for (int copy = 1; copy < 4; ++copy)
+      for (int b = 0; b < stride; ++b) slots[size_t(b)] += slots[size_t(copy * stride + b)];
+    std::copy(slots.begin(), slots.begin() + bins, h.counts.begin());
+    h.zero_count = slots[size_t(zero_slot)];
+    h.outside_count = slots[size_t(outside_slot)];
+    return h;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const double v = double(data[i]);
     if (!std::isfinite(v)) { ++h.nonfinite_count; continue; }
     if (v == 0) { ++h.zero_count; continue; }
     if (v < lo || v > hi) { ++h.outside_count; continue; }
-    // The top edge belongs to the last bin, as in numpy.histogram.
-    const int b = std::min(bins - 1, int((transform(v) - t_lo) * bins_per_unit));
-    ++h.counts[size_t(std::max(0, b))];
+    ++h.counts[size_t(bin_of(v))];
   }
   return h;
 }
