@@ -180,7 +180,7 @@ TEST_CASE("normals have mean 0 and variance 1 over 1e5 draws", "[rng]") {
   CHECK_THAT(fourth / n, WithinAbs(3.0, 0.16));
 }
 
-TEST_CASE("uniforms lie in [0, 1) and below(n) stays below n", "[rng]") {
+TEST_CASE("uniforms lie between 0 and 1 and below(n) stays below n", "[rng]") {
   Rng rng(5, 6);
   double sum = 0;
   int counts[7] = {};
