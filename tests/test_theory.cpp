@@ -99,13 +99,24 @@ TEST_CASE("measured pre-activation variance factor matches theory for ReLU", "[t
     CHECK_THAT(second_moment(net.pre_activation(1)), WithinRel(theory_std * theory_std, 0.03));
     for (int l = 1; l < config.depth; ++l) {
       CAPTURE(l);
-      CHECK_THAT(theory.variance_factor[size_t(l)], WithinRel(c.factor, 1e-6));
+      CHECK_THAT(theory.variance_factor[size_t(l + 1)], WithinRel(c.factor, 1e-6));  // layer l+1's factor
       const double measured = second_moment(net.pre_activation(l + 1)) / second_moment(net.pre_activation(l));
       if (c.each_tolerance > 0) CHECK_THAT(measured, WithinRel(c.factor, c.each_tolerance));
       sum += measured, ++ratios;
     }
   }
   CHECK_THAT(sum / ratios, WithinRel(c.factor, c.mean_tolerance));
+}
+
+TEST_CASE("each layer's variance factor uses that layer's own fan-in", "[theory]") {
+  // Xavier normal, input_dim 50, width 100: layer 1 has sigma^2 = 2/150 and sees the Gaussian input
+  // (no ReLU before it), so E[p_1^2]/E[x^2] = 50 * 2/150 = 2/3; layer 2 has sigma^2 = 1/100 after a ReLU:
+  // 100 * (1/100) / 2 = 1/2. Hand calculation.
+  NetworkConfig c;
+  c.input_dim = 50;
+  const TheoryProfile t = theory_profile(c);
+  CHECK_THAT(t.variance_factor[1], WithinRel(2.0 / 3.0, 1e-12));
+  for (int l = 2; l <= c.depth; ++l) CHECK_THAT(t.variance_factor[size_t(l)], WithinRel(0.5, 1e-5));
 }
 
 TEST_CASE("theory says the post's unnormalized networks vanish and batch norm keeps unit variance", "[theory]") {

@@ -78,19 +78,21 @@ TheoryProfile theory_profile(const NetworkConfig& c) {
   std::vector<double> sigma2(size_t(L) + 1), input_q(size_t(L) + 1), s_pre(size_t(L) + 1),
       s_linear(size_t(L) + 1), act_std(size_t(L) + 1);
   double q = c.input_scale * c.input_scale;
+  double q_over_previous_s2 = 1;  // E[h_{l-1}^2] / E[p_{l-1}^2]: what the activation keeps (input: 1)
   t.output_std[0] = c.input_scale;
   for (int l = 1; l <= L; ++l) {
     const int fan_in = l == 1 ? c.input_dim : c.width;
     sigma2[size_t(l)] = weight_variance(c, fan_in, c.width);
     input_q[size_t(l)] = q;
     const double s_z = std::sqrt(fan_in * sigma2[size_t(l)] * q);  // std of z = W h
+    t.variance_factor[size_t(l)] = fan_in * sigma2[size_t(l)] * q_over_previous_s2;
     s_linear[size_t(l)] = s_z;
     const double s_p = before ? 1.0 : s_z;                      // normalized before: unit variance
     s_pre[size_t(l)] = s_p;
     t.pre_activation_std[size_t(l)] = s_p;
     const ActivationMoments m = activation_moments(c.activation, c.leaky_slope, s_p);
     act_std[size_t(l)] = std::sqrt(std::max(0.0, m.second_moment - m.mean * m.mean));
-    if (s_p > 0) t.variance_factor[size_t(l)] = fan_in * sigma2[size_t(l)] * m.second_moment / (s_p * s_p);
+    if (s_p > 0) q_over_previous_s2 = m.second_moment / (s_p * s_p);
     if (norm && !before) {
       q = 1;  // normalized after the activation: mean 0, variance 1
       t.output_std[size_t(l)] = 1;

@@ -18,7 +18,9 @@ namespace layerscope {
 
 struct TheoryProfile {
   // Index l = 0..L (index 0: the input; entries that do not exist there are NaN).
-  std::vector<double> variance_factor;     // E[p_{l+1}^2] / E[p_l^2] without normalization (ReLU: fan_in sigma^2/2)
+  // Layer l's own factor without normalization: E[p_l^2] / E[p_{l-1}^2] = fan_in_l sigma_l^2 E[f(p)^2]/s^2
+  // over the previous layer (ReLU: fan_in sigma^2 / 2); layer 1: E[p_1^2] / E[x^2] = fan_in sigma^2.
+  std::vector<double> variance_factor;
   std::vector<double> pre_activation_std;  // expected std of p_l
   std::vector<double> output_std;          // expected std of h_l
   std::vector<double> doutput_std;         // expected std of dL/dh_l (NaN for cross-entropy)
