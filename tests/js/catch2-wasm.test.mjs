@@ -1,0 +1,31 @@
+// The core's Catch2 suite (tests/test_*.cpp), compiled to wasm by src/wasm/CMakeLists.txt and run under
+// Node: what the native suite checks must also hold in WebAssembly (no FMA, SIMD128, 32-bit size_t).
+// One node:test subtest per Catch2 test case and section, read from Catch2's JUnit report.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from './load.mjs';
+
+const suite = join(root, 'build-wasm', 'src', 'wasm', 'layerscope_wasm_tests.cjs');
+
+function unescapeXml(text) {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
+             .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+}
+
+test('the core\'s Catch2 suite passes in WebAssembly', async t => {
+  assert.ok(existsSync(suite), `${suite} not found: run ./build-wasm.sh first`);
+  const result = spawnSync(process.execPath, [suite, '-r', 'junit'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const report = result.stdout;
+  // <testcase ... name="..." .../> passed; <testcase ...>...<failure .../>...</testcase> failed.
+  const cases = [...report.matchAll(/<testcase\b[^>]*\bname="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)];
+  assert.ok(cases.length > 0, `no test cases in the report (exit ${result.status}):\n${result.stderr}`);
+  for (const [, name, , body] of cases) {
+    await t.test(unescapeXml(name), () => {
+      if (body && /<(failure|error)\b/.test(body)) assert.fail(unescapeXml(body.trim()));
+    });
+  }
+  assert.equal(result.status, 0, `the suite exited with ${result.status}:\n${result.stderr}`);
+});
