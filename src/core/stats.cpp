@@ -158,8 +158,10 @@ LaneSums lane_sums(const S* data, std::size_t n, S shift, SaturationBand band) {
   return out;
 }
 
-// log2(u) for u >= 1 within 0.0014, from the exponent bits and a cubic in the mantissa (least-squares
-// fit of log2(1 + f) on [0, 1)). Only a first guess of a histogram bin: the edges decide.
+// log2(u) for u >= 1 within about 0.002, from the exponent bits and a cubic in the mantissa: a least-squares
+// fit of log2(1 + f) on [0, 1) with the cubic term set so the cubic is 1 at f = 1. That makes it
+// continuous across powers of two and increasing (its derivative stays positive on [0, 1)), which the
+// histogram's edges rely on.
 inline double rough_log2(double u) {
   std::uint64_t bits;
   std::memcpy(&bits, &u, sizeof bits);
@@ -168,7 +170,7 @@ inline double rough_log2(double u) {
   double m;
   std::memcpy(&m, &bits, sizeof m);
   const double f = m - 1;
-  return exponent + f * (1.4234941842167086 + f * (-0.5877692379852281 + f * 0.1655898771862513));
+  return exponent + f * (1.4234941842167086 + f * (-0.5877692379852281 + f * (1 - 1.4234941842167086 + 0.5877692379852281)));
 }
 
 }  // namespace
@@ -244,41 +246,58 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   const bool symlog = spec.binning == Binning::symlog;
   const double c = spec.symlog_threshold > 0 ? spec.symlog_threshold
                                              : symlog_threshold_for(std::max(std::abs(lo), std::abs(hi)));
-  // Bins are equal-width in the transformed coordinate t: t = x (linear) or sign(x) log10(1 + |x|/c).
-  auto transform = [&](double x) { return symlog ? std::copysign(std::log10(1 + std::abs(x) / c), x) : x; };
-  auto inverse = [&](double t) { return symlog ? std::copysign(c * (std::pow(10.0, std::abs(t)) - 1), t) : t; };
+  // Bins are equal-width in t: t = x (linear) or sign(x) log10(1 + |x|/c) (symlog, with rough_log2: no
+  // libm call per value). Both are monotonic, so the bin of a value is a monotonic step function of it.
+  const double log10_of_2 = 0.30102999566398120, inverse_c = 1 / c;
+  auto transform = [&](double x) {
+    return symlog ? std::copysign(rough_log2(1 + std::abs(x) * inverse_c) * log10_of_2, x) : x;
+  };
   const double t_lo = transform(lo), t_hi = transform(hi);
   const double bins_per_unit = bins / (t_hi - t_lo);
+  auto bin_of = [&](double v) {
+    return int(std::min(std::max((transform(v) - t_lo) * bins_per_unit, 0.0), double(bins - 1)));
+  };
 
+  // Edge b is the smallest double whose bin is b, found by bisection on the same bin_of the counting
+  // uses: a count always agrees with the edges reported (bin b holds edges[b] <= v < edges[b+1]; the
+  // top edge belongs to the last bin, as in numpy.histogram).
   h.edges.resize(size_t(bins) + 1);
-  for (int b = 0; b <= bins; ++b) h.edges[size_t(b)] = inverse(t_lo + (t_hi - t_lo) * b / bins);
   h.edges.front() = lo, h.edges.back() = hi;
+  for (int b = 1; b < bins; ++b) {
+    double below = h.edges[size_t(b) - 1], above = hi;  // bin_of(below) < b <= bin_of(above)
+    for (;;) {
+      const double mid = below + (above - below) / 2;
+      if (mid <= below || mid >= above) break;
+      (bin_of(mid) >= b ? above : below) = mid;
+    }
+    h.edges[size_t(b)] = above;
+  }
   h.counts.assign(size_t(bins), 0);
 
-  // Each value's bin is first estimated from its t (for symlog with a rough log2, no libm call), then
-  // corrected against the edges themselves, so a count always agrees with the edges reported: bin b
-  // holds edges[b] <= v < edges[b+1], and the top edge belongs to the last bin, as in numpy.histogram.
-  const double log10_of_2 = 0.30102999566398120;
-  auto bin_of = [&](double v) {
-    const double t = symlog ? std::copysign(rough_log2(1 + std::abs(v) / c) * log10_of_2, v) : v;
-    int b = int((t - t_lo) * bins_per_unit);
-    b = b < 0 ? 0 : (b > bins - 1 ? bins - 1 : b);
-    while (b > 0 && v < h.edges[size_t(b)]) --b;
-    while (b < bins - 1 && v >= h.edges[size_t(b) + 1]) ++b;
-    return b;
-  };
   if (all_finite(data, n)) {
-    // Exact zeros and values outside the range go to two extra slots past the bins. Four interleaved
-    // copies of the counts keep consecutive increments of one slot (the zero spike: half of a ReLU
-    // layer) from waiting on each other.
+    // Exact zeros and values outside the range go to two extra slots past the bins, chosen by selects
+    // rather than branches: the zeros of a ReLU layer (half of it, in no predictable order) would
+    // mispredict every other value. Four interleaved copies of the counts keep consecutive increments of
+    // one slot (the zero spike again) from waiting on each other.
     const int zero_slot = bins, outside_slot = bins + 1, stride = bins + 2;
     std::vector<std::uint32_t> slots(size_t(stride) * 4, 0);
-    auto slot_of = [&](double v) { return v == 0 ? zero_slot : (v < lo || v > hi ? outside_slot : bin_of(v)); };
-    std::size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-      for (int copy = 0; copy < 4; ++copy)
-        ++slots[size_t(copy * stride + slot_of(double(data[i + size_t(copy)])))];
-    for (; i < n; ++i) ++slots[size_t(slot_of(double(data[i])))];
+    auto slot_of = [&](double v) {
+      int slot = bin_of(v);
+      slot = (v < lo) | (v > hi) ? outside_slot : slot;
+      slot = v == 0 ? zero_slot : slot;
+      return slot;
+    };
+    // Per block: first every value's slot (a pure loop the compiler can vectorize), then the increments.
+    constexpr std::size_t block = 256;
+    std::int32_t slot[block];
+    for (std::size_t start = 0; start < n; start += block) {
+      const std::size_t count = std::min(block, n - start);
+      for (std::size_t j = 0; j < count; ++j) slot[j] = slot_of(double(data[start + j]));
+      std::size_t j = 0;
+      for (; j + 4 <= count; j += 4)
+        for (int copy = 0; copy < 4; ++copy) ++slots[size_t(copy * stride + slot[j + size_t(copy)])];
+      for (; j < count; ++j) ++slots[size_t(slot[j])];
+    }
     for (int copy = 1; copy < 4; ++copy)
       for (int b = 0; b < stride; ++b) slots[size_t(b)] += slots[size_t(copy * stride + b)];
     std::copy(slots.begin(), slots.begin() + bins, h.counts.begin());
