@@ -21,12 +21,31 @@ class OrderStatistics {
  public:
   static constexpr int buckets = 4096;
 
-  OrderStatistics(const S* data, std::size_t n, bool all_finite, double lo, double hi)
-      : data_(data), n_(n), all_finite_(all_finite), lo_(S(lo)) {
+  OrderStatistics(const S* data, std::size_t n, bool all_finite, std::uint64_t zero_count, double lo, double hi)
+      : data_(data), n_(n), all_finite_(all_finite), zero_count_(zero_count), lo_(S(lo)), hi_(S(hi)) {
     scale_ = hi > lo ? S(buckets / (hi - lo)) : S(0);
     counts_.assign(buckets, 0);
-    for (std::size_t i = 0; i < n; ++i)
-      if (all_finite || std::isfinite(data[i])) ++counts_[size_t(bucket(data[i]))];
+    if (!all_finite) {
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::isfinite(data[i])) ++counts_[size_t(bucket(data[i]))];
+      return;
+    }
+    // Per block: the buckets first (a loop that vectorizes), then the increments into four interleaved
+    // copies, so runs of equal values (the zero spike) do not serialize on one counter.
+    constexpr std::size_t block = 256;
+    std::int32_t index[block];
+    std::vector<std::uint32_t> copies(size_t(buckets) * 4, 0);
+    for (std::size_t start = 0; start < n; start += block) {
+      const std::size_t count = std::min(block, n - start);
+      for (std::size_t j = 0; j < count; ++j) index[j] = bucket(data[start + j]);
+      std::size_t j = 0;
+      for (; j + 4 <= count; j += 4)
+        for (int copy = 0; copy < 4; ++copy) ++copies[size_t(copy * buckets + index[j + size_t(copy)])];
+      for (; j < count; ++j) ++copies[size_t(index[j])];
+    }
+    for (int b = 0; b < buckets; ++b)
+      counts_[size_t(b)] = copies[size_t(b)] + copies[size_t(buckets + b)] + copies[size_t(2 * buckets + b)] +
+                           copies[size_t(3 * buckets + b)];
   }
 
   // The values at the given ranks (0-based among the finite values, each < the finite count).
@@ -36,7 +55,7 @@ class OrderStatistics {
     std::vector<std::size_t> rank_in_bucket(ranks.size());
     std::vector<std::uint64_t> first_rank(buckets + 1, 0);
     for (int b = 0; b < buckets; ++b) first_rank[size_t(b) + 1] = first_rank[size_t(b)] + counts_[size_t(b)];
-    std::vector<int> slot(buckets, -1);
+    std::vector<std::int32_t> slot(buckets, -1);
     std::vector<std::vector<S>> gathered;
     for (std::size_t r = 0; r < ranks.size(); ++r) {
       const int b = int(std::upper_bound(first_rank.begin() + 1, first_rank.end(), ranks[r]) - first_rank.begin()) - 1;
@@ -47,14 +66,21 @@ class OrderStatistics {
         gathered.emplace_back();
       }
     }
+    // Zeros are not gathered: their count is known, and all of them sit in the bucket of 0. Routing them
+    // by a select keeps the one branch below (is this value wanted?) almost always not taken.
     std::vector<std::size_t> zeros(gathered.size(), 0);
-    for (std::size_t i = 0; i < n_; ++i) {
-      const S v = data_[i];
-      if (!all_finite_ && !std::isfinite(v)) continue;
-      const int g = slot[size_t(bucket(v))];
-      if (g < 0) continue;
-      if (v == 0) ++zeros[size_t(g)];
-      else gathered[size_t(g)].push_back(data_[i]);
+    if (lo_ <= S(0) && S(0) <= hi_ && slot[size_t(bucket(S(0)))] >= 0) zeros[size_t(slot[size_t(bucket(S(0)))])] = zero_count_;
+    constexpr std::size_t block = 256;
+    std::int32_t wanted[block];
+    for (std::size_t start = 0; start < n_; start += block) {
+      const std::size_t count = std::min(block, n_ - start);
+      for (std::size_t j = 0; j < count; ++j) {
+        const S v = data_[start + j];
+        const std::int32_t g = slot[size_t(bucket(v))];
+        wanted[j] = v == S(0) || !(all_finite_ || std::isfinite(v)) ? -1 : g;
+      }
+      for (std::size_t j = 0; j < count; ++j)
+        if (wanted[j] >= 0) gathered[size_t(wanted[j])].push_back(data_[start + j]);
     }
     std::vector<double> out(ranks.size());
     for (std::size_t r = 0; r < ranks.size(); ++r) {
@@ -87,7 +113,8 @@ class OrderStatistics {
   const S* data_;
   std::size_t n_;
   bool all_finite_;
-  S lo_, scale_;
+  std::uint64_t zero_count_;
+  S lo_, hi_, scale_;
   std::vector<std::uint64_t> counts_;
 };
 
@@ -101,7 +128,7 @@ void fill_percentiles(TensorSummary& s, const S* data, std::size_t n) {
     ranks.push_back(k);
     ranks.push_back(std::min(k + 1, m - 1));
   }
-  OrderStatistics<S> order(data, n, s.finite_count == n, s.min, s.max);
+  OrderStatistics<S> order(data, n, s.finite_count == n, s.zero_count, s.min, s.max);
   const std::vector<double> values = order.at_ranks(ranks);
   for (int i = 0; i < summary_percentile_count; ++i) {
     const double position = summary_percentiles[i] / 100.0 * double(m - 1);
