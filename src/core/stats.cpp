@@ -310,7 +310,7 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     std::vector<std::uint32_t> slots(size_t(stride) * 4, 0);
     auto slot_of = [&](double v) {
       int slot = bin_of(v);
-      slot = (v < lo) | (v > hi) ? outside_slot : slot;
+      slot = ((v < lo) | (v > hi)) ? outside_slot : slot;
       slot = v == 0 ? zero_slot : slot;
       return slot;
     };
