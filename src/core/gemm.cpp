@@ -6,70 +6,79 @@
 #include <utility>
 #include <vector>
 
-// Register blocking: a tile of (kPanelVectors x 4) rows by kTileCols columns of C lives in vector
+// Register blocking: a tile of (kPanelVectors x kLanes) rows by kTileCols columns of C lives in vector
 // registers while the K loop runs; each step loads one packed column piece of A and broadcasts one value of
-// B per tile column (v128.load32_splat in wasm). V8 on x86-64 (Node 20) keeps about 13 vectors in
-// registers: measured for the blog's 100 x 100 x 1000 products, 8 x 5 runs at 36-37 GFLOP/s, 8 x 4 at 35,
-// 12 x 4, 16 x 3 and 8 x 6 spill and drop to 26, and unrolling the K loop makes it worse (V8's register
+// B per tile column (v128.load32_splat in wasm).
+// WebAssembly SIMD128 (and plain SSE): V8 on x86-64 (Node 20) keeps about 13 vectors in registers. Measured
+// on the blog's 100 x 100 x 1000 products: 8 x 5 tiles run at 36-37 GFLOP/s, 8 x 4 at 35, while 12 x 4,
+// 16 x 3 and 8 x 6 spill and drop to 26, and unrolling the K loop makes it worse (V8's register
 // allocator). Eigen's SSE path compiled to wasm: about 22.
-#ifndef LAYERSCOPE_GEMM_PANEL_VECTORS
-#define LAYERSCOPE_GEMM_PANEL_VECTORS 2
+// AVX-512 (32 registers of 16 floats): 48 x 8 and 64 x 6 tiles run at 79-83 GFLOP/s natively on all three
+// products, where Eigen gives 80 for W h and W^T dz but 51-54 for dz h^T.
+#if defined(__AVX512F__)
+#define LAYERSCOPE_GEMM_DEFAULTS 16, 3, 8
+#elif defined(__AVX__)
+#define LAYERSCOPE_GEMM_DEFAULTS 8, 3, 4
+#else
+#define LAYERSCOPE_GEMM_DEFAULTS 4, 2, 5
 #endif
-#ifndef LAYERSCOPE_GEMM_TILE_COLS
-#define LAYERSCOPE_GEMM_TILE_COLS 5
+#ifndef LAYERSCOPE_GEMM_SHAPE  // lanes per vector, vectors per panel (tile rows / lanes), tile columns
+#define LAYERSCOPE_GEMM_SHAPE LAYERSCOPE_GEMM_DEFAULTS
 #endif
 
 namespace layerscope {
 namespace {
 
-typedef float f32x4 __attribute__((vector_size(16)));
+constexpr int kShape[3] = {LAYERSCOPE_GEMM_SHAPE};
+constexpr int kLanes = kShape[0];  // floats per vector: 4 in wasm SIMD128
+typedef float Vec __attribute__((vector_size(4 * kLanes)));
 
-constexpr int kPanelVectors = LAYERSCOPE_GEMM_PANEL_VECTORS;
-constexpr int kPanelRows = 4 * kPanelVectors;
-constexpr int kTileCols = LAYERSCOPE_GEMM_TILE_COLS;
+constexpr int kPanelVectors = kShape[1];
+constexpr int kPanelRows = kLanes * kPanelVectors;
+constexpr int kTileCols = kShape[2];
 // K is cut into blocks so that a packed panel block of A and the B values it meets stay in L1.
 constexpr int kDepthBlock = 256;
 
-inline f32x4 load(const float* p) {
-  f32x4 v;
+inline Vec load(const float* p) {
+  Vec v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store(float* p, f32x4 v) { std::memcpy(p, &v, sizeof v); }
+inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
-// C tile (4 MV rows x NR columns) = (accumulate ? C tile : 0) + A panel (4 MV x k, packed: 4 MV floats per
-// p) * B panel (k x NR, packed: NR floats per p). rows <= 4 MV rows of the tile are real; the rest are A's
-// zero padding. Both panels packed means every load is at a constant offset from one of two pointers.
+// C tile (MV kLanes rows x NR columns) = (accumulate ? C tile : 0) + A panel (MV kLanes x k, packed: MV kLanes
+// floats per p) * B panel (k x NR, packed: NR floats per p). rows <= MV kLanes rows of the tile are real; the
+// rest are A's zero padding. Both panels packed means every load is at a constant offset from one of two pointers.
 // Each instance is its own non-inlined function: V8 optimizes a wasm function only between calls, so a
 // hot loop must not sit inside a function that runs once.
 template <int MV, int NR>
 __attribute__((noinline)) void micro_kernel(int k, const float* ap, const float* bp, float* c, std::ptrdiff_t ldc,
                                             int rows, bool accumulate) {
-  f32x4 acc[MV][NR];
+  Vec acc[MV][NR];
   for (int v = 0; v < MV; ++v)
-    for (int j = 0; j < NR; ++j) acc[v][j] = f32x4{0, 0, 0, 0};
+    for (int j = 0; j < NR; ++j) acc[v][j] = Vec{};
   for (int p = 0; p < k; ++p) {
-    f32x4 av[MV];
-    for (int v = 0; v < MV; ++v) av[v] = load(ap + 4 * v);
+    Vec av[MV];
+    for (int v = 0; v < MV; ++v) av[v] = load(ap + kLanes * v);
     for (int j = 0; j < NR; ++j) {
       const float x = bp[j];
-      const f32x4 bv = {x, x, x, x};
+      const Vec bv = Vec{} + x;
       for (int v = 0; v < MV; ++v) acc[v][j] += av[v] * bv;
     }
-    ap += 4 * MV;
+    ap += kLanes * MV;
     bp += NR;
   }
-  if (rows == 4 * MV) {
+  if (rows == kLanes * MV) {
     for (int j = 0; j < NR; ++j)
       for (int v = 0; v < MV; ++v) {
-        float* cp = c + j * ldc + 4 * v;
+        float* cp = c + j * ldc + kLanes * v;
         store(cp, accumulate ? load(cp) + acc[v][j] : acc[v][j]);
       }
     return;
   }
-  float tile[4 * MV];
+  float tile[kLanes * MV];
   for (int j = 0; j < NR; ++j) {
-    for (int v = 0; v < MV; ++v) store(tile + 4 * v, acc[v][j]);
+    for (int v = 0; v < MV; ++v) store(tile + kLanes * v, acc[v][j]);
     float* cp = c + j * ldc;
     for (int i = 0; i < rows; ++i) cp[i] = accumulate ? cp[i] + tile[i] : tile[i];
   }
@@ -101,8 +110,8 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
   // Panels of kPanelRows rows; the last one holds the remaining rows rounded up to a whole vector.
   const int full_panels = m / kPanelRows;
   const int tail_rows = m - full_panels * kPanelRows;
-  const int tail_vectors = (tail_rows + 3) / 4;
-  const int padded_rows = full_panels * kPanelRows + 4 * tail_vectors;
+  const int tail_vectors = (tail_rows + kLanes - 1) / kLanes;
+  const int padded_rows = full_panels * kPanelRows + kLanes * tail_vectors;
   // Grow to the largest blocks once, then are reused: no allocation per product.
   static thread_local std::vector<float> packed, packed_b;
   packed.resize(std::size_t(padded_rows) * std::size_t(std::min(k, kDepthBlock)));
@@ -113,7 +122,7 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
     // Pack A(:, p0 : p0 + kc): panel by panel, for each p the panel's rows side by side, zero padded.
     float* dst = packed.data();
     for (int i0 = 0; i0 < m; i0 += kPanelRows) {
-      const int rows = std::min(kPanelRows, m - i0), height = i0 + kPanelRows <= m ? kPanelRows : 4 * tail_vectors;
+      const int rows = std::min(kPanelRows, m - i0), height = i0 + kPanelRows <= m ? kPanelRows : kLanes * tail_vectors;
       for (int p = 0; p < kc; ++p) {
         const float* src = a + i0 * a_row + (p0 + p) * a_col;
         int i = 0;
@@ -131,19 +140,16 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
       // Pack B(p0 : p0 + kc, j0 : j0 + cols): for each p the tile's columns side by side.
       const float* src = b + p0 * b_row + j0 * b_col;
       float* bp = packed_b.data();
-      if (b_col == 1)
-        for (int p = 0; p < kc; ++p, bp += cols)
-          for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j];
-      else
-        for (int j = 0; j < cols; ++j)
-          for (int p = 0; p < kc; ++p) packed_b[std::size_t(p * cols + j)] = src[p * b_row + j * b_col];
+      // p outer: the writes stay sequential (strided writes were most of the packing time natively).
+      for (int p = 0; p < kc; ++p, bp += cols)
+        for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j * b_col];
       const float* ap = packed.data();
       for (int i0 = 0; i0 < m; i0 += kPanelRows) {
         const int rows = std::min(kPanelRows, m - i0);
-        const int mv = (rows + 3) / 4;
+        const int mv = (rows + kLanes - 1) / kLanes;
         kernels[std::size_t(mv - 1)][std::size_t(cols - 1)](kc, ap, packed_b.data(), c + i0 + j0 * ldc, ldc, rows,
                                                             accumulate);
-        ap += std::size_t(4 * mv) * std::size_t(kc);
+        ap += std::size_t(kLanes * mv) * std::size_t(kc);
       }
     }
   }

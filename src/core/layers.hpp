@@ -20,7 +20,7 @@ template <typename S> using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
 
 // Float products go through gemm_f32 in WebAssembly (Eigen has no wasm packet math there; the hand-written
 // kernel runs about twice as fast) and natively through Eigen, unless LAYERSCOPE_GEMM is defined.
-#if defined(__wasm_simd128__) || defined(LAYERSCOPE_GEMM)
+#if defined(__wasm_simd128__) || defined(__AVX512F__) || defined(LAYERSCOPE_GEMM)
 template <typename S> constexpr bool products_use_gemm = std::is_same_v<S, float>;
 #else
 template <typename S> constexpr bool products_use_gemm = false;
