@@ -31,7 +31,6 @@ namespace {
 
 constexpr int kShape[3] = {LAYERSCOPE_GEMM_SHAPE};
 constexpr int kLanes = kShape[0];  // floats per vector: 4 in wasm SIMD128
-typedef float Vec __attribute__((vector_size(4 * kLanes)));
 
 constexpr int kPanelVectors = kShape[1];
 constexpr int kPanelRows = kLanes * kPanelVectors;
@@ -39,46 +38,48 @@ constexpr int kTileCols = kShape[2];
 // K is cut into blocks so that a packed panel block of A and the B values it meets stay in L1.
 constexpr int kDepthBlock = 256;
 
-inline Vec load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
 // C tile (MV kLanes rows x NR columns) = (accumulate ? C tile : 0) + A panel (MV kLanes x k, packed: MV kLanes
 // floats per p) * B panel (k x NR, packed: NR floats per p). rows <= MV kLanes rows of the tile are real; the
 // rest are A's zero padding. Both panels packed means every load is at a constant offset from one of two pointers.
 // Each instance is its own non-inlined function: V8 optimizes a wasm function only between calls, so a
 // hot loop must not sit inside a function that runs once.
-template <int MV, int NR>
+template <int L, int MV, int NR>
 __attribute__((noinline)) void micro_kernel(int k, const float* ap, const float* bp, float* c, std::ptrdiff_t ldc,
                                             int rows, bool accumulate) {
-  Vec acc[MV][NR];
+  typedef float V __attribute__((vector_size(4 * L)));
+  // Unaligned vector loads and stores (memcpy compiles to one instruction).
+  const auto load = [](const float* p) {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  const auto store = [](float* p, V v) { std::memcpy(p, &v, sizeof v); };
+  V acc[MV][NR];
   for (int v = 0; v < MV; ++v)
-    for (int j = 0; j < NR; ++j) acc[v][j] = Vec{};
+    for (int j = 0; j < NR; ++j) acc[v][j] = V{};
   for (int p = 0; p < k; ++p) {
-    Vec av[MV];
-    for (int v = 0; v < MV; ++v) av[v] = load(ap + kLanes * v);
+    V av[MV];
+    for (int v = 0; v < MV; ++v) av[v] = load(ap + L * v);
     for (int j = 0; j < NR; ++j) {
       const float x = bp[j];
-      const Vec bv = Vec{} + x;
+      const V bv = V{} + x;
       for (int v = 0; v < MV; ++v) acc[v][j] += av[v] * bv;
     }
-    ap += kLanes * MV;
+    ap += L * MV;
     bp += NR;
   }
-  if (rows == kLanes * MV) {
+  if (rows == L * MV) {
     for (int j = 0; j < NR; ++j)
       for (int v = 0; v < MV; ++v) {
-        float* cp = c + j * ldc + kLanes * v;
+        float* cp = c + j * ldc + L * v;
         store(cp, accumulate ? load(cp) + acc[v][j] : acc[v][j]);
       }
     return;
   }
-  float tile[kLanes * MV];
+  float tile[L * MV];
   for (int j = 0; j < NR; ++j) {
-    for (int v = 0; v < MV; ++v) store(tile + kLanes * v, acc[v][j]);
+    for (int v = 0; v < MV; ++v) store(tile + L * v, acc[v][j]);
     float* cp = c + j * ldc;
     for (int i = 0; i < rows; ++i) cp[i] = accumulate ? cp[i] + tile[i] : tile[i];
   }
@@ -86,17 +87,32 @@ __attribute__((noinline)) void micro_kernel(int k, const float* ap, const float*
 
 using Kernel = void (*)(int, const float*, const float*, float*, std::ptrdiff_t, int, bool);
 
-template <int MV, int... NR>
+template <int L, int MV, int... NR>
 constexpr auto kernel_row(std::integer_sequence<int, NR...>) {
-  return std::array<Kernel, sizeof...(NR)>{&micro_kernel<MV, NR + 1>...};
+  return std::array<Kernel, sizeof...(NR)>{&micro_kernel<L, MV, NR + 1>...};
 }
-template <int... MV>
+template <int L, int... MV>
 constexpr auto kernel_table(std::integer_sequence<int, MV...>) {
   return std::array<std::array<Kernel, kTileCols>, sizeof...(MV)>{
-      kernel_row<MV + 1>(std::make_integer_sequence<int, kTileCols>())...};
+      kernel_row<L, MV + 1>(std::make_integer_sequence<int, kTileCols>())...};
 }
-// kernels[mv - 1][nr - 1]
-const auto kernels = kernel_table(std::make_integer_sequence<int, kPanelVectors>());
+// kernels[mv - 1][nr - 1]: whole vectors of kLanes; narrow_kernels: 4-float vectors for the last rows when
+// kLanes is wider (100 rows = 2 x 48 + 4: a 16-float tail would compute 16 rows for 4).
+const auto kernels = kernel_table<kLanes>(std::make_integer_sequence<int, kPanelVectors>());
+const auto narrow_kernels = kernel_table<4>(std::make_integer_sequence<int, kLanes / 4>());
+
+// The row panel starting at row i0 of m: full panels of kPanelRows, then whole kLanes vectors, then the
+// last rows (fewer than kLanes) in 4-float vectors, zero padded to a multiple of 4.
+struct Panel {
+  int rows, lanes, vectors;
+  int height() const { return lanes * vectors; }
+};
+Panel panel_at(int i0, int m) {
+  const int left = m - i0;
+  if (left >= kPanelRows) return {kPanelRows, kLanes, kPanelVectors};
+  if (left >= kLanes) return {left / kLanes * kLanes, kLanes, left / kLanes};
+  return {left, 4, (left + 3) / 4};
+}
 
 }  // namespace
 
@@ -107,11 +123,12 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
     for (int j = 0; j < n; ++j) std::fill(c + j * ldc, c + j * ldc + m, 0.0f);
     return;
   }
-  // Panels of kPanelRows rows; the last one holds the remaining rows rounded up to a whole vector.
-  const int full_panels = m / kPanelRows;
-  const int tail_rows = m - full_panels * kPanelRows;
-  const int tail_vectors = (tail_rows + kLanes - 1) / kLanes;
-  const int padded_rows = full_panels * kPanelRows + kLanes * tail_vectors;
+  int padded_rows = 0;
+  for (int i0 = 0; i0 < m;) {
+    const Panel panel = panel_at(i0, m);
+    padded_rows += panel.height();
+    i0 += panel.rows;
+  }
   // Grow to the largest blocks once, then are reused: no allocation per product.
   static thread_local std::vector<float> packed, packed_b;
   packed.resize(std::size_t(padded_rows) * std::size_t(std::min(k, kDepthBlock)));
@@ -121,8 +138,9 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
     const int kc = std::min(kDepthBlock, k - p0);
     // Pack A(:, p0 : p0 + kc): panel by panel, for each p the panel's rows side by side, zero padded.
     float* dst = packed.data();
-    for (int i0 = 0; i0 < m; i0 += kPanelRows) {
-      const int rows = std::min(kPanelRows, m - i0), height = i0 + kPanelRows <= m ? kPanelRows : kLanes * tail_vectors;
+    for (int i0 = 0; i0 < m;) {
+      const Panel panel = panel_at(i0, m);
+      const int rows = panel.rows, height = panel.height();
       for (int p = 0; p < kc; ++p) {
         const float* src = a + i0 * a_row + (p0 + p) * a_col;
         int i = 0;
@@ -133,6 +151,7 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
         for (; i < height; ++i) dst[i] = 0.0f;
         dst += height;
       }
+      i0 += rows;
     }
     const bool accumulate = p0 > 0;
     for (int j0 = 0; j0 < n; j0 += kTileCols) {
@@ -144,12 +163,13 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
       for (int p = 0; p < kc; ++p, bp += cols)
         for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j * b_col];
       const float* ap = packed.data();
-      for (int i0 = 0; i0 < m; i0 += kPanelRows) {
-        const int rows = std::min(kPanelRows, m - i0);
-        const int mv = (rows + kLanes - 1) / kLanes;
-        kernels[std::size_t(mv - 1)][std::size_t(cols - 1)](kc, ap, packed_b.data(), c + i0 + j0 * ldc, ldc, rows,
-                                                            accumulate);
-        ap += std::size_t(kLanes * mv) * std::size_t(kc);
+      for (int i0 = 0; i0 < m;) {
+        const Panel panel = panel_at(i0, m);
+        const auto& table = panel.lanes == kLanes ? kernels[std::size_t(panel.vectors - 1)]
+                                                  : narrow_kernels[std::size_t(panel.vectors - 1)];
+        table[std::size_t(cols - 1)](kc, ap, packed_b.data(), c + i0 + j0 * ldc, ldc, panel.rows, accumulate);
+        ap += std::size_t(panel.height()) * std::size_t(kc);
+        i0 += panel.rows;
       }
     }
   }
