@@ -196,7 +196,17 @@ inline double rough_log2(double u) {
   double m;
   std::memcpy(&m, &bits, sizeof m);
   const double f = m - 1;
-  return exponent + f * (1.4234941842167086 + f * (-0.5877692379852281 + f * (1 - 1.4234941842167086 + 0.5877692379852281)));
+  return exponent + f * (1.4234941842167086 + f * (-0.5877692379852281 + f * 0.16427505376851947));
+}
+inline float rough_log2(float u) {  // the same cubic on a float's exponent and mantissa
+  std::uint32_t bits;
+  std::memcpy(&bits, &u, sizeof bits);
+  const int exponent = int((bits >> 23) & 0xff) - 127;
+  bits = (bits & 0x007FFFFFu) | 0x3F800000u;
+  float m;
+  std::memcpy(&m, &bits, sizeof m);
+  const float f = m - 1;
+  return float(exponent) + f * (1.4234942f + f * (-0.58776924f + f * 0.16427505f));
 }
 
 }  // namespace
@@ -289,15 +299,23 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   // (numpy's rule).
   const double log10_of_2 = 0.30102999566398120, inverse_c = 1 / c;
   const double rough_log2_error = 0.00134;  // max |rough_log2 - log2| (see rough_log2)
-  const double near_edge = (symlog ? rough_log2_error * log10_of_2 * bins_per_unit : 0) + 1e-9;
+  const double estimate_error = symlog ? rough_log2_error * log10_of_2 * bins_per_unit : 0;
   const double* edges = h.edges.data();
-  auto position = [&](double v) {
-    const double t = symlog ? std::copysign(rough_log2(1 + std::abs(v) * inverse_c) * log10_of_2, v) : v;
-    return std::min(std::max((t - t_lo) * bins_per_unit, 0.0), double(bins));
+  // Position in bin units, in P = float (4 lanes of wasm SIMD128, 16 of AVX-512) or double.
+  auto position = [&](auto v, auto symlog_binning) {
+    using P = decltype(v);
+    P t = v;
+    if constexpr (decltype(symlog_binning)::value) {
+      // |v| capped so no product overflows (rough_log2 of +inf would still be finite; this keeps it tidy),
+      // and the cap before the product: GCC leaves a min after it as a branch, which stops vectorization.
+      const P ratio = std::min(std::abs(v), P(1e30)) * P(inverse_c);
+      t = std::copysign(P(rough_log2(P(1) + ratio)) * P(log10_of_2), v);
+    }
+    return std::min(std::max((t - P(t_lo)) * P(bins_per_unit), P(0)), P(bins));
   };
-  auto bin_at = [&](double x) { return std::min(int(x), bins - 1); };
-  auto is_near_edge = [&](double x) {
-    const double fraction = x - double(int(x));
+  auto bin_at = [&](auto x) { return std::min(int(x), bins - 1); };
+  auto is_near_edge = [](auto x, double near_edge) {
+    const double fraction = double(x) - double(int(x));
     return fraction < near_edge || fraction > 1 - near_edge;
   };
   auto exact_bin = [&](double v, int b) {
@@ -306,32 +324,48 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     return b;
   };
 
-  if (all_finite(data, n)) {
+  // Float positions when float resolves the bins: its rounding (of v, t, t_lo and the product, a few
+  // ulps of the largest magnitude involved, in bin units) must stay well under a bin.
+  const double float_error =
+      4 * 0x1.0p-24 * (std::max({std::abs(t_lo), std::abs(t_hi), std::abs(lo), std::abs(hi)}) * bins_per_unit + bins);
+  const bool in_float = float_error + estimate_error < 0.1;
+  const double near_edge = estimate_error + (in_float ? float_error : 1e-9) + 1e-9;
+  // A symlog range that is a sliver of a decade leaves the estimate no better than a guess: every value
+  // then takes the binary search over the edges below, as does data with NaN or Inf.
+  if (near_edge < 0.25 && all_finite(data, n)) {
     // Per block: first every value's position and slot, in a loop the compiler vectorizes (exact zeros
     // and values outside the range go to two extra slots past the bins by selects: the zeros of a ReLU
     // layer are half of it, in no predictable order). Then the increments, into four interleaved copies
     // so consecutive increments of one slot (the zero spike again) do not wait on each other; only a
-    // value near an edge takes the (rarely taken, so well predicted) branch to the edges.
+    // value within near_edge of an edge takes the (rarely taken, so well predicted) branch to the edges.
     const int zero_slot = bins, outside_slot = bins + 1, stride = bins + 2;
     std::vector<std::uint32_t> slots(size_t(stride) * 4, 0);
     constexpr std::size_t block = 256;
     std::int32_t slot[block];
-    double where[block];
-    for (std::size_t start = 0; start < n; start += block) {
-      const std::size_t count = std::min(block, n - start);
+    auto count_block = [&](std::size_t start, std::size_t count, auto* where, auto symlog_binning) {
+      using P = std::remove_pointer_t<decltype(where)>;
       for (std::size_t j = 0; j < count; ++j) {
-        const double v = double(data[start + j]);
-        const double x = position(v);
-        const bool binned = (v != 0) & (v >= lo) & (v <= hi);
-        where[j] = binned ? x : 0.5;  // zeros and outside values: mid-bin, never "near an edge"
+        const S v = data[start + j];
+        const P x = position(P(v), symlog_binning);
+        const bool binned = (v != S(0)) & (double(v) >= lo) & (double(v) <= hi);
+        where[j] = binned ? x : P(0.5);  // zeros and outside values: mid-bin, never near an edge
         const int b = bin_at(x);
-        slot[j] = v == 0 ? zero_slot : (binned ? b : outside_slot);
+        slot[j] = v == S(0) ? zero_slot : (binned ? b : outside_slot);
       }
       for (std::size_t j = 0; j < count; ++j) {
         int target = slot[j];
-        if (is_near_edge(where[j])) target = exact_bin(double(data[start + j]), target);
+        if (is_near_edge(where[j], near_edge)) target = exact_bin(double(data[start + j]), target);
         ++slots[size_t(int(j % 4) * stride + target)];
       }
+    };
+    float where_float[block];
+    double where_double[block];
+    for (std::size_t start = 0; start < n; start += block) {
+      const std::size_t count = std::min(block, n - start);
+      if (in_float && symlog) count_block(start, count, where_float, std::true_type{});
+      else if (in_float) count_block(start, count, where_float, std::false_type{});
+      else if (symlog) count_block(start, count, where_double, std::true_type{});
+      else count_block(start, count, where_double, std::false_type{});
     }
     for (int copy = 1; copy < 4; ++copy)
       for (int b = 0; b < stride; ++b) slots[size_t(b)] += slots[size_t(copy * stride + b)];
@@ -345,8 +379,8 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     if (!std::isfinite(v)) { ++h.nonfinite_count; continue; }
     if (v == 0) { ++h.zero_count; continue; }
     if (v < lo || v > hi) { ++h.outside_count; continue; }
-    const double x = position(v);
-    ++h.counts[size_t(is_near_edge(x) ? exact_bin(v, bin_at(x)) : bin_at(x))];
+    const auto above = std::upper_bound(h.edges.begin(), h.edges.end(), v);  // v < *above
+    ++h.counts[size_t(std::min(int(above - h.edges.begin()) - 1, bins - 1))];
   }
   return h;
 }
