@@ -50,8 +50,16 @@ function columnTitle(col) {
 
 // --- state changes ---------------------------------------------------------------------------
 
+// Timings for bench/page-bench.mjs, one entry per request (the newest 50): input (the control fired),
+// posted, received (the result reached the page), drawn (every view updated), painted (the frame with
+// them was rendered), all performance.now(); worker: the worker's own {start, sent, run, histograms}.
+// A 'layerscope-painted' event on window carries each completed entry.
+const timings = window.__layerscopeTimings = [];
+let inputAt = null;
+
 let urlTimer = null;
 function commit(live = false) {
+  inputAt = performance.now();
   syncControls();
   clearTimeout(urlTimer);
   urlTimer = setTimeout(writeUrl, 150);
@@ -73,7 +81,11 @@ function compute(live = false) {
   const configs = {};
   for (const col of COLUMNS) configs[col] = columnConfig(app.state, col);
   const { tensor, bins, axis, binning } = app.state.view;
-  app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
+  const input = inputAt ?? performance.now();
+  inputAt = null;
+  const id = app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
+  timings.push({ id, input, posted: performance.now() });
+  if (timings.length > 50) timings.shift();
   if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
 }
 
@@ -271,6 +283,19 @@ function setProgress(text, update) {
   }
 }
 
+function markDrawn(timing) {
+  timing.drawn = performance.now();
+  // rAF runs just before the frame's style, layout and paint; a task posted from it runs after them.
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      timing.painted = performance.now();
+      window.dispatchEvent(new CustomEvent('layerscope-painted', { detail: timing }));
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 // --- share and embed -------------------------------------------------------------------------
 
 async function copyText(text, status) {
@@ -342,8 +367,12 @@ function start() {
       },
       result: msg => {
         app.result = msg;
+        const timing = timings.find(t => t.id === msg.id) || {};
+        timing.received = performance.now();
+        timing.worker = msg.timing;
         try {
           drawResult();
+          markDrawn(timing);
           // For scripts and tests: 'computing' while a request is out, 'ready' once its result is drawn.
           if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
         } catch (e) { showFatal(`Drawing failed: ${e.message}`); }

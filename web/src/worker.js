@@ -5,7 +5,8 @@
 // (worker -> page):
 //   {type:'ready', schema, presets, tensorKinds, defaultConfig}
 //   {type:'progress', id, message}
-//   {type:'result', id, ms, range, symlogThreshold, columns:{a, b}}   column: {ok, ...} or {ok:false, error}
+//   {type:'result', id, ms, range, symlogThreshold, columns:{a, b}, timing}   column: {ok, ...} or {ok:false, error}
+//   timing: {start, sent} (ms since the epoch, to compare with the page's clock), run, histograms (ms)
 //   {type:'fatal', message}
 // Only the newest compute request is served: older ones still queued are dropped, and a run in progress
 // gives way between the two columns when a newer request has arrived.
@@ -19,6 +20,7 @@ let pending = null;
 let busy = false;
 
 const sleep0 = () => new Promise(resolve => setTimeout(resolve, 0));
+const epochNow = () => performance.timeOrigin + performance.now();
 
 function errorInfo(e) {
   return { field: (e && e.field) || null, message: String((e && e.message) || e) };
@@ -63,6 +65,7 @@ function symlogThresholdFor(columns, kind, lo, hi) {
 
 async function compute(request) {
   const t0 = performance.now();
+  const timing = { start: epochNow(), run: 0, histograms: 0, sent: 0 };
   const { id, configs, view } = request;
   const out = {};
   for (const col of ['a', 'b']) {
@@ -77,7 +80,9 @@ async function compute(request) {
       runs[col] = null;
       runKeys[col] = '';
       try {
+        const tRun = performance.now();
         runs[col] = ls.createRun(configs[col], { percentiles: wantPercentiles });
+        timing.run += performance.now() - tRun;
         runKeys[col] = key;
         runHasPercentiles[col] = wantPercentiles;
       } catch (e) {
@@ -109,6 +114,7 @@ async function compute(request) {
   if (!(lo <= hi)) [lo, hi] = [-1, 1];
   if (lo === hi) { const d = Math.abs(lo) * 1e-3 || 1e-30; lo -= d; hi += d; }
   const symlogThreshold = symlogThresholdFor(live.map(c => out[c]), kind, lo, hi);
+  const tHist = performance.now();
   for (const c of live) {
     try {
       out[c].histograms = runs[c].histograms(kind, {
@@ -121,7 +127,9 @@ async function compute(request) {
       out[c] = { ok: false, error: errorInfo(e) };
     }
   }
-  self.postMessage({ type: 'result', id, ms: performance.now() - t0, kind, range: [lo, hi], symlogThreshold, columns: out });
+  timing.histograms = performance.now() - tHist;
+  timing.sent = epochNow();
+  self.postMessage({ type: 'result', id, ms: performance.now() - t0, kind, range: [lo, hi], symlogThreshold, columns: out, timing });
 }
 
 self.onmessage = event => {
