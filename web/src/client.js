@@ -1,7 +1,7 @@
 // The page's side of the worker protocol (see worker.js): tagged requests, newest wins, progress after
 // 200 ms, and every failure turned into a message instead of a dead page.
 export class ComputeClient {
-  // handlers: {ready(info), result(msg), progress(text|null), error(text)}
+  // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
   constructor(handlers) {
     this.handlers = handlers;
     this.latest = 0;
@@ -45,6 +45,9 @@ export class ComputeClient {
         if (msg.id !== this.latest) return;  // stale: a newer request is on its way
         this.stopProgress();
         return this.handlers.result(msg);
+      case 'percentiles':
+        if (msg.id !== this.latest) return;
+        return this.handlers.percentiles(msg);
       default:
         return undefined;
     }

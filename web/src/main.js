@@ -66,6 +66,21 @@ function commit(live = false) {
   compute(live);
 }
 
+// Settings only the drawing uses (count axis, which layers): the last result is drawn again as it is.
+function commitRedraw() {
+  inputAt = performance.now();
+  syncControls();
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(writeUrl, 150);
+  if (!app.result) return compute();
+  const timing = { id: null, input: inputAt, posted: null };
+  inputAt = null;
+  timings.push(timing);
+  if (timings.length > 50) timings.shift();
+  drawResult();
+  markDrawn(timing);
+}
+
 function writeUrl() {
   const q = serializeQuery(app.state, app.table);
   history.replaceState(null, '', q ? '?' + q : location.pathname);
@@ -110,7 +125,8 @@ function bindViewControls() {
       if (err) err.hidden = true;
       el.removeAttribute('aria-invalid');
       app.state.view[name] = r.value;
-      commit();
+      if (name === 'count' || name === 'every') commitRedraw();
+      else commit();
     };
     el.addEventListener(el.tagName === 'SELECT' ? 'change' : 'change', handler);
     if (el.tagName !== 'SELECT') el.addEventListener('keydown', e => { if (e.key === 'Enter') handler(); });
@@ -271,6 +287,18 @@ function drawResult() {
   document.body.dataset.resultKind = msg.kind;
 }
 
+// Percentiles arrive after the figures (see worker.js): they feed the table and the hover readout.
+function addPercentiles(msg) {
+  const result = app.result;
+  if (!result || result.id !== msg.id) return;
+  for (const [col, values] of Object.entries(msg.columns)) {
+    const r = result.columns[col];
+    if (!r || !r.ok) continue;
+    r.summaries[msg.kind].forEach((s, l) => { if (s && values[l]) s.percentiles = values[l]; });
+    if (msg.kind === result.kind) app.views.tables[col].update(r, msg.kind);
+  }
+}
+
 function setProgress(text, update) {
   const box = $('progress');
   if (text) {
@@ -377,6 +405,7 @@ function start() {
           if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
         } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
       },
+      percentiles: addPercentiles,
       progress: setProgress,
       error: showFatal,
     });

@@ -7,19 +7,29 @@
 //   {type:'progress', id, message}
 //   {type:'result', id, ms, range, symlogThreshold, columns:{a, b}, timing}   column: {ok, ...} or {ok:false, error}
 //   timing: {start, sent} (ms since the epoch, to compare with the page's clock), run, histograms (ms)
+//   {type:'percentiles', id, kind, columns:{a?, b?}}   per layer {p5, p15, p50, p85, p95} or null, after a
+//                                                      result when the request wanted percentiles
 //   {type:'fatal', message}
 // Only the newest compute request is served: older ones still queued are dropped, and a run in progress
 // gives way between the two columns when a newer request has arrived.
 import { loadLayerscope } from './layerscope.js';
 
 let ls = null;
+// Per column: the run of the last config (or the error it gave), and the histograms last binned from it.
 const runs = { a: null, b: null };
 const runKeys = { a: '', b: '' };
-const runHasPercentiles = { a: false, b: false };
+const runErrors = { a: null, b: null };
+const histCache = { a: { key: '', value: null }, b: { key: '', value: null } };
 let pending = null;
 let busy = false;
 
 const sleep0 = () => new Promise(resolve => setTimeout(resolve, 0));
+// A yield that lets a newer request in without setTimeout's 4 ms clamp on nested timers.
+const yieldTask = () => new Promise(resolve => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => resolve();
+  channel.port2.postMessage(null);
+});
 const epochNow = () => performance.timeOrigin + performance.now();
 
 function errorInfo(e) {
@@ -70,25 +80,28 @@ async function compute(request) {
   const out = {};
   for (const col of ['a', 'b']) {
     const key = JSON.stringify(configs[col]);
-    // Percentiles cost a sort per tensor: live slider drags ask without them, the release asks again.
-    const wantPercentiles = request.percentiles !== false;
-    if (key !== runKeys[col] || !runs[col] || (wantPercentiles && !runHasPercentiles[col])) {
+    // A run is kept while its column's config is unchanged: a change to A leaves B's run (and often its
+    // histograms) as they are. Percentiles are never computed here but after the result is out.
+    if (key !== runKeys[col]) {
       self.postMessage({ type: 'progress', id, message: `running column ${col.toUpperCase()}…` });
       await sleep0();
       if (pending) return;  // a newer request arrived: drop this one
       if (runs[col]) runs[col].free();
       runs[col] = null;
-      runKeys[col] = '';
+      runErrors[col] = null;
+      histCache[col] = { key: '', value: null };
+      runKeys[col] = key;
       try {
         const tRun = performance.now();
-        runs[col] = ls.createRun(configs[col], { percentiles: wantPercentiles });
+        runs[col] = ls.createRun(configs[col], { percentiles: false });
         timing.run += performance.now() - tRun;
-        runKeys[col] = key;
-        runHasPercentiles[col] = wantPercentiles;
       } catch (e) {
-        out[col] = { ok: false, error: errorInfo(e) };
-        continue;
+        runErrors[col] = errorInfo(e);
       }
+    }
+    if (runErrors[col]) {
+      out[col] = { ok: false, error: runErrors[col] };
+      continue;
     }
     const run = runs[col];
     out[col] = {
@@ -116,20 +129,45 @@ async function compute(request) {
   const symlogThreshold = symlogThresholdFor(live.map(c => out[c]), kind, lo, hi);
   const tHist = performance.now();
   for (const c of live) {
+    const spec = {
+      bins: view.bins,
+      range: view.axis === 'own' ? 'own' : [lo, hi],
+      binning: view.binning,
+      symlogThreshold,
+    };
+    // Same run, tensor and binning: the counts would come out the same, so they are not binned again.
+    const key = JSON.stringify([kind, spec.bins, spec.range, spec.binning, spec.binning === 'symlog' ? symlogThreshold : 0]);
     try {
-      out[c].histograms = runs[c].histograms(kind, {
-        bins: view.bins,
-        range: view.axis === 'own' ? 'own' : [lo, hi],
-        binning: view.binning,
-        symlogThreshold,
-      });
+      if (histCache[c].key !== key) histCache[c] = { key, value: runs[c].histograms(kind, spec) };
+      out[c].histograms = histCache[c].value;
     } catch (e) {
+      histCache[c] = { key: '', value: null };
       out[c] = { ok: false, error: errorInfo(e) };
     }
   }
   timing.histograms = performance.now() - tHist;
   timing.sent = epochNow();
   self.postMessage({ type: 'result', id, ms: performance.now() - t0, kind, range: [lo, hi], symlogThreshold, columns: out, timing });
+  if (request.percentiles !== false) await percentilesAfter(id, kind, live);
+}
+
+// Exact percentiles (a sort per tensor) for the table and the hover readout, computed once the figures
+// are out, one layer at a time so that a newer request waits at most one layer's sort. They are kept
+// in the run's summaries, so later results carry them; a 'percentiles' message brings them to the page.
+async function percentilesAfter(id, kind, columns) {
+  const found = {};
+  for (const col of columns) {
+    const run = runs[col];
+    const layers = run.summaries[kind];
+    for (let l = 0; l < layers.length; l++) {
+      if (!layers[l] || layers[l].percentiles) continue;
+      await yieldTask();
+      if (pending || runs[col] !== run) return;
+      try { layers[l].percentiles = run.percentiles(kind, l); } catch { return; }
+    }
+    found[col] = layers.map(s => (s ? s.percentiles : null));
+  }
+  self.postMessage({ type: 'percentiles', id, kind, columns: found });
 }
 
 self.onmessage = event => {
