@@ -250,6 +250,9 @@ function drawResult() {
   const msg = app.result;
   if (!msg) return;
   const v = app.state.view;
+  // Read every view's width first, then draw them all: one layout at most, not one per view.
+  for (const col of COLUMNS) app.views.hist[col].measure();
+  for (const chart of app.views.profiles) chart.measure();
   for (const col of COLUMNS) {
     const r = msg.columns[col];
     const errBox = $(`error-${col}`);
@@ -381,7 +384,12 @@ function ready(info) {
     cancelAnimationFrame(pendingFrame);
     pendingFrame = requestAnimationFrame(drawResult);
   };
-  new ResizeObserver(redraw).observe($('columns'));
+  // Only a new width needs a new drawing: a taller canvas (more layers) also resizes #columns.
+  let columnsWidth = 0;
+  new ResizeObserver(entries => {
+    const w = Math.round(entries[entries.length - 1].contentRect.width);
+    if (w !== columnsWidth) { columnsWidth = w; redraw(); }
+  }).observe($('columns'));
   onThemeChange(redraw);
 }
 

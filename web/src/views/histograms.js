@@ -55,6 +55,18 @@ export class HistogramGrid {
     this.draw();
   }
 
+  // The width to draw at. The page reads every view's width before it changes any (measure-all, then
+  // draw-all), so drawing does not force one layout per view; the kept width is used once.
+  measure() {
+    this.measuredWidth = this.element.clientWidth;
+  }
+
+  takeWidth() {
+    const w = this.measuredWidth ?? this.element.clientWidth;
+    this.measuredWidth = undefined;
+    return w;
+  }
+
   xScale(lo, hi) {
     const d = this.data;
     const s = d.binning === 'symlog' ? scaleSymlog().constant(d.symlogThreshold) : scaleLinear();
@@ -67,7 +79,7 @@ export class HistogramGrid {
     const colors = themeColors();
     const hists = d.result.histograms;
     const layers = d.layers.filter(l => hists[l]);
-    const width = Math.max(280, this.element.clientWidth || 480);
+    const width = Math.max(280, this.takeWidth() || 480);
     const rowH = width < 420 ? 24 : 28;
     const height = TOP + layers.length * (rowH + ROW_GAP) + AXIS_H;
     this.width = width;
