@@ -86,10 +86,14 @@ export class HistogramGrid {
     this.labelW = width < 420 ? 40 : 62;
     this.zeroW = width < 420 ? 46 : 50;
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = width + 'px';
-    this.canvas.style.height = height + 'px';
+    // Resizing a canvas reallocates and clears it: only when the size really changed.
+    const [cw, ch] = [Math.round(width * dpr), Math.round(height * dpr)];
+    if (this.canvas.width !== cw || this.canvas.height !== ch) {
+      this.canvas.width = cw;
+      this.canvas.height = ch;
+      this.canvas.style.width = width + 'px';
+      this.canvas.style.height = height + 'px';
+    }
     const ctx = this.canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = colors.bg;
@@ -132,15 +136,20 @@ export class HistogramGrid {
       let max = 0;
       for (let b = 0; b < n; b++) max = Math.max(max, h.counts[b]);
       const tr = d.count === 'log' ? c => Math.log1p(c) / Math.log1p(max) : c => c / max;
+      // one path and one fill per layer rather than a fillRect per bin
       ctx.fillStyle = fill;
+      ctx.beginPath();
+      let x1 = scale(h.edges[0]);
       for (let b = 0; b < n; b++) {
+        const x0 = x1;
+        x1 = scale(h.edges[b + 1]);
         const c = h.counts[b];
         if (!c) continue;
-        const x0 = scale(h.edges[b]), x1 = scale(h.edges[b + 1]);
         const bh = Math.max(1, tr(c) * (rowH - 2));
-        ctx.fillRect(x0, y0 + rowH - 1 - bh, Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 0.5 : 0)), bh);
+        ctx.rect(x0, y0 + rowH - 1 - bh, Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 0.5 : 0)), bh);
         drawnBars++;
       }
+      ctx.fill();
       // exact-zero box: a bar whose height is the zero fraction
       const total = s ? s.count : 0;
       const zf = total ? h.zeros / total : 0;
