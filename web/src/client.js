@@ -8,7 +8,8 @@ const epochNow = () => performance.timeOrigin + performance.now();
 export class ComputeClient {
   // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
   // result msg: {id, ms, kind, range, symlogThreshold, columns:{a, b}, timing}; a column is
-  // {ok, config, loss, depth, summaries, theory, histograms} or {ok:false, error}.
+  // {ok, runKey, config, loss, depth, summaries, theory, histograms, histogramsKey} or {ok:false, error};
+  // equal keys mean the very same numbers as an earlier result.
   // percentiles msg: {id, kind, columns:{a?: values, b?: values}}.
   constructor(handlers) {
     this.handlers = handlers;
@@ -110,8 +111,9 @@ export class ComputeClient {
       if (!r.ok) columns[c] = { ok: false, error: r.error };
       else if (!h.ok) columns[c] = { ok: false, error: h.error };
       else {
-        const { config, loss, depth, summaries, theory } = r;
-        columns[c] = { ok: true, config, loss, depth, summaries, theory, histograms: h.histograms };
+        const { runNumber, config, loss, depth, summaries, theory } = r;
+        columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory,
+          histograms: h.histograms, histogramsKey: `${c}${h.key}` };
       }
     }
     // timing for bench/page-bench.mjs: the slower column's run and binning (they run side by side)

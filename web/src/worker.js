@@ -2,10 +2,11 @@
 // (client.js), so the two columns compute in parallel, and coordinates them.
 //
 // Protocol (page -> worker), answered in order; a 'run' drops whatever is still queued before it:
-//   {type:'run', id, column, config}             -> {type:'run', id, ok, config, loss, depth, summaries,
-//                                                     theory, timing} or {type:'run', id, ok:false, error}
+//   {type:'run', id, column, config}             -> {type:'run', id, ok, runNumber, config, loss, depth,
+//                                                     summaries, theory, timing} or {..., ok:false, error}
 //   {type:'bin', id, kind, bins, range, binning, symlogThreshold}
-//                                                 -> {type:'histograms', id, ok, histograms, timing}
+//                                                 -> {type:'histograms', id, ok, histograms, key, timing}
+// runNumber and key are equal only for the very same numbers: the page skips redrawing those.
 //   {type:'percentiles', id, kind}               -> {type:'percentiles', id, kind, values}
 //                                                     values: per layer {p5, p15, p50, p85, p95} or null
 // (worker -> page, unasked): {type:'ready', schema, presets, tensorKinds, defaultConfig},
@@ -17,6 +18,7 @@ let ls = null;
 let run = null;        // the run of the last config, kept while the config is unchanged
 let runKey = '';
 let runError = null;   // or the error that config gave
+let runNumber = 0;     // counts runs made: equal numbers, same numbers (lets the page skip identical redraws)
 let histCache = { key: '', value: null };
 const queue = [];
 let busy = false;
@@ -61,6 +63,7 @@ async function runFor({ id, column, config }) {
     runError = null;
     histCache = { key: '', value: null };
     runKey = key;
+    runNumber++;
     const t = performance.now();
     try {
       // Percentiles are never computed here: a sort per tensor, asked for after the figures are out.
@@ -73,7 +76,7 @@ async function runFor({ id, column, config }) {
   const timing = { start, sent: epochNow(), ms };
   if (runError) return self.postMessage({ type: 'run', id, ok: false, error: runError, timing });
   self.postMessage({
-    type: 'run', id, ok: true, config: run.config, loss: run.loss, depth: run.depth,
+    type: 'run', id, ok: true, runNumber, config: run.config, loss: run.loss, depth: run.depth,
     summaries: run.summaries, theory: run.theory, timing,
   });
 }
@@ -91,7 +94,7 @@ function binFor({ id, kind, bins, range, binning, symlogThreshold }) {
     return self.postMessage({ type: 'histograms', id, ok: false, error: errorInfo(e) });
   }
   const timing = { start, sent: epochNow(), ms: performance.now() - t };
-  self.postMessage({ type: 'histograms', id, ok: true, histograms: histCache.value, timing });
+  self.postMessage({ type: 'histograms', id, ok: true, histograms: histCache.value, key: `${runNumber} ${key}`, timing });
 }
 
 // Exact percentiles for the table and the hover readout, one layer at a time so that a newer request

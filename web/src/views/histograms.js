@@ -43,6 +43,7 @@ export class HistogramGrid {
   reset() {
     this.data = null;
     this.rows = [];
+    this.drawnSignature = null;
     const ctx = this.canvas.getContext('2d');
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.canvas.dataset.drawnRows = '0';
@@ -82,10 +83,17 @@ export class HistogramGrid {
     const width = Math.max(280, this.takeWidth() || 480);
     const rowH = width < 420 ? 24 : 28;
     const height = TOP + layers.length * (rowH + ROW_GAP) + AXIS_H;
+    const dpr = window.devicePixelRatio || 1;
+    // The very same numbers drawn the same way (e.g. this column when only the other one changed):
+    // the canvas already shows them.
+    const signature = [d.result.histogramsKey, layers.join(), d.count, d.axis, d.binning, d.kind, d.range,
+      d.symlogThreshold, width, dpr].join('|');
+    if (d.result.histogramsKey && signature === this.drawnSignature && colors === this.drawnColors) return;
+    this.drawnSignature = signature;
+    this.drawnColors = colors;
     this.width = width;
     this.labelW = width < 420 ? 40 : 62;
     this.zeroW = width < 420 ? 46 : 50;
-    const dpr = window.devicePixelRatio || 1;
     // Resizing a canvas reallocates and clears it: only when the size really changed.
     const [cw, ch] = [Math.round(width * dpr), Math.round(height * dpr)];
     if (this.canvas.width !== cw || this.canvas.height !== ch) {

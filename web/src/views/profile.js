@@ -76,6 +76,7 @@ export class ProfileChart {
     this.svg.selectAll('*').remove();
     this.part = null;
     this.results = null;
+    this.drawnSignature = null;
   }
 
   draw() {
@@ -83,6 +84,12 @@ export class ProfileChart {
     const colors = themeColors();
     const width = Math.max(260, this.takeWidth() || 400);
     const height = width < 420 ? 200 : 220;
+    // Both columns' runs unchanged (a change of tensor or bins): the chart already shows these numbers.
+    const signature = Object.entries(this.results).map(([c, r]) => `${c}:${r && r.ok ? r.runKey : 'none'}`)
+      .join() + `|${width}`;
+    if (signature === this.drawnSignature && colors === this.drawnColors && !signature.includes('undefined')) return;
+    this.drawnSignature = signature;
+    this.drawnColors = colors;
     this.width = width;
     const svg = this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
       .attr('font-family', 'system-ui, sans-serif').attr('font-size', 11);
