@@ -7,8 +7,10 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <type_traits>
 
 #include "config.hpp"
+#include "gemm.hpp"
 
 namespace layerscope {
 
@@ -16,13 +18,27 @@ template <typename S> using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dyn
 template <typename S> using Vector = Eigen::Matrix<S, Eigen::Dynamic, 1>;
 template <typename S> using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
 
+// Float products go through gemm_f32 in WebAssembly (Eigen has no wasm packet math there; the hand-written
+// kernel runs about twice as fast) and natively through Eigen, unless LAYERSCOPE_GEMM is defined.
+#if defined(__wasm_simd128__) || defined(LAYERSCOPE_GEMM)
+template <typename S> constexpr bool products_use_gemm = std::is_same_v<S, float>;
+#else
+template <typename S> constexpr bool products_use_gemm = false;
+#endif
+
 // ---------------------------------------------------------------------------------------------------
 // Linear map: out = W inp (+ b)
 
 template <typename S>
 void linear_forward(Matrix<S>& out, const Matrix<S>& inp, const Matrix<S>& weight, const Vector<S>* bias) {
   // out: F x N, inp: I x N, weight: F x I, bias: F (or null)
-  out.noalias() = weight * inp;
+  if constexpr (products_use_gemm<S>) {
+    out.resize(weight.rows(), inp.cols());
+    gemm_f32(int(out.rows()), int(out.cols()), int(inp.rows()), weight.data(), 1, weight.rows(), inp.data(), 1,
+             inp.rows(), out.data(), out.rows());
+  } else {
+    out.noalias() = weight * inp;
+  }
   if (bias) out.colwise() += *bias;
 }
 
@@ -31,11 +47,24 @@ void linear_backward(Matrix<S>* dinp, Matrix<S>& dweight, Vector<S>* dbias, cons
                      const Matrix<S>& inp, const Matrix<S>& weight) {
   // dinp: I x N (null when not wanted), dweight: F x I, dbias: F, dout: F x N
   // dL/dW = dL/dout * inp^T
-  dweight.noalias() = dout * inp.transpose();
+  if constexpr (products_use_gemm<S>) {  // inp^T(n, i) = inp[i + n I]: B read along rows
+    dweight.resize(dout.rows(), inp.rows());
+    gemm_f32(int(dweight.rows()), int(dweight.cols()), int(dout.cols()), dout.data(), 1, dout.rows(), inp.data(),
+             inp.rows(), 1, dweight.data(), dweight.rows());
+  } else {
+    dweight.noalias() = dout * inp.transpose();
+  }
   // dL/db = sum over samples of dL/dout
   if (dbias) *dbias = dout.rowwise().sum();
   // dL/dinp = W^T * dL/dout
-  if (dinp) dinp->noalias() = weight.transpose() * dout;
+  if (!dinp) return;
+  if constexpr (products_use_gemm<S>) {  // W^T(i, f) = W[f + i F]: packed once per call
+    dinp->resize(weight.cols(), dout.cols());
+    gemm_f32(int(dinp->rows()), int(dinp->cols()), int(dout.rows()), weight.data(), weight.rows(), 1, dout.data(),
+             1, dout.rows(), dinp->data(), dinp->rows());
+  } else {
+    dinp->noalias() = weight.transpose() * dout;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -85,13 +114,30 @@ template <typename S>
 void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<S>& var, Vector<S>& rstd,
                        const Matrix<S>& inp, const Vector<S>& gamma, const Vector<S>& beta, S eps) {
   // out, xhat, inp: F x N; mean, var (biased), rstd (1/sqrt(var + eps)), gamma, beta: F
-  const S n = S(inp.cols());
-  mean = inp.rowwise().sum() / n;
-  xhat = inp.colwise() - mean;
-  var = xhat.rowwise().squaredNorm() / n;
+  // Every statistic is a sum over the columns: the loops walk the columns in storage order and accumulate
+  // all F features at once (contiguous, vectorized), instead of one strided row at a time.
+  const Eigen::Index F = inp.rows(), N = inp.cols();
+  const S n = S(N);
+  mean.setZero(F);
+  for (Eigen::Index j = 0; j < N; ++j) mean += inp.col(j);
+  mean /= n;
+  var.setZero(F);  // two passes (sum of squared deviations), not E[x^2] - mu^2: no cancellation
+  for (Eigen::Index j = 0; j < N; ++j) var += (inp.col(j) - mean).cwiseAbs2();
+  var /= n;
   rstd = (var.array() + eps).rsqrt();
-  xhat = rstd.asDiagonal() * xhat;
-  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
+  xhat.resize(F, N);
+  out.resize(F, N);
+  const S *mu = mean.data(), *r = rstd.data(), *g = gamma.data(), *b = beta.data();
+  for (Eigen::Index j = 0; j < N; ++j) {  // xhat and out in one pass
+    const S* x = inp.col(j).data();
+    S* xh = xhat.col(j).data();
+    S* o = out.col(j).data();
+    for (Eigen::Index f = 0; f < F; ++f) {
+      const S normalized = (x[f] - mu[f]) * r[f];
+      xh[f] = normalized;
+      o[f] = normalized * g[f] + b[f];
+    }
+  }
 }
 
 // Eval mode: the running statistics replace the batch's, so the layer is a fixed affine map per feature.
@@ -115,16 +161,28 @@ void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, co
   //   dgamma = sum_n dout xhat,  dbeta = sum_n dout
   // The two sums over the batch that dvar and dmu need are gamma dgamma and gamma dbeta, so two row
   // reductions and one pass over the output do it all.
-  const S n = S(dout.cols());
-  dbeta = dout.rowwise().sum();
-  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
+  const Eigen::Index F = dout.rows(), N = dout.cols();
+  const S n = S(N);
+  // Both sums over the batch in one pass over the columns (all F features at once).
+  dbeta.setZero(F);
+  dgamma.setZero(F);
+  for (Eigen::Index j = 0; j < N; ++j) {
+    dbeta += dout.col(j);
+    dgamma += dout.col(j).cwiseProduct(xhat.col(j));
+  }
   const Vector<S> dvar = S(-0.5) * rstd.array().square() * gamma.array() * dgamma.array();
   const Vector<S> dmu = -(rstd.array() * gamma.array() * dbeta.array()).matrix();
   const Vector<S> through_xhat = gamma.cwiseProduct(rstd);                       // term 1: dxhat rstd
   const Vector<S> through_var = (S(2) / n) * dvar.cwiseQuotient(rstd);           // term 2: dvar 2 (x - mu)/N
   const Vector<S> through_mean = dmu / n;                                        // term 3: dmu / N
-  dinp = ((dout.array().colwise() * through_xhat.array()) + (xhat.array().colwise() * through_var.array()))
-             .colwise() + through_mean.array();
+  dinp.resize(F, N);
+  const S *t1 = through_xhat.data(), *t2 = through_var.data(), *t3 = through_mean.data();
+  for (Eigen::Index j = 0; j < N; ++j) {
+    const S* d = dout.col(j).data();
+    const S* xh = xhat.col(j).data();
+    S* di = dinp.col(j).data();
+    for (Eigen::Index f = 0; f < F; ++f) di[f] = d[f] * t1[f] + xh[f] * t2[f] + t3[f];
+  }
 }
 
 // Eval mode backward: out = gamma * rstd * (x - running_mean) + beta is affine in x.

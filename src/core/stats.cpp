@@ -185,10 +185,9 @@ LaneSums lane_sums(const S* data, std::size_t n, S shift, SaturationBand band) {
   return out;
 }
 
-// log2(u) for u >= 1 within about 0.002, from the exponent bits and a cubic in the mantissa: a least-squares
-// fit of log2(1 + f) on [0, 1) with the cubic term set so the cubic is 1 at f = 1. That makes it
-// continuous across powers of two and increasing (its derivative stays positive on [0, 1)), which the
-// histogram's edges rely on.
+// log2(u) for u >= 1 within 0.00134, from the exponent bits and a cubic in the mantissa: a least-squares
+// fit of log2(1 + f) on [0, 1), its cubic term set so the cubic is 1 at f = 1 (continuous across powers
+// of two). Only an estimate of a histogram bin: histogram() asks the edges where the error matters.
 inline double rough_log2(double u) {
   std::uint64_t bits;
   std::memcpy(&bits, &u, sizeof bits);
@@ -273,57 +272,66 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   const bool symlog = spec.binning == Binning::symlog;
   const double c = spec.symlog_threshold > 0 ? spec.symlog_threshold
                                              : symlog_threshold_for(std::max(std::abs(lo), std::abs(hi)));
-  // Bins are equal-width in t: t = x (linear) or sign(x) log10(1 + |x|/c) (symlog, with rough_log2: no
-  // libm call per value). Both are monotonic, so the bin of a value is a monotonic step function of it.
-  const double log10_of_2 = 0.30102999566398120, inverse_c = 1 / c;
-  auto transform = [&](double x) {
-    return symlog ? std::copysign(rough_log2(1 + std::abs(x) * inverse_c) * log10_of_2, x) : x;
-  };
-  const double t_lo = transform(lo), t_hi = transform(hi);
+  // Bins are equal-width in t: t = x (linear) or sign(x) log10(1 + |x|/c) (symlog).
+  auto exact_t = [&](double x) { return symlog ? std::copysign(std::log10(1 + std::abs(x) / c), x) : x; };
+  auto inverse_t = [&](double t) { return symlog ? std::copysign(c * (std::pow(10.0, std::abs(t)) - 1), t) : t; };
+  const double t_lo = exact_t(lo), t_hi = exact_t(hi);
   const double bins_per_unit = bins / (t_hi - t_lo);
-  auto bin_of = [&](double v) {
-    return int(std::min(std::max((transform(v) - t_lo) * bins_per_unit, 0.0), double(bins - 1)));
-  };
-
-  // Edge b is the smallest double whose bin is b, found by bisection on the same bin_of the counting
-  // uses: a count always agrees with the edges reported (bin b holds edges[b] <= v < edges[b+1]; the
-  // top edge belongs to the last bin, as in numpy.histogram).
   h.edges.resize(size_t(bins) + 1);
+  for (int b = 0; b <= bins; ++b) h.edges[size_t(b)] = inverse_t(t_lo + (t_hi - t_lo) * b / bins);
   h.edges.front() = lo, h.edges.back() = hi;
-  for (int b = 1; b < bins; ++b) {
-    double below = h.edges[size_t(b) - 1], above = hi;  // bin_of(below) < b <= bin_of(above)
-    for (;;) {
-      const double mid = below + (above - below) / 2;
-      if (mid <= below || mid >= above) break;
-      (bin_of(mid) >= b ? above : below) = mid;
-    }
-    h.edges[size_t(b)] = above;
-  }
   h.counts.assign(size_t(bins), 0);
 
+  // Counting: each value's position in bin units, x = (t - t_lo) bins_per_unit, with t from a cheap
+  // estimate (symlog: rough_log2, no libm call per value); its bin is floor(x). Where x lies within the
+  // estimate's error (plus rounding) of a whole number, the edges themselves decide, so a count always
+  // agrees with the edges reported: bin b holds edges[b] <= v < edges[b+1], the top edge in the last bin
+  // (numpy's rule).
+  const double log10_of_2 = 0.30102999566398120, inverse_c = 1 / c;
+  const double rough_log2_error = 0.00134;  // max |rough_log2 - log2| (see rough_log2)
+  const double near_edge = (symlog ? rough_log2_error * log10_of_2 * bins_per_unit : 0) + 1e-9;
+  const double* edges = h.edges.data();
+  auto position = [&](double v) {
+    const double t = symlog ? std::copysign(rough_log2(1 + std::abs(v) * inverse_c) * log10_of_2, v) : v;
+    return std::min(std::max((t - t_lo) * bins_per_unit, 0.0), double(bins));
+  };
+  auto bin_at = [&](double x) { return std::min(int(x), bins - 1); };
+  auto is_near_edge = [&](double x) {
+    const double fraction = x - double(int(x));
+    return fraction < near_edge || fraction > 1 - near_edge;
+  };
+  auto exact_bin = [&](double v, int b) {
+    while (b > 0 && v < edges[b]) --b;
+    while (b < bins - 1 && v >= edges[b + 1]) ++b;
+    return b;
+  };
+
   if (all_finite(data, n)) {
-    // Exact zeros and values outside the range go to two extra slots past the bins, chosen by selects
-    // rather than branches: the zeros of a ReLU layer (half of it, in no predictable order) would
-    // mispredict every other value. Four interleaved copies of the counts keep consecutive increments of
-    // one slot (the zero spike again) from waiting on each other.
+    // Per block: first every value's position and slot, in a loop the compiler vectorizes (exact zeros
+    // and values outside the range go to two extra slots past the bins by selects: the zeros of a ReLU
+    // layer are half of it, in no predictable order). Then the increments, into four interleaved copies
+    // so consecutive increments of one slot (the zero spike again) do not wait on each other; only a
+    // value near an edge takes the (rarely taken, so well predicted) branch to the edges.
     const int zero_slot = bins, outside_slot = bins + 1, stride = bins + 2;
     std::vector<std::uint32_t> slots(size_t(stride) * 4, 0);
-    auto slot_of = [&](double v) {
-      int slot = bin_of(v);
-      slot = (v < lo) | (v > hi) ? outside_slot : slot;
-      slot = v == 0 ? zero_slot : slot;
-      return slot;
-    };
-    // Per block: first every value's slot (a pure loop the compiler can vectorize), then the increments.
     constexpr std::size_t block = 256;
     std::int32_t slot[block];
+    double where[block];
     for (std::size_t start = 0; start < n; start += block) {
       const std::size_t count = std::min(block, n - start);
-      for (std::size_t j = 0; j < count; ++j) slot[j] = slot_of(double(data[start + j]));
-      std::size_t j = 0;
-      for (; j + 4 <= count; j += 4)
-        for (int copy = 0; copy < 4; ++copy) ++slots[size_t(copy * stride + slot[j + size_t(copy)])];
-      for (; j < count; ++j) ++slots[size_t(slot[j])];
+      for (std::size_t j = 0; j < count; ++j) {
+        const double v = double(data[start + j]);
+        const double x = position(v);
+        const bool binned = (v != 0) & (v >= lo) & (v <= hi);
+        where[j] = binned ? x : 0.5;  // zeros and outside values: mid-bin, never "near an edge"
+        const int b = bin_at(x);
+        slot[j] = v == 0 ? zero_slot : (binned ? b : outside_slot);
+      }
+      for (std::size_t j = 0; j < count; ++j) {
+        int target = slot[j];
+        if (is_near_edge(where[j])) target = exact_bin(double(data[start + j]), target);
+        ++slots[size_t(int(j % 4) * stride + target)];
+      }
     }
     for (int copy = 1; copy < 4; ++copy)
       for (int b = 0; b < stride; ++b) slots[size_t(b)] += slots[size_t(copy * stride + b)];
@@ -337,7 +345,8 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     if (!std::isfinite(v)) { ++h.nonfinite_count; continue; }
     if (v == 0) { ++h.zero_count; continue; }
     if (v < lo || v > hi) { ++h.outside_count; continue; }
-    ++h.counts[size_t(bin_of(v))];
+    const double x = position(v);
+    ++h.counts[size_t(is_near_edge(x) ? exact_bin(v, bin_at(x)) : bin_at(x))];
   }
   return h;
 }
