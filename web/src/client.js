@@ -131,9 +131,16 @@ export class ComputeClient {
       type: 'result', id: req.id, ms: performance.now() - req.start, kind: req.kind, range: req.range,
       symlogThreshold: req.symlogThreshold, columns, timing,
     });
-    if (req.percentiles) {
-      for (const c of COLUMNS) if (columns[c].ok) this.workers[c].postMessage({ type: 'percentiles', id: req.id, kind: req.kind });
-    }
+    this.percentilesAsk = req.percentiles ? { id: req.id, kind: req.kind, columns: COLUMNS.filter(c => columns[c].ok) } : null;
+  }
+
+  // The page calls this once a result is on screen: the sorts for the percentiles then run in the
+  // workers without taking the cores from the frame that shows the figures.
+  askPercentiles(id) {
+    const ask = this.percentilesAsk;
+    if (!ask || ask.id !== id || id !== this.latest) return;
+    this.percentilesAsk = null;
+    for (const c of ask.columns) this.workers[c].postMessage({ type: 'percentiles', id, kind: ask.kind });
   }
 }
 

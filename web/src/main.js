@@ -317,10 +317,12 @@ function setProgress(text, update) {
 function markDrawn(timing) {
   timing.drawn = performance.now();
   // rAF runs just before the frame's style, layout and paint; a task posted from it runs after them.
+  // Then (not before: they would compete for the cores) the workers sort for the percentiles.
   requestAnimationFrame(() => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       timing.painted = performance.now();
+      if (timing.id != null) app.client.askPercentiles(timing.id);
       window.dispatchEvent(new CustomEvent('layerscope-painted', { detail: timing }));
     };
     channel.port2.postMessage(null);
@@ -403,7 +405,7 @@ function start() {
       },
       result: msg => {
         app.result = msg;
-        const timing = timings.find(t => t.id === msg.id) || {};
+        const timing = timings.find(t => t.id === msg.id) || { id: msg.id };
         timing.received = performance.now();
         timing.worker = msg.timing;
         try {
