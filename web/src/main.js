@@ -51,8 +51,8 @@ function columnTitle(col) {
 // --- state changes ---------------------------------------------------------------------------
 
 // Timings for bench/page-bench.mjs, one entry per request (the newest 50): input (the control fired),
-// posted, received (the result reached the page), drawn (every view updated), painted (the frame with
-// them was rendered), all performance.now(); worker: the worker's own {start, sent, run, histograms}.
+// posted, received (the result reached the page), drawn (every view updated), frame (the next animation
+// frame began), painted (that frame was rendered), all performance.now(); worker: the worker's own {start, sent, run, histograms}.
 // A 'layerscope-painted' event on window carries each completed entry.
 const timings = window.__layerscopeTimings = [];
 let inputAt = null;
@@ -319,6 +319,7 @@ function markDrawn(timing) {
   // rAF runs just before the frame's style, layout and paint; a task posted from it runs after them.
   // Then (not before: they would compete for the cores) the workers sort for the percentiles.
   requestAnimationFrame(() => {
+    timing.frame = performance.now();
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       timing.painted = performance.now();
