@@ -50,33 +50,33 @@ function columnTitle(col) {
 
 // --- state changes ---------------------------------------------------------------------------
 
-// Timings for bench/page-bench.mjs, one entry per request (the newest 50): input (the control fired),
-// posted, received (the result reached the page), drawn (every view updated), frame (the next animation
-// frame began), painted (that frame was rendered), all performance.now(); worker: the worker's own {start, sent, run, histograms}.
-// A 'layerscope-painted' event on window carries each completed entry.
+// Timings for bench/page-bench.mjs, one entry per request or redraw (the newest 50), on this page's
+// performance.now() clock: input (the control fired), posted (the request went out; null for a redraw),
+// received (its result arrived), drawn (every view updated), frame (the next animation frame began),
+// painted (that frame was rendered); worker: the client's {start, sent, run, histograms, between}.
+// Each completed entry is also sent as a 'layerscope-painted' event on window.
 const timings = window.__layerscopeTimings = [];
 let inputAt = null;
 
-let urlTimer = null;
-function commit(live = false) {
-  inputAt = performance.now();
-  syncControls();
-  clearTimeout(urlTimer);
-  urlTimer = setTimeout(writeUrl, 150);
-  compute(live);
-}
-
-// Settings only the drawing uses (count axis, which layers): the last result is drawn again as it is.
-function commitRedraw() {
-  inputAt = performance.now();
-  syncControls();
-  clearTimeout(urlTimer);
-  urlTimer = setTimeout(writeUrl, 150);
-  if (!app.result) return compute();
-  const timing = { id: null, input: inputAt, posted: null };
+function newTiming(id) {
+  const now = performance.now();
+  const timing = { id, input: inputAt ?? now, posted: id === null ? null : now };
   inputAt = null;
   timings.push(timing);
   if (timings.length > 50) timings.shift();
+  return timing;
+}
+
+let urlTimer = null;
+// redrawOnly: a setting only the drawing uses (count axis, which layers): the last result is drawn
+// again as it is, without asking the workers.
+function commit(live = false, redrawOnly = false) {
+  inputAt = performance.now();
+  syncControls();
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(writeUrl, 150);
+  if (!redrawOnly || !app.result) return compute(live);
+  const timing = newTiming(null);
   drawResult();
   markDrawn(timing);
 }
@@ -96,11 +96,7 @@ function compute(live = false) {
   const configs = {};
   for (const col of COLUMNS) configs[col] = columnConfig(app.state, col);
   const { tensor, bins, axis, binning } = app.state.view;
-  const input = inputAt ?? performance.now();
-  inputAt = null;
-  const id = app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
-  timings.push({ id, input, posted: performance.now() });
-  if (timings.length > 50) timings.shift();
+  newTiming(app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live }));
   if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
 }
 
@@ -125,8 +121,7 @@ function bindViewControls() {
       if (err) err.hidden = true;
       el.removeAttribute('aria-invalid');
       app.state.view[name] = r.value;
-      if (name === 'count' || name === 'every') commitRedraw();
-      else commit();
+      commit(false, name === 'count' || name === 'every');
     };
     el.addEventListener(el.tagName === 'SELECT' ? 'change' : 'change', handler);
     if (el.tagName !== 'SELECT') el.addEventListener('keydown', e => { if (e.key === 'Enter') handler(); });
@@ -290,7 +285,8 @@ function drawResult() {
   document.body.dataset.resultKind = msg.kind;
 }
 
-// Percentiles arrive after the figures (see worker.js): they feed the table and the hover readout.
+// Percentiles arrive after the figures are painted (see client.js): they feed the table and the hover
+// readout.
 function addPercentiles(msg) {
   const result = app.result;
   if (!result || result.id !== msg.id) return;

@@ -87,7 +87,8 @@ export class ProfileChart {
     // Both columns' runs unchanged (a change of tensor or bins): the chart already shows these numbers.
     const signature = Object.entries(this.results).map(([c, r]) => `${c}:${r && r.ok ? r.runKey : 'none'}`)
       .join() + `|${width}`;
-    if (signature === this.drawnSignature && colors === this.drawnColors && !signature.includes('undefined')) return;
+    const keyed = Object.values(this.results).every(r => !r || !r.ok || r.runKey);
+    if (keyed && signature === this.drawnSignature && colors === this.drawnColors) return;
     this.drawnSignature = signature;
     this.drawnColors = colors;
     this.width = width;
