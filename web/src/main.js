@@ -285,8 +285,13 @@ function drawResult() {
   document.body.dataset.resultKind = msg.kind;
 }
 
-// Percentiles arrive after the figures are painted (see client.js): they feed the table and the hover
-// readout.
+// Percentiles (a sort per tensor) are asked for only when something shows them: the table when it is
+// open (after the figures are painted), the histogram readout when the pointer or focus reaches it.
+const tablesOpen = () => $('tables').closest('details').open;
+function askPercentiles() {
+  if (app.result) app.client.askPercentiles(app.result.id);
+}
+
 function addPercentiles(msg) {
   const result = app.result;
   if (!result || result.id !== msg.id) return;
@@ -313,13 +318,14 @@ function setProgress(text, update) {
 function markDrawn(timing) {
   timing.drawn = performance.now();
   // rAF runs just before the frame's style, layout and paint; a task posted from it runs after them.
-  // Then (not before: they would compete for the cores) the workers sort for the percentiles.
+  // Then (not before: they would compete for the cores) the workers sort for the percentiles, if the
+  // table that shows them is open.
   requestAnimationFrame(() => {
     timing.frame = performance.now();
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       timing.painted = performance.now();
-      if (timing.id != null) app.client.askPercentiles(timing.id);
+      if (timing.id != null && tablesOpen()) app.client.askPercentiles(timing.id);
       window.dispatchEvent(new CustomEvent('layerscope-painted', { detail: timing }));
     };
     channel.port2.postMessage(null);
@@ -376,6 +382,10 @@ function ready(info) {
   if (window.innerWidth < 700) for (const d of document.querySelectorAll('details.controls')) d.open = false;
   bindViewControls();
   bindScenarios();
+  $('tables').closest('details').addEventListener('toggle', () => { if (tablesOpen()) askPercentiles(); });
+  for (const col of COLUMNS) {
+    for (const type of ['mouseenter', 'focus']) app.views.hist[col].canvas.addEventListener(type, askPercentiles);
+  }
   syncControls();
   compute();
   let pendingFrame = 0;
