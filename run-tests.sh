@@ -5,7 +5,7 @@
 #   3. sanitizer build + CTest  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   4. node --test tests/js     the wasm module in Node, checked against the native tool's numbers
 #   5. node --test tests/e2e    the page in headless Chromium, served from dist/ on 127.0.0.1
-# Ends with one line "N passed, M failed" over all of them; exits non-zero if anything failed.
+# Ends with one line "total: N passed, M failed" over all of them; exits non-zero if anything failed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -53,5 +53,5 @@ for log in node-js node-e2e; do
   passed=$((passed + $(grep -E '^# pass [0-9]+' "$logs/$log.log" | awk '{print $3}' | tail -1)))
   failed=$((failed + $(grep -E '^# fail [0-9]+' "$logs/$log.log" | awk '{print $3}' | tail -1)))
 done
-echo "all tests: $passed passed, $failed failed"
+echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
