@@ -19,6 +19,7 @@
 // wait (drawn -> the next animation frame begins: vsync), render (that frame's style, layout, paint and
 // commit, up to a task posted from requestAnimationFrame), notWasm (total - run - hist: the page's,
 // the messages' and the browser's share).
+import { cpus, loadavg } from 'node:os';
 import { serveStatic, launchBrowser, openPage, waitReady } from '../tests/e2e/helpers.mjs';
 
 const arg = (name, fallback) => {
@@ -112,7 +113,8 @@ try {
   } else {
     console.log(`Layerscope page benchmark: default page (A blog-no-bn, B blog-bn), ${reps} changes each, ` +
       `headless Chromium ${chrome.browser.version()}`);
-    console.log(`first render (load -> painted): ${f(first.painted)} ms`);
+    console.log(`first render (load -> painted): ${f(first.painted)} ms; machine: ${cpus().length} cores, ` +
+      `load average ${loadavg().map(x => x.toFixed(1)).join(' ')} (other work on the cores slows run and hist)`);
     console.log('times in ms; total = control event -> all plots redrawn and painted (target <= 100);' +
       ' breakdown columns are medians');
     console.log(`${'change'.padEnd(30)} ${'median'.padStart(6)} ${'min'.padStart(6)} ${'max'.padStart(6)} |` +
