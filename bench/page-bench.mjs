@@ -1,4 +1,4 @@
-// node bench/page-bench.mjs [--reps N] [--url URL] [--json]
+// node bench/page-bench.mjs [--reps N] [--dist DIR] [--json]
 // The page-speed target: "a control change to all plots redrawn in Chromium <= 100 ms".
 // Serves dist/ (with the page's CSP) and opens the default page in headless Chromium, waits for the
 // first render, then changes one control at a time, --reps times each (default 20), waiting for each
@@ -85,11 +85,11 @@ function breakdown(t, timeOrigin) {
   };
 }
 
-const server = await serveStatic();
+const server = await serveStatic(arg('--dist', undefined));
 const chrome = await launchBrowser();
 const results = [];
 try {
-  const { page, problems } = await openPage(chrome.browser, arg('--url', server.url));
+  const { page, problems } = await openPage(chrome.browser, server.url);
   await waitReady(page, 60000);
   await page.waitForFunction(() => window.__layerscopeTimings && window.__layerscopeTimings.some(t => t.painted));
   const timeOrigin = await page.evaluate(() => performance.timeOrigin);

@@ -3,7 +3,6 @@
 // both bin their tensor, and hands the page one result. Newest request wins, progress after 200 ms,
 // every failure turned into a message instead of a dead page.
 const COLUMNS = ['a', 'b'];
-const epochNow = () => performance.timeOrigin + performance.now();
 
 export class ComputeClient {
   // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
@@ -31,9 +30,10 @@ export class ComputeClient {
     }
   }
 
+  // percentiles: false for a live slider drag, whose result never asks the workers for percentiles.
   request(configs, view, { percentiles = true } = {}) {
     const id = ++this.latest;
-    this.current = { id, view, percentiles, start: performance.now(), runs: {}, hists: {}, timing: {} };
+    this.current = { id, view, percentiles, start: performance.now(), runs: {}, hists: {} };
     for (const col of COLUMNS) this.workers[col].postMessage({ type: 'run', id, column: col, config: configs[col] });
     if (this.progressTimer === null) {
       this.progressTimer = setTimeout(() => this.handlers.progress(this.progressText), 200);
