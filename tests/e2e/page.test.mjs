@@ -121,7 +121,9 @@ test('a URL restores its settings in the controls and the figures', async () => 
 });
 
 test('dragging a slider recomputes live and the last request wins', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  // width 200: a 60-layer run is then about 14 GFLOP, slow enough for the progress indicator even
+  // with a much faster core (at 100 wide it could finish before the indicator's 200 ms)
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.width=200');
   await waitReady(page);
   await afterRecompute(page, async () => {
     await page.$eval(byId('a.depth'), slider => {
@@ -130,7 +132,7 @@ test('dragging a slider recomputes live and the last request wins', async () => 
         slider.dispatchEvent(new Event('input', { bubbles: true }));
       }
     });
-    // a 60-layer run takes well over 200 ms: the progress indicator appears meanwhile
+    // a 60-layer run 200 wide takes well over 200 ms: the progress indicator appears meanwhile
     await page.waitForSelector('#progress:not([hidden])', { timeout: 5000 });
   });
   assert.equal(await page.isVisible('#progress'), false, 'progress hidden once the result is drawn');
