@@ -1,24 +1,40 @@
-// The page's side of the worker protocol (see worker.js): tagged requests, newest wins, progress after
-// 200 ms, and every failure turned into a message instead of a dead page.
+// The page's side of the worker protocol (see worker.js): one worker per column, so the columns
+// compute in parallel. A request runs both columns, takes one x range over both (shared axes), has
+// both bin their tensor, and hands the page one result. Newest request wins, progress after 200 ms,
+// every failure turned into a message instead of a dead page.
+const COLUMNS = ['a', 'b'];
+
 export class ComputeClient {
-  // handlers: {ready(info), result(msg), progress(text|null), error(text)}
+  // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
+  // result msg: {id, ms, kind, range, symlogThreshold, columns:{a, b}, timing}; a column is
+  // {ok, runKey, config, loss, depth, summaries, theory, histograms, histogramsKey} or {ok:false, error};
+  // equal keys mean the very same numbers as an earlier result.
+  // percentiles msg: {id, kind, columns:{a?: values, b?: values}}.
   constructor(handlers) {
     this.handlers = handlers;
     this.latest = 0;
+    this.current = null;
     this.progressTimer = null;
     this.progressText = 'computing…';
-    this.worker = new Worker('worker.js', { type: 'module' });
-    this.worker.onmessage = e => this.receive(e.data);
-    this.worker.onerror = e => {
-      e.preventDefault();
-      handlers.error(`The compute worker failed: ${e.message || 'unknown error'}`);
-    };
-    this.worker.onmessageerror = () => handlers.error('A message from the compute worker could not be read.');
+    this.readyCount = 0;
+    this.workers = {};
+    for (const col of COLUMNS) {
+      const worker = new Worker('worker.js', { type: 'module' });
+      worker.onmessage = e => this.receive(col, e.data);
+      worker.onerror = e => {
+        e.preventDefault();
+        handlers.error(`The compute worker failed: ${e.message || 'unknown error'}`);
+      };
+      worker.onmessageerror = () => handlers.error('A message from the compute worker could not be read.');
+      this.workers[col] = worker;
+    }
   }
 
+  // percentiles: false for a live slider drag, whose result never asks the workers for percentiles.
   request(configs, view, { percentiles = true } = {}) {
     const id = ++this.latest;
-    this.worker.postMessage({ type: 'compute', id, configs, view, percentiles });
+    this.current = { id, view, percentiles, start: performance.now(), runs: {}, hists: {} };
+    for (const col of COLUMNS) this.workers[col].postMessage({ type: 'run', id, column: col, config: configs[col] });
     if (this.progressTimer === null) {
       this.progressTimer = setTimeout(() => this.handlers.progress(this.progressText), 200);
     }
@@ -32,21 +48,121 @@ export class ComputeClient {
     this.handlers.progress(null);
   }
 
-  receive(msg) {
+  receive(col, msg) {
+    const req = this.current;
     switch (msg.type) {
-      case 'ready': return this.handlers.ready(msg);
+      case 'ready':
+        // both modules are alike: the page starts with the first; requests queue in the other
+        if (++this.readyCount === 1) this.handlers.ready(msg);
+        return undefined;
       case 'fatal': this.stopProgress(); return this.handlers.error(msg.message);
       case 'progress':
-        if (msg.id !== this.latest) return;
+        if (msg.id !== this.latest) return undefined;
         this.progressText = msg.message;
         if (this.progressTimer !== null) this.handlers.progress(null, msg.message);
-        return;
-      case 'result':
-        if (msg.id !== this.latest) return;  // stale: a newer request is on its way
-        this.stopProgress();
-        return this.handlers.result(msg);
+        return undefined;
+      case 'run':
+        if (!req || msg.id !== req.id) return undefined;  // stale: a newer request is on its way
+        req.runs[col] = msg;
+        if (COLUMNS.every(c => req.runs[c])) this.bin(req);
+        return undefined;
+      case 'histograms':
+        if (!req || msg.id !== req.id) return undefined;
+        req.hists[col] = msg;
+        if (COLUMNS.every(c => req.hists[c] || !req.runs[c].ok)) this.finish(req);
+        return undefined;
+      case 'percentiles':
+        if (msg.id !== this.latest) return undefined;
+        return this.handlers.percentiles({ id: msg.id, kind: msg.kind, columns: { [col]: msg.values } });
       default:
         return undefined;
     }
   }
+
+  // Both columns have run: one x range over every layer of both, then each bins on it.
+  bin(req) {
+    const kind = req.view.tensor;
+    const live = COLUMNS.filter(c => req.runs[c].ok);
+    let [lo, hi] = [Infinity, -Infinity];
+    for (const c of live) {
+      const [l, h] = finiteRange(req.runs[c].summaries[kind]);
+      lo = Math.min(lo, l);
+      hi = Math.max(hi, h);
+    }
+    if (!(lo <= hi)) [lo, hi] = [-1, 1];
+    if (lo === hi) { const d = Math.abs(lo) * 1e-3 || 1e-30; lo -= d; hi += d; }
+    req.kind = kind;
+    req.range = [lo, hi];
+    req.symlogThreshold = symlogThresholdFor(live.map(c => req.runs[c]), kind, lo, hi);
+    for (const c of live) {
+      this.workers[c].postMessage({
+        type: 'bin', id: req.id, kind, bins: req.view.bins,
+        range: req.view.axis === 'own' ? 'own' : req.range, binning: req.view.binning,
+        symlogThreshold: req.symlogThreshold,
+      });
+    }
+    if (!live.length) this.finish(req);
+  }
+
+  finish(req) {
+    const columns = {};
+    for (const c of COLUMNS) {
+      const r = req.runs[c], h = req.hists[c];
+      if (!r.ok) columns[c] = { ok: false, error: r.error };
+      else if (!h.ok) columns[c] = { ok: false, error: h.error };
+      else {
+        const { runNumber, config, loss, depth, summaries, theory } = r;
+        columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory,
+          histograms: h.histograms, histogramsKey: `${c}${h.key}` };
+      }
+    }
+    // timing for bench/page-bench.mjs: the slower column's run and binning (they run side by side)
+    const runs = COLUMNS.map(c => req.runs[c].timing), hists = COLUMNS.map(c => req.hists[c]).filter(Boolean).map(h => h.timing);
+    const timing = {
+      start: Math.min(...runs.map(t => t.start)),
+      sent: Math.max(...hists.map(t => t.sent), ...runs.map(t => t.sent)),
+      run: Math.max(...runs.map(t => t.ms)),
+      histograms: Math.max(0, ...hists.map(t => t.ms)),
+      between: hists.length ? Math.min(...hists.map(t => t.start)) - Math.max(...runs.map(t => t.sent)) : 0,
+    };
+    this.current = null;
+    this.stopProgress();
+    this.handlers.result({
+      type: 'result', id: req.id, ms: performance.now() - req.start, kind: req.kind, range: req.range,
+      symlogThreshold: req.symlogThreshold, columns, timing,
+    });
+    this.percentilesAsk = req.percentiles ? { id: req.id, kind: req.kind, columns: COLUMNS.filter(c => columns[c].ok) } : null;
+  }
+
+  // The page calls this once a result is on screen: the sorts for the percentiles then run in the
+  // workers without taking the cores from the frame that shows the figures.
+  askPercentiles(id) {
+    const ask = this.percentilesAsk;
+    if (!ask || ask.id !== id || id !== this.latest) return;
+    this.percentilesAsk = null;
+    for (const c of ask.columns) this.workers[c].postMessage({ type: 'percentiles', id, kind: ask.kind });
+  }
+}
+
+function finiteRange(summaries) {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of summaries || []) {
+    if (!s) continue;
+    if (Number.isFinite(s.min)) lo = Math.min(lo, s.min);
+    if (Number.isFinite(s.max)) hi = Math.max(hi, s.max);
+  }
+  return [lo, hi];
+}
+
+// A symlog threshold small enough to resolve the smallest layer's spread (a tenth of its std), but at
+// most 30 decades below the largest magnitude so the bins are not spread over empty decades.
+function symlogThresholdFor(columns, kind, lo, hi) {
+  const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  let smallest = top;
+  for (const c of columns) {
+    for (const s of (c && c.summaries[kind]) || []) {
+      if (s && s.std > 0 && Number.isFinite(s.std)) smallest = Math.min(smallest, s.std);
+    }
+  }
+  return Math.max(smallest * 0.1, top * 1e-30);
 }

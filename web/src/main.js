@@ -50,12 +50,35 @@ function columnTitle(col) {
 
 // --- state changes ---------------------------------------------------------------------------
 
+// Timings for bench/page-bench.mjs, one entry per request or redraw (the newest 50), on this page's
+// performance.now() clock: input (the control fired), posted (the request went out; null for a redraw),
+// received (its result arrived), drawn (every view updated), frame (the next animation frame began),
+// painted (that frame was rendered); worker: the client's {start, sent, run, histograms, between}.
+// Each completed entry is also sent as a 'layerscope-painted' event on window.
+const timings = window.__layerscopeTimings = [];
+let inputAt = null;
+
+function newTiming(id) {
+  const now = performance.now();
+  const timing = { id, input: inputAt ?? now, posted: id === null ? null : now };
+  inputAt = null;
+  timings.push(timing);
+  if (timings.length > 50) timings.shift();
+  return timing;
+}
+
 let urlTimer = null;
-function commit(live = false) {
+// redrawOnly: a setting only the drawing uses (count axis, which layers): the last result is drawn
+// again as it is, without asking the workers.
+function commit(live = false, redrawOnly = false) {
+  inputAt = performance.now();
   syncControls();
   clearTimeout(urlTimer);
   urlTimer = setTimeout(writeUrl, 150);
-  compute(live);
+  if (!redrawOnly || !app.result) return compute(live);
+  const timing = newTiming(null);
+  drawResult();
+  markDrawn(timing);
 }
 
 function writeUrl() {
@@ -73,7 +96,7 @@ function compute(live = false) {
   const configs = {};
   for (const col of COLUMNS) configs[col] = columnConfig(app.state, col);
   const { tensor, bins, axis, binning } = app.state.view;
-  app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
+  newTiming(app.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live }));
   if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
 }
 
@@ -98,7 +121,7 @@ function bindViewControls() {
       if (err) err.hidden = true;
       el.removeAttribute('aria-invalid');
       app.state.view[name] = r.value;
-      commit();
+      commit(false, name === 'count' || name === 'every');
     };
     el.addEventListener(el.tagName === 'SELECT' ? 'change' : 'change', handler);
     if (el.tagName !== 'SELECT') el.addEventListener('keydown', e => { if (e.key === 'Enter') handler(); });
@@ -222,6 +245,9 @@ function drawResult() {
   const msg = app.result;
   if (!msg) return;
   const v = app.state.view;
+  // Read every view's width first, then draw them all: one layout at most, not one per view.
+  for (const col of COLUMNS) app.views.hist[col].measure();
+  for (const chart of app.views.profiles) chart.measure();
   for (const col of COLUMNS) {
     const r = msg.columns[col];
     const errBox = $(`error-${col}`);
@@ -259,6 +285,24 @@ function drawResult() {
   document.body.dataset.resultKind = msg.kind;
 }
 
+// Percentiles (a sort per tensor) are asked for only when something shows them: the table when it is
+// open (after the figures are painted), the histogram readout when the pointer or focus reaches it.
+const tablesOpen = () => $('tables').closest('details').open;
+function askPercentiles() {
+  if (app.result) app.client.askPercentiles(app.result.id);
+}
+
+function addPercentiles(msg) {
+  const result = app.result;
+  if (!result || result.id !== msg.id) return;
+  for (const [col, values] of Object.entries(msg.columns)) {
+    const r = result.columns[col];
+    if (!r || !r.ok) continue;
+    r.summaries[msg.kind].forEach((s, l) => { if (s && values[l]) s.percentiles = values[l]; });
+    if (msg.kind === result.kind) app.views.tables[col].update(r, msg.kind);
+  }
+}
+
 function setProgress(text, update) {
   const box = $('progress');
   if (text) {
@@ -269,6 +313,23 @@ function setProgress(text, update) {
   } else {
     box.hidden = true;
   }
+}
+
+function markDrawn(timing) {
+  timing.drawn = performance.now();
+  // rAF runs just before the frame's style, layout and paint; a task posted from it runs after them.
+  // Then (not before: they would compete for the cores) the workers sort for the percentiles, if the
+  // table that shows them is open.
+  requestAnimationFrame(() => {
+    timing.frame = performance.now();
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      timing.painted = performance.now();
+      if (timing.id != null && tablesOpen()) app.client.askPercentiles(timing.id);
+      window.dispatchEvent(new CustomEvent('layerscope-painted', { detail: timing }));
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 // --- share and embed -------------------------------------------------------------------------
@@ -321,6 +382,10 @@ function ready(info) {
   if (window.innerWidth < 700) for (const d of document.querySelectorAll('details.controls')) d.open = false;
   bindViewControls();
   bindScenarios();
+  $('tables').closest('details').addEventListener('toggle', () => { if (tablesOpen()) askPercentiles(); });
+  for (const col of COLUMNS) {
+    for (const type of ['mouseenter', 'focus']) app.views.hist[col].canvas.addEventListener(type, askPercentiles);
+  }
   syncControls();
   compute();
   let pendingFrame = 0;
@@ -328,7 +393,12 @@ function ready(info) {
     cancelAnimationFrame(pendingFrame);
     pendingFrame = requestAnimationFrame(drawResult);
   };
-  new ResizeObserver(redraw).observe($('columns'));
+  // Only a new width needs a new drawing: a taller canvas (more layers) also resizes #columns.
+  let columnsWidth = 0;
+  new ResizeObserver(entries => {
+    const w = Math.round(entries[entries.length - 1].contentRect.width);
+    if (w !== columnsWidth) { columnsWidth = w; redraw(); }
+  }).observe($('columns'));
   onThemeChange(redraw);
 }
 
@@ -342,12 +412,17 @@ function start() {
       },
       result: msg => {
         app.result = msg;
+        const timing = timings.find(t => t.id === msg.id) || { id: msg.id };
+        timing.received = performance.now();
+        timing.worker = msg.timing;
         try {
           drawResult();
+          markDrawn(timing);
           // For scripts and tests: 'computing' while a request is out, 'ready' once its result is drawn.
           if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
         } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
       },
+      percentiles: addPercentiles,
       progress: setProgress,
       error: showFatal,
     });

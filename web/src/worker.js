@@ -1,24 +1,35 @@
-// The compute worker: owns the wasm module and the two runs, answers the page's requests.
+// A compute worker: owns one wasm module and the run of one column. The page starts one per column
+// (client.js), so the two columns compute in parallel, and coordinates them.
 //
-// Protocol (page -> worker):
-//   {type:'compute', id, configs:{a, b}, view:{tensor, bins, axis, binning}, percentiles: bool}
-// (worker -> page):
-//   {type:'ready', schema, presets, tensorKinds, defaultConfig}
-//   {type:'progress', id, message}
-//   {type:'result', id, ms, range, symlogThreshold, columns:{a, b}}   column: {ok, ...} or {ok:false, error}
-//   {type:'fatal', message}
-// Only the newest compute request is served: older ones still queued are dropped, and a run in progress
-// gives way between the two columns when a newer request has arrived.
+// Protocol (page -> worker), answered in order; a 'run' drops whatever is still queued before it:
+//   {type:'run', id, column, config}             -> {type:'run', id, ok, runNumber, config, loss, depth,
+//                                                     summaries, theory, timing} or {..., ok:false, error}
+//   {type:'bin', id, kind, bins, range, binning, symlogThreshold}
+//                                                 -> {type:'histograms', id, ok, histograms, key, timing}
+// runNumber and key are equal only for the very same numbers: the page skips redrawing those.
+//   {type:'percentiles', id, kind}               -> {type:'percentiles', id, kind, values}
+//                                                     values: per layer {p5, p15, p50, p85, p95} or null
+// (worker -> page, unasked): {type:'ready', schema, presets, tensorKinds, defaultConfig},
+//   {type:'progress', id, message}, {type:'fatal', message}
+// timing: {start, sent} in ms since the epoch (to compare with the page's clock), ms: the work itself.
 import { loadLayerscope } from './layerscope.js';
 
 let ls = null;
-const runs = { a: null, b: null };
-const runKeys = { a: '', b: '' };
-const runHasPercentiles = { a: false, b: false };
-let pending = null;
+let run = null;        // the run of the last config, kept while the config is unchanged
+let runKey = '';
+let runError = null;   // or the error that config gave
+let runNumber = 0;     // counts runs made: equal numbers, same numbers (lets the page skip identical redraws)
+let histCache = { key: '', value: null };
+const queue = [];
 let busy = false;
 
-const sleep0 = () => new Promise(resolve => setTimeout(resolve, 0));
+// A yield that lets a newer message in without setTimeout's 4 ms clamp on nested timers.
+const yieldTask = () => new Promise(resolve => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => resolve();
+  channel.port2.postMessage(null);
+});
+const epochNow = () => performance.timeOrigin + performance.now();
 
 function errorInfo(e) {
   return { field: (e && e.field) || null, message: String((e && e.message) || e) };
@@ -28,108 +39,85 @@ async function serve() {
   if (busy || !ls) return;
   busy = true;
   try {
-    while (pending) {
-      const request = pending;
-      pending = null;
-      await compute(request);
+    while (queue.length) {
+      const msg = queue.shift();
+      if (msg.type === 'run') await runFor(msg);
+      else if (msg.type === 'bin') binFor(msg);
+      else if (msg.type === 'percentiles') await percentilesFor(msg);
     }
   } finally {
     busy = false;
   }
 }
 
-function finiteRange(summaries) {
-  let lo = Infinity, hi = -Infinity;
-  for (const s of summaries || []) {
-    if (!s) continue;
-    if (Number.isFinite(s.min)) lo = Math.min(lo, s.min);
-    if (Number.isFinite(s.max)) hi = Math.max(hi, s.max);
-  }
-  return [lo, hi];
-}
-
-// A symlog threshold small enough to resolve the smallest layer's spread (a tenth of its std), but at
-// most 30 decades below the largest magnitude so the bins are not spread over empty decades.
-function symlogThresholdFor(columns, kind, lo, hi) {
-  const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-  let smallest = top;
-  for (const c of columns) {
-    for (const s of (c && c.summaries[kind]) || []) {
-      if (s && s.std > 0 && Number.isFinite(s.std)) smallest = Math.min(smallest, s.std);
-    }
-  }
-  return Math.max(smallest * 0.1, top * 1e-30);
-}
-
-async function compute(request) {
-  const t0 = performance.now();
-  const { id, configs, view } = request;
-  const out = {};
-  for (const col of ['a', 'b']) {
-    const key = JSON.stringify(configs[col]);
-    // Percentiles cost a sort per tensor: live slider drags ask without them, the release asks again.
-    const wantPercentiles = request.percentiles !== false;
-    if (key !== runKeys[col] || !runs[col] || (wantPercentiles && !runHasPercentiles[col])) {
-      self.postMessage({ type: 'progress', id, message: `running column ${col.toUpperCase()}…` });
-      await sleep0();
-      if (pending) return;  // a newer request arrived: drop this one
-      if (runs[col]) runs[col].free();
-      runs[col] = null;
-      runKeys[col] = '';
-      try {
-        runs[col] = ls.createRun(configs[col], { percentiles: wantPercentiles });
-        runKeys[col] = key;
-        runHasPercentiles[col] = wantPercentiles;
-      } catch (e) {
-        out[col] = { ok: false, error: errorInfo(e) };
-        continue;
-      }
-    }
-    const run = runs[col];
-    out[col] = {
-      ok: true,
-      config: run.config,
-      loss: run.loss,
-      depth: run.depth,
-      summaries: run.summaries,
-      theory: run.theory,
-    };
-  }
-  if (pending) return;
-
-  // One x range over every layer of both columns, so the columns are drawn on the same axis.
-  const kind = view.tensor;
-  const live = ['a', 'b'].filter(c => out[c].ok);
-  let [lo, hi] = [Infinity, -Infinity];
-  for (const c of live) {
-    const [l, h] = finiteRange(out[c].summaries[kind]);
-    lo = Math.min(lo, l);
-    hi = Math.max(hi, h);
-  }
-  if (!(lo <= hi)) [lo, hi] = [-1, 1];
-  if (lo === hi) { const d = Math.abs(lo) * 1e-3 || 1e-30; lo -= d; hi += d; }
-  const symlogThreshold = symlogThresholdFor(live.map(c => out[c]), kind, lo, hi);
-  for (const c of live) {
+async function runFor({ id, column, config }) {
+  const start = epochNow();
+  const key = JSON.stringify(config);
+  let ms = 0;
+  if (key !== runKey) {
+    self.postMessage({ type: 'progress', id, message: `running column ${String(column).toUpperCase()}…` });
+    await yieldTask();
+    if (queue.length) return;  // a newer request arrived: drop this one
+    if (run) run.free();
+    run = null;
+    runError = null;
+    histCache = { key: '', value: null };
+    runKey = key;
+    runNumber++;
+    const t = performance.now();
     try {
-      out[c].histograms = runs[c].histograms(kind, {
-        bins: view.bins,
-        range: view.axis === 'own' ? 'own' : [lo, hi],
-        binning: view.binning,
-        symlogThreshold,
-      });
+      // Percentiles are never computed here: a sort per tensor, asked for after the figures are out.
+      run = ls.createRun(config, { percentiles: false });
     } catch (e) {
-      out[c] = { ok: false, error: errorInfo(e) };
+      runError = errorInfo(e);
     }
+    ms = performance.now() - t;
   }
-  self.postMessage({ type: 'result', id, ms: performance.now() - t0, kind, range: [lo, hi], symlogThreshold, columns: out });
+  const timing = { start, sent: epochNow(), ms };
+  if (runError) return self.postMessage({ type: 'run', id, ok: false, error: runError, timing });
+  self.postMessage({
+    type: 'run', id, ok: true, runNumber, config: run.config, loss: run.loss, depth: run.depth,
+    summaries: run.summaries, theory: run.theory, timing,
+  });
+}
+
+function binFor({ id, kind, bins, range, binning, symlogThreshold }) {
+  const start = epochNow();
+  const t = performance.now();
+  if (!run) return self.postMessage({ type: 'histograms', id, ok: false, error: runError || errorInfo('no run') });
+  // Same run, tensor and binning: the counts would come out the same, so they are not binned again.
+  const key = JSON.stringify([kind, bins, range, binning, binning === 'symlog' ? symlogThreshold : 0]);
+  try {
+    if (histCache.key !== key) histCache = { key, value: run.histograms(kind, { bins, range, binning, symlogThreshold }) };
+  } catch (e) {
+    histCache = { key: '', value: null };
+    return self.postMessage({ type: 'histograms', id, ok: false, error: errorInfo(e) });
+  }
+  const timing = { start, sent: epochNow(), ms: performance.now() - t };
+  self.postMessage({ type: 'histograms', id, ok: true, histograms: histCache.value, key: `${runNumber} ${key}`, timing });
+}
+
+// Exact percentiles for the table and the hover readout, one layer at a time so that a newer request
+// waits at most one layer's sort. Kept in the run's summaries, so later results carry them.
+async function percentilesFor({ id, kind }) {
+  if (!run) return;
+  const mine = run;
+  const layers = mine.summaries[kind];
+  for (let l = 0; l < layers.length; l++) {
+    if (!layers[l] || layers[l].percentiles) continue;
+    await yieldTask();
+    if (queue.length || run !== mine) return;
+    try { layers[l].percentiles = mine.percentiles(kind, l); } catch { return; }
+  }
+  self.postMessage({ type: 'percentiles', id, kind, values: layers.map(s => (s ? s.percentiles : null)) });
 }
 
 self.onmessage = event => {
   const msg = event.data;
-  if (msg && msg.type === 'compute') {
-    pending = msg;
-    serve().catch(e => self.postMessage({ type: 'fatal', message: errorInfo(e).message }));
-  }
+  if (!msg || !['run', 'bin', 'percentiles'].includes(msg.type)) return;
+  if (msg.type === 'run') queue.length = 0;  // only the newest request is served
+  queue.push(msg);
+  serve().catch(e => self.postMessage({ type: 'fatal', message: errorInfo(e).message }));
 };
 
 loadLayerscope().then(module => {

@@ -43,6 +43,7 @@ export class HistogramGrid {
   reset() {
     this.data = null;
     this.rows = [];
+    this.drawnSignature = null;
     const ctx = this.canvas.getContext('2d');
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.canvas.dataset.drawnRows = '0';
@@ -53,6 +54,18 @@ export class HistogramGrid {
   update(data) {
     this.data = data;
     this.draw();
+  }
+
+  // The width to draw at. The page reads every view's width before it changes any (measure-all, then
+  // draw-all), so drawing does not force one layout per view; the kept width is used once.
+  measure() {
+    this.measuredWidth = this.element.clientWidth;
+  }
+
+  takeWidth() {
+    const w = this.measuredWidth ?? this.element.clientWidth;
+    this.measuredWidth = undefined;
+    return w;
   }
 
   xScale(lo, hi) {
@@ -67,17 +80,28 @@ export class HistogramGrid {
     const colors = themeColors();
     const hists = d.result.histograms;
     const layers = d.layers.filter(l => hists[l]);
-    const width = Math.max(280, this.element.clientWidth || 480);
+    const width = Math.max(280, this.takeWidth() || 480);
     const rowH = width < 420 ? 24 : 28;
     const height = TOP + layers.length * (rowH + ROW_GAP) + AXIS_H;
+    const dpr = window.devicePixelRatio || 1;
+    // The very same numbers drawn the same way (e.g. this column when only the other one changed):
+    // the canvas already shows them.
+    const signature = [d.result.histogramsKey, layers.join(), d.count, d.axis, d.binning, d.kind, d.range,
+      d.symlogThreshold, width, dpr].join('|');
+    if (d.result.histogramsKey && signature === this.drawnSignature && colors === this.drawnColors) return;
+    this.drawnSignature = signature;
+    this.drawnColors = colors;
     this.width = width;
     this.labelW = width < 420 ? 40 : 62;
     this.zeroW = width < 420 ? 46 : 50;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = width + 'px';
-    this.canvas.style.height = height + 'px';
+    // Resizing a canvas reallocates and clears it: only when the size really changed.
+    const [cw, ch] = [Math.round(width * dpr), Math.round(height * dpr)];
+    if (this.canvas.width !== cw || this.canvas.height !== ch) {
+      this.canvas.width = cw;
+      this.canvas.height = ch;
+      this.canvas.style.width = width + 'px';
+      this.canvas.style.height = height + 'px';
+    }
     const ctx = this.canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = colors.bg;
@@ -120,15 +144,20 @@ export class HistogramGrid {
       let max = 0;
       for (let b = 0; b < n; b++) max = Math.max(max, h.counts[b]);
       const tr = d.count === 'log' ? c => Math.log1p(c) / Math.log1p(max) : c => c / max;
+      // one path and one fill per layer rather than a fillRect per bin
       ctx.fillStyle = fill;
+      ctx.beginPath();
+      let x1 = scale(h.edges[0]);
       for (let b = 0; b < n; b++) {
+        const x0 = x1;
+        x1 = scale(h.edges[b + 1]);
         const c = h.counts[b];
         if (!c) continue;
-        const x0 = scale(h.edges[b]), x1 = scale(h.edges[b + 1]);
         const bh = Math.max(1, tr(c) * (rowH - 2));
-        ctx.fillRect(x0, y0 + rowH - 1 - bh, Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 0.5 : 0)), bh);
+        ctx.rect(x0, y0 + rowH - 1 - bh, Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 0.5 : 0)), bh);
         drawnBars++;
       }
+      ctx.fill();
       // exact-zero box: a bar whose height is the zero fraction
       const total = s ? s.count : 0;
       const zf = total ? h.zeros / total : 0;

@@ -24,15 +24,21 @@ export class ProfileChart {
     this.results = null;
   }
 
-  reset() {
-    this.svg.selectAll('*').remove();
-    this.results = null;
-  }
-
   // results: {a: workerColumnResult|null, b: ...}
   update(results) {
     this.results = results;
     this.draw();
+  }
+
+  // See HistogramGrid.measure: widths are read for every view before any view writes.
+  measure() {
+    this.measuredWidth = this.element.clientWidth;
+  }
+
+  takeWidth() {
+    const w = this.measuredWidth ?? this.element.clientWidth;
+    this.measuredWidth = undefined;
+    return w;
   }
 
   rows() {
@@ -48,21 +54,53 @@ export class ProfileChart {
     return out;
   }
 
+  // The chart's parts, made once; a redraw updates them in place (d3 joins reuse the elements), which
+  // costs far less than removing and rebuilding a few hundred SVG nodes per chart.
+  parts() {
+    if (this.part) return this.part;
+    const svg = this.svg;
+    this.part = {
+      bg: svg.append('rect'),
+      gx: svg.append('g'),
+      gy: svg.append('g'),
+      grid: svg.append('g'),
+      label: svg.append('text').attr('text-anchor', 'middle').text('layer (0 = input, 1 = first hidden layer)'),
+      lines: svg.append('g'),
+      marks: svg.append('g'),
+      note: svg.append('text').attr('text-anchor', 'end'),
+    };
+    return this.part;
+  }
+
+  reset() {
+    this.svg.selectAll('*').remove();
+    this.part = null;
+    this.results = null;
+    this.drawnSignature = null;
+  }
+
   draw() {
     if (!this.results) return;
     const colors = themeColors();
-    const width = Math.max(260, this.element.clientWidth || 400);
+    const width = Math.max(260, this.takeWidth() || 400);
     const height = width < 420 ? 200 : 220;
+    // Both columns' runs unchanged (a change of tensor or bins): the chart already shows these numbers.
+    const signature = Object.entries(this.results).map(([c, r]) => `${c}:${r && r.ok ? r.runKey : 'none'}`)
+      .join() + `|${width}`;
+    const keyed = Object.values(this.results).every(r => !r || !r.ok || r.runKey);
+    if (keyed && signature === this.drawnSignature && colors === this.drawnColors) return;
+    this.drawnSignature = signature;
+    this.drawnColors = colors;
     this.width = width;
     const svg = this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
       .attr('font-family', 'system-ui, sans-serif').attr('font-size', 11);
-    svg.selectAll('*').remove();
-    svg.append('rect').attr('width', width).attr('height', height).attr('fill', colors.bg);
+    const part = this.parts();
+    part.bg.attr('width', width).attr('height', height).attr('fill', colors.bg);
     const rows = this.rows();
     const maxLayer = Math.max(1, ...rows.map(r => r.data.length - 1));
     const x = scaleLinear().domain([0, maxLayer]).range([M.left, width - M.right]);
     let y;
-    const floorNote = [];
+    let gridTicks = [];
     if (this.spec.log) {
       let lo = Infinity, hi = -Infinity;
       for (const r of rows) for (const v of r.data) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -74,57 +112,50 @@ export class ProfileChart {
     }
     this.x = x;
     this.y = y;
-    const gx = svg.append('g').attr('transform', `translate(0,${height - M.bottom})`)
+    const gx = part.gx.attr('transform', `translate(0,${height - M.bottom})`)
       .call(axisBottom(x).ticks(Math.min(maxLayer, Math.floor(width / 50))).tickFormat(v => Number.isInteger(v) ? String(v) : ''));
-    const gy = svg.append('g').attr('transform', `translate(${M.left},0)`);
+    const gy = part.gy.attr('transform', `translate(${M.left},0)`);
     if (this.spec.log) {
       const [d0, d1] = y.domain();
       const decades = Math.log10(d1) - Math.log10(d0);
       const step = Math.max(1, Math.ceil(decades / 6));
-      const ticks = [];
-      for (let e = Math.ceil(Math.log10(d0)); e <= Math.floor(Math.log10(d1)); e++) if (e % step === 0) ticks.push(10 ** e);
-      gy.call(axisLeft(y).tickValues(ticks).tickFormat(v => fmt(v)));
-      svg.append('g').selectAll('line').data(ticks).join('line')
-        .attr('x1', M.left).attr('x2', width - M.right).attr('y1', v => y(v)).attr('y2', v => y(v))
-        .attr('stroke', colors.grid).attr('stroke-width', 1);
+      for (let e = Math.ceil(Math.log10(d0)); e <= Math.floor(Math.log10(d1)); e++) if (e % step === 0) gridTicks.push(10 ** e);
+      gy.call(axisLeft(y).tickValues(gridTicks).tickFormat(v => fmt(v)));
     } else {
       gy.call(axisLeft(y).ticks(5).tickFormat(v => pct(v)));
     }
+    part.grid.selectAll('line').data(gridTicks).join('line')
+      .attr('x1', M.left).attr('x2', width - M.right).attr('y1', v => y(v)).attr('y2', v => y(v))
+      .attr('stroke', colors.grid).attr('stroke-width', 1);
     for (const g of [gx, gy]) {
       g.selectAll('path,line').attr('stroke', colors.muted);
       g.selectAll('text').attr('fill', colors.muted);
     }
-    svg.append('text').attr('x', (M.left + width - M.right) / 2).attr('y', height - 4)
-      .attr('text-anchor', 'middle').attr('fill', colors.muted).text('layer (0 = input, 1 = first hidden layer)');
+    part.label.attr('x', (M.left + width - M.right) / 2).attr('y', height - 4).attr('fill', colors.muted);
 
     const plotted = {};
-    for (const r of rows) {
-      const color = colors[r.column];
+    const floorNote = [];
+    const series = rows.map(r => {
       const pts = r.data.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && (!this.spec.log || v > 0));
-      const path = line().x(p => x(p[0])).y(p => y(p[1]))(pts);
-      if (pts.length) {
-        svg.append('path').attr('d', path).attr('fill', 'none').attr('stroke', color)
-          .attr('stroke-width', r.theory ? 1.5 : 2).attr('stroke-dasharray', r.dash || null)
-          .attr('opacity', r.theory ? 0.8 : 1).attr('class', r.theory ? 'theory' : 'measured')
-          .attr('data-column', r.column);
-      }
+      const zeros = this.spec.log && !r.theory ? r.data.map((v, i) => [i, v]).filter(([, v]) => v === 0) : [];
       if (!r.theory) {
-        svg.append('g').selectAll('circle').data(pts).join('circle')
-          .attr('cx', p => x(p[0])).attr('cy', p => y(p[1])).attr('r', width < 420 ? 1.8 : 2.4).attr('fill', color);
-        // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
-        if (this.spec.log) {
-          const zeros = r.data.map((v, i) => [i, v]).filter(([, v]) => v === 0);
-          svg.append('g').selectAll('path').data(zeros).join('path')
-            .attr('d', p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`).attr('fill', color);
-          if (zeros.length) floorNote.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0 (▼)`);
-        }
+        if (zeros.length) floorNote.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0 (▼)`);
         plotted[r.column + '-' + r.key] = r.data;
       }
-    }
-    if (floorNote.length) {
-      svg.append('text').attr('x', width - M.right).attr('y', M.top + 8).attr('text-anchor', 'end')
-        .attr('fill', colors.bad).text(floorNote.join('; '));
-    }
+      return { ...r, pts, zeros, color: colors[r.column] };
+    });
+    part.lines.selectAll('path').data(series.filter(r => r.pts.length)).join('path')
+      .attr('d', r => line().x(p => x(p[0])).y(p => y(p[1]))(r.pts)).attr('fill', 'none').attr('stroke', r => r.color)
+      .attr('stroke-width', r => (r.theory ? 1.5 : 2)).attr('stroke-dasharray', r => r.dash || null)
+      .attr('opacity', r => (r.theory ? 0.8 : 1)).attr('class', r => (r.theory ? 'theory' : 'measured'))
+      .attr('data-column', r => r.column);
+    const measured = part.marks.selectAll('g').data(series.filter(r => !r.theory)).join('g').attr('fill', r => r.color);
+    measured.selectAll('circle').data(r => r.pts).join('circle')
+      .attr('cx', p => x(p[0])).attr('cy', p => y(p[1])).attr('r', width < 420 ? 1.8 : 2.4);
+    // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
+    measured.selectAll('path').data(r => r.zeros).join('path')
+      .attr('d', p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`);
+    part.note.attr('x', width - M.right).attr('y', M.top + 8).attr('fill', colors.bad).text(floorNote.join('; '));
     // Read-only numbers for tests and scripts: comma-separated values per layer.
     for (const [k, v] of Object.entries(plotted)) this.svg.attr('data-' + k, Array.from(v).join(','));
     this.height = height;

@@ -30,13 +30,15 @@ export class StatsTable {
 
   reset() {
     this.table.replaceChildren();
+    this.body = null;
   }
 
-  update(result, kind) {
-    this.reset();
-    const caption = document.createElement('caption');
-    caption.textContent = `Column ${this.column.toUpperCase()}: ${TENSOR_LABELS[kind]} per layer`;
-    this.table.appendChild(caption);
+  // Built once, then updated in place: a redraw changes cell texts, not the table's structure, unless
+  // the number of layers changed.
+  build() {
+    this.table.replaceChildren();
+    this.caption = document.createElement('caption');
+    this.table.appendChild(this.caption);
     const thead = this.table.createTHead().insertRow();
     for (const name of ['layer', ...COLUMNS.map(c => c[0])]) {
       const th = document.createElement('th');
@@ -44,24 +46,41 @@ export class StatsTable {
       th.textContent = name;
       thead.appendChild(th);
     }
-    const body = this.table.createTBody();
+    this.body = this.table.createTBody();
+  }
+
+  update(result, kind) {
+    if (!this.body) this.build();
+    setText(this.caption, `Column ${this.column.toUpperCase()}: ${TENSOR_LABELS[kind]} per layer`);
     const summaries = result.summaries[kind] || [];
-    summaries.forEach((s, layer) => {
-      if (!s) return;
-      const tr = body.insertRow();
-      tr.dataset.layer = String(layer);
+    const shown = [];
+    summaries.forEach((s, layer) => { if (s) shown.push(layer); });
+    const rows = this.body.rows;
+    while (rows.length > shown.length) this.body.deleteRow(-1);
+    while (rows.length < shown.length) {
+      const tr = this.body.insertRow();
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = layerName(layer);
       tr.appendChild(th);
-      for (const [name, get, show] of COLUMNS) {
-        const td = tr.insertCell();
+      for (const [name] of COLUMNS) tr.insertCell().dataset.key = name;
+    }
+    shown.forEach((layer, i) => {
+      const s = summaries[layer];
+      const tr = rows[i];
+      tr.dataset.layer = String(layer);
+      setText(tr.cells[0], layerName(layer));
+      COLUMNS.forEach(([name, get, show], c) => {
+        const td = tr.cells[c + 1];
         const v = get(s);
-        td.textContent = v === null || v === undefined ? '–' : show(v);
-        td.dataset.key = name;
+        setText(td, v === null || v === undefined ? '–' : show(v));
         if (typeof v === 'number') td.dataset.value = String(v);
-        if ((name === 'NaN' || name === 'Inf') && v > 0) td.className = 'bad';
-      }
+        else delete td.dataset.value;
+        td.className = (name === 'NaN' || name === 'Inf') && v > 0 ? 'bad' : '';
+      });
     });
   }
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
