@@ -22,6 +22,9 @@ const ls = await loadForNode();
 const config = ls.presets.find(p => p.name === 'blog-bn').config;
 
 // 1. The pieces, timed inside the module (no JS in the numbers): comparable with bench/bench.cpp.
+// One untimed round first: V8 starts every wasm function in its baseline tier and compiles the optimized
+// one in the background; without it the first pieces (forward) were measured partly in baseline code.
+ls.timeUpdatePieces(config, { reps: 3 });
 const pieces = ls.timeUpdatePieces(config, { reps });
 
 // 2. What the page pays per update: createRun (network built from the seed, run, summaries, copies into
