@@ -176,8 +176,17 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
       const float* src = b + p0 * b_row + j0 * b_col;
       float* bp = packed_b.data();
       // p outer: the writes stay sequential (strided writes were most of the packing time natively).
-      for (int p = 0; p < kc; ++p, bp += cols)
-        for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j * b_col];
+      if (b_row == 1 && cols == kTileCols) {
+        // The common case (B = h or dz, column-major, a whole tile): one pointer per column and a
+        // compile-time trip count, so each p is kTileCols plain loads and stores.
+        const float* column[kTileCols];
+        for (int j = 0; j < kTileCols; ++j) column[j] = src + j * b_col;
+        for (int p = 0; p < kc; ++p, bp += kTileCols)
+          for (int j = 0; j < kTileCols; ++j) bp[j] = column[j][p];
+      } else {
+        for (int p = 0; p < kc; ++p, bp += cols)
+          for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j * b_col];
+      }
       const float* ap = packed.data();
       for (int i0 = 0; i0 < m;) {
         const Panel panel = panel_at(i0, m);
