@@ -60,6 +60,10 @@ test('switching batch norm on brings the last layer of the 0.01 init back by ord
   // The table view agrees with the profile.
   const tableStd = await page.$eval('#table-a tr[data-layer="20"] td[data-key="std"]', td => Number(td.dataset.value));
   assert.equal(tableStd, after);
+  // The page writes the URL 150 ms after the last change (a slider drag is one entry, not hundreds), which
+  // can be after the figures are drawn: wait for it (up to 5 s) before reading it.
+  await page.waitForFunction(() => location.search.includes('a.normalization=batch'), null, { timeout: 5000 })
+    .catch(() => {});
   assert.match(await page.evaluate(() => location.search), /a\.normalization=batch/);
   assert.deepEqual(problems, []);
   await context.close();
