@@ -5,14 +5,15 @@ import { scaleLinear, scaleSymlog } from 'd3-scale';
 import { themeColors, FONT } from '../theme.js';
 import { fmt, pct, layerName } from '../format.js';
 import { TENSOR_LABELS } from '../state.js';
+import { SizedView } from './sized-view.js';
 
 const SHORT_LABELS = { pre_activation: 'p', activation: 'f(p)', output: 'h', grad_output: 'dL/dh', grad_weight: 'dL/dW' };
 const GAP = 8, RIGHT = 10, TOP = 20, AXIS_H = 26, ROW_GAP = 4;
 
-export class HistogramGrid {
+export class HistogramGrid extends SizedView {
   // column: 'a' or 'b'; element: the container the canvas lives in; tooltip: shared Tooltip.
   constructor(element, column, tooltip) {
-    this.element = element;
+    super(element);
     this.column = column;
     this.tooltip = tooltip;
     this.canvas = document.createElement('canvas');
@@ -56,17 +57,6 @@ export class HistogramGrid {
     this.draw();
   }
 
-  // The width to draw at. The page reads every view's width before it changes any (measure-all, then
-  // draw-all), so drawing does not force one layout per view; the kept width is used once.
-  measure() {
-    this.measuredWidth = this.element.clientWidth;
-  }
-
-  takeWidth() {
-    const w = this.measuredWidth ?? this.element.clientWidth;
-    this.measuredWidth = undefined;
-    return w;
-  }
 
   xScale(lo, hi) {
     const d = this.data;

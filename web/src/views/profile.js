@@ -5,17 +5,18 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { select } from 'd3-selection';
 import { line } from 'd3-shape';
+import { SizedView } from './sized-view.js';
 import { themeColors } from '../theme.js';
 import { fmt, pct, layerName } from '../format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const M = { top: 10, right: 12, bottom: 34, left: 56 };
 
-export class ProfileChart {
+export class ProfileChart extends SizedView {
   // spec: {id, title, yLabel, log: bool, series: [{column, label, dash, values: result => number[]}],
   //        theory: [{column, values: result => number[]}], percent: bool}
   constructor(element, spec, tooltip) {
-    this.element = element;
+    super(element);
     this.spec = spec;
     this.tooltip = tooltip;
     this.svg = select(element).append('svg').attr('class', 'profile-svg').attr('role', 'img')
@@ -30,16 +31,6 @@ export class ProfileChart {
     this.draw();
   }
 
-  // See HistogramGrid.measure: widths are read for every view before any view writes.
-  measure() {
-    this.measuredWidth = this.element.clientWidth;
-  }
-
-  takeWidth() {
-    const w = this.measuredWidth ?? this.element.clientWidth;
-    this.measuredWidth = undefined;
-    return w;
-  }
 
   rows() {
     const out = [];
