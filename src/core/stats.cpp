@@ -139,12 +139,11 @@ void fill_percentiles(TensorSummary& s, const S* data, std::size_t n) {
   s.has_percentiles = true;
 }
 
-// Sums over all-finite data, lane by lane: `lanes` independent accumulators per quantity, so the loop
-// vectorizes (SLP) without reassociating any one sum, natively and in wasm SIMD alike. Lane sums are in
-// S and are flushed into double every `block` values, so a float sum never runs long enough to lose
-// digits that matter (block 1024: 128 values per lane).
+// The first-pass reductions of all-finite data (see lane_sums). The order of the additions inside a
+// block is Eigen's packet order, which differs between native and wasm builds: sums agree to rounding,
+// not to the bit.
 struct LaneSums {
-  double sum = 0, squares = 0, min = 0, max = 0;
+  double sum = 0, min = 0, max = 0;
   std::uint64_t zeros = 0, saturated = 0;
 };
 
@@ -164,7 +163,7 @@ bool all_finite(const S* data, std::size_t n) {
 }
 
 template <typename S>
-LaneSums lane_sums(const S* data, std::size_t n, S shift, SaturationBand band) {
+LaneSums lane_sums(const S* data, std::size_t n, SaturationBand band) {
   // Blocks of `block` values reduced by Eigen's packet code (in S), each block's sums then added in
   // double: a float sum never runs long enough to lose digits that matter.
   using Block = Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1>>;
@@ -174,15 +173,25 @@ LaneSums lane_sums(const S* data, std::size_t n, S shift, SaturationBand band) {
   out.min = std::numeric_limits<double>::infinity(), out.max = -out.min;
   for (std::size_t i = 0; i < n; i += block) {
     const Block v(data + i, Eigen::Index(std::min(block, n - i)));
-    const auto d = v - shift;
-    out.sum += double(d.sum());
-    out.squares += double(d.square().sum());
+    out.sum += double(v.sum());
     out.min = std::min(out.min, double(v.minCoeff()));
     out.max = std::max(out.max, double(v.maxCoeff()));
     out.zeros += std::uint64_t((v == S(0)).count());
     if (band.enabled) out.saturated += std::uint64_t(((v < low) || (v > high)).count());
   }
   return out;
+}
+
+// Sum of (x - mean)^2, the second pass of the variance (two passes avoid the cancellation of
+// sum(x^2) - n mean^2), blocked like lane_sums.
+template <typename S>
+double squares_about(const S* data, std::size_t n, S mean) {
+  using Block = Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1>>;
+  constexpr std::size_t block = 4096;
+  double squares = 0;
+  for (std::size_t i = 0; i < n; i += block)
+    squares += double((Block(data + i, Eigen::Index(std::min(block, n - i))) - mean).square().sum());
+  return squares;
 }
 
 // log2(u) for u >= 1 within 0.00134, from the exponent bits and a cubic in the mantissa: a least-squares
@@ -216,14 +225,13 @@ TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation,
   TensorSummary s;
   s.count = n;
   if (n > 0 && all_finite(data, n)) {
-    // The common case: lane-parallel passes the compilers vectorize (see LaneSums).
+    // The common case: vectorized block reductions (see lane_sums), then the squares about the mean.
     s.finite_count = n;
-    const LaneSums first = lane_sums(data, n, S(0), saturation);
+    const LaneSums first = lane_sums(data, n, saturation);
     s.min = first.min, s.max = first.max;
     s.zero_count = first.zeros, s.saturated_count = first.saturated;
     s.mean = first.sum / double(n);
-    // Second pass about the mean: avoids the cancellation of sum(x^2) - n mean^2.
-    s.std = std::sqrt(lane_sums(data, n, S(s.mean), saturation).squares / double(n));
+    s.std = std::sqrt(squares_about(data, n, S(s.mean)) / double(n));
   } else {
     double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (std::size_t i = 0; i < n; ++i) {
