@@ -18,9 +18,10 @@ mkdir -p "$logs"
 # The native side also needs these (build-wasm.sh installs them with the rest on a fresh machine).
 if [ ! -f /usr/include/nlohmann/json.hpp ] || [ ! -f /usr/include/benchmark/benchmark.h ]; then
   if [ "$(id -u)" = 0 ]; then
+    apt-get update
     apt-get -o DPkg::Lock::Timeout=600 install -y nlohmann-json3-dev libbenchmark-dev
   else
-    echo "run-tests.sh: missing packages; run: sudo apt-get install -y nlohmann-json3-dev libbenchmark-dev" >&2
+    echo "run-tests.sh: missing packages; run: sudo apt-get update && sudo apt-get install -y nlohmann-json3-dev libbenchmark-dev" >&2
     exit 1
   fi
 fi
