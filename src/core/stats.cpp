@@ -4,8 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-
-#include <Eigen/Core>
+#include <type_traits>
 
 namespace layerscope {
 
@@ -139,14 +138,6 @@ void fill_percentiles(TensorSummary& s, const S* data, std::size_t n) {
   s.has_percentiles = true;
 }
 
-// The first-pass reductions of all-finite data (see lane_sums). The order of the additions inside a
-// block is Eigen's packet order, which differs between native and wasm builds: sums agree to rounding,
-// not to the bit.
-struct LaneSums {
-  double sum = 0, min = 0, max = 0;
-  std::uint64_t zeros = 0, saturated = 0;
-};
-
 template <typename S>
 bool all_finite(const S* data, std::size_t n) {
   // x - x is 0 for finite x and NaN for NaN or +-Inf, and NaN survives any sum: lane sums of x - x are
@@ -162,35 +153,143 @@ bool all_finite(const S* data, std::size_t n) {
   return total == S(0);
 }
 
+// The first pass of a summary, fused: sum, min, max, exact zeros, values outside the saturation band, and
+// whether every value is finite (x - x summed, as in all_finite). One read of the data where separate
+// reductions took five.
+struct FirstPass {
+  bool finite = true;
+  double sum = 0, min = 0, max = 0;
+  std::uint64_t zeros = 0, saturated = 0;
+};
+
+// Value by value, in double (any S; the double network and the last values of a float tensor).
 template <typename S>
-LaneSums lane_sums(const S* data, std::size_t n, SaturationBand band) {
-  // Blocks of `block` values reduced by Eigen's packet code (in S), each block's sums then added in
-  // double: a float sum never runs long enough to lose digits that matter.
-  using Block = Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1>>;
-  constexpr std::size_t block = 4096;
-  const S low = S(band.low), high = S(band.high);
-  LaneSums out;
-  out.min = std::numeric_limits<double>::infinity(), out.max = -out.min;
-  for (std::size_t i = 0; i < n; i += block) {
-    const Block v(data + i, Eigen::Index(std::min(block, n - i)));
-    out.sum += double(v.sum());
-    out.min = std::min(out.min, double(v.minCoeff()));
-    out.max = std::max(out.max, double(v.maxCoeff()));
-    out.zeros += std::uint64_t((v == S(0)).count());
-    if (band.enabled) out.saturated += std::uint64_t(((v < low) || (v > high)).count());
+void first_pass_values(FirstPass& out, const S* data, std::size_t n, bool with_band, S low, S high) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const S x = data[i];
+    out.finite &= (x - x) == S(0);
+    out.sum += double(x);
+    out.min = std::min(out.min, double(x)), out.max = std::max(out.max, double(x));
+    out.zeros += x == S(0);
+    out.saturated += with_band && ((x < low) | (x > high));
   }
+}
+
+// Float tensors (what the page shows) in vectors, two at a time: GCC/Clang vector extensions, so the same
+// source is SIMD128 in wasm (4 floats) and SSE/AVX/AVX-512 natively (4, 8 or 16). Sums run in float inside
+// blocks of 2048 values and in double across blocks: a float sum never runs long enough to lose digits
+// that matter. (Lane counts differ between builds, so native and wasm sums agree to rounding, not bits.)
+#if defined(__AVX512F__)
+constexpr int kWidth = 16;
+#elif defined(__AVX__)
+constexpr int kWidth = 8;
+#else
+constexpr int kWidth = 4;
+#endif
+typedef float F4 __attribute__((vector_size(4 * kWidth)));
+typedef std::int32_t I4 __attribute__((vector_size(4 * kWidth)));
+constexpr std::size_t kBlock = 2048;
+
+inline F4 load4(const float* p) {
+  F4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+// min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
+// each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). NaN is caught by the probe.
+inline F4 min4(F4 a, F4 b) {
+#ifdef __wasm_simd128__
+  return __builtin_wasm_pmin_f32x4(a, b);
+#else
+  return b < a ? b : a;
+#endif
+}
+inline F4 max4(F4 a, F4 b) {
+#ifdef __wasm_simd128__
+  return __builtin_wasm_pmax_f32x4(a, b);
+#else
+  return a < b ? b : a;
+#endif
+}
+inline double lanes_sum(F4 v) {
+  double total = 0;
+  for (int j = 0; j < kWidth; ++j) total += double(v[j]);
+  return total;
+}
+
+template <bool with_band>
+FirstPass first_pass_floats(const float* data, std::size_t n, float low, float high) {
+  FirstPass out;
+  if (n == 0) return out;
+  out.min = out.max = double(data[0]);
+  const std::size_t whole = n / (2 * kWidth) * (2 * kWidth);
+  if (whole > 0) {
+    F4 lo0 = load4(data), lo1 = lo0, hi0 = lo0, hi1 = lo0, probe = F4{};
+    const F4 low4 = F4{} + low, high4 = F4{} + high;
+    I4 zeros = I4{}, saturated = I4{};  // -1 per hit (a compare is -1 where true); the memory budget keeps
+                                        // a lane far below 2^31 hits
+    for (std::size_t start = 0; start < whole; start += kBlock) {
+      const std::size_t end = std::min(whole, start + kBlock);
+      F4 sum0 = F4{}, sum1 = F4{};
+      for (std::size_t i = start; i < end; i += 2 * kWidth) {
+        const F4 x0 = load4(data + i), x1 = load4(data + i + kWidth);
+        sum0 += x0, sum1 += x1;
+        probe += (x0 - x0) + (x1 - x1);
+        lo0 = min4(lo0, x0), lo1 = min4(lo1, x1);
+        hi0 = max4(hi0, x0), hi1 = max4(hi1, x1);
+        zeros += (x0 == F4{}) + (x1 == F4{});
+        if constexpr (with_band) saturated += ((x0 < low4) | (x0 > high4)) + ((x1 < low4) | (x1 > high4));
+      }
+      out.sum += lanes_sum(sum0) + lanes_sum(sum1);
+    }
+    const F4 lo = min4(lo0, lo1), hi = max4(hi0, hi1);
+    for (int j = 0; j < kWidth; ++j) {
+      out.finite &= probe[j] == 0.0f;
+      out.min = std::min(out.min, double(lo[j])), out.max = std::max(out.max, double(hi[j]));
+      out.zeros += std::uint64_t(-std::int64_t(zeros[j]));
+      out.saturated += std::uint64_t(-std::int64_t(saturated[j]));
+    }
+  }
+  first_pass_values(out, data + whole, n - whole, with_band, low, high);
   return out;
 }
 
+template <typename S>
+FirstPass first_pass(const S* data, std::size_t n, SaturationBand band) {
+  const S low = S(band.low), high = S(band.high);
+  if constexpr (std::is_same_v<S, float>) {
+    return band.enabled ? first_pass_floats<true>(data, n, low, high) : first_pass_floats<false>(data, n, low, high);
+  } else {
+    FirstPass out;
+    if (n > 0) out.min = out.max = double(data[0]);
+    first_pass_values(out, data, n, band.enabled, low, high);
+    return out;
+  }
+}
+
 // Sum of (x - mean)^2, the second pass of the variance (two passes avoid the cancellation of
-// sum(x^2) - n mean^2), blocked like lane_sums.
+// sum(x^2) - n mean^2), in vectors and blocks like first_pass_floats.
 template <typename S>
 double squares_about(const S* data, std::size_t n, S mean) {
-  using Block = Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1>>;
-  constexpr std::size_t block = 4096;
   double squares = 0;
-  for (std::size_t i = 0; i < n; i += block)
-    squares += double((Block(data + i, Eigen::Index(std::min(block, n - i))) - mean).square().sum());
+  std::size_t whole = 0;
+  if constexpr (std::is_same_v<S, float>) {
+    whole = n / (2 * kWidth) * (2 * kWidth);
+    const F4 mean4 = F4{} + mean;
+    for (std::size_t start = 0; start < whole; start += kBlock) {
+      const std::size_t end = std::min(whole, start + kBlock);
+      F4 sum0 = F4{}, sum1 = F4{};
+      for (std::size_t i = start; i < end; i += 2 * kWidth) {
+        const F4 d0 = load4(data + i) - mean4, d1 = load4(data + i + kWidth) - mean4;
+        sum0 += d0 * d0, sum1 += d1 * d1;
+      }
+      squares += lanes_sum(sum0) + lanes_sum(sum1);
+    }
+  }
+  for (std::size_t i = whole; i < n; ++i) {
+    const double d = double(data[i]) - double(mean);
+    squares += d * d;
+  }
   return squares;
 }
 
@@ -224,15 +323,15 @@ template <typename S>
 TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation, bool with_percentiles) {
   TensorSummary s;
   s.count = n;
-  if (n > 0 && all_finite(data, n)) {
-    // The common case: vectorized block reductions (see lane_sums), then the squares about the mean.
+  const FirstPass first = first_pass(data, n, saturation);
+  if (n > 0 && first.finite) {
+    // The common case: one fused pass (first_pass), then the squares about the mean.
     s.finite_count = n;
-    const LaneSums first = lane_sums(data, n, saturation);
     s.min = first.min, s.max = first.max;
     s.zero_count = first.zeros, s.saturated_count = first.saturated;
     s.mean = first.sum / double(n);
     s.std = std::sqrt(squares_about(data, n, S(s.mean)) / double(n));
-  } else {
+  } else {  // NaN or Inf somewhere: value by value, skipping them
     double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (std::size_t i = 0; i < n; ++i) {
       const double v = double(data[i]);
