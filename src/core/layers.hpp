@@ -6,6 +6,8 @@
 // Argument order: outputs, cache, inputs, parameters, settings.
 #pragma once
 
+#include <algorithm>
+
 #include <Eigen/Core>
 #include <type_traits>
 
@@ -151,6 +153,20 @@ void batchnorm_normalize_column(S* __restrict xhat, S* __restrict out, const S* 
   }
 }
 
+// out[f] += in[f] for one column (a function of its own with __restrict pointers, as above).
+template <typename T, typename S>
+void add_column(T* __restrict out, const S* __restrict in, Eigen::Index F) {
+  for (Eigen::Index f = 0; f < F; ++f) out[f] += T(in[f]);
+}
+// out[f] += (in[f] - center[f])^2 for one column.
+template <typename S>
+void add_squares_about(S* __restrict out, const S* __restrict in, const S* __restrict center, Eigen::Index F) {
+  for (Eigen::Index f = 0; f < F; ++f) {
+    const S d = in[f] - center[f];
+    out[f] += d * d;
+  }
+}
+
 template <typename S>
 void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<S>& var, Vector<S>& rstd,
                        const Matrix<S>& inp, const Vector<S>& gamma, const Vector<S>& beta, S eps) {
@@ -158,15 +174,25 @@ void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<
   // Every statistic is a sum over the columns: the loops walk the columns in storage order and accumulate
   // all F features at once (contiguous, vectorized), instead of one strided row at a time.
   const Eigen::Index F = inp.rows(), N = inp.cols();
-  // Accumulated in double: a float sum over the batch (sequential, 1000 terms) put enough error into mean
-  // and var that blog-bn depth 5's max dL/dW of layer 1 came out 1% off the double run (41.870 vs 42.262,
-  // natively and, depending on summation order, in wasm); with double sums float gives 42.2624.
-  Vector<double> sum = Vector<double>::Zero(F);
-  for (Eigen::Index j = 0; j < N; ++j) sum += inp.col(j).template cast<double>();
-  const Vector<double> mu = sum / double(N);
-  mean = mu.template cast<S>();
-  Vector<double> sq = Vector<double>::Zero(F);
-  for (Eigen::Index j = 0; j < N; ++j) sq += (inp.col(j).template cast<double>() - mu).cwiseAbs2();
+  // Sums in S over blocks of 16 samples, added into double per block: a float sum over the whole batch
+  // (sequential, 1000 terms) put enough error into mean and var that blog-bn depth 5's max dL/dW of layer
+  // 1 came out 1% off the double run (41.870 vs 42.262); summed like this float gives 42.2624. All in double
+  // (as before) cost twice the time in wasm, where a double vector holds 2 values.
+  constexpr Eigen::Index block = 16;
+  Vector<double> sum = Vector<double>::Zero(F), sq = Vector<double>::Zero(F);
+  Vector<S> partial(F);
+  for (Eigen::Index j0 = 0; j0 < N; j0 += block) {
+    partial.setZero();
+    for (Eigen::Index j = j0; j < std::min(N, j0 + block); ++j) add_column(partial.data(), inp.col(j).data(), F);
+    add_column(sum.data(), partial.data(), F);
+  }
+  mean = (sum / double(N)).template cast<S>();
+  for (Eigen::Index j0 = 0; j0 < N; j0 += block) {  // two passes: no cancellation of sum x^2 - N mu^2
+    partial.setZero();
+    for (Eigen::Index j = j0; j < std::min(N, j0 + block); ++j)
+      add_squares_about(partial.data(), inp.col(j).data(), mean.data(), F);
+    add_column(sq.data(), partial.data(), F);
+  }
   var = (sq / double(N)).template cast<S>();
   rstd = (var.array() + eps).rsqrt();
   xhat.resize(F, N);
@@ -203,8 +229,13 @@ void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, co
   dbeta.setZero(F);
   dgamma.setZero(F);
   for (Eigen::Index j = 0; j < N; ++j) {
-    dbeta += dout.col(j);
-    dgamma += dout.col(j).cwiseProduct(xhat.col(j));
+    S* __restrict db = dbeta.data();
+    S* __restrict dg = dgamma.data();
+    const S *__restrict d = dout.col(j).data(), *__restrict xh = xhat.col(j).data();
+    for (Eigen::Index f = 0; f < F; ++f) {
+      db[f] += d[f];
+      dg[f] += d[f] * xh[f];
+    }
   }
   const Vector<S> dvar = S(-0.5) * rstd.array().square() * gamma.array() * dgamma.array();
   const Vector<S> dmu = -(rstd.array() * gamma.array() * dbeta.array()).matrix();
