@@ -317,6 +317,55 @@ inline float rough_log2(float u) {  // the same cubic on a float's exponent and 
   return float(exponent) + f * (1.4234942f + f * (-0.58776924f + f * 0.16427505f));
 }
 
+
+// Histogram slots of float data, a vector at a time (the common case of histogram(): float data, float
+// positions). The same arithmetic as histogram()'s value-by-value positions, with the compares and min/max
+// of first_pass_floats, and rough_log2 on the exponent and mantissa bits of each lane.
+struct FloatBinning {
+  float lo, hi;              // v is binned when lo <= v <= hi (floats that are exactly the double range)
+  float t_lo, bins_per_unit, bins, inverse_c, log10_of_2;
+  float near_low, near_high;  // a position whose fraction is below near_low or above near_high is near an edge
+  int last_bin, zero_slot, outside_slot;
+};
+
+template <bool symlog>
+void float_slots(const float* data, std::size_t count, const FloatBinning& fb, std::int32_t* slot) {
+  const F4 zero = F4{};
+  for (std::size_t j = 0; j < count; j += kWidth) {
+    F4 v;
+    if (j + kWidth <= count) {
+      v = load4(data + j);
+    } else {  // the last values of the tensor, padded with zeros (whose slots are not read)
+      float tail[kWidth] = {};
+      std::memcpy(tail, data + j, (count - j) * sizeof(float));
+      v = load4(tail);
+    }
+    F4 t = v;
+    if constexpr (symlog) {  // sign(v) log10(1 + |v|/c), log2 estimated as in rough_log2(float)
+      const I4 sign = (I4)v & std::int32_t(0x80000000u);
+      const F4 magnitude = (F4)((I4)v & 0x7FFFFFFF);
+      const F4 u = min4(magnitude, zero + 1e30f) * fb.inverse_c + 1.0f;
+      const I4 bits = (I4)u;
+      const F4 exponent = __builtin_convertvector(((bits >> 23) & 0xff) - 127, F4);
+      const F4 f = (F4)((bits & 0x007FFFFF) | 0x3F800000) - 1.0f;
+      const F4 log2_u = exponent + f * (1.4234942f + f * (-0.58776924f + f * 0.16427505f));
+      t = (F4)((I4)(log2_u * fb.log10_of_2) | sign);  // the magnitude is >= 0: or-ing the sign is copysign
+    }
+    const F4 x = min4(max4((t - fb.t_lo) * fb.bins_per_unit, zero), zero + fb.bins);
+    const I4 whole = __builtin_convertvector(x, I4);  // x >= 0: truncation is floor
+    const F4 fraction = x - __builtin_convertvector(whole, F4);
+    const I4 binned = (v != zero) & (v >= fb.lo) & (v <= fb.hi);
+    const I4 near = binned & ((fraction < fb.near_low) | (fraction > fb.near_high));
+    const I4 below_last = whole < fb.last_bin;
+    const I4 bin = (whole & below_last) | ((I4{} + fb.last_bin) & ~below_last);
+    const I4 is_zero = v == zero;
+    const I4 other = ((I4{} + fb.zero_slot) & is_zero) | ((I4{} + fb.outside_slot) & ~is_zero);
+    const I4 chosen = (bin & binned) | (other & ~binned);
+    const I4 marked = chosen ^ near;  // ~slot (negative) where the edges must decide
+    std::memcpy(slot + j, &marked, std::min(count - j, std::size_t(kWidth)) * sizeof(std::int32_t));
+  }
+}
+
 }  // namespace
 
 template <typename S>
@@ -467,7 +516,31 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     };
     float where_float[block];
     double where_double[block];
-    for (std::size_t start = 0; start < n; start += block) {
+    if constexpr (std::is_same_v<S, float>) {
+      if (in_float) {
+        // Floats compared with floats: the smallest float >= lo and the largest <= hi bound exactly the
+        // floats inside [lo, hi]; the near-edge band widened to whole floats, never narrowed.
+        float lo_f = float(lo), hi_f = float(hi);
+        if (double(lo_f) < lo) lo_f = std::nextafter(lo_f, std::numeric_limits<float>::infinity());
+        if (double(hi_f) > hi) hi_f = std::nextafter(hi_f, -std::numeric_limits<float>::infinity());
+        float near_low = float(near_edge), near_high = float(1 - near_edge);
+        if (double(near_low) < near_edge) near_low = std::nextafter(near_low, 1.0f);
+        if (double(near_high) > 1 - near_edge) near_high = std::nextafter(near_high, 0.0f);
+        const FloatBinning fb{lo_f, hi_f, float(t_lo), float(bins_per_unit), float(bins), float(inverse_c),
+                              float(log10_of_2), near_low, near_high, bins - 1, zero_slot, outside_slot};
+        for (std::size_t start = 0; start < n; start += block) {
+          const std::size_t count = std::min(block, n - start);
+          if (symlog) float_slots<true>(data + start, count, fb, slot);
+          else float_slots<false>(data + start, count, fb, slot);
+          for (std::size_t j = 0; j < count; ++j) {
+            int target = slot[j];
+            if (target < 0) target = exact_bin(double(data[start + j]), ~target);
+            ++slots[size_t(int(j % 4) * stride + target)];
+          }
+        }
+      }
+    }
+    for (std::size_t start = 0; start < n && !(std::is_same_v<S, float> && in_float); start += block) {
       const std::size_t count = std::min(block, n - start);
       if (in_float && symlog) count_block(start, count, where_float, std::true_type{});
       else if (in_float) count_block(start, count, where_float, std::false_type{});
