@@ -160,15 +160,22 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
     for (int i0 = 0; i0 < m;) {
       const Panel panel = panel_at(i0, m);
       const int rows = panel.rows, height = panel.height();
-      for (int p = 0; p < kc; ++p) {
-        const float* src = a + i0 * a_row + (p0 + p) * a_col;
-        int i = 0;
-        if (a_row == 1)
-          for (; i < rows; ++i) dst[i] = src[i];
-        else
-          for (; i < rows; ++i) dst[i] = src[i * a_row];
-        for (; i < height; ++i) dst[i] = 0.0f;
-        dst += height;
+      if (a_row == 1 && rows == kPanelRows) {
+        // A as stored (dz in the dL/dW product: 100 x 1000), a whole panel: each p is one fixed-size copy
+        // (vector loads and stores), not a loop over a run-time row count.
+        for (int p = 0; p < kc; ++p, dst += kPanelRows)
+          std::memcpy(dst, a + i0 + std::ptrdiff_t(p0 + p) * a_col, sizeof(float) * kPanelRows);
+      } else {
+        for (int p = 0; p < kc; ++p) {
+          const float* src = a + i0 * a_row + (p0 + p) * a_col;
+          int i = 0;
+          if (a_row == 1)
+            for (; i < rows; ++i) dst[i] = src[i];
+          else
+            for (; i < rows; ++i) dst[i] = src[i * a_row];
+          for (; i < height; ++i) dst[i] = 0.0f;
+          dst += height;
+        }
       }
       i0 += rows;
     }
@@ -186,6 +193,10 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
         for (int j = 0; j < kTileCols; ++j) column[j] = src + j * b_col;
         for (int p = 0; p < kc; ++p, bp += kTileCols)
           for (int j = 0; j < kTileCols; ++j) bp[j] = column[j][p];
+      } else if (b_col == 1 && cols == kTileCols) {
+        // B = h^T (the dL/dW product): each p's tile columns are kTileCols neighbours in memory.
+        for (int p = 0; p < kc; ++p, bp += kTileCols, src += b_row)
+          for (int j = 0; j < kTileCols; ++j) bp[j] = src[j];
       } else {
         for (int p = 0; p < kc; ++p, bp += cols)
           for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j * b_col];
