@@ -209,11 +209,23 @@ void Network<S>::backward() {
 
 template <typename S>
 double Network<S>::loss() const {
-  const Matrix<double> h = output(config_.depth).template cast<double>();
+  // Accumulated in double, value by value (no double copies of the F x N matrices).
+  const Matrix<S>& h = output(config_.depth);
   const double n = config_.batch;
+  const S* hv = h.data();
+  const S* uv = upstream_.data();
+  const Eigen::Index size = h.size();
   switch (config_.upstream) {
-    case UpstreamSource::random: return h.cwiseProduct(upstream_.template cast<double>()).sum();
-    case UpstreamSource::mse: return 0.5 * (h - upstream_.template cast<double>()).squaredNorm() / n;
+    case UpstreamSource::random: {  // L = sum h * g, so that dL/dh = g
+      double total = 0;
+      for (Eigen::Index i = 0; i < size; ++i) total += double(hv[i]) * double(uv[i]);
+      return total;
+    }
+    case UpstreamSource::mse: {
+      double total = 0;
+      for (Eigen::Index i = 0; i < size; ++i) total += (double(hv[i]) - double(uv[i])) * (double(hv[i]) - double(uv[i]));
+      return 0.5 * total / n;
+    }
     case UpstreamSource::cross_entropy: {
       const Matrix<double> z = logits_.template cast<double>();
       double total = 0;

@@ -33,7 +33,7 @@ TheoryProfile theory_profile(const NetworkConfig& config);
 double weight_variance(const NetworkConfig& config, int fan_in, int fan_out);
 
 // Gaussian moments of the activation: for p ~ N(0, s^2), E[f(p)], E[f(p)^2] and E[f'(p)^2]
-// (Simpson's rule over +-10 standard deviations).
+// (Simpson's rule over +-10 standard deviations, 4000 intervals).
 struct ActivationMoments {
   double mean, second_moment, slope_second_moment;
 };
