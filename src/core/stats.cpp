@@ -306,17 +306,23 @@ inline double rough_log2(double u) {
   const double f = m - 1;
   return exponent + f * (1.4234941842167086 + f * (-0.5877692379852281 + f * 0.16427505376851947));
 }
-inline float rough_log2(float u) {  // the same cubic on a float's exponent and mantissa
-  std::uint32_t bits;
-  std::memcpy(&bits, &u, sizeof bits);
-  const int exponent = int((bits >> 23) & 0xff) - 127;
-  bits = (bits & 0x007FFFFFu) | 0x3F800000u;
-  float m;
-  std::memcpy(&m, &bits, sizeof m);
-  const float f = m - 1;
-  return float(exponent) + f * (1.4234942f + f * (-0.58776924f + f * 0.16427505f));
-}
 
+// The same cubic on a float's exponent and mantissa bits, for one float (Bits = std::int32_t) or a vector
+// of them (F4, I4: all lanes at once, in histogram()'s float_slots).
+inline float to_float(std::int32_t i) { return float(i); }
+inline F4 to_float(I4 i) { return __builtin_convertvector(i, F4); }
+template <typename Float, typename Bits>
+Float rough_log2_bits(Float u) {
+  Bits bits;
+  std::memcpy(&bits, &u, sizeof bits);
+  const Float exponent = to_float(((bits >> 23) & 0xff) - 127);
+  bits = (bits & 0x007FFFFF) | 0x3F800000;
+  Float m;
+  std::memcpy(&m, &bits, sizeof m);
+  const Float f = m - 1.0f;
+  return exponent + f * (1.4234942f + f * (-0.58776924f + f * 0.16427505f));
+}
+inline float rough_log2(float u) { return rough_log2_bits<float, std::int32_t>(u); }
 
 // Histogram slots of float data, a vector at a time (the common case of histogram(): float data, float
 // positions). The same arithmetic as histogram()'s value-by-value positions, with the compares and min/max
@@ -344,11 +350,7 @@ void float_slots(const float* data, std::size_t count, const FloatBinning& fb, s
     if constexpr (symlog) {  // sign(v) log10(1 + |v|/c), log2 estimated as in rough_log2(float)
       const I4 sign = (I4)v & std::int32_t(0x80000000u);
       const F4 magnitude = (F4)((I4)v & 0x7FFFFFFF);
-      const F4 u = min4(magnitude, zero + 1e30f) * fb.inverse_c + 1.0f;
-      const I4 bits = (I4)u;
-      const F4 exponent = __builtin_convertvector(((bits >> 23) & 0xff) - 127, F4);
-      const F4 f = (F4)((bits & 0x007FFFFF) | 0x3F800000) - 1.0f;
-      const F4 log2_u = exponent + f * (1.4234942f + f * (-0.58776924f + f * 0.16427505f));
+      const F4 log2_u = rough_log2_bits<F4, I4>(min4(magnitude, zero + 1e30f) * fb.inverse_c + 1.0f);
       t = (F4)((I4)(log2_u * fb.log10_of_2) | sign);  // the magnitude is >= 0: or-ing the sign is copysign
     }
     const F4 x = min4(max4((t - fb.t_lo) * fb.bins_per_unit, zero), zero + fb.bins);
