@@ -95,6 +95,26 @@ TEST_CASE("summary percentiles match a sorting reference on random data with tie
   }
 }
 
+TEST_CASE("float summary percentiles match a sorting reference, with a ReLU's spike of zeros", "[stats]") {
+  // Float data that is all finite takes the vector gathering pass (whole vectors, then the last values
+  // one by one): sizes around the vector widths (4, 8, 16) and a layer's worth of values.
+  const int n = GENERATE(1, 3, 17, 33, 1001, 100000);
+  const int shape = GENERATE(0, 1, 2);  // normal; ReLU of a normal (half exact zeros); rounded (ties)
+  CAPTURE(n, shape);
+  Rng rng(std::uint64_t(n), 7 + std::uint64_t(shape));
+  std::vector<float> x(static_cast<std::size_t>(n));
+  for (float& v : x) {
+    const double z = rng.normal();
+    v = float(shape == 0 ? z : (shape == 1 ? std::max(z, 0.0) : std::round(3 * z)));
+  }
+  const TensorSummary s = summarize(x.data(), x.size());
+  const std::vector<double> exact(x.begin(), x.end());
+  for (int i = 0; i < summary_percentile_count; ++i) {
+    CAPTURE(summary_percentiles[i]);
+    CHECK_THAT(s.percentiles[i], WithinAbs(numpy_linear_percentile(exact, summary_percentiles[i]), 1e-12));
+  }
+}
+
 TEST_CASE("a summary counts NaN, Inf and zeros and averages only the finite values", "[stats]") {
   const std::vector<double> x = {0.0, -0.0, 2.0, nan_value, -inf_value, 4.0, inf_value, -3.0};
   const TensorSummary s = summarize(x.data(), x.size());

@@ -10,6 +10,56 @@ namespace layerscope {
 
 namespace {
 
+// Float tensors (what the page shows) go through vectors: GCC/Clang vector extensions, so the same source
+// is SIMD128 in wasm (4 floats) and SSE/AVX/AVX-512 natively (4, 8 or 16). Summary sums run in float inside
+// blocks of kBlock values and in double across blocks: a float sum never runs long enough to lose digits
+// that matter. (Lane counts differ between builds, so native and wasm sums agree to rounding, not bits.)
+#if defined(__AVX512F__)
+constexpr int kWidth = 16;
+#elif defined(__AVX__)
+constexpr int kWidth = 8;
+#else
+constexpr int kWidth = 4;
+#endif
+typedef float F4 __attribute__((vector_size(4 * kWidth)));
+typedef std::int32_t I4 __attribute__((vector_size(4 * kWidth)));
+constexpr std::size_t kBlock = 2048;
+
+inline F4 load4(const float* p) {
+  F4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+// min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
+// each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). NaN is caught by the probe.
+inline F4 min4(F4 a, F4 b) {
+#ifdef __wasm_simd128__
+  return __builtin_wasm_pmin_f32x4(a, b);
+#else
+  return b < a ? b : a;
+#endif
+}
+inline F4 max4(F4 a, F4 b) {
+#ifdef __wasm_simd128__
+  return __builtin_wasm_pmax_f32x4(a, b);
+#else
+  return a < b ? b : a;
+#endif
+}
+inline double lanes_sum(F4 v) {
+  double total = 0;
+  for (int j = 0; j < kWidth; ++j) total += double(v[j]);
+  return total;
+}
+
+// Whether any lane of a compare's result is true.
+inline bool any_lane(I4 mask) {
+  std::uint64_t words[sizeof(I4) / 8], any = 0;
+  std::memcpy(words, &mask, sizeof mask);
+  for (std::uint64_t w : words) any |= w;
+  return any != 0;
+}
+
 // Exact order statistics of the finite values without sorting them: one pass counts the values into
 // `buckets` equal-width buckets over [lo, hi]; the bucket holding rank k follows from the running counts;
 // a second pass gathers only the buckets that hold a wanted rank, and nth_element finishes inside them.
@@ -69,9 +119,35 @@ class OrderStatistics {
     // by a select keeps the one branch below (is this value wanted?) almost always not taken.
     std::vector<std::size_t> zeros(gathered.size(), 0);
     if (lo_ <= S(0) && S(0) <= hi_ && slot[size_t(bucket(S(0)))] >= 0) zeros[size_t(slot[size_t(bucket(S(0)))])] = zero_count_;
+    std::size_t first_unread = 0;
+    if constexpr (std::is_same_v<S, float>) {
+      if (all_finite_) {
+        // Float data, all finite: each vector's buckets compared with the few wanted ones (at most two per
+        // percentile); only a vector holding a wanted value goes value by value. In wasm the table lookup
+        // below is a scalar load per value: this pass took most of a percentile's time.
+        std::vector<std::int32_t> wanted_buckets;
+        for (int b = 0; b < buckets; ++b)
+          if (slot[size_t(b)] >= 0) wanted_buckets.push_back(b);
+        const std::size_t whole = n_ / kWidth * kWidth;
+        for (std::size_t i = 0; i < whole; i += kWidth) {
+          const F4 v = load4(data_ + i);
+          I4 b = __builtin_convertvector((v - lo_) * scale_, I4);  // as bucket(): truncated, then clamped
+          b &= ~(b < 0);
+          const I4 over = b > buckets - 1;
+          b = (b & ~over) | ((I4{} + (buckets - 1)) & over);
+          I4 hit = I4{};
+          for (std::int32_t w : wanted_buckets) hit |= b == w;
+          hit &= v != F4{};
+          if (!any_lane(hit)) continue;
+          for (int j = 0; j < kWidth; ++j)
+            if (hit[j]) gathered[size_t(slot[size_t(b[j])])].push_back(v[j]);
+        }
+        first_unread = whole;
+      }
+    }
     constexpr std::size_t block = 256;
     std::int32_t wanted[block];
-    for (std::size_t start = 0; start < n_; start += block) {
+    for (std::size_t start = first_unread; start < n_; start += block) {
       const std::size_t count = std::min(block, n_ - start);
       for (std::size_t j = 0; j < count; ++j) {
         const S v = data_[start + j];
@@ -173,48 +249,6 @@ void first_pass_values(FirstPass& out, const S* data, std::size_t n, bool with_b
     out.zeros += x == S(0);
     out.saturated += with_band && ((x < low) | (x > high));
   }
-}
-
-// Float tensors (what the page shows) in vectors, two at a time: GCC/Clang vector extensions, so the same
-// source is SIMD128 in wasm (4 floats) and SSE/AVX/AVX-512 natively (4, 8 or 16). Sums run in float inside
-// blocks of 2048 values and in double across blocks: a float sum never runs long enough to lose digits
-// that matter. (Lane counts differ between builds, so native and wasm sums agree to rounding, not bits.)
-#if defined(__AVX512F__)
-constexpr int kWidth = 16;
-#elif defined(__AVX__)
-constexpr int kWidth = 8;
-#else
-constexpr int kWidth = 4;
-#endif
-typedef float F4 __attribute__((vector_size(4 * kWidth)));
-typedef std::int32_t I4 __attribute__((vector_size(4 * kWidth)));
-constexpr std::size_t kBlock = 2048;
-
-inline F4 load4(const float* p) {
-  F4 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-// min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
-// each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). NaN is caught by the probe.
-inline F4 min4(F4 a, F4 b) {
-#ifdef __wasm_simd128__
-  return __builtin_wasm_pmin_f32x4(a, b);
-#else
-  return b < a ? b : a;
-#endif
-}
-inline F4 max4(F4 a, F4 b) {
-#ifdef __wasm_simd128__
-  return __builtin_wasm_pmax_f32x4(a, b);
-#else
-  return a < b ? b : a;
-#endif
-}
-inline double lanes_sum(F4 v) {
-  double total = 0;
-  for (int j = 0; j < kWidth; ++j) total += double(v[j]);
-  return total;
 }
 
 template <bool with_band>
