@@ -139,6 +139,35 @@ TEST_CASE("a summary counts NaN, Inf and zeros and averages only the finite valu
   }
 }
 
+TEST_CASE("a float summary finds one NaN or Inf anywhere, and huge finite values stay finite", "[stats]") {
+  // Float data goes through vectors whose sums also tell whether every value was finite; a tensor with a
+  // non-finite value (or with sums that overflow float) is then summarized value by value in double.
+  const std::size_t n = 1001;  // whole vectors of 4, 8 and 16, then one value more
+  Rng rng(5, 5);
+  std::vector<float> x(n);
+  for (float& v : x) v = float(rng.normal());
+  SECTION("one NaN or Inf is counted and left out, wherever it is") {
+    const std::size_t at = GENERATE(std::size_t(0), std::size_t(3), std::size_t(17), std::size_t(640), n - 1);
+    const float bad = GENERATE(float(nan_value), float(inf_value), float(-inf_value));
+    CAPTURE(at, bad);
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += i == at ? 0.0 : double(x[i]);
+    x[at] = bad;
+    const TensorSummary s = summarize(x.data(), n, {}, false);
+    CHECK(s.finite_count == n - 1);
+    CHECK(s.nan_count + s.inf_count == 1);
+    CHECK_THAT(s.mean, WithinRel(sum / double(n - 1), 1e-12));
+  }
+  SECTION("values near the float maximum, whose float sums overflow") {
+    std::fill(x.begin(), x.end(), 3e38f);
+    const TensorSummary s = summarize(x.data(), n, {}, false);
+    CHECK(s.finite_count == n);
+    CHECK(s.nan_count + s.inf_count == 0);
+    CHECK(s.mean == double(3e38f));
+    CHECK(s.std == 0);
+  }
+}
+
 TEST_CASE("saturation counts values outside the tanh and sigmoid bands", "[stats]") {
   SECTION("tanh band [-0.97, 0.97]") {
     // -0.99 and 0.98 are outside; 0.97 itself is inside; NaN is not finite, so not counted -> 2 of 6.

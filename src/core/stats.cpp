@@ -31,7 +31,7 @@ inline F4 load4(const float* p) {
   return v;
 }
 // min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
-// each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). NaN is caught by the probe.
+// each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). They skip NaN: the sums catch it.
 inline F4 min4(F4 a, F4 b) {
 #ifdef __wasm_simd128__
   return __builtin_wasm_pmin_f32x4(a, b);
@@ -230,8 +230,7 @@ bool all_finite(const S* data, std::size_t n) {
 }
 
 // The first pass of a summary, fused: sum, min, max, exact zeros, values outside the saturation band, and
-// whether every value is finite (x - x summed, as in all_finite). One read of the data where separate
-// reductions took five.
+// whether every value is finite. One read of the data where separate reductions took five.
 struct FirstPass {
   bool finite = true;
   double sum = 0, min = 0, max = 0;
@@ -258,7 +257,7 @@ FirstPass first_pass_floats(const float* data, std::size_t n, float low, float h
   out.min = out.max = double(data[0]);
   const std::size_t whole = n / (2 * kWidth) * (2 * kWidth);
   if (whole > 0) {
-    F4 lo0 = load4(data), lo1 = lo0, hi0 = lo0, hi1 = lo0, probe = F4{};
+    F4 lo0 = load4(data), lo1 = lo0, hi0 = lo0, hi1 = lo0;
     const F4 low4 = F4{} + low, high4 = F4{} + high;
     I4 zeros = I4{}, saturated = I4{};  // -1 per hit (a compare is -1 where true); the memory budget keeps
                                         // a lane far below 2^31 hits
@@ -268,7 +267,6 @@ FirstPass first_pass_floats(const float* data, std::size_t n, float low, float h
       for (std::size_t i = start; i < end; i += 2 * kWidth) {
         const F4 x0 = load4(data + i), x1 = load4(data + i + kWidth);
         sum0 += x0, sum1 += x1;
-        probe += (x0 - x0) + (x1 - x1);
         lo0 = min4(lo0, x0), lo1 = min4(lo1, x1);
         hi0 = max4(hi0, x0), hi1 = max4(hi1, x1);
         zeros += (x0 == F4{}) + (x1 == F4{});
@@ -278,11 +276,13 @@ FirstPass first_pass_floats(const float* data, std::size_t n, float low, float h
     }
     const F4 lo = min4(lo0, lo1), hi = max4(hi0, hi1);
     for (int j = 0; j < kWidth; ++j) {
-      out.finite &= probe[j] == 0.0f;
       out.min = std::min(out.min, double(lo[j])), out.max = std::max(out.max, double(hi[j]));
       out.zeros += std::uint64_t(-std::int64_t(zeros[j]));
       out.saturated += std::uint64_t(-std::int64_t(saturated[j]));
     }
+    // A NaN or an infinity makes its lane's sum NaN or infinite, and so the total. (So can a float block
+    // sum of huge finite values; summarize() then takes the value-by-value path, which is right anyway.)
+    out.finite = std::isfinite(out.sum);
   }
   first_pass_values(out, data + whole, n - whole, with_band, low, high);
   return out;
