@@ -9,10 +9,12 @@
 // Register blocking: a tile of (kPanelVectors x kLanes) rows by kTileCols columns of C lives in vector
 // registers while the K loop runs; each step loads one packed column piece of A and broadcasts one value of
 // B per tile column (v128.load32_splat in wasm).
-// WebAssembly SIMD128 (and plain SSE): V8 on x86-64 (Node 20) keeps about 13 vectors in registers. Measured
-// on the blog's 100 x 100 x 1000 products: 8 x 5 tiles run at 36-37 GFLOP/s, 8 x 4 at 35, while 12 x 4,
-// 16 x 3 and 8 x 6 spill and drop to 26, and unrolling the K loop makes it worse (V8's register
-// allocator). Eigen's SSE path compiled to wasm: about 22.
+// WebAssembly SIMD128 (and plain SSE): V8 on x86-64 (Node 20) uses xmm0-14 (xmm15 is its scratch). Measured
+// on the blog's 100 x 100 x 1000 products: 8 x 5 tiles run at 36-37 GFLOP/s (41-42 with the loop below
+// running on the A pointer), 8 x 4 at 35, while 12 x 4, 16 x 3 and 8 x 6 spill and drop to 26. V8 adds a
+// stack check and two address zero-extensions to every iteration (about 35 instructions for 80 flops);
+// unrolling the K loop, in C++ or in hand-written wasm, only made V8 hoist all the loads and spill (32-34).
+// Eigen's SSE path compiled to wasm: about 22.
 // AVX-512 (32 registers of 16 floats): 48 x 8 and 64 x 6 tiles run at 79-83 GFLOP/s natively on all three
 // products, where Eigen gives 80 for W h and W^T dz but 51-54 for dz h^T.
 #if defined(__AVX512F__)

@@ -20,7 +20,7 @@ template <typename S> using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dyn
 template <typename S> using Vector = Eigen::Matrix<S, Eigen::Dynamic, 1>;
 template <typename S> using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
 
-// Float products go through gemm_f32 in WebAssembly (Eigen has no wasm packet math: 36-37 GFLOP/s against
+// Float products go through gemm_f32 in WebAssembly (Eigen has no wasm packet math: 41-42 GFLOP/s against
 // about 22) and natively with AVX-512 (79-83 GFLOP/s on all three products, where Eigen's dz h^T runs at
 // 51-54). Elsewhere, and for double, Eigen; LAYERSCOPE_GEMM forces gemm_f32.
 #if defined(__wasm_simd128__) || defined(__AVX512F__) || defined(LAYERSCOPE_GEMM)
