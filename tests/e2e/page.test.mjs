@@ -101,6 +101,28 @@ test('a change to column A redraws both columns from the new numbers; percentile
   await context.close();
 });
 
+test('a readout resting on a histogram row fills in its percentiles when they arrive', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  await waitReady(page);
+  // One pointer move onto a row of B's histograms: the readout shows at once, and entering the figure asks
+  // the workers for percentiles; they must appear in the readout without the pointer moving again.
+  const box = await page.$eval('#hist-b canvas', c => {
+    c.scrollIntoView({ block: 'center' });
+    const r = c.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width };
+  });
+  await page.mouse.move(box.x + box.w * 0.6, box.y + 60);
+  const readout = () => page.$eval('.tooltip', t => (t.hidden ? '' : t.textContent));
+  assert.match(await readout(), /mean .* std /, 'the readout is up before the percentiles');
+  await page.waitForFunction(() => {
+    const t = document.querySelector('.tooltip');
+    return t && !t.hidden && /p50 /.test(t.textContent);
+  }, null, { timeout: 10000 });
+  assert.match(await readout(), /p5 .* p95 /);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a URL restores its settings in the controls and the figures', async () => {
   const query = '?a.depth=12&b.activation=tanh&b.init=xavier_normal&tensor=grad_output&count=log&seed=7&every=2';
   const { page, context, problems } = await openPage(chrome.browser, server.url + query);

@@ -299,7 +299,10 @@ function addPercentiles(msg) {
     const r = result.columns[col];
     if (!r || !r.ok) continue;
     r.summaries[msg.kind].forEach((s, l) => { if (s && values[l]) s.percentiles = values[l]; });
-    if (msg.kind === result.kind) app.views.tables[col].update(r, msg.kind);
+    if (msg.kind === result.kind) {
+      app.views.tables[col].update(r, msg.kind);
+      app.views.hist[col].refreshHover();
+    }
   }
 }
 

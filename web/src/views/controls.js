@@ -12,11 +12,16 @@ const LABELS = {
   bias: 'Bias', classes: 'Classes',
 };
 const CHOICE_LABELS = {
-  normalization: { none: 'none', batch: 'batch norm (over the batch)', per_sample: 'per sample (the post’s axis)' },
+  normalization: { none: 'none', batch: 'batch norm', per_sample: 'per sample (the post)' },
   placement: { before: 'before the activation', after: 'after the activation' },
   upstream: { random: 'random × scale', mse: 'MSE loss', cross_entropy: 'cross-entropy loss' },
   init: { normal: 'N(0, std²)', xavier_normal: 'Xavier normal', xavier_uniform: 'Xavier uniform',
     he_normal: 'He normal', he_uniform: 'He uniform', lecun_normal: 'LeCun normal' },
+};
+// The longer story of a choice, as its tooltip (the labels above must fit a narrow select).
+const CHOICE_TITLES = {
+  normalization: { batch: 'each feature over the batch (Ioffe & Szegedy)',
+    per_sample: 'each sample over its features: the post’s axis=0, a layer norm' },
 };
 const MAIN = ['depth', 'width', 'batch', 'input_scale', 'init', 'init_scale', 'gain', 'activation', 'leaky_slope',
   'normalization', 'placement', 'epsilon', 'upstream', 'upstream_scale'];
@@ -88,7 +93,12 @@ export class ColumnControls {
     if (spec.type === 'choice') {
       const select = document.createElement('select');
       select.id = key;
-      for (const c of spec.choices) select.add(new Option((CHOICE_LABELS[field] || {})[c] || c, c));
+      for (const c of spec.choices) {
+        const option = new Option((CHOICE_LABELS[field] || {})[c] || c, c);
+        const title = (CHOICE_TITLES[field] || {})[c];
+        if (title) option.title = title;
+        select.add(option);
+      }
       select.addEventListener('change', () => this.commit(field, spec, select.value, select));
       els.push(select);
     } else if (spec.type === 'boolean') {

@@ -22,13 +22,14 @@ export class HistogramGrid extends SizedView {
     element.appendChild(this.canvas);
     this.data = null;
     this.rows = [];
+    this.lastHover = null;  // the pointer position of the readout on screen, redrawn when numbers arrive
     this.canvas.addEventListener('mousemove', e => this.hover(e));
-    this.canvas.addEventListener('mouseleave', () => this.tooltip.hide());
+    this.canvas.addEventListener('mouseleave', () => this.leave());
     // Keyboard: focus the figure, then arrow keys walk the layers and show each one's readout.
     this.canvas.tabIndex = 0;
     this.focusRow = 0;
     this.canvas.addEventListener('focus', () => this.readRow());
-    this.canvas.addEventListener('blur', () => this.tooltip.hide());
+    this.canvas.addEventListener('blur', () => this.leave());
     this.canvas.addEventListener('keydown', e => {
       const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 5, PageUp: -5 }[e.key];
       if (step === undefined && e.key !== 'Home' && e.key !== 'End') return;
@@ -218,6 +219,7 @@ export class HistogramGrid extends SizedView {
     this.canvas.setAttribute('aria-label',
       `Histograms of ${TENSOR_LABELS[d.kind]} for ${layers.length} layers, column ${this.column.toUpperCase()}. ` +
       'The table of per-layer statistics below has the numbers.');
+    this.refreshHover();  // a readout on screen shows the new numbers without waiting for the pointer
   }
 
   readRow() {
@@ -227,9 +229,21 @@ export class HistogramGrid extends SizedView {
     this.hover({ clientX: rect.left + this.labelW / 2, clientY: rect.top + (row.y0 + row.y1) / 2 }, true);
   }
 
+  leave() {
+    this.lastHover = null;
+    this.tooltip.hide();
+  }
+
+  // The readout again, where it is, after the numbers behind it changed (percentiles arrive after the
+  // figures are drawn, while the pointer may be resting on a row).
+  refreshHover() {
+    if (this.lastHover) this.hover(this.lastHover.event, this.lastHover.keyboard);
+  }
+
   hover(event, keyboard = false) {
     const d = this.data;
     if (!d) return;
+    this.lastHover = { event: { clientX: event.clientX, clientY: event.clientY }, keyboard };
     const rect = this.canvas.getBoundingClientRect();
     const x = event.clientX - rect.left, y = event.clientY - rect.top;
     const row = this.rows.find(r => y >= r.y0 && y < r.y1 + ROW_GAP);
