@@ -21,40 +21,40 @@ constexpr int kWidth = 8;
 #else
 constexpr int kWidth = 4;
 #endif
-typedef float F4 __attribute__((vector_size(4 * kWidth)));
-typedef std::int32_t I4 __attribute__((vector_size(4 * kWidth)));
+typedef float FloatVec __attribute__((vector_size(4 * kWidth)));
+typedef std::int32_t IntVec __attribute__((vector_size(4 * kWidth)));
 constexpr std::size_t kBlock = 2048;
 
-inline F4 load4(const float* p) {
-  F4 v;
+inline FloatVec load_vec(const float* p) {
+  FloatVec v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
 // min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
 // each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). They skip NaN: the sums catch it.
-inline F4 min4(F4 a, F4 b) {
+inline FloatVec min_vec(FloatVec a, FloatVec b) {
 #ifdef __wasm_simd128__
   return __builtin_wasm_pmin_f32x4(a, b);
 #else
   return b < a ? b : a;
 #endif
 }
-inline F4 max4(F4 a, F4 b) {
+inline FloatVec max_vec(FloatVec a, FloatVec b) {
 #ifdef __wasm_simd128__
   return __builtin_wasm_pmax_f32x4(a, b);
 #else
   return a < b ? b : a;
 #endif
 }
-inline double lanes_sum(F4 v) {
+inline double lanes_sum(FloatVec v) {
   double total = 0;
   for (int j = 0; j < kWidth; ++j) total += double(v[j]);
   return total;
 }
 
 // Whether any lane of a compare's result is true.
-inline bool any_lane(I4 mask) {
-  std::uint64_t words[sizeof(I4) / 8], any = 0;
+inline bool any_lane(IntVec mask) {
+  std::uint64_t words[sizeof(IntVec) / 8], any = 0;
   std::memcpy(words, &mask, sizeof mask);
   for (std::uint64_t w : words) any |= w;
   return any != 0;
@@ -130,14 +130,14 @@ class OrderStatistics {
           if (slot[size_t(b)] >= 0) wanted_buckets.push_back(b);
         const std::size_t whole = n_ / kWidth * kWidth;
         for (std::size_t i = 0; i < whole; i += kWidth) {
-          const F4 v = load4(data_ + i);
-          I4 b = __builtin_convertvector((v - lo_) * scale_, I4);  // as bucket(): truncated, then clamped
+          const FloatVec v = load_vec(data_ + i);
+          IntVec b = __builtin_convertvector((v - lo_) * scale_, IntVec);  // as bucket(): truncated, then clamped
           b &= ~(b < 0);
-          const I4 over = b > buckets - 1;
-          b = (b & ~over) | ((I4{} + (buckets - 1)) & over);
-          I4 hit = I4{};
+          const IntVec over = b > buckets - 1;
+          b = (b & ~over) | ((IntVec{} + (buckets - 1)) & over);
+          IntVec hit = IntVec{};
           for (std::int32_t w : wanted_buckets) hit |= b == w;
-          hit &= v != F4{};
+          hit &= v != FloatVec{};
           if (!any_lane(hit)) continue;
           for (int j = 0; j < kWidth; ++j)
             if (hit[j]) gathered[size_t(slot[size_t(b[j])])].push_back(v[j]);
@@ -257,24 +257,24 @@ FirstPass first_pass_floats(const float* data, std::size_t n, float low, float h
   out.min = out.max = double(data[0]);
   const std::size_t whole = n / (2 * kWidth) * (2 * kWidth);
   if (whole > 0) {
-    F4 lo0 = load4(data), lo1 = lo0, hi0 = lo0, hi1 = lo0;
-    const F4 low4 = F4{} + low, high4 = F4{} + high;
-    I4 zeros = I4{}, saturated = I4{};  // -1 per hit (a compare is -1 where true); the memory budget keeps
-                                        // a lane far below 2^31 hits
+    FloatVec lo0 = load_vec(data), lo1 = lo0, hi0 = lo0, hi1 = lo0;
+    const FloatVec low_vec = FloatVec{} + low, high_vec = FloatVec{} + high;
+    // Counted as -1 per hit (a compare is -1 where true); the memory budget keeps a lane far below 2^31.
+    IntVec zeros = IntVec{}, saturated = IntVec{};
     for (std::size_t start = 0; start < whole; start += kBlock) {
       const std::size_t end = std::min(whole, start + kBlock);
-      F4 sum0 = F4{}, sum1 = F4{};
+      FloatVec sum0 = FloatVec{}, sum1 = FloatVec{};
       for (std::size_t i = start; i < end; i += 2 * kWidth) {
-        const F4 x0 = load4(data + i), x1 = load4(data + i + kWidth);
+        const FloatVec x0 = load_vec(data + i), x1 = load_vec(data + i + kWidth);
         sum0 += x0, sum1 += x1;
-        lo0 = min4(lo0, x0), lo1 = min4(lo1, x1);
-        hi0 = max4(hi0, x0), hi1 = max4(hi1, x1);
-        zeros += (x0 == F4{}) + (x1 == F4{});
-        if constexpr (with_band) saturated += ((x0 < low4) | (x0 > high4)) + ((x1 < low4) | (x1 > high4));
+        lo0 = min_vec(lo0, x0), lo1 = min_vec(lo1, x1);
+        hi0 = max_vec(hi0, x0), hi1 = max_vec(hi1, x1);
+        zeros += (x0 == FloatVec{}) + (x1 == FloatVec{});
+        if constexpr (with_band) saturated += ((x0 < low_vec) | (x0 > high_vec)) + ((x1 < low_vec) | (x1 > high_vec));
       }
       out.sum += lanes_sum(sum0) + lanes_sum(sum1);
     }
-    const F4 lo = min4(lo0, lo1), hi = max4(hi0, hi1);
+    const FloatVec lo = min_vec(lo0, lo1), hi = max_vec(hi0, hi1);
     for (int j = 0; j < kWidth; ++j) {
       out.min = std::min(out.min, double(lo[j])), out.max = std::max(out.max, double(hi[j]));
       out.zeros += std::uint64_t(-std::int64_t(zeros[j]));
@@ -309,12 +309,12 @@ double squares_about(const S* data, std::size_t n, S mean) {
   std::size_t whole = 0;
   if constexpr (std::is_same_v<S, float>) {
     whole = n / (2 * kWidth) * (2 * kWidth);
-    const F4 mean4 = F4{} + mean;
+    const FloatVec mean_vec = FloatVec{} + mean;
     for (std::size_t start = 0; start < whole; start += kBlock) {
       const std::size_t end = std::min(whole, start + kBlock);
-      F4 sum0 = F4{}, sum1 = F4{};
+      FloatVec sum0 = FloatVec{}, sum1 = FloatVec{};
       for (std::size_t i = start; i < end; i += 2 * kWidth) {
-        const F4 d0 = load4(data + i) - mean4, d1 = load4(data + i + kWidth) - mean4;
+        const FloatVec d0 = load_vec(data + i) - mean_vec, d1 = load_vec(data + i + kWidth) - mean_vec;
         sum0 += d0 * d0, sum1 += d1 * d1;
       }
       squares += lanes_sum(sum0) + lanes_sum(sum1);
@@ -342,9 +342,9 @@ inline double rough_log2(double u) {
 }
 
 // The same cubic on a float's exponent and mantissa bits, for one float (Bits = std::int32_t) or a vector
-// of them (F4, I4: all lanes at once, in histogram()'s float_slots).
+// of them (FloatVec, IntVec: all lanes at once, in histogram()'s float_slots).
 inline float to_float(std::int32_t i) { return float(i); }
-inline F4 to_float(I4 i) { return __builtin_convertvector(i, F4); }
+inline FloatVec to_float(IntVec i) { return __builtin_convertvector(i, FloatVec); }
 template <typename Float, typename Bits>
 Float rough_log2_bits(Float u) {
   Bits bits;
@@ -370,34 +370,35 @@ struct FloatBinning {
 
 template <bool symlog>
 void float_slots(const float* data, std::size_t count, const FloatBinning& fb, std::int32_t* slot) {
-  const F4 zero = F4{};
+  const FloatVec zero = FloatVec{};
   for (std::size_t j = 0; j < count; j += kWidth) {
-    F4 v;
+    FloatVec v;
     if (j + kWidth <= count) {
-      v = load4(data + j);
+      v = load_vec(data + j);
     } else {  // the last values of the tensor, padded with zeros (whose slots are not read)
       float tail[kWidth] = {};
       std::memcpy(tail, data + j, (count - j) * sizeof(float));
-      v = load4(tail);
+      v = load_vec(tail);
     }
-    F4 t = v;
+    FloatVec t = v;
     if constexpr (symlog) {  // sign(v) log10(1 + |v|/c), log2 estimated as in rough_log2(float)
-      const I4 sign = (I4)v & std::int32_t(0x80000000u);
-      const F4 magnitude = (F4)((I4)v & 0x7FFFFFFF);
-      const F4 log2_u = rough_log2_bits<F4, I4>(min4(magnitude, zero + 1e30f) * fb.inverse_c + 1.0f);
-      t = (F4)((I4)(log2_u * fb.log10_of_2) | sign);  // the magnitude is >= 0: or-ing the sign is copysign
+      const IntVec sign = (IntVec)v & std::int32_t(0x80000000u);
+      const FloatVec magnitude = (FloatVec)((IntVec)v & 0x7FFFFFFF);
+      const FloatVec u = min_vec(magnitude, zero + 1e30f) * fb.inverse_c + 1.0f;
+      const FloatVec log2_u = rough_log2_bits<FloatVec, IntVec>(u);
+      t = (FloatVec)((IntVec)(log2_u * fb.log10_of_2) | sign);  // the magnitude is >= 0: or-ing the sign is copysign
     }
-    const F4 x = min4(max4((t - fb.t_lo) * fb.bins_per_unit, zero), zero + fb.bins);
-    const I4 whole = __builtin_convertvector(x, I4);  // x >= 0: truncation is floor
-    const F4 fraction = x - __builtin_convertvector(whole, F4);
-    const I4 binned = (v != zero) & (v >= fb.lo) & (v <= fb.hi);
-    const I4 near = binned & ((fraction < fb.near_low) | (fraction > fb.near_high));
-    const I4 below_last = whole < fb.last_bin;
-    const I4 bin = (whole & below_last) | ((I4{} + fb.last_bin) & ~below_last);
-    const I4 is_zero = v == zero;
-    const I4 other = ((I4{} + fb.zero_slot) & is_zero) | ((I4{} + fb.outside_slot) & ~is_zero);
-    const I4 chosen = (bin & binned) | (other & ~binned);
-    const I4 marked = chosen ^ near;  // ~slot (negative) where the edges must decide
+    const FloatVec x = min_vec(max_vec((t - fb.t_lo) * fb.bins_per_unit, zero), zero + fb.bins);
+    const IntVec whole = __builtin_convertvector(x, IntVec);  // x >= 0: truncation is floor
+    const FloatVec fraction = x - __builtin_convertvector(whole, FloatVec);
+    const IntVec binned = (v != zero) & (v >= fb.lo) & (v <= fb.hi);
+    const IntVec near = binned & ((fraction < fb.near_low) | (fraction > fb.near_high));
+    const IntVec below_last = whole < fb.last_bin;
+    const IntVec bin = (whole & below_last) | ((IntVec{} + fb.last_bin) & ~below_last);
+    const IntVec is_zero = v == zero;
+    const IntVec other = ((IntVec{} + fb.zero_slot) & is_zero) | ((IntVec{} + fb.outside_slot) & ~is_zero);
+    const IntVec chosen = (bin & binned) | (other & ~binned);
+    const IntVec marked = chosen ^ near;  // ~slot (negative) where the edges must decide
     std::memcpy(slot + j, &marked, std::min(count - j, std::size_t(kWidth)) * sizeof(std::int32_t));
   }
 }
