@@ -67,6 +67,8 @@ export async function openPage(browser, url, { width = 1280, height = 900, color
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
+  const requests = [];  // every URL fetched, by the page and by its workers
+  context.on('request', request => requests.push(request.url()));
   page.on('console', msg => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
   page.on('pageerror', err => problems.push(`pageerror: ${err.message} ${err.stack}`));
   await page.addInitScript(() => {
@@ -75,7 +77,7 @@ export async function openPage(browser, url, { width = 1280, height = 900, color
     });
   });
   await page.goto(url);
-  return { page, context, problems };
+  return { page, context, problems, requests };
 }
 
 // Waits until the page has drawn a result of the worker (or shows a fatal error).

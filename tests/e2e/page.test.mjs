@@ -21,8 +21,10 @@ const byId = id => `[id="${id}"]`;
 const lastValue = list => Number(list.split(',').at(-1));
 
 test('the default view loads with no console errors or CSP violations, and draws its figures', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  const { page, context, problems, requests } = await openPage(chrome.browser, server.url);
   await waitReady(page);
+  // The page compiles the module once and hands it to both column workers.
+  assert.equal(requests.filter(u => u.endsWith('/layerscope_wasm.wasm')).length, 1, requests.join('\n'));
   for (const col of ['a', 'b']) {
     const pixels = await drawnPixels(page, `#hist-${col} canvas`);
     assert.ok(pixels > 2000, `column ${col}: histogram canvas has ${pixels} drawn pixels`);

@@ -3,6 +3,22 @@
 // both bin their tensor, and hands the page one result. Newest request wins, progress after 200 ms,
 // every failure turned into a message instead of a dead page.
 const COLUMNS = ['a', 'b'];
+const WASM_URL = 'wasm/layerscope_wasm.wasm';  // relative: the site works under any sub-path
+
+// Compiled while the bytes arrive where the host serves application/wasm; from the whole download where
+// it does not (compileStreaming refuses other content types).
+async function compileWasm() {
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(fetch(WASM_URL));
+    } catch {
+      // fall through: a wrong content type, or no streaming here
+    }
+  }
+  const response = await fetch(WASM_URL);
+  if (!response.ok) throw new Error(`${WASM_URL}: HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
 
 export class ComputeClient {
   // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
@@ -28,6 +44,11 @@ export class ComputeClient {
       worker.onmessageerror = () => handlers.error('A message from the compute worker could not be read.');
       this.workers[col] = worker;
     }
+    // One download and one compile of the .wasm for both workers; null (each worker then loads it itself,
+    // and reports what went wrong) if that fails here.
+    compileWasm().then(module => module, () => null).then(module => {
+      for (const col of COLUMNS) this.workers[col].postMessage({ type: 'module', module });
+    });
   }
 
   // percentiles: false for a live slider drag, whose result never asks the workers for percentiles.

@@ -36,8 +36,10 @@ function isNode() {
          typeof window === 'undefined' && typeof self === 'undefined';
 }
 
-// options: {wasmBinary?, locateFile?, moduleUrl?}. moduleUrl (an addition) points at the Emscripten
-// ES module when it is not at ./wasm/layerscope_wasm.mjs beside this file (tests under Node).
+// options: {wasmBinary?, wasmModule?, locateFile?, moduleUrl?}. moduleUrl (an addition) points at the
+// Emscripten ES module when it is not at ./wasm/layerscope_wasm.mjs beside this file (tests under Node).
+// wasmModule: a WebAssembly.Module compiled elsewhere (the page compiles once for both workers), which is
+// then instantiated instead of fetching and compiling the .wasm again.
 // Under Node the 3.1.6 ES build needs globalThis.require/__dirname and wasmBinary; the caller sets
 // them up (see tests/js/load.mjs) so that this module imports nothing of Node's.
 export async function loadLayerscope(options = {}) {
@@ -49,9 +51,20 @@ export async function loadLayerscope(options = {}) {
     locateFile: options.locateFile ?? ((path) => new URL(path, moduleUrl).href),
   };
   if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
-  if (isNode() && !options.wasmBinary)
+  if (isNode() && !options.wasmBinary && !options.wasmModule)
     throw new Error('loadLayerscope under Node needs options.wasmBinary (the bytes of layerscope_wasm.wasm)');
-  const module = await createLayerscopeModule(moduleOptions);
+  // Emscripten's hook for instantiating by hand: it passes the imports and waits for receiveInstance.
+  // A failed instantiation would leave its promise pending, so it rejects `failed` instead.
+  let fail = null;
+  const failed = new Promise((resolve, reject) => { fail = reject; });
+  if (options.wasmModule) {
+    moduleOptions.instantiateWasm = (imports, receiveInstance) => {
+      WebAssembly.instantiate(options.wasmModule, imports)
+        .then(instance => receiveInstance(instance, options.wasmModule), fail);
+      return {};
+    };
+  }
+  const module = await Promise.race([createLayerscopeModule(moduleOptions), failed]);
   return new Layerscope(module);
 }
 

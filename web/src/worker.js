@@ -114,13 +114,26 @@ async function percentilesFor({ id, kind }) {
 
 self.onmessage = event => {
   const msg = event.data;
+  if (msg && msg.type === 'module') return load(msg.module);
   if (!msg || !['run', 'bin', 'percentiles'].includes(msg.type)) return;
   if (msg.type === 'run') queue.length = 0;  // only the newest request is served
   queue.push(msg);
   serve().catch(e => self.postMessage({ type: 'fatal', message: errorInfo(e).message }));
 };
 
-loadLayerscope().then(module => {
+// The page sends the module it compiled (one download and one compile for both workers, whose optimized
+// code V8 then shares), or null if it could not: then this worker fetches and compiles it itself, and a
+// failure is reported from here as before.
+let loading = false;
+function load(wasmModule) {
+  if (loading) return;
+  loading = true;
+  const options = wasmModule instanceof WebAssembly.Module ? { wasmModule } : {};
+  loadLayerscope(options).catch(e => (options.wasmModule ? loadLayerscope() : Promise.reject(e))).then(loaded, e =>
+    self.postMessage({ type: 'fatal', message: 'The WebAssembly module failed to load: ' + errorInfo(e).message }));
+}
+
+function loaded(module) {
   ls = module;
   self.postMessage({
     type: 'ready',
@@ -130,4 +143,4 @@ loadLayerscope().then(module => {
     defaultConfig: ls.defaultConfig(),
   });
   serve();
-}, e => self.postMessage({ type: 'fatal', message: 'The WebAssembly module failed to load: ' + errorInfo(e).message }));
+}
