@@ -17,8 +17,13 @@
 // Eigen's SSE path compiled to wasm: about 22.
 // AVX-512 (32 registers of 16 floats): 48 x 8 and 64 x 6 tiles run at 79-83 GFLOP/s natively on all three
 // products, where Eigen gives 80 for W h and W^T dz but 51-54 for dz h^T.
+// Relaxed SIMD (the wasm build layerscope_wasm_relaxed): a fused multiply-add needs no register for the
+// product, so 8 x 6 tiles fit (12 accumulators, 2 of A, 1 broadcast): 48-51 GFLOP/s against 46-47 for
+// 8 x 5, and about 40 for the SIMD128 build's mul + add (Node 20 --experimental-wasm-relaxed-simd).
 #if defined(__AVX512F__)
 #define LAYERSCOPE_GEMM_DEFAULTS 16, 3, 8
+#elif defined(__wasm_relaxed_simd__)
+#define LAYERSCOPE_GEMM_DEFAULTS 4, 2, 6
 #elif defined(__AVX__)
 #define LAYERSCOPE_GEMM_DEFAULTS 8, 3, 4
 #else
@@ -41,30 +46,46 @@ constexpr int kTileCols = kShape[2];
 constexpr int kDepthBlock = 256;
 
 
-// C tile (MV kLanes rows x NR columns) = (accumulate ? C tile : 0) + A panel (MV kLanes x k, packed: MV kLanes
-// floats per p) * B panel (k x NR, packed: NR floats per p). rows <= MV kLanes rows of the tile are real; the
-// rest are A's zero padding. Both panels packed means every load is at a constant offset from one of two pointers.
+// C tile (MV kLanes rows x NR columns) = (accumulate ? C tile : 0) + A panel (MV kLanes x k) * B panel (k x NR).
+// For each p the kernel reads MV kLanes consecutive floats at ap and NR consecutive floats at bp, then steps
+// ap by a_step and bp by b_step: a packed panel has a_step = MV kLanes (b_step = NR), a panel read in place
+// has the matrix's own stride. rows <= MV kLanes rows of the tile are real; the rest are A's zero padding.
+// Every load is at a constant offset from one of two pointers.
 // Each instance is its own non-inlined function: V8 optimizes a wasm function only between calls, so a
 // hot loop must not sit inside a function that runs once.
 // Vectors of 4, 8 or 16 floats, and the broadcast spelled out: `V{} + x` made the wasm kernels run at 26
 // instead of 36-39 GFLOP/s.
 template <int L> struct Lanes;
+// madd(acc, a, b) = acc + a b. Relaxed SIMD's f32x4.relaxed_madd lets the engine fuse it (one FMA where
+// the CPU has one) or round twice: either is within the float tolerance every product is tested to.
+// Clang 14 (Emscripten 3.1.6) knows the instruction only by its prototype name, __builtin_wasm_fma_f32x4,
+// and emits the prototype's opcode (0xfd 0xaf); src/wasm/relaxed_opcodes.mjs rewrites it after linking to
+// the standard relaxed_madd (0xfd 0x105), which computes a * b + c of its operands (a, b, c) in order: the
+// call below is written for that meaning.
 template <> struct Lanes<4> {
   typedef float V __attribute__((vector_size(16)));
   static V splat(float x) { return V{x, x, x, x}; }
+#if defined(__wasm_relaxed_simd__)
+  static V madd(V acc, V a, V b) { return __builtin_wasm_fma_f32x4(a, b, acc); }
+#else
+  static V madd(V acc, V a, V b) { return acc + a * b; }
+#endif
 };
 template <> struct Lanes<8> {
   typedef float V __attribute__((vector_size(32)));
   static V splat(float x) { return V{x, x, x, x, x, x, x, x}; }
+  static V madd(V acc, V a, V b) { return acc + a * b; }
 };
 template <> struct Lanes<16> {
   typedef float V __attribute__((vector_size(64)));
   static V splat(float x) { return V{x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+  static V madd(V acc, V a, V b) { return acc + a * b; }
 };
 
 template <int L, int MV, int NR>
-__attribute__((noinline)) void micro_kernel(int k, const float* ap, const float* bp, float* c, std::ptrdiff_t ldc,
-                                            int rows, bool accumulate) {
+__attribute__((noinline)) void micro_kernel(int k, const float* ap, std::ptrdiff_t a_step, const float* bp,
+                                            std::ptrdiff_t b_step, float* c, std::ptrdiff_t ldc, int rows,
+                                            bool accumulate) {
   typedef typename Lanes<L>::V V;
   // Unaligned vector loads and stores (memcpy compiles to one instruction).
   const auto load = [](const float* p) {
@@ -79,16 +100,16 @@ __attribute__((noinline)) void micro_kernel(int k, const float* ap, const float*
   // The loop runs until ap reaches its end rather than on a counter: one induction variable fewer in
   // V8's loop (which also checks the stack and zero-extends each address every iteration): 39.7 -> 41.6
   // GFLOP/s on W h in Node 20.
-  for (const float* const a_end = ap + std::ptrdiff_t(k) * L * MV; ap != a_end;) {
+  for (const float* const a_end = ap + std::ptrdiff_t(k) * a_step; ap != a_end;) {
     V av[MV];
     for (int v = 0; v < MV; ++v) av[v] = load(ap + L * v);
     for (int j = 0; j < NR; ++j) {
       const float x = bp[j];
       const V bv = Lanes<L>::splat(x);
-      for (int v = 0; v < MV; ++v) acc[v][j] += av[v] * bv;
+      for (int v = 0; v < MV; ++v) acc[v][j] = Lanes<L>::madd(acc[v][j], av[v], bv);
     }
-    ap += L * MV;
-    bp += NR;
+    ap += a_step;
+    bp += b_step;
   }
   if (rows == L * MV) {
     for (int j = 0; j < NR; ++j)
@@ -106,7 +127,7 @@ __attribute__((noinline)) void micro_kernel(int k, const float* ap, const float*
   }
 }
 
-using Kernel = void (*)(int, const float*, const float*, float*, std::ptrdiff_t, int, bool);
+using Kernel = void (*)(int, const float*, std::ptrdiff_t, const float*, std::ptrdiff_t, float*, std::ptrdiff_t, int, bool);
 
 template <int L, int MV, int... NR>
 constexpr auto kernel_row(std::integer_sequence<int, NR...>) {
@@ -144,30 +165,33 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
     for (int j = 0; j < n; ++j) std::fill(c + j * ldc, c + j * ldc + m, 0.0f);
     return;
   }
-  int padded_rows = 0;
+  // A is read in place where each p's panel rows already sit side by side (A stored column-major, a_row = 1:
+  // W in W h, dz in dz h^T) and the panel is whole vectors (no padding to read past the matrix); otherwise
+  // (W^T, the last rows of an odd height) the panel is packed. B is read in place where each p's tile
+  // columns are neighbours (b_col = 1: h^T in dz h^T); a column-major B (h, dz) is packed tile by tile.
+  // Reading in place saves the copies: about half of the 420k floats per layer that packing moved.
+  const auto in_place = [&](const Panel& panel) { return a_row == 1 && panel.rows == panel.height(); };
+  int packed_rows = 0;
   for (int i0 = 0; i0 < m;) {
     const Panel panel = panel_at(i0, m);
-    padded_rows += panel.height();
+    if (!in_place(panel)) packed_rows += panel.height();
     i0 += panel.rows;
   }
+  const bool b_in_place = b_col == 1;
   // Grow to the largest blocks once, then are reused: no allocation per product.
   static thread_local std::vector<float> packed, packed_b;
-  packed.resize(std::size_t(padded_rows) * std::size_t(std::min(k, kDepthBlock)));
-  packed_b.resize(std::size_t(kTileCols) * std::size_t(std::min(k, kDepthBlock)));
+  packed.resize(std::size_t(packed_rows) * std::size_t(std::min(k, kDepthBlock)));
+  if (!b_in_place) packed_b.resize(std::size_t(kTileCols) * std::size_t(std::min(k, kDepthBlock)));
 
   for (int p0 = 0; p0 < k; p0 += kDepthBlock) {
     const int kc = std::min(kDepthBlock, k - p0);
-    // Pack A(:, p0 : p0 + kc): panel by panel, for each p the panel's rows side by side, zero padded.
+    // Pack the panels of A(:, p0 : p0 + kc) that are not read in place: for each p the panel's rows side
+    // by side, zero padded.
     float* dst = packed.data();
     for (int i0 = 0; i0 < m;) {
       const Panel panel = panel_at(i0, m);
       const int rows = panel.rows, height = panel.height();
-      if (a_row == 1 && rows == kPanelRows) {
-        // A as stored (dz in the dL/dW product: 100 x 1000), a whole panel: each p is one fixed-size copy
-        // (vector loads and stores), not a loop over a run-time row count.
-        for (int p = 0; p < kc; ++p, dst += kPanelRows)
-          std::memcpy(dst, a + i0 + std::ptrdiff_t(p0 + p) * a_col, sizeof(float) * kPanelRows);
-      } else {
+      if (!in_place(panel)) {
         for (int p = 0; p < kc; ++p) {
           const float* src = a + i0 * a_row + (p0 + p) * a_col;
           int i = 0;
@@ -184,32 +208,40 @@ void gemm_f32(int m, int n, int k, const float* a, std::ptrdiff_t a_row, std::pt
     const bool accumulate = p0 > 0;
     for (int j0 = 0; j0 < n; j0 += kTileCols) {
       const int cols = std::min(kTileCols, n - j0);
-      // Pack B(p0 : p0 + kc, j0 : j0 + cols): for each p the tile's columns side by side.
       const float* src = b + p0 * b_row + j0 * b_col;
-      float* bp = packed_b.data();
-      // p outer: the writes stay sequential (strided writes were most of the packing time natively).
-      if (b_row == 1 && cols == kTileCols) {
-        // The common case (B = h or dz, column-major, a whole tile): one pointer per column and a
-        // compile-time trip count, so each p is kTileCols plain loads and stores.
-        const float* column[kTileCols];
-        for (int j = 0; j < kTileCols; ++j) column[j] = src + j * b_col;
-        for (int p = 0; p < kc; ++p, bp += kTileCols)
-          for (int j = 0; j < kTileCols; ++j) bp[j] = column[j][p];
-      } else if (b_col == 1 && cols == kTileCols) {
-        // B = h^T (the dL/dW product): each p's tile columns are kTileCols neighbours in memory.
-        for (int p = 0; p < kc; ++p, bp += kTileCols, src += b_row)
-          for (int j = 0; j < kTileCols; ++j) bp[j] = src[j];
-      } else {
-        for (int p = 0; p < kc; ++p, bp += cols)
-          for (int j = 0; j < cols; ++j) bp[j] = src[p * b_row + j * b_col];
+      const float* bp = src;
+      std::ptrdiff_t b_step = b_row;
+      if (!b_in_place) {
+        // Pack B(p0 : p0 + kc, j0 : j0 + cols): for each p the tile's columns side by side. p outer: the
+        // writes stay sequential (strided writes were most of the packing time natively).
+        float* out = packed_b.data();
+        if (b_row == 1 && cols == kTileCols) {
+          // The common case (B = h or dz, column-major, a whole tile): one pointer per column and a
+          // compile-time trip count, so each p is kTileCols plain loads and stores.
+          const float* column[kTileCols];
+          for (int j = 0; j < kTileCols; ++j) column[j] = src + j * b_col;
+          for (int p = 0; p < kc; ++p, out += kTileCols)
+            for (int j = 0; j < kTileCols; ++j) out[j] = column[j][p];
+        } else {
+          for (int p = 0; p < kc; ++p, out += cols)
+            for (int j = 0; j < cols; ++j) out[j] = src[p * b_row + j * b_col];
+        }
+        bp = packed_b.data();
+        b_step = cols;
       }
       const float* ap = packed.data();
       for (int i0 = 0; i0 < m;) {
         const Panel panel = panel_at(i0, m);
         const auto& table = panel.lanes == kLanes ? kernels[std::size_t(panel.vectors - 1)]
                                                   : narrow_kernels[std::size_t(panel.vectors - 1)];
-        table[std::size_t(cols - 1)](kc, ap, packed_b.data(), c + i0 + j0 * ldc, ldc, panel.rows, accumulate);
-        ap += std::size_t(panel.height()) * std::size_t(kc);
+        const Kernel kernel = table[std::size_t(cols - 1)];
+        float* ct = c + i0 + j0 * ldc;
+        if (in_place(panel)) {
+          kernel(kc, a + i0 + std::ptrdiff_t(p0) * a_col, a_col, bp, b_step, ct, ldc, panel.rows, accumulate);
+        } else {
+          kernel(kc, ap, panel.height(), bp, b_step, ct, ldc, panel.rows, accumulate);
+          ap += std::size_t(panel.height()) * std::size_t(kc);
+        }
         i0 += panel.rows;
       }
     }

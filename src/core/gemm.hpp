@@ -6,7 +6,8 @@
 //   C (m x n) = A (m x k) * B (k x n), C overwritten.
 //   A(i, p) = a[i * a_row + p * a_col]   (a_row = 1, a_col = lda: A as stored; a_row = lda, a_col = 1: A^T)
 //   B(p, j) = b[p * b_row + j * b_col]   (same convention)
-// A is copied into panels of 16 rows (zero-padded), so any strides cost the same; B is read in place.
+// A and B are read in place where their strides already give the kernel's layout (A column-major, B^T
+// column-major) and copied into packed panels otherwise (gemm.cpp).
 #pragma once
 
 #include <cstddef>
