@@ -51,15 +51,22 @@ emcmake cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
   -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
 cmake --build "$build_dir" --parallel "$(nproc)"
 wasm_out="$build_dir/src/wasm"
-for f in layerscope_wasm.mjs layerscope_wasm.wasm; do
+for f in layerscope_wasm.mjs layerscope_wasm.wasm layerscope_wasm_relaxed.mjs layerscope_wasm_relaxed.wasm; do
   [ -f "$wasm_out/$f" ] || { echo "build-wasm.sh: $wasm_out/$f was not built" >&2; exit 1; }
 done
+# The page runs either .wasm through the SIMD128 build's glue: the two glue files may differ only in the
+# name of their .wasm.
+if ! sed 's/layerscope_wasm_relaxed\.wasm/layerscope_wasm.wasm/g' "$wasm_out/layerscope_wasm_relaxed.mjs" |
+     cmp -s - "$wasm_out/layerscope_wasm.mjs"; then
+  echo "build-wasm.sh: the relaxed-SIMD build's JS glue differs from the SIMD128 build's; the page cannot share it" >&2
+  exit 1
+fi
 
 # ---- (c) dist/ --------------------------------------------------------------------------------
 echo "== dist/"
 rm -rf "$dist"
 mkdir -p "$dist/wasm"
-cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$dist/wasm/"
+cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$dist/wasm/"
 
 # The page files come from web/. While they are being written, a missing entry file skips its step
 # with a warning; once a file exists, any error building from it fails the build.
@@ -82,18 +89,27 @@ bundle web/src/main.js app.js
 bundle web/src/worker.js worker.js
 
 # ---- sizes ------------------------------------------------------------------------------------
+# A browser downloads one of the two .wasm builds, so the total counts the larger of them.
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0
 total_gz=0
-printf '%-28s %10s %10s\n' "file" "bytes" "gzipped"
+wasm_raw=0
+wasm_gz=0
+printf '%-36s %10s %10s\n' "file" "bytes" "gzipped"
 while IFS= read -r f; do
   raw=$(wc -c <"$f")
   g=$(gz "$f")
-  total_raw=$((total_raw + raw))
-  total_gz=$((total_gz + g))
-  printf '%-28s %10d %10d\n' "${f#"$dist"/}" "$raw" "$g"
+  printf '%-36s %10d %10d\n' "${f#"$dist"/}" "$raw" "$g"
+  if [[ "$f" == *.wasm ]]; then
+    [ "$g" -gt "$wasm_gz" ] && { wasm_gz=$g; wasm_raw=$raw; }
+  else
+    total_raw=$((total_raw + raw))
+    total_gz=$((total_gz + g))
+  fi
 done < <(find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.html' \) | sort)
-printf '%-28s %10d %10d  (%d KB gzipped, budget %d KB)\n' "total" "$total_raw" "$total_gz" \
+total_raw=$((total_raw + wasm_raw))
+total_gz=$((total_gz + wasm_gz))
+printf '%-36s %10d %10d  (%d KB gzipped, budget %d KB)\n' "download (one .wasm + the rest)" "$total_raw" "$total_gz" \
   $(((total_gz + 1023) / 1024)) "$budget_kb"
 if [ "$total_gz" -gt $((budget_kb * 1024)) ]; then
   echo "build-wasm.sh: over the size budget of $budget_kb KB gzipped" >&2
