@@ -282,6 +282,7 @@ function drawResult() {
   }
   for (const chart of app.views.profiles) chart.update(msg.columns);
   $('timing').textContent = `computed in ${Math.round(msg.ms)} ms`;
+  $('timing').title = `WebAssembly build: ${WASM_BUILD_NAMES[app.client.wasmBuild]}`;
   document.body.dataset.resultKind = msg.kind;
 }
 
@@ -373,7 +374,13 @@ function bindShare() {
 
 // --- start ------------------------------------------------------------------------------------
 
+const WASM_BUILD_NAMES = {
+  'relaxed-simd': 'relaxed SIMD (fused multiply-add in the matrix products)',
+  simd128: 'SIMD128',
+};
+
 function ready(info) {
+  document.body.dataset.wasm = app.client.wasmBuild;
   app.schema = info.schema;
   app.presets = info.presets;
   app.table = stateTable(app.schema, app.presets);

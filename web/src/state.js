@@ -30,6 +30,8 @@ export const VIEW_FIELDS = [
   { name: 'every', type: 'integer', min: 0, max: 100, default: 0,
     help: 'show every k-th layer (0 = choose automatically)' },
   { name: 'embed', type: 'boolean', default: false, help: 'hide controls for embedding in a page' },
+  { name: 'wasm', type: 'choice', choices: ['auto', 'simd128'], default: 'auto',
+    help: 'WebAssembly build: auto takes relaxed SIMD where the browser has it; simd128 forces the other' },
 ];
 
 // Config fields never stored per column: the seed is shared by both columns so they start alike.
