@@ -3,7 +3,8 @@
 #   1. ./build-wasm.sh           installs missing packages (as root) and builds the wasm module and dist/
 #   2. native build + CTest     Catch2 core tests and the command-line tool's tests
 #   3. sanitizer build + CTest  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   4. node --test tests/js     the wasm module in Node, checked against the native tool's numbers
+#   4. node --test tests/js     the wasm module in Node, checked against the native tool's numbers: the
+#                               SIMD128 build, then the relaxed-SIMD build (Node 20 needs a flag for it)
 #   5. node --test tests/e2e    the page in headless Chromium, served from dist/ on 127.0.0.1
 # Ends with one line "total: N passed, M failed" over all of them; exits non-zero if anything failed.
 set -euo pipefail
@@ -39,6 +40,10 @@ ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "
 export LAYERSCOPE_CLI="$root/build/src/cli/layerscope"
 echo "== wasm module in Node (tests/js)"
 node --test tests/js 2>&1 | tee "$logs/node-js.log"
+echo "== the relaxed-SIMD wasm build in Node (tests/js but the Catch2 suite, which ran above)"
+LAYERSCOPE_WASM_VARIANT=relaxed node --experimental-wasm-relaxed-simd --test \
+  tests/js/api.test.mjs tests/js/errors.test.mjs tests/js/memory.test.mjs tests/js/parity.test.mjs 2>&1 |
+  tee "$logs/node-js-relaxed.log"
 echo "== page in headless Chromium (tests/e2e)"
 node --test tests/e2e 2>&1 | tee "$logs/node-e2e.log"
 
@@ -50,7 +55,7 @@ for log in ctest-native ctest-asan; do
   bad=$(sed -E 's/.*, ([0-9]+) tests failed.*/\1/' <<<"$line")
   passed=$((passed + total - bad)) failed=$((failed + bad))
 done
-for log in node-js node-e2e; do
+for log in node-js node-js-relaxed node-e2e; do
   passed=$((passed + $(grep -E '^# pass [0-9]+' "$logs/$log.log" | awk '{print $3}' | tail -1)))
   failed=$((failed + $(grep -E '^# fail [0-9]+' "$logs/$log.log" | awk '{print $3}' | tail -1)))
 done

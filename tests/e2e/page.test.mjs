@@ -23,8 +23,11 @@ const lastValue = list => Number(list.split(',').at(-1));
 test('the default view loads with no console errors or CSP violations, and draws its figures', async () => {
   const { page, context, problems, requests } = await openPage(chrome.browser, server.url);
   await waitReady(page);
-  // The page compiles the module once and hands it to both column workers.
-  assert.equal(requests.filter(u => u.endsWith('/layerscope_wasm.wasm')).length, 1, requests.join('\n'));
+  // The page compiles the module once and hands it to both column workers: Chromium has relaxed SIMD,
+  // so the relaxed build, and the SIMD128 one is never fetched.
+  assert.equal(await page.evaluate(() => document.body.dataset.wasm), 'relaxed-simd');
+  assert.equal(requests.filter(u => u.endsWith('/layerscope_wasm_relaxed.wasm')).length, 1, requests.join('\n'));
+  assert.equal(requests.filter(u => u.endsWith('/layerscope_wasm.wasm')).length, 0, requests.join('\n'));
   for (const col of ['a', 'b']) {
     const pixels = await drawnPixels(page, `#hist-${col} canvas`);
     assert.ok(pixels > 2000, `column ${col}: histogram canvas has ${pixels} drawn pixels`);
@@ -267,10 +270,36 @@ test('share, embed snippet and exports produce a link, an iframe, PNGs and the n
   await context.close();
 });
 
+test('?wasm=simd128 computes with the SIMD128 build, and its numbers match the relaxed-SIMD build', async () => {
+  const lastStds = async page => page.evaluate(() =>
+    ['a', 'b'].map(col => Number(document.getElementById(`summary-${col}`).dataset.lastOutputStd)));
+  const relaxed = await openPage(chrome.browser, server.url);
+  await waitReady(relaxed.page);
+  const relaxedStds = await lastStds(relaxed.page);
+  await relaxed.context.close();
+
+  const plain = await openPage(chrome.browser, server.url + '?wasm=simd128');
+  await waitReady(plain.page);
+  assert.equal(await plain.page.evaluate(() => document.body.dataset.wasm), 'simd128');
+  assert.equal(plain.requests.filter(u => u.endsWith('/layerscope_wasm.wasm')).length, 1, plain.requests.join('\n'));
+  assert.equal(plain.requests.filter(u => u.endsWith('_relaxed.wasm')).length, 0, plain.requests.join('\n'));
+  assert.ok(await plain.page.isHidden('#notices'), 'wasm=simd128 is a known setting, no notice');
+  assert.match(await plain.page.getAttribute('#timing', 'title'), /SIMD128/);
+  const plainStds = await lastStds(plain.page);
+  // Fused or separate multiply-adds round differently; 20 layers of float products stay within 1e-4.
+  for (let i = 0; i < 2; ++i) {
+    assert.ok(Number.isFinite(plainStds[i]) && plainStds[i] > 0, `column ${'ab'[i]}: std ${plainStds[i]}`);
+    assert.ok(Math.abs(plainStds[i] - relaxedStds[i]) <= 1e-4 * relaxedStds[i],
+      `column ${'ab'[i]}: last output std ${plainStds[i]} (simd128) vs ${relaxedStds[i]} (relaxed)`);
+  }
+  assert.deepEqual(plain.problems, []);
+  await plain.context.close();
+});
+
 test('when the WebAssembly module cannot load, the page says so instead of going blank', async () => {
   const context = await chrome.browser.newContext();
   const page = await context.newPage();
-  await context.route('**/wasm/layerscope_wasm.wasm', route => route.abort());
+  await context.route('**/wasm/*.wasm', route => route.abort());
   await page.goto(server.url);
   await page.waitForSelector('#fatal:not([hidden])', { timeout: 20000 });
   assert.match(await page.textContent('#fatal'), /WebAssembly module failed to load/);

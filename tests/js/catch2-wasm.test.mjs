@@ -8,16 +8,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './load.mjs';
 
-const suite = join(root, 'build-wasm', 'src', 'wasm', 'layerscope_wasm_tests.cjs');
+const wasmDir = join(root, 'build-wasm', 'src', 'wasm');
 
 function unescapeXml(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
              .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
 }
 
-test('the core\'s Catch2 suite passes in WebAssembly', async t => {
+// Runs a Catch2 binary under Node (with extra Node flags) and makes each of its test cases a subtest.
+async function runCatch2(t, file, nodeFlags = []) {
+  const suite = join(wasmDir, file);
   assert.ok(existsSync(suite), `${suite} not found: run ./build-wasm.sh first`);
-  const result = spawnSync(process.execPath, [suite, '-r', 'junit'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, [...nodeFlags, suite, '-r', 'junit'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const report = result.stdout;
   // <testcase ... name="..." .../> passed; <testcase ...>...<failure .../>...</testcase> failed.
   const cases = [...report.matchAll(/<testcase\b[^>]*\bname="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)];
@@ -28,4 +30,11 @@ test('the core\'s Catch2 suite passes in WebAssembly', async t => {
     });
   }
   assert.equal(result.status, 0, `the suite exited with ${result.status}:\n${result.stderr}`);
-});
+}
+
+test('the core\'s Catch2 suite passes in WebAssembly', t => runCatch2(t, 'layerscope_wasm_tests.cjs'));
+
+// The relaxed-SIMD build's matrix product (fused multiply-add, 8 x 6 tiles) on every shape and striding
+// of tests/test_gemm.cpp.
+test('the relaxed-SIMD matrix product passes the gemm tests', t =>
+  runCatch2(t, 'layerscope_wasm_gemm_relaxed_tests.cjs', ['--experimental-wasm-relaxed-simd']));

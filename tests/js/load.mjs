@@ -8,11 +8,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+// LAYERSCOPE_WASM_VARIANT=relaxed loads the relaxed-SIMD build (Node 20 needs
+// --experimental-wasm-relaxed-simd for it); otherwise the SIMD128 build. Both use the same JS glue.
+export const wasmVariant = process.env.LAYERSCOPE_WASM_VARIANT === 'relaxed' ? 'relaxed' : 'simd128';
+const wasmFile = wasmVariant === 'relaxed' ? 'layerscope_wasm_relaxed.wasm' : 'layerscope_wasm.wasm';
+
 export function findWasmBuild() {
   const candidates = [process.env.LAYERSCOPE_WASM_DIR, join(root, 'build-wasm', 'src', 'wasm'), join(root, 'dist', 'wasm')];
   for (const dir of candidates)
-    if (dir && existsSync(join(dir, 'layerscope_wasm.mjs')) && existsSync(join(dir, 'layerscope_wasm.wasm'))) return dir;
-  throw new Error('layerscope_wasm.mjs not found in build-wasm/src/wasm or dist/wasm: run ./build-wasm.sh first');
+    if (dir && existsSync(join(dir, 'layerscope_wasm.mjs')) && existsSync(join(dir, wasmFile))) return dir;
+  throw new Error(`layerscope_wasm.mjs and ${wasmFile} not found in build-wasm/src/wasm or dist/wasm: run ./build-wasm.sh first`);
 }
 
 export async function loadForNode() {
@@ -22,6 +27,6 @@ export async function loadForNode() {
   const { loadLayerscope } = await import(pathToFileURL(join(root, 'web', 'src', 'layerscope.js')).href);
   return loadLayerscope({
     moduleUrl: pathToFileURL(join(dir, 'layerscope_wasm.mjs')).href,
-    wasmBinary: readFileSync(join(dir, 'layerscope_wasm.wasm')),
+    wasmBinary: readFileSync(join(dir, wasmFile)),
   });
 }
