@@ -1,13 +1,16 @@
 // node bench/wasm-bench.mjs [--reps N]
-// Times the blog-bn update (forward + backward + statistics, with and without percentiles) in the wasm
-// module under Node, and beside it the native benchmark (build*/bench/layerscope_bench) run in the same
-// invocation, so the wasm/native ratio compares numbers taken on the same machine at the same moment.
+// Times the blog-bn update (forward + backward + statistics, with and without percentiles) in both wasm
+// builds under Node, SIMD128 and relaxed SIMD (the one Chromium runs; Node 20 needs
+// --experimental-wasm-relaxed-simd, so that build is timed in a child Node started with the flag), and
+// beside them the native benchmark (build*/bench/layerscope_bench) in the same invocation, so the
+// wasm/native ratios compare numbers taken on the same machine at the same moment.
 // Needs ./build-wasm.sh first (and the native build for the ratio).
 // Targets: wasm forward + backward + per-update statistics <= 40 ms, and within 1.5x of native.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadForNode, root } from '../tests/js/load.mjs';
+import { fileURLToPath } from 'node:url';
+import { loadForNode, root, wasmVariant } from '../tests/js/load.mjs';
 
 const argIndex = process.argv.indexOf('--reps');
 const reps = argIndex > 0 ? Math.max(1, Number(process.argv[argIndex + 1]) || 20) : 20;
@@ -18,45 +21,68 @@ const median = values => {
 };
 const ms = x => `${x.toFixed(2).padStart(8)} ms`;
 
-const ls = await loadForNode();
-const config = ls.presets.find(p => p.name === 'blog-bn').config;
-
-// 1. The pieces, timed inside the module (no JS in the numbers): comparable with bench/bench.cpp.
-// One untimed round first: V8 starts every wasm function in its baseline tier and compiles the optimized
-// one in the background; without it the first pieces (forward) were measured partly in baseline code.
-ls.timeUpdatePieces(config, { reps: 3 });
-const pieces = ls.timeUpdatePieces(config, { reps });
-
-// 2. What the page pays per update: createRun (network built from the seed, run, summaries, copies into
-//    JS objects) plus five 64-bin histograms, then free().
-function endToEnd(percentiles) {
-  for (let i = 0; i < 3; ++i) ls.createRun(config, { percentiles }).free();
-  const times = [];
-  for (let i = 0; i < reps; ++i) {
-    const start = performance.now();
-    const run = ls.createRun(config, { percentiles });
-    for (const kind of ls.tensorKinds) run.histograms(kind);
-    times.push(performance.now() - start);
-    run.free();
-  }
-  return median(times);
+// One build's figures, measured in this process.
+async function measureWasm() {
+  const ls = await loadForNode();
+  const config = ls.presets.find(p => p.name === 'blog-bn').config;
+  // 1. The pieces, timed inside the module (no JS in the numbers): comparable with bench/bench.cpp.
+  // One untimed round first: V8 starts every wasm function in its baseline tier and compiles the optimized
+  // one in the background; without it the first pieces (forward) were measured partly in baseline code.
+  ls.timeUpdatePieces(config, { reps: 3 });
+  const pieces = ls.timeUpdatePieces(config, { reps });
+  // 2. What the page pays per update: createRun (network built from the seed, run, summaries, copies into
+  //    JS objects) plus five 64-bin histograms, then free().
+  const endToEnd = percentiles => {
+    for (let i = 0; i < 3; ++i) ls.createRun(config, { percentiles }).free();
+    const times = [];
+    for (let i = 0; i < reps; ++i) {
+      const start = performance.now();
+      const run = ls.createRun(config, { percentiles });
+      for (const kind of ls.tensorKinds) run.histograms(kind);
+      times.push(performance.now() - start);
+      run.free();
+    }
+    return median(times);
+  };
+  return { ...pieces, pageWith: endToEnd(true), pageWithout: endToEnd(false) };
 }
-const pageWith = endToEnd(true), pageWithout = endToEnd(false);
 
-const wasmWith = pieces.forwardBackward + pieces.statsWithPercentiles;
-const wasmWithout = pieces.forwardBackward + pieces.statsWithoutPercentiles;
-console.log(`blog-bn (20 x 100, 1000 samples, float): medians of ${reps} runs, Node ${process.versions.node}, wasm SIMD128`);
-console.log(`wasm  forward                          ${ms(pieces.forward)}`);
-console.log(`wasm  forward + backward               ${ms(pieces.forwardBackward)}`);
-console.log(`wasm  statistics with percentiles      ${ms(pieces.statsWithPercentiles)}`);
-console.log(`wasm  statistics without percentiles   ${ms(pieces.statsWithoutPercentiles)}`);
-console.log(`wasm  histograms, 5 kinds x 64 bins    ${ms(pieces.histograms)}`);
-// The targets apply to what the page computes on every update: the run and the per-layer summaries
-// (mean, std, min, max, zero and saturated fractions, NaN/Inf). Exact percentiles are computed afterwards,
-// layer by layer, once the figures are on screen (web/src/worker.js), so they are reported beside it.
-console.log(`wasm  run + statistics (per update)    ${ms(wasmWithout)}   target <= 40 ms: ${wasmWithout <= 40 ? 'met' : 'MISSED'}`);
-console.log(`wasm  run + statistics + percentiles   ${ms(wasmWith)}`);
-console.log(`page  createRun + 5 histograms + free  ${ms(pageWith)} with percentiles, ${ms(pageWithout).trim()} without`);
+if (process.argv.includes('--child')) {  // the relaxed build, in a Node started with the flag
+  process.stdout.write(JSON.stringify(await measureWasm()));
+  process.exit(0);
+}
+
+const builds = { simd128: null, relaxed: null };
+if (wasmVariant !== 'simd128') throw new Error('run without LAYERSCOPE_WASM_VARIANT: both builds are timed');
+builds.simd128 = await measureWasm();
+try {
+  const out = execFileSync(process.execPath,
+    ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), '--child', '--reps', String(reps)],
+    { encoding: 'utf8', env: { ...process.env, LAYERSCOPE_WASM_VARIANT: 'relaxed' } });
+  builds.relaxed = JSON.parse(out);
+} catch (e) {
+  console.log(`relaxed SIMD build: not measured (${e.message.split('\n')[0]})`);
+}
+
+console.log(`blog-bn (20 x 100, 1000 samples, float): medians of ${reps} runs, Node ${process.versions.node}`);
+const perUpdate = b => b.forwardBackward + b.statsWithoutPercentiles;
+for (const [name, b] of Object.entries(builds)) {
+  if (!b) continue;
+  const label = name === 'relaxed' ? 'wasm relaxed SIMD (the page in Chromium)' : 'wasm SIMD128 (other browsers)';
+  console.log(`-- ${label}`);
+  console.log(`forward                              ${ms(b.forward)}`);
+  console.log(`forward + backward                   ${ms(b.forwardBackward)}`);
+  console.log(`statistics with percentiles          ${ms(b.statsWithPercentiles)}`);
+  console.log(`statistics without percentiles       ${ms(b.statsWithoutPercentiles)}`);
+  console.log(`histograms, 5 kinds x 64 bins        ${ms(b.histograms)}`);
+  // The targets apply to what the page computes on every update: the run and the per-layer summaries
+  // (mean, std, min, max, zero and saturated fractions, NaN/Inf). Exact percentiles are computed
+  // afterwards, layer by layer, once the figures are on screen (web/src/worker.js), so they are beside it.
+  const w = perUpdate(b);
+  console.log(`run + statistics (per update)        ${ms(w)}   target <= 40 ms: ${w <= 40 ? 'met' : 'MISSED'}`);
+  console.log(`run + statistics + percentiles       ${ms(b.forwardBackward + b.statsWithPercentiles)}`);
+  console.log(`createRun + 5 histograms + free      ${ms(b.pageWith)} with percentiles, ${ms(b.pageWithout).trim()} without`);
+}
 
 // The native benchmark, if built: parse its "blog-bn  <measurement>  median  min" lines.
 const candidates = ['build', 'build-bench', 'build-cli', 'build-tests'].map(d => join(root, d, 'bench', 'layerscope_bench'));
@@ -78,11 +104,17 @@ if (![fb, statsWith, statsWithout].every(Number.isFinite)) {
   console.log(`native: could not read ${nativeBench}'s output:\n${text}`);
   process.exit(1);
 }
-const ratio = (w, n) => `${(w / n).toFixed(2)}x`;
-console.log(`native (${nativeBench.replace(root + '/', '')}, same run):`);
-console.log(`native forward + backward              ${ms(fb)}   wasm/native ${ratio(pieces.forwardBackward, fb)}`);
-console.log(`native statistics with percentiles     ${ms(statsWith)}   wasm/native ${ratio(pieces.statsWithPercentiles, statsWith)}`);
-console.log(`native statistics without percentiles  ${ms(statsWithout)}   wasm/native ${ratio(pieces.statsWithoutPercentiles, statsWithout)}`);
-const r = wasmWithout / (fb + statsWithout);
-console.log(`native run + statistics (per update)   ${ms(fb + statsWithout)}   wasm/native ${r.toFixed(2)}x  target <= 1.5x: ${r <= 1.5 ? 'met' : 'MISSED'}`);
-console.log(`native run + statistics + percentiles  ${ms(fb + statsWith)}   wasm/native ${ratio(wasmWith, fb + statsWith)}`);
+const ratios = (pick, n) => Object.entries(builds).filter(([, b]) => b)
+  .map(([name, b]) => `${name} ${(pick(b) / n).toFixed(2)}x`).join(', ');
+console.log(`-- native (${nativeBench.replace(root + '/', '')}, same run), and wasm/native`);
+console.log(`forward + backward                   ${ms(fb)}   ${ratios(b => b.forwardBackward, fb)}`);
+console.log(`statistics with percentiles          ${ms(statsWith)}   ${ratios(b => b.statsWithPercentiles, statsWith)}`);
+console.log(`statistics without percentiles       ${ms(statsWithout)}   ${ratios(b => b.statsWithoutPercentiles, statsWithout)}`);
+const nativeUpdate = fb + statsWithout;
+console.log(`run + statistics (per update)        ${ms(nativeUpdate)}   ${ratios(perUpdate, nativeUpdate)}`);
+for (const [name, b] of Object.entries(builds)) {
+  if (!b) continue;
+  const r = perUpdate(b) / nativeUpdate;
+  console.log(`  ${name.padEnd(8)} per update within 1.5x of native: ${r <= 1.5 ? 'met' : 'MISSED'} (${r.toFixed(2)}x)`);
+}
+console.log(`run + statistics + percentiles       ${ms(fb + statsWith)}   ${ratios(b => b.forwardBackward + b.statsWithPercentiles, fb + statsWith)}`);
