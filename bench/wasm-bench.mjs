@@ -7,7 +7,7 @@
 // Needs ./build-wasm.sh first (and the native build for the ratio).
 // Targets: wasm forward + backward + per-update statistics <= 40 ms, and within 1.5x of native.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadForNode, root, wasmVariant } from '../tests/js/load.mjs';
@@ -84,26 +84,33 @@ for (const [name, b] of Object.entries(builds)) {
   console.log(`createRun + 5 histograms + free      ${ms(b.pageWith)} with percentiles, ${ms(b.pageWithout).trim()} without`);
 }
 
-// The native benchmark, if built: parse its "blog-bn  <measurement>  median  min" lines.
-const candidates = ['build', 'build-bench', 'build-cli', 'build-tests'].map(d => join(root, d, 'bench', 'layerscope_bench'));
+// The native benchmark, if built: parse its "blog-bn  <measurement>  median  min" lines. The default
+// native build (build/, -march=native: AVX-512 here) is the one the targets name; native builds for other
+// targets in build-native-*/ (see the README) are timed beside it, to show how much of the gap is the
+// vector width.
+function readNative(path) {
+  const text = execFileSync(path, ['--reps', String(reps)], { encoding: 'utf8' });
+  const native = {};
+  for (const line of text.split('\n')) {
+    const m = line.match(/^blog-bn\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s*$/);
+    if (m) native[m[1]] = Number(m[2]);
+  }
+  const result = {
+    fb: native['forward + backward'],
+    statsWith: native['statistics with percentiles (summarize_network)'],
+    statsWithout: native['statistics without percentiles'],
+  };
+  if (!Object.values(result).every(Number.isFinite)) throw new Error(`could not read ${path}'s output:\n${text}`);
+  return result;
+}
+const benchIn = dir => join(root, dir, 'bench', 'layerscope_bench');
+const candidates = ['build', 'build-bench', 'build-cli', 'build-tests'].map(benchIn);
 const nativeBench = [process.env.LAYERSCOPE_BENCH, ...candidates].find(p => p && existsSync(p));
 if (!nativeBench) {
   console.log('native: no build*/bench/layerscope_bench found (set LAYERSCOPE_BENCH); no ratio measured');
   process.exit(0);
 }
-const text = execFileSync(nativeBench, ['--reps', String(reps)], { encoding: 'utf8' });
-const native = {};
-for (const line of text.split('\n')) {
-  const m = line.match(/^blog-bn\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s*$/);
-  if (m) native[m[1]] = Number(m[2]);
-}
-const fb = native['forward + backward'];
-const statsWith = native['statistics with percentiles (summarize_network)'];
-const statsWithout = native['statistics without percentiles'];
-if (![fb, statsWith, statsWithout].every(Number.isFinite)) {
-  console.log(`native: could not read ${nativeBench}'s output:\n${text}`);
-  process.exit(1);
-}
+const { fb, statsWith, statsWithout } = readNative(nativeBench);
 const ratios = (pick, n) => Object.entries(builds).filter(([, b]) => b)
   .map(([name, b]) => `${name} ${(pick(b) / n).toFixed(2)}x`).join(', ');
 console.log(`-- native (${nativeBench.replace(root + '/', '')}, same run), and wasm/native`);
@@ -118,3 +125,11 @@ for (const [name, b] of Object.entries(builds)) {
   console.log(`  ${name.padEnd(8)} per update within 1.5x of native: ${r <= 1.5 ? 'met' : 'MISSED'} (${r.toFixed(2)}x)`);
 }
 console.log(`run + statistics + percentiles       ${ms(fb + statsWith)}   ${ratios(b => b.forwardBackward + b.statsWithPercentiles, fb + statsWith)}`);
+
+const others = readdirSync(root).filter(d => d.startsWith('build-native-') && existsSync(benchIn(d))).sort();
+for (const dir of others) {
+  const other = readNative(benchIn(dir));
+  const update = other.fb + other.statsWithout;
+  console.log(`-- other native build ${dir}/ (same run): per update ${ms(update).trim()} ` +
+              `(forward + backward ${ms(other.fb).trim()}), wasm/native ${ratios(perUpdate, update)}`);
+}
