@@ -54,6 +54,8 @@ wasm_out="$build_dir/src/wasm"
 for f in layerscope_wasm.mjs layerscope_wasm.wasm layerscope_wasm_relaxed.mjs layerscope_wasm_relaxed.wasm; do
   [ -f "$wasm_out/$f" ] || { echo "build-wasm.sh: $wasm_out/$f was not built" >&2; exit 1; }
 done
+# Checks (and, had the build's post-link step not run, does) the relaxed build's opcode rewrite.
+node src/wasm/relaxed_opcodes.mjs "$wasm_out/layerscope_wasm_relaxed.wasm" --expect-relaxed >/dev/null
 # The page runs either .wasm through the SIMD128 build's glue: the two glue files may differ only in the
 # name of their .wasm.
 if ! sed 's/layerscope_wasm_relaxed\.wasm/layerscope_wasm.wasm/g' "$wasm_out/layerscope_wasm_relaxed.mjs" |

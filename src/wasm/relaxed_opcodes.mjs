@@ -1,4 +1,4 @@
-// node relaxed_opcodes.mjs MODULE.wasm
+// node relaxed_opcodes.mjs MODULE.wasm [--expect-relaxed]
 // Rewrites f32x4.relaxed_madd from the opcode Clang 14 / binaryen 108 (Emscripten 3.1.6) still write, the
 // relaxed-SIMD proposal's early 0xfd 0xaf (LEB128 "af 01"), to the standard 0xfd 0x105 ("85 02"), in place.
 // Both encodings are three bytes, so nothing else in the module moves.
@@ -44,7 +44,12 @@ for (let i = start; i + 2 < end; ++i)
   if (bytes[i] === OLD[0] && bytes[i + 1] === OLD[1] && bytes[i + 2] === OLD[2]) runs.push(i);
 
 if (runs.length === 0) {
-  console.log(`relaxed_opcodes.mjs: ${path}: no relaxed_madd in the early encoding (already rewritten?)`);
+  // --expect-relaxed (build-wasm.sh's check of the finished module): the module must hold relaxed_madd.
+  let standard = 0;
+  for (let i = start; i + 2 < end; ++i)
+    if (bytes[i] === NEW[0] && bytes[i + 1] === NEW[1] && bytes[i + 2] === NEW[2]) ++standard;
+  if (process.argv.includes('--expect-relaxed') && standard === 0) fail(`${path} holds no relaxed_madd`);
+  console.log(`relaxed_opcodes.mjs: ${path}: nothing in the early encoding (already rewritten, or no relaxed_madd)`);
 } else {
   const text = execFileSync('wasm-dis', [path], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const relaxed = text.match(/\(\S*relaxed\S*/g) ?? [];
