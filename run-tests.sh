@@ -40,7 +40,7 @@ ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "
 export LAYERSCOPE_CLI="$root/build/src/cli/layerscope"
 echo "== wasm module in Node (tests/js)"
 node --test tests/js 2>&1 | tee "$logs/node-js.log"
-echo "== the relaxed-SIMD wasm build in Node (tests/js but the Catch2 suite, which ran above)"
+echo "== the relaxed-SIMD wasm build in Node (tests/js except the Catch2 suite, which ran above)"
 LAYERSCOPE_WASM_VARIANT=relaxed node --experimental-wasm-relaxed-simd --test \
   tests/js/api.test.mjs tests/js/errors.test.mjs tests/js/memory.test.mjs tests/js/parity.test.mjs 2>&1 |
   tee "$logs/node-js-relaxed.log"
