@@ -3,11 +3,13 @@
 // builds under Node, SIMD128 and relaxed SIMD (the one Chromium runs; Node 20 needs
 // --experimental-wasm-relaxed-simd, so that build is timed in a child Node started with the flag), and
 // beside them the native benchmark (build*/bench/layerscope_bench) in the same invocation, so the
-// wasm/native ratios compare numbers taken on the same machine at the same moment.
+// wasm/native ratios compare numbers taken on the same machine at the same moment. A peer, the same
+// network in TensorFlow.js's wasm backend (bench/peer/tfjs-blog-bn.mjs), is timed in the same run.
 // Needs ./build-wasm.sh first (and the native build for the ratio).
 // Targets: wasm forward + backward + per-update statistics <= 40 ms, and within 1.5x of native.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadForNode, root, wasmVariant } from '../tests/js/load.mjs';
@@ -64,6 +66,29 @@ try {
   console.log(`relaxed SIMD build: not measured (${e.message.split('\n')[0]})`);
 }
 
+// The peer: the same network's forward + backward in TensorFlow.js on its wasm backend (bench/peer/).
+async function measurePeer() {
+  const backendDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  if (!existsSync(backendDir)) return { missing: 'node_modules/@tensorflow/tfjs-backend-wasm not installed (npm ci)' };
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'layerscope-peer-'));
+  try {
+    const bundle = join(dir, 'tfjs-blog-bn.cjs');
+    await build({ entryPoints: [join(root, 'bench', 'peer', 'tfjs-blog-bn.mjs')], bundle: true, platform: 'node',
+                  format: 'cjs', outfile: bundle, logLevel: 'warning' });
+    const out = execFileSync(process.execPath, [bundle, backendDir, String(reps)], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').at(-1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+let peer;
+try {
+  peer = await measurePeer();
+} catch (e) {
+  peer = { missing: e.message.split('\n')[0] };
+}
+
 console.log(`blog-bn (20 x 100, 1000 samples, float): medians of ${reps} runs, Node ${process.versions.node}`);
 const perUpdate = b => b.forwardBackward + b.statsWithoutPercentiles;
 for (const [name, b] of Object.entries(builds)) {
@@ -82,6 +107,15 @@ for (const [name, b] of Object.entries(builds)) {
   console.log(`run + statistics (per update)        ${ms(w)}   target <= 40 ms: ${w <= 40 ? 'met' : 'MISSED'}`);
   console.log(`run + statistics + percentiles       ${ms(b.forwardBackward + b.statsWithPercentiles)}`);
   console.log(`createRun + 5 histograms + free      ${ms(b.pageWith)} with percentiles, ${ms(b.pageWithout).trim()} without`);
+}
+
+if (peer.missing) {
+  console.log(`-- peer tfjs-wasm: not measured (${peer.missing})`);
+} else {
+  const ours = Object.entries(builds).filter(([, b]) => b)
+    .map(([name, b]) => `${name} ${(peer.forwardBackward / b.forwardBackward).toFixed(1)}x`).join(', ');
+  console.log(`-- peer: TensorFlow.js 4.22 wasm backend (bench/peer/tfjs-blog-bn.mjs, one thread, SIMD ${peer.simd})`);
+  console.log(`forward + backward                   ${ms(peer.forwardBackward)}   tfjs/ours: ${ours}`);
 }
 
 // The native benchmark, if built: parse its "blog-bn  <measurement>  median  min" lines. The default
