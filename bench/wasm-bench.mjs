@@ -4,7 +4,8 @@
 // --experimental-wasm-relaxed-simd, so that build is timed in a child Node started with the flag), and
 // beside them the native benchmark (build*/bench/layerscope_bench) in the same invocation, so the
 // wasm/native ratios compare numbers taken on the same machine at the same moment. A peer, the same
-// network in TensorFlow.js's wasm backend (bench/peer/tfjs-blog-bn.mjs), is timed in the same run.
+// network in TensorFlow.js's wasm backend (bench/peer/tfjs-blog-bn.mjs), and the post's stack, NumPy
+// (bench/peer/numpy_blog_bn.py, if python3 has numpy), are timed in the same run.
 // Needs ./build-wasm.sh first (and the native build for the ratio).
 // Targets: wasm forward + backward + per-update statistics <= 40 ms, and within 1.5x of native.
 import { execFileSync } from 'node:child_process';
@@ -88,6 +89,22 @@ try {
 } catch (e) {
   peer = { missing: e.message.split('\n')[0] };
 }
+// The post's own stack: NumPy, one thread, in float32 (our precision) and float64 (NumPy's default).
+// Its BLAS decides the figure: Debian's python3-numpy uses whichever libblas.so.3 is installed, the
+// reference BLAS unless libopenblas0 is (the line names the library it loaded).
+function measureNumpy(dtype) {
+  const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  try {
+    // Debian's python3 (where python3-numpy installs) before whatever python3 is first on PATH.
+    const python = process.env.LAYERSCOPE_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+    const out = execFileSync(python, [join(root, 'bench', 'peer', 'numpy_blog_bn.py'), String(reps), dtype],
+                             { encoding: 'utf8', env: { ...process.env, ...threads }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(out.trim().split('\n').at(-1));
+  } catch (e) {
+    return { missing: (e.stderr || e.message).trim().split('\n').at(-1) };
+  }
+}
+const numpy = { float32: measureNumpy('float32'), float64: measureNumpy('float64') };
 
 console.log(`blog-bn (20 x 100, 1000 samples, float): medians of ${reps} runs, Node ${process.versions.node}`);
 const perUpdate = b => b.forwardBackward + b.statsWithoutPercentiles;
@@ -116,6 +133,17 @@ if (peer.missing) {
     .map(([name, b]) => `${name} ${(peer.forwardBackward / b.forwardBackward).toFixed(1)}x`).join(', ');
   console.log(`-- peer: TensorFlow.js 4.22 wasm backend (bench/peer/tfjs-blog-bn.mjs, one thread, SIMD ${peer.simd})`);
   console.log(`forward + backward                   ${ms(peer.forwardBackward)}   tfjs/ours: ${ours}`);
+}
+
+for (const [dtype, np] of Object.entries(numpy)) {
+  if (np.missing) {
+    console.log(`-- peer NumPy ${dtype}: not measured (${np.missing})`);
+    continue;
+  }
+  const ours = Object.entries(builds).filter(([, b]) => b)
+    .map(([name, b]) => `${name} ${(np.forwardBackward / b.forwardBackward).toFixed(2)}x`).join(', ');
+  console.log(`-- peer: NumPy ${np.numpy} ${dtype}, one thread (bench/peer/numpy_blog_bn.py; BLAS ${np.blas})`);
+  console.log(`forward + backward                   ${ms(np.forwardBackward)}   numpy/ours: ${ours}`);
 }
 
 // The native benchmark, if built: parse its "blog-bn  <measurement>  median  min" lines. The default
