@@ -77,3 +77,26 @@ TEST_CASE("changing the depth changes neither the input nor the first layers' we
   // And each layer has a stream of its own: layers 2 and 3 (same shape) get different weights.
   CHECK_FALSE(bit_identical(a.parameters(2).weight, a.parameters(3).weight));
 }
+
+TEST_CASE("a network built through a draw cache is bit-identical to one built without", "[determinism]") {
+  // One cache across networks that share streams in every way the page changes a setting: the same
+  // config again (all hits), a deeper and wider one (prefixes extended), another scheme (uniform draws of
+  // the same weight streams), another upstream (MSE targets) and another seed (new streams).
+  DrawCache cache;
+  NetworkConfig base = determinism_config(5);
+  NetworkConfig wider = base, uniform = base, mse = base, reseeded = base;
+  wider.depth = 6, wider.width = 24, wider.batch = 40;
+  uniform.init = InitScheme::he_uniform;
+  mse.upstream = UpstreamSource::mse;
+  reseeded.seed = 6;
+  for (const NetworkConfig& c : {base, base, wider, base, uniform, mse, reseeded, wider}) {
+    CAPTURE(c.seed, c.depth, c.width, c.batch, int(c.init), int(c.upstream));
+    Network<float> cached(c, &cache), fresh(c);
+    CHECK(bit_identical(cached.input(), fresh.input()));
+    CHECK(bit_identical(cached.upstream(), fresh.upstream()));
+    CHECK(cached.labels() == fresh.labels());
+    CHECK(bit_identical(cached.output_weight(), fresh.output_weight()));
+    for (int l = 1; l <= c.depth; ++l) CHECK(bit_identical(cached.parameters(l).weight, fresh.parameters(l).weight));
+  }
+  CHECK(cache.held() > 0);
+}

@@ -2,6 +2,7 @@
 // normals, and the portable logarithm.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -204,4 +205,45 @@ TEST_CASE("fill_normal rounds the same double draws once to float", "[rng]") {
   fill_normal(a, d.data(), d.size(), 0.5);
   fill_normal(b, f.data(), f.size(), 0.5);
   for (std::size_t i = 0; i < d.size(); ++i) CHECK(f[i] == float(d[i]));
+}
+
+TEST_CASE("a draw cache hands out the generator's own values, and stays within its capacity", "[rng]") {
+  const auto reference = [](DrawCache::Kind kind, std::uint64_t seed, std::uint64_t stream_id, std::size_t n) {
+    Rng rng(seed, stream_id);
+    std::vector<double> v(n);
+    for (double& x : v) x = kind == DrawCache::Kind::normal ? rng.normal() : rng.uniform();
+    return v;
+  };
+  const auto same = [](const double* got, const std::vector<double>& want) {
+    return got && std::equal(want.begin(), want.end(), got);
+  };
+  DrawCache cache(1000);
+  SECTION("a prefix, then a longer stream (an odd length splits a pair of polar normals), then the prefix") {
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 3, 1, 7), reference(DrawCache::Kind::normal, 3, 1, 7)));
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 3, 1, 500), reference(DrawCache::Kind::normal, 3, 1, 500)));
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 3, 1, 20), reference(DrawCache::Kind::normal, 3, 1, 20)));
+    CHECK(cache.held() == 500);
+  }
+  SECTION("normals and uniforms of one stream, and other streams and seeds, are kept apart") {
+    CHECK(same(cache.draws(DrawCache::Kind::uniform, 3, 1, 50), reference(DrawCache::Kind::uniform, 3, 1, 50)));
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 3, 1, 50), reference(DrawCache::Kind::normal, 3, 1, 50)));
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 3, 2, 50), reference(DrawCache::Kind::normal, 3, 2, 50)));
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 4, 1, 50), reference(DrawCache::Kind::normal, 4, 1, 50)));
+    CHECK(cache.held() == 200);
+  }
+  SECTION("past the capacity the least recently used streams go, and come back right") {
+    for (std::uint64_t s = 0; s < 5; ++s) cache.draws(DrawCache::Kind::normal, 9, s, 300);
+    CHECK(cache.held() <= 1000);
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 9, 0, 300), reference(DrawCache::Kind::normal, 9, 0, 300)));
+    CHECK(same(cache.draws(DrawCache::Kind::normal, 9, 4, 300), reference(DrawCache::Kind::normal, 9, 4, 300)));
+    CHECK(cache.held() <= 1000);
+  }
+  SECTION("a stream longer than the whole cache is not cached") {
+    CHECK(cache.draws(DrawCache::Kind::normal, 3, 1, 1001) == nullptr);
+    CHECK(cache.held() == 0);
+    std::vector<float> out(1001);
+    fill_normal(&cache, 3, 1, out.data(), out.size(), 2.0);  // falls back to drawing directly
+    const std::vector<double> want = reference(DrawCache::Kind::normal, 3, 1, 1001);
+    CHECK(out[1000] == float(2.0 * want[1000]));
+  }
 }

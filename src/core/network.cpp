@@ -7,22 +7,21 @@
 namespace layerscope {
 
 template <typename S>
-Network<S>::Network(const NetworkConfig& config) : config_(config) {
+Network<S>::Network(const NetworkConfig& config, DrawCache* draws) : config_(config) {
   validate(config_);
   const int L = config_.depth, F = config_.width, I = config_.input_dim, N = config_.batch;
   const bool norm = config_.normalization != Normalization::none;
 
   // x: I x N, filled in storage order (sample by sample, the features of each sample in turn).
   input_.resize(I, N);
-  Rng input_rng(config_.seed, stream::input);
-  fill_normal(input_rng, input_.data(), size_t(input_.size()), config_.input_scale);
+  fill_normal(draws, config_.seed, stream::input, input_.data(), size_t(input_.size()), config_.input_scale);
 
   params_.resize(L + 1);
   acts_.resize(L + 1);
   grads_.resize(L + 1);
   for (int l = 1; l <= L; ++l) {
     LayerParameters<S>& p = params_[l];
-    initialize_weights(p.weight, F, l == 1 ? I : F, stream::weights(l));
+    initialize_weights(p.weight, F, l == 1 ? I : F, stream::weights(l), draws);
     if (config_.bias) p.bias = Vector<S>::Zero(F);
     if (norm) {
       p.gamma = Vector<S>::Ones(F);
@@ -35,41 +34,44 @@ Network<S>::Network(const NetworkConfig& config) : config_(config) {
     }
   }
 
-  Rng upstream_rng(config_.seed, stream::upstream);
   switch (config_.upstream) {
     case UpstreamSource::random:
       upstream_.resize(F, N);
-      fill_normal(upstream_rng, upstream_.data(), size_t(upstream_.size()), config_.upstream_scale);
+      fill_normal(draws, config_.seed, stream::upstream, upstream_.data(), size_t(upstream_.size()),
+                  config_.upstream_scale);
       break;
     case UpstreamSource::mse:  // targets t ~ N(0,1)
       upstream_.resize(F, N);
-      fill_normal(upstream_rng, upstream_.data(), size_t(upstream_.size()), 1.0);
+      fill_normal(draws, config_.seed, stream::upstream, upstream_.data(), size_t(upstream_.size()), 1.0);
       break;
-    case UpstreamSource::cross_entropy:
+    case UpstreamSource::cross_entropy: {
+      Rng upstream_rng(config_.seed, stream::upstream);
       labels_.resize(size_t(N));
       for (int& label : labels_) label = int(upstream_rng.below(std::uint32_t(config_.classes)));
-      initialize_weights(output_weight_, config_.classes, F, stream::output_layer);
+      initialize_weights(output_weight_, config_.classes, F, stream::output_layer, draws);
       break;
+    }
   }
 
   if (config_.mode == Mode::eval && config_.normalization == Normalization::batch) warm_up_running_statistics();
 }
 
 template <typename S>
-void Network<S>::initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id) {
+void Network<S>::initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id,
+                                    DrawCache* draws) {
   // weight: fan_out x fan_in. Each scheme's standard deviation (normal) or bound (uniform), times gain.
   weight.resize(fan_out, fan_in);
-  Rng rng(config_.seed, stream_id);
+  const std::uint64_t seed = config_.seed;
   const double g = config_.gain, fi = fan_in, fo = fan_out;
   auto* w = weight.data();
   const size_t n = size_t(weight.size());
   switch (config_.init) {
-    case InitScheme::normal_scaled: fill_normal(rng, w, n, g * config_.init_scale); break;
-    case InitScheme::xavier_normal: fill_normal(rng, w, n, g * std::sqrt(2.0 / (fi + fo))); break;
-    case InitScheme::xavier_uniform: fill_uniform(rng, w, n, g * std::sqrt(6.0 / (fi + fo))); break;
-    case InitScheme::he_normal: fill_normal(rng, w, n, g * std::sqrt(2.0 / fi)); break;
-    case InitScheme::he_uniform: fill_uniform(rng, w, n, g * std::sqrt(6.0 / fi)); break;
-    case InitScheme::lecun_normal: fill_normal(rng, w, n, g * std::sqrt(1.0 / fi)); break;
+    case InitScheme::normal_scaled: fill_normal(draws, seed, stream_id, w, n, g * config_.init_scale); break;
+    case InitScheme::xavier_normal: fill_normal(draws, seed, stream_id, w, n, g * std::sqrt(2.0 / (fi + fo))); break;
+    case InitScheme::xavier_uniform: fill_uniform(draws, seed, stream_id, w, n, g * std::sqrt(6.0 / (fi + fo))); break;
+    case InitScheme::he_normal: fill_normal(draws, seed, stream_id, w, n, g * std::sqrt(2.0 / fi)); break;
+    case InitScheme::he_uniform: fill_uniform(draws, seed, stream_id, w, n, g * std::sqrt(6.0 / fi)); break;
+    case InitScheme::lecun_normal: fill_normal(draws, seed, stream_id, w, n, g * std::sqrt(1.0 / fi)); break;
   }
 }
 

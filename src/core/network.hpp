@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "layers.hpp"
+#include "rng.hpp"
 
 namespace layerscope {
 
@@ -45,8 +46,9 @@ struct LayerGradients {
 template <typename S>
 class Network {
  public:
-  // Validates the config (throws ConfigError) and draws the input, weights and upstream from the seed.
-  explicit Network(const NetworkConfig& config);
+  // Validates the config (throws ConfigError) and draws the input, weights and upstream from the seed,
+  // through `draws` when given (the same numbers, remembered for the next network: see DrawCache).
+  explicit Network(const NetworkConfig& config, DrawCache* draws = nullptr);
 
   // Train mode: batch statistics, and the running statistics are updated. Eval mode: running statistics.
   void forward();
@@ -86,7 +88,7 @@ class Network {
   const Matrix<S>& logits() const { return logits_; }
 
  private:
-  void initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id);
+  void initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id, DrawCache* draws);
   void forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running);
   void normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
                          bool update_running);

@@ -104,6 +104,59 @@ void fill_uniform(Rng& rng, Scalar* out, std::size_t n, double bound) {
   for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(bound * (2.0 * rng.uniform() - 1.0));
 }
 
+DrawCache::DrawCache(std::size_t capacity) : capacity_(capacity) {}
+
+const double* DrawCache::draws(Kind kind, std::uint64_t seed, std::uint64_t stream_id, std::size_t n) {
+  if (n > capacity_) return nullptr;
+  auto it = entries_.begin();
+  while (it != entries_.end() && !(it->kind == kind && it->seed == seed && it->stream_id == stream_id)) ++it;
+  if (it == entries_.end()) {
+    entries_.push_front(Entry{kind, seed, stream_id, Rng(seed, stream_id), {}});
+  } else if (it != entries_.begin()) {
+    entries_.splice(entries_.begin(), entries_, it);  // most recently used first
+  }
+  Entry& entry = entries_.front();
+  if (entry.values.size() < n) {  // extend the prefix from where the generator stopped
+    held_ += n - entry.values.size();
+    entry.values.reserve(n);
+    while (entry.values.size() < n)
+      entry.values.push_back(kind == Kind::normal ? entry.rng.normal() : entry.rng.uniform());
+  }
+  while (held_ > capacity_) {  // drop the least recently used (never the front, which fits on its own)
+    held_ -= entries_.back().values.size();
+    entries_.pop_back();
+  }
+  return entry.values.data();
+}
+
+template <typename Scalar>
+void fill_normal(DrawCache* cache, std::uint64_t seed, std::uint64_t stream_id, Scalar* out, std::size_t n,
+                 double stddev) {
+  const double* z = cache ? cache->draws(DrawCache::Kind::normal, seed, stream_id, n) : nullptr;
+  if (!z) {
+    Rng rng(seed, stream_id);
+    fill_normal(rng, out, n, stddev);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(stddev * z[i]);  // as fill_normal(Rng&, ...)
+}
+
+template <typename Scalar>
+void fill_uniform(DrawCache* cache, std::uint64_t seed, std::uint64_t stream_id, Scalar* out, std::size_t n,
+                  double bound) {
+  const double* u = cache ? cache->draws(DrawCache::Kind::uniform, seed, stream_id, n) : nullptr;
+  if (!u) {
+    Rng rng(seed, stream_id);
+    fill_uniform(rng, out, n, bound);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(bound * (2.0 * u[i] - 1.0));  // as fill_uniform(Rng&, ...)
+}
+
+template void fill_normal<float>(DrawCache*, std::uint64_t, std::uint64_t, float*, std::size_t, double);
+template void fill_normal<double>(DrawCache*, std::uint64_t, std::uint64_t, double*, std::size_t, double);
+template void fill_uniform<float>(DrawCache*, std::uint64_t, std::uint64_t, float*, std::size_t, double);
+template void fill_uniform<double>(DrawCache*, std::uint64_t, std::uint64_t, double*, std::size_t, double);
 template void fill_normal<float>(Rng&, float*, std::size_t, double);
 template void fill_normal<double>(Rng&, double*, std::size_t, double);
 template void fill_uniform<float>(Rng&, float*, std::size_t, double);

@@ -14,12 +14,21 @@ const Network<float>& Run::network() const {
   return *net_;
 }
 
+// One per module instance, i.e. per page worker: the next run of a column (a slider step) finds its input,
+// weights and upstream gradient already drawn unless the seed changed (DrawCache in rng.hpp; 8 MiB at most).
+namespace {
+DrawCache& draw_cache() {
+  static DrawCache cache;
+  return cache;
+}
+}  // namespace
+
 val Run::start(const val& js_config, bool with_percentiles) {
   return guarded([&] {
     const NetworkConfig config = config_from_js(js_config);  // validated: safe to allocate
     net_.reset();
     report_ = RunReport{};
-    net_ = std::make_unique<Network<float>>(config);
+    net_ = std::make_unique<Network<float>>(config, &draw_cache());
     report_ = run_and_summarize(*net_, with_percentiles);
     return val::undefined();
   });
