@@ -110,7 +110,7 @@ console.log(`blog-bn (20 x 100, 1000 samples, float): medians of ${reps} runs, N
 const perUpdate = b => b.forwardBackward + b.statsWithoutPercentiles;
 for (const [name, b] of Object.entries(builds)) {
   if (!b) continue;
-  const label = name === 'relaxed' ? 'wasm relaxed SIMD (the page in Chromium)' : 'wasm SIMD128 (other browsers)';
+  const label = name === 'relaxed' ? 'wasm relaxed SIMD (what the page runs in Chromium)' : 'wasm SIMD128 (browsers without relaxed SIMD)';
   console.log(`-- ${label}`);
   console.log(`forward                              ${ms(b.forward)}`);
   console.log(`forward + backward                   ${ms(b.forwardBackward)}`);
