@@ -296,6 +296,21 @@ test('?wasm=simd128 computes with the SIMD128 build, and its numbers match the r
   await plain.context.close();
 });
 
+test('when the relaxed-SIMD build cannot be fetched, the workers load the SIMD128 build and the page works', async () => {
+  const context = await chrome.browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', err => problems.push(err.message));
+  await context.route('**/wasm/layerscope_wasm_relaxed.wasm', route => route.abort());
+  await page.goto(server.url);
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => document.body.dataset.wasm), 'simd128');
+  assert.match(await page.getAttribute('#timing', 'title'), /SIMD128/);
+  assert.ok(await drawnPixels(page, '#hist-a canvas') > 2000);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('when the WebAssembly module cannot load, the page says so instead of going blank', async () => {
   const context = await chrome.browser.newContext();
   const page = await context.newPage();

@@ -101,6 +101,8 @@ export class ComputeClient {
     const req = this.current;
     switch (msg.type) {
       case 'ready':
+        // A worker that loaded the module itself runs the SIMD128 build, whatever was compiled here.
+        if (msg.ownModule) this.wasmBuild = 'simd128';
         // both modules are alike: the page starts with the first; requests queue in the other
         if (++this.readyCount === 1) this.handlers.ready(msg);
         return undefined;

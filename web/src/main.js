@@ -283,6 +283,7 @@ function drawResult() {
   for (const chart of app.views.profiles) chart.update(msg.columns);
   $('timing').textContent = `computed in ${Math.round(msg.ms)} ms`;
   $('timing').title = `WebAssembly build: ${WASM_BUILD_NAMES[app.client.wasmBuild]}`;
+  document.body.dataset.wasm = app.client.wasmBuild;
   document.body.dataset.resultKind = msg.kind;
 }
 

@@ -123,13 +123,17 @@ self.onmessage = event => {
 
 // The page sends the module it compiled (one download and one compile for both workers, whose optimized
 // code V8 then shares), or null if it could not: then this worker fetches and compiles it itself, and a
-// failure is reported from here as before.
+// failure is reported from here as before. A module that fails to instantiate here is replaced by the
+// SIMD128 build fetched by this worker, and `ready` says so (ownModule), so the page names the right build.
 let loading = false;
+let ownModule = false;
 function load(wasmModule) {
   if (loading) return;
   loading = true;
   const options = wasmModule instanceof WebAssembly.Module ? { wasmModule } : {};
-  loadLayerscope(options).catch(e => (options.wasmModule ? loadLayerscope() : Promise.reject(e))).then(loaded, e =>
+  ownModule = !options.wasmModule;
+  const loadOwn = () => { ownModule = true; return loadLayerscope(); };
+  loadLayerscope(options).catch(e => (options.wasmModule ? loadOwn() : Promise.reject(e))).then(loaded, e =>
     self.postMessage({ type: 'fatal', message: 'The WebAssembly module failed to load: ' + errorInfo(e).message }));
 }
 
@@ -137,6 +141,7 @@ function loaded(module) {
   ls = module;
   self.postMessage({
     type: 'ready',
+    ownModule,
     schema: ls.schema,
     presets: ls.presets,
     tensorKinds: ls.tensorKinds,
