@@ -94,14 +94,21 @@ double portable_log(double x) {
   return (double(e) * ln2_hi + 2.0 * t * series) + double(e) * ln2_lo;
 }
 
+namespace {
+// Where a draw becomes a value, for the fills from a generator and from a DrawCache alike (so both round
+// the same): stddev z rounded once to Scalar, and U(-bound, bound) from u in [0, 1).
+template <typename Scalar> Scalar scaled_normal(double z, double stddev) { return Scalar(stddev * z); }
+template <typename Scalar> Scalar scaled_uniform(double u, double bound) { return Scalar(bound * (2.0 * u - 1.0)); }
+}  // namespace
+
 template <typename Scalar>
 void fill_normal(Rng& rng, Scalar* out, std::size_t n, double stddev) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(stddev * rng.normal());
+  for (std::size_t i = 0; i < n; ++i) out[i] = scaled_normal<Scalar>(rng.normal(), stddev);
 }
 
 template <typename Scalar>
 void fill_uniform(Rng& rng, Scalar* out, std::size_t n, double bound) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(bound * (2.0 * rng.uniform() - 1.0));
+  for (std::size_t i = 0; i < n; ++i) out[i] = scaled_uniform<Scalar>(rng.uniform(), bound);
 }
 
 DrawCache::DrawCache(std::size_t capacity) : capacity_(capacity) {}
@@ -138,7 +145,7 @@ void fill_normal(DrawCache* cache, std::uint64_t seed, std::uint64_t stream_id, 
     fill_normal(rng, out, n, stddev);
     return;
   }
-  for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(stddev * z[i]);  // as fill_normal(Rng&, ...)
+  for (std::size_t i = 0; i < n; ++i) out[i] = scaled_normal<Scalar>(z[i], stddev);
 }
 
 template <typename Scalar>
@@ -150,7 +157,7 @@ void fill_uniform(DrawCache* cache, std::uint64_t seed, std::uint64_t stream_id,
     fill_uniform(rng, out, n, bound);
     return;
   }
-  for (std::size_t i = 0; i < n; ++i) out[i] = Scalar(bound * (2.0 * u[i] - 1.0));  // as fill_uniform(Rng&, ...)
+  for (std::size_t i = 0; i < n; ++i) out[i] = scaled_uniform<Scalar>(u[i], bound);
 }
 
 template void fill_normal<float>(DrawCache*, std::uint64_t, std::uint64_t, float*, std::size_t, double);
