@@ -136,28 +136,31 @@ const double* DrawCache::draws(Kind kind, std::uint64_t seed, std::uint64_t stre
   return entry.values.data();
 }
 
+// The first n draws of stream (seed, stream_id), each turned into a value: from the cache when it holds
+// them, else from a fresh generator.
+template <typename Scalar, typename Value>
+void fill_drawn(DrawCache* cache, DrawCache::Kind kind, std::uint64_t seed, std::uint64_t stream_id, Scalar* out,
+                std::size_t n, Value value) {
+  if (const double* cached = cache ? cache->draws(kind, seed, stream_id, n) : nullptr) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = value(cached[i]);
+    return;
+  }
+  Rng rng(seed, stream_id);
+  for (std::size_t i = 0; i < n; ++i) out[i] = value(kind == DrawCache::Kind::normal ? rng.normal() : rng.uniform());
+}
+
 template <typename Scalar>
 void fill_normal(DrawCache* cache, std::uint64_t seed, std::uint64_t stream_id, Scalar* out, std::size_t n,
                  double stddev) {
-  const double* z = cache ? cache->draws(DrawCache::Kind::normal, seed, stream_id, n) : nullptr;
-  if (!z) {
-    Rng rng(seed, stream_id);
-    fill_normal(rng, out, n, stddev);
-    return;
-  }
-  for (std::size_t i = 0; i < n; ++i) out[i] = scaled_normal<Scalar>(z[i], stddev);
+  fill_drawn(cache, DrawCache::Kind::normal, seed, stream_id, out, n,
+             [stddev](double z) { return scaled_normal<Scalar>(z, stddev); });
 }
 
 template <typename Scalar>
 void fill_uniform(DrawCache* cache, std::uint64_t seed, std::uint64_t stream_id, Scalar* out, std::size_t n,
                   double bound) {
-  const double* u = cache ? cache->draws(DrawCache::Kind::uniform, seed, stream_id, n) : nullptr;
-  if (!u) {
-    Rng rng(seed, stream_id);
-    fill_uniform(rng, out, n, bound);
-    return;
-  }
-  for (std::size_t i = 0; i < n; ++i) out[i] = scaled_uniform<Scalar>(u[i], bound);
+  fill_drawn(cache, DrawCache::Kind::uniform, seed, stream_id, out, n,
+             [bound](double u) { return scaled_uniform<Scalar>(u, bound); });
 }
 
 template void fill_normal<float>(DrawCache*, std::uint64_t, std::uint64_t, float*, std::size_t, double);
