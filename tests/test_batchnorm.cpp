@@ -59,7 +59,7 @@ TEST_CASE("batch norm output has zero mean and unit variance per feature in trai
   net.forward();
   for (int l = 1; l <= c.depth; ++l) {
     CAPTURE(l);
-    const Matrix<double>& xhat = net.activations(l).normalized;
+    const Matrix<double> xhat = net.normalized(l);
     const Vector<double> input_var = row_variance(normalization_input(net, l));
     for (int i = 0; i < c.width; ++i) {
       CAPTURE(i);
@@ -106,8 +106,8 @@ TEST_CASE("batch norm gradient sums to zero over the batch for each feature", "[
   net.backward();
   for (int l = 1; l <= c.depth; ++l) {
     CAPTURE(l);
-    const Matrix<double>& dz = net.gradients(l).dlinear;  // dL/d(batch norm input)
-    const Matrix<double>& xhat = net.activations(l).normalized;
+    const Matrix<double> dz = net.linear_gradient(l);  // dL/d(batch norm input)
+    const Matrix<double> xhat = net.normalized(l);
     REQUIRE(dz.cwiseAbs().maxCoeff() > 0);
     for (int i = 0; i < c.width; ++i) {
       CAPTURE(i);
@@ -126,13 +126,44 @@ TEST_CASE("batch norm gradient sums to zero over the batch for each feature", "[
     Network<double> net_after(after);
     net_after.forward();
     net_after.backward();
-    const Matrix<double>& da = net_after.gradients(2).dlinear;
+    const Matrix<double> da = net_after.linear_gradient(2);
     for (int i = 0; i < after.width; ++i) {
       const double term = net_after.doutput(2).row(i).cwiseAbs().maxCoeff() *
                           net_after.activations(2).batch_rstd(i);  // gamma = 1
       CHECK_THAT(da.row(i).sum(), WithinAbs(0.0, 1e-12 * batch * term));
     }
   }
+}
+
+TEST_CASE("ReLU then batch norm backward in one pass equals the two steps apart", "[batchnorm]") {
+  // The post's layer (a = relu(z), h = bn(a), train mode) runs the ReLU's backward inside batch norm's
+  // pass, with its mask read off a. A leaky ReLU of slope 0 is the same function but takes the general
+  // path (batch norm's backward into dL/da, then the activation's), so the two must agree to rounding.
+  const int batch = GENERATE(2, 16, 200);
+  CAPTURE(batch);
+  NetworkConfig fused = normalized_config(Normalization::batch, Placement::after_activation, Activation::relu);
+  fused.batch = batch, fused.upstream = UpstreamSource::random, fused.upstream_scale = 1;
+  NetworkConfig apart = fused;
+  apart.activation = Activation::leaky_relu, apart.leaky_slope = 0;
+  Network<double> a(fused), b(apart);
+  for (Network<double>* net : {&a, &b}) {
+    randomize_gamma_beta(*net);
+    net->forward();
+    net->backward();
+  }
+  // The top layer, where both start from the same dL/dh_L. dx is a difference of terms of size
+  // |dL/dh| rstd |gamma| that cancel (almost entirely with 2 samples), so rounding is measured against that.
+  const int L = fused.depth;
+  const double term = a.doutput(L).cwiseAbs().maxCoeff() *
+                      (a.activations(L).batch_rstd.array() * a.parameters(L).gamma.array().abs()).maxCoeff();
+  const Matrix<double> dz_fused = a.linear_gradient(L), dz_apart = b.linear_gradient(L);
+  REQUIRE(dz_apart.cwiseAbs().maxCoeff() > 0);
+  CHECK((dz_fused.array() == 0).count() == (dz_apart.array() == 0).count());  // the same dead units
+  CHECK((dz_fused - dz_apart).cwiseAbs().maxCoeff() <= 1e-13 * term);
+  const double h_max = a.output(L - 1).cwiseAbs().maxCoeff();
+  CHECK((a.gradients(L).dweight - b.gradients(L).dweight).cwiseAbs().maxCoeff() <= 1e-13 * term * batch * h_max);
+  CHECK(a.gradients(L).dgamma.isApprox(b.gradients(L).dgamma, 1e-14));
+  CHECK(a.gradients(L).dbeta.isApprox(b.gradients(L).dbeta, 1e-14));
 }
 
 TEST_CASE("train-mode forward updates the running statistics with momentum", "[batchnorm]") {
@@ -198,7 +229,7 @@ TEST_CASE("eval-mode batch norm applies the running statistics", "[batchnorm]") 
       }
     }
     // So the batch's own statistics are not used: the rows are not standardized.
-    CHECK(std::abs(net.activations(l).normalized.row(0).mean()) > 1e-6);
+    CHECK(std::abs(net.normalized(l).row(0).mean()) > 1e-6);
   }
   CHECK(net.parameters(1).running_mean == running_mean);  // eval forward does not update them
 }
@@ -215,7 +246,7 @@ TEST_CASE("per-sample normalization standardizes each sample over its features",
   net.backward();
   for (int l = 1; l <= c.depth; ++l) {
     CAPTURE(l);
-    const Matrix<double>& xhat = net.activations(l).normalized;
+    const Matrix<double> xhat = net.normalized(l);
     const Matrix<double> inp = normalization_input(net, l).transpose();  // samples as rows
     const Vector<double> input_var = row_variance(inp);
     const Vector<double> xhat_var = row_variance(xhat.transpose());
@@ -230,7 +261,7 @@ TEST_CASE("per-sample normalization standardizes each sample over its features",
     CHECK(standardized >= c.batch / 2);
     // Its gradient at the input sums to zero over each sample's features (before: at z, that is dlinear).
     if (placement == Placement::before_activation) {
-      const Matrix<double>& dz = net.gradients(l).dlinear;
+      const Matrix<double> dz = net.linear_gradient(l);
       for (int n = 0; n < c.batch; ++n)
         CHECK_THAT(dz.col(n).sum(), WithinAbs(0.0, 1e-12 * (1 + dz.cwiseAbs().maxCoeff())));
     }

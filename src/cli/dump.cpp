@@ -104,7 +104,7 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.vector("running_var", l, p.running_var, "batch norm running (unbiased) variance, after this run");
     d.matrix("linear_out", l, a.linear_out, "z_l = W_l h_{l-1} (+ b_l)");
     d.matrix("pre_activation", l, net.pre_activation(l), "p_l, the input of the activation function");
-    d.matrix("normalized", l, a.normalized, "xhat_l, the normalized tensor before gamma and beta");
+    d.matrix("normalized", l, net.normalized(l), "xhat_l, the normalized tensor before gamma and beta");
     d.vector("batch_mean", l, a.batch_mean, "batch norm: mean of each feature over the batch");
     d.vector("batch_rstd", l, a.batch_rstd, "batch norm: 1/sqrt(var + epsilon) of each feature");
     d.vector("sample_mean", l, a.sample_mean, "per-sample norm: mean of each sample over its features");
@@ -112,7 +112,7 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.matrix("activation", l, a.activation_out, "a_l = f(p_l)");
     d.matrix("output", l, net.output(l), "h_l, the layer's output");
     d.matrix("doutput", l, g.doutput, "dL/dh_l");
-    d.matrix("dlinear", l, g.dlinear, "dL/dz_l");
+    d.matrix("dlinear", l, net.linear_gradient(l), "dL/dz_l");
     d.matrix("dweight", l, g.dweight, "dL/dW_l");
     d.vector("dbias", l, g.dbias, "dL/db_l");
     d.vector("dgamma", l, g.dgamma, "dL/dgamma_l");

@@ -139,16 +139,18 @@ void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>
 // Batch norm (Ioffe & Szegedy 2015, Algorithm 1): each feature (row) over the N samples (columns).
 //   mu = 1/N sum_n x_n,  var = 1/N sum_n (x_n - mu)^2 (biased),  xhat = (x - mu) / sqrt(var + eps),
 //   out = gamma * xhat + beta, with one gamma and one beta per feature.
+// xhat is not kept: backward recomputes it from the input and the two statistics, (x - mu) rstd, the same
+// float expression as forward, so the same values. Not writing an F x N matrix per layer saved about 1 ms of
+// the blog-bn update's 35 in wasm (that memory is cold by the time backward reads it), and 8 MB per network.
 
-// One column (sample) of batch norm's output: xhat = (x - mu) rstd, out = gamma xhat + beta. A function of
-// its own with __restrict pointers: inlined into the column loop, GCC 12 left it scalar.
+// One column (sample) of batch norm's output, out = (x - mu) rstd gamma + beta. A function of its own with
+// __restrict pointers: inlined into the column loop, GCC 12 left it scalar.
 template <typename S>
-void batchnorm_normalize_column(S* __restrict xhat, S* __restrict out, const S* __restrict inp,
-                                const S* __restrict mean, const S* __restrict rstd, const S* __restrict gamma,
-                                const S* __restrict beta, Eigen::Index F) {
+void batchnorm_normalize_column(S* __restrict out, const S* __restrict inp, const S* __restrict mean,
+                                const S* __restrict rstd, const S* __restrict gamma, const S* __restrict beta,
+                                Eigen::Index F) {
   for (Eigen::Index f = 0; f < F; ++f) {
     const S normalized = (inp[f] - mean[f]) * rstd[f];
-    xhat[f] = normalized;
     out[f] = normalized * gamma[f] + beta[f];
   }
 }
@@ -167,10 +169,17 @@ void add_squares_about(S* __restrict out, const S* __restrict in, const S* __res
   }
 }
 
+// xhat = (inp - mean) rstd, per feature: what batch norm normalizes to (not needed by forward or backward,
+// which compute it on the fly; for inspection).
 template <typename S>
-void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<S>& var, Vector<S>& rstd,
-                       const Matrix<S>& inp, const Vector<S>& gamma, const Vector<S>& beta, S eps) {
-  // out, xhat, inp: F x N; mean, var (biased), rstd (1/sqrt(var + eps)), gamma, beta: F
+void batchnorm_normalized(Matrix<S>& xhat, const Matrix<S>& inp, const Vector<S>& mean, const Vector<S>& rstd) {
+  xhat = rstd.asDiagonal() * (inp.colwise() - mean);
+}
+
+template <typename S>
+void batchnorm_forward(Matrix<S>& out, Vector<S>& mean, Vector<S>& var, Vector<S>& rstd, const Matrix<S>& inp,
+                       const Vector<S>& gamma, const Vector<S>& beta, S eps) {
+  // out, inp: F x N; mean, var (biased), rstd (1/sqrt(var + eps)), gamma, beta: F
   // Every statistic is a sum over the columns: the loops walk the columns in storage order and accumulate
   // all F features at once (contiguous, vectorized), instead of one strided row at a time.
   const Eigen::Index F = inp.rows(), N = inp.cols();
@@ -195,46 +204,53 @@ void batchnorm_forward(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& mean, Vector<
   }
   var = (sq / double(N)).template cast<S>();
   rstd = (var.array() + eps).rsqrt();
-  xhat.resize(F, N);
   out.resize(F, N);
-  for (Eigen::Index j = 0; j < N; ++j)  // xhat and out in one pass
-    batchnorm_normalize_column(xhat.col(j).data(), out.col(j).data(), inp.col(j).data(), mean.data(), rstd.data(),
-                               gamma.data(), beta.data(), F);
+  for (Eigen::Index j = 0; j < N; ++j)
+    batchnorm_normalize_column(out.col(j).data(), inp.col(j).data(), mean.data(), rstd.data(), gamma.data(),
+                               beta.data(), F);
 }
 
 // Eval mode: the running statistics replace the batch's, so the layer is a fixed affine map per feature.
 template <typename S>
-void batchnorm_forward_eval(Matrix<S>& out, Matrix<S>& xhat, Vector<S>& rstd, const Matrix<S>& inp,
-                            const Vector<S>& gamma, const Vector<S>& beta, const Vector<S>& running_mean,
-                            const Vector<S>& running_var, S eps) {
+void batchnorm_forward_eval(Matrix<S>& out, Vector<S>& rstd, const Matrix<S>& inp, const Vector<S>& gamma,
+                            const Vector<S>& beta, const Vector<S>& running_mean, const Vector<S>& running_var,
+                            S eps) {
   rstd = (running_var.array() + eps).rsqrt();
-  xhat = rstd.asDiagonal() * (inp.colwise() - running_mean);
-  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
+  out = ((rstd.asDiagonal() * (inp.colwise() - running_mean)).array().colwise() * gamma.array()).colwise() +
+        beta.array();
 }
+
+// What batch norm's backward continues through: nothing more, or the ReLU that produced its input
+// (placement after the activation). inp = max(z, 0) is positive exactly where z is, so the ReLU's
+// derivative (1 where z > 0, else 0) can be read off inp, in the same pass, without reading z.
+enum class ThenThrough { nothing, relu_of_input };
 
 template <typename S>
 void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
-                        const Matrix<S>& xhat, const Vector<S>& rstd, const Vector<S>& gamma) {
-  // dinp, dout, xhat: F x N; dgamma, dbeta, rstd, gamma: F. The paper's backward equations, per feature,
-  // with dxhat = dout * gamma and (x - mu) = xhat / rstd:
+                        const Matrix<S>& inp, const Vector<S>& mean, const Vector<S>& rstd, const Vector<S>& gamma,
+                        ThenThrough then = ThenThrough::nothing) {
+  // dinp, dout, inp: F x N; dgamma, dbeta, mean, rstd, gamma: F. The paper's backward equations, per
+  // feature, with dxhat = dout * gamma and (x - mu) = xhat / rstd:
   //   dvar = sum_n dxhat (x - mu) * (-1/2) (var + eps)^(-3/2)      = -1/2 rstd^2 sum_n dxhat xhat
   //   dmu  = sum_n dxhat * (-rstd) + dvar * (-2/N) sum_n (x - mu)   = -rstd sum_n dxhat  (sum_n (x - mu) = 0)
   //   dx   = dxhat rstd + dvar 2 (x - mu)/N + dmu / N
   //   dgamma = sum_n dout xhat,  dbeta = sum_n dout
   // The two sums over the batch that dvar and dmu need are gamma dgamma and gamma dbeta, so two row
-  // reductions and one pass over the output do it all.
+  // reductions and one pass over the output do it all. With then = relu_of_input, dinp is dL/dz of the
+  // ReLU before: dx where inp > 0, else 0.
   const Eigen::Index F = dout.rows(), N = dout.cols();
   const S n = S(N);
+  const S *__restrict mu = mean.data(), *__restrict r = rstd.data();
   // Both sums over the batch in one pass over the columns (all F features at once).
   dbeta.setZero(F);
   dgamma.setZero(F);
   for (Eigen::Index j = 0; j < N; ++j) {
     S* __restrict db = dbeta.data();
     S* __restrict dg = dgamma.data();
-    const S *__restrict d = dout.col(j).data(), *__restrict xh = xhat.col(j).data();
+    const S *__restrict d = dout.col(j).data(), *__restrict x = inp.col(j).data();
     for (Eigen::Index f = 0; f < F; ++f) {
       db[f] += d[f];
-      dg[f] += d[f] * xh[f];
+      dg[f] += d[f] * ((x[f] - mu[f]) * r[f]);
     }
   }
   const Vector<S> dvar = S(-0.5) * rstd.array().square() * gamma.array() * dgamma.array();
@@ -247,18 +263,26 @@ void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, co
           *__restrict t3 = through_mean.data();
   for (Eigen::Index j = 0; j < N; ++j) {
     const S* __restrict d = dout.col(j).data();
-    const S* __restrict xh = xhat.col(j).data();
+    const S* __restrict x = inp.col(j).data();
     S* __restrict di = dinp.col(j).data();
-    for (Eigen::Index f = 0; f < F; ++f) di[f] = d[f] * t1[f] + xh[f] * t2[f] + t3[f];
+    if (then == ThenThrough::relu_of_input) {
+      for (Eigen::Index f = 0; f < F; ++f) {
+        const S dx = d[f] * t1[f] + ((x[f] - mu[f]) * r[f]) * t2[f] + t3[f];
+        di[f] = x[f] > S(0) ? dx : S(0);  // computed unconditionally: a vector select, not a branch
+      }
+    } else {
+      for (Eigen::Index f = 0; f < F; ++f) di[f] = d[f] * t1[f] + ((x[f] - mu[f]) * r[f]) * t2[f] + t3[f];
+    }
   }
 }
 
 // Eval mode backward: out = gamma * rstd * (x - running_mean) + beta is affine in x.
 template <typename S>
 void batchnorm_backward_eval(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
-                             const Matrix<S>& xhat, const Vector<S>& rstd, const Vector<S>& gamma) {
+                             const Matrix<S>& inp, const Vector<S>& running_mean, const Vector<S>& rstd,
+                             const Vector<S>& gamma) {
   dinp = gamma.cwiseProduct(rstd).asDiagonal() * dout;
-  dgamma = dout.cwiseProduct(xhat).rowwise().sum();
+  dgamma = (dout.cwiseProduct(rstd.asDiagonal() * (inp.colwise() - running_mean))).rowwise().sum();
   dbeta = dout.rowwise().sum();
 }
 
@@ -267,25 +291,35 @@ void batchnorm_backward_eval(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbet
 // the post's `np.mean(h, axis=0)` on a features x samples array computes. Its gamma and beta are per
 // feature like batch norm's, so the two differ only in the axis of the statistics.
 
+// xhat = (inp - mean) rstd, per sample. Like batch norm, forward and backward do not keep it.
 template <typename S>
-void samplenorm_forward(Matrix<S>& out, Matrix<S>& xhat, RowVector<S>& mean, RowVector<S>& rstd,
-                        const Matrix<S>& inp, const Vector<S>& gamma, const Vector<S>& beta, S eps) {
-  // out, xhat, inp: F x N; mean, rstd: N (one per sample); gamma, beta: F
+void samplenorm_normalized(Matrix<S>& xhat, const Matrix<S>& inp, const RowVector<S>& mean,
+                           const RowVector<S>& rstd) {
+  xhat = (inp.rowwise() - mean) * rstd.asDiagonal();
+}
+
+template <typename S>
+void samplenorm_forward(Matrix<S>& out, RowVector<S>& mean, RowVector<S>& rstd, const Matrix<S>& inp,
+                        const Vector<S>& gamma, const Vector<S>& beta, S eps) {
+  // out, inp: F x N; mean, rstd: N (one per sample); gamma, beta: F
   const S f = S(inp.rows());
   mean = inp.colwise().sum() / f;
-  xhat = inp.rowwise() - mean;
-  const RowVector<S> var = xhat.colwise().squaredNorm() / f;
+  const RowVector<S> var = (inp.rowwise() - mean).colwise().squaredNorm() / f;
   rstd = (var.array() + eps).rsqrt();
-  xhat = xhat * rstd.asDiagonal();
+  Matrix<S> xhat;
+  samplenorm_normalized(xhat, inp, mean, rstd);
   out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
 }
 
 template <typename S>
 void samplenorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
-                         const Matrix<S>& xhat, const RowVector<S>& rstd, const Vector<S>& gamma) {
+                         const Matrix<S>& inp, const RowVector<S>& mean, const RowVector<S>& rstd,
+                         const Vector<S>& gamma) {
   // The batch norm equations with the sums over the F features of each sample instead of over samples:
   //   dxhat = dout * gamma;  dx = rstd (dxhat - mean_f(dxhat) - xhat mean_f(dxhat xhat))
   const S f = S(dout.rows());
+  Matrix<S> xhat;
+  samplenorm_normalized(xhat, inp, mean, rstd);
   const Matrix<S> dxhat = gamma.asDiagonal() * dout;
   const RowVector<S> mean_dxhat = dxhat.colwise().sum() / f;                  // through the mean
   const RowVector<S> mean_dxhat_xhat = dxhat.cwiseProduct(xhat).colwise().sum() / f;  // through the variance

@@ -131,15 +131,14 @@ void Network<S>::normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, 
   LayerParameters<S>& p = params_[l];
   const S eps = S(config_.epsilon);
   if (config_.normalization == Normalization::per_sample) {
-    samplenorm_forward(out, a.normalized, a.sample_mean, a.sample_rstd, inp, p.gamma, p.beta, eps);
+    samplenorm_forward(out, a.sample_mean, a.sample_rstd, inp, p.gamma, p.beta, eps);
     return;
   }
   if (!use_batch_statistics) {
-    batchnorm_forward_eval(out, a.normalized, a.batch_rstd, inp, p.gamma, p.beta, p.running_mean,
-                           p.running_var, eps);
+    batchnorm_forward_eval(out, a.batch_rstd, inp, p.gamma, p.beta, p.running_mean, p.running_var, eps);
     return;
   }
-  batchnorm_forward(out, a.normalized, a.batch_mean, a.batch_var, a.batch_rstd, inp, p.gamma, p.beta, eps);
+  batchnorm_forward(out, a.batch_mean, a.batch_var, a.batch_rstd, inp, p.gamma, p.beta, eps);
   if (update_running) {
     // The running variance takes the unbiased estimate N/(N-1) var (the paper's inference step).
     const S n = S(inp.cols()), m = S(config_.momentum);
@@ -149,16 +148,35 @@ void Network<S>::normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, 
 }
 
 template <typename S>
-void Network<S>::normalize_backward(int l, Matrix<S>& dinp, const Matrix<S>& dout) {
+const Matrix<S>& Network<S>::normalization_input(int l) const {
+  const bool before = config_.placement == Placement::before_activation;
+  return before ? acts_[l].linear_out : acts_[l].activation_out;
+}
+
+template <typename S>
+Matrix<S> Network<S>::normalized(int l) const {
+  const LayerActivations<S>& a = acts_[l];
+  Matrix<S> xhat;
+  if (config_.normalization == Normalization::per_sample)
+    samplenorm_normalized(xhat, normalization_input(l), a.sample_mean, a.sample_rstd);
+  else if (config_.normalization == Normalization::batch)
+    batchnorm_normalized(xhat, normalization_input(l),
+                         config_.mode == Mode::eval ? params_[l].running_mean : a.batch_mean, a.batch_rstd);
+  return xhat;
+}
+
+template <typename S>
+void Network<S>::normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta,
+                                    const Matrix<S>& dout, ThenThrough then) const {
   const LayerActivations<S>& a = acts_[l];
   const LayerParameters<S>& p = params_[l];
-  LayerGradients<S>& g = grads_[l];
+  const Matrix<S>& inp = normalization_input(l);
   if (config_.normalization == Normalization::per_sample)
-    samplenorm_backward(dinp, g.dgamma, g.dbeta, dout, a.normalized, a.sample_rstd, p.gamma);
+    samplenorm_backward(dinp, dgamma, dbeta, dout, inp, a.sample_mean, a.sample_rstd, p.gamma);
   else if (config_.mode == Mode::eval)
-    batchnorm_backward_eval(dinp, g.dgamma, g.dbeta, dout, a.normalized, a.batch_rstd, p.gamma);
+    batchnorm_backward_eval(dinp, dgamma, dbeta, dout, inp, p.running_mean, a.batch_rstd, p.gamma);
   else
-    batchnorm_backward(dinp, g.dgamma, g.dbeta, dout, a.normalized, a.batch_rstd, p.gamma);
+    batchnorm_backward(dinp, dgamma, dbeta, dout, inp, a.batch_mean, a.batch_rstd, p.gamma, then);
 }
 
 template <typename S>
@@ -186,27 +204,44 @@ void Network<S>::loss_gradient(Matrix<S>& dlast) {
 }
 
 template <typename S>
-void Network<S>::backward() {
+void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta,
+                                    Matrix<S>& scratch) const {
+  const LayerActivations<S>& a = acts_[l];
+  const Matrix<S>& dout = grads_[l].doutput;
   const Activation act = config_.activation;
   const S slope = S(config_.leaky_slope);
-  const bool norm = config_.normalization != Normalization::none;
+  if (config_.normalization == Normalization::none) {
+    activation_backward(dlinear, dout, a.linear_out, a.activation_out, act, slope);
+  } else if (config_.placement == Placement::before_activation) {
+    activation_backward(scratch, dout, a.norm_out, a.activation_out, act, slope);  // dL/dp
+    normalize_backward(l, dlinear, dgamma, dbeta, scratch, ThenThrough::nothing);
+  } else if (act == Activation::relu && config_.normalization == Normalization::batch && config_.mode == Mode::train) {
+    // The post's layer, a = relu(z), h = bn(a): both steps in batch norm's pass over a (see ThenThrough).
+    normalize_backward(l, dlinear, dgamma, dbeta, dout, ThenThrough::relu_of_input);
+  } else {
+    normalize_backward(l, scratch, dgamma, dbeta, dout, ThenThrough::nothing);  // dL/da
+    activation_backward(dlinear, scratch, a.linear_out, a.activation_out, act, slope);
+  }
+}
+
+template <typename S>
+void Network<S>::backward() {
   loss_gradient(grads_[config_.depth].doutput);
   for (int l = config_.depth; l >= 1; --l) {
-    const LayerActivations<S>& a = acts_[l];
     LayerGradients<S>& g = grads_[l];
-    if (!norm) {
-      activation_backward(g.dlinear, g.doutput, a.linear_out, a.activation_out, act, slope);
-    } else if (config_.placement == Placement::before_activation) {
-      activation_backward(scratch_, g.doutput, a.norm_out, a.activation_out, act, slope);  // dL/dp
-      normalize_backward(l, g.dlinear, scratch_);
-    } else {
-      normalize_backward(l, scratch_, g.doutput);  // dL/da
-      activation_backward(g.dlinear, scratch_, a.linear_out, a.activation_out, act, slope);
-    }
+    backward_to_linear(l, dlinear_, g.dgamma, g.dbeta, scratch_);
     Matrix<S>& dprevious = l == 1 ? dinput_ : grads_[l - 1].doutput;
-    linear_backward(&dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, g.dlinear, output(l - 1),
+    linear_backward(&dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
                     params_[l].weight);
   }
+}
+
+template <typename S>
+Matrix<S> Network<S>::linear_gradient(int l) const {
+  Matrix<S> dlinear, scratch;
+  Vector<S> dgamma, dbeta;
+  backward_to_linear(l, dlinear, dgamma, dbeta, scratch);
+  return dlinear;
 }
 
 template <typename S>

@@ -24,21 +24,23 @@ struct LayerParameters {
   Vector<S> running_mean, running_var;  // F, batch norm only
 };
 
-// What forward keeps for the statistics and for backward.
+// What forward keeps for the statistics and for backward. The normalized xhat is not kept (backward
+// recomputes it from the normalization's input and statistics): Network::normalized(l) gives it.
 template <typename S>
 struct LayerActivations {
   Matrix<S> linear_out;      // z: F x N
-  Matrix<S> normalized;      // xhat: F x N (empty without normalization)
   Matrix<S> norm_out;        // gamma xhat + beta: F x N (empty without normalization)
-  Vector<S> batch_mean, batch_var, batch_rstd;  // F, batch norm (biased variance)
+  Vector<S> batch_mean, batch_var;  // F, batch norm in train mode (biased variance)
+  Vector<S> batch_rstd;      // F, batch norm: 1/sqrt(var + eps) of the batch's (train) or running (eval) var
   RowVector<S> sample_mean, sample_rstd;   // N, per-sample normalization
   Matrix<S> activation_out;  // a = f(p): F x N
 };
 
+// What backward keeps. dL/dz_l passes through one buffer shared by all layers (nothing reads it once the
+// layer's products are done): Network::linear_gradient(l) recomputes it.
 template <typename S>
 struct LayerGradients {
   Matrix<S> doutput;  // dL/dh_l: F x N
-  Matrix<S> dlinear;  // dL/dz_l: F x N
   Matrix<S> dweight;  // dL/dW_l: F x I
   Vector<S> dbias, dgamma, dbeta;  // F (empty when the parameter does not exist)
 };
@@ -78,6 +80,12 @@ class Network {
   const Matrix<S>& output(int l) const;
   const Matrix<S>& pre_activation(int l) const;
   const Matrix<S>& doutput(int l) const { return l == 0 ? dinput_ : grads_[l].doutput; }
+  // What the normalization of layer l (1..L) takes in (z_l before the activation, a_l after it) and its
+  // xhat, computed from that input and the statistics forward used. Needs normalization and forward().
+  const Matrix<S>& normalization_input(int l) const;
+  Matrix<S> normalized(int l) const;
+  // dL/dz_l for l = 1..L, recomputed from dL/dh_l as backward() computed it. Needs backward().
+  Matrix<S> linear_gradient(int l) const;
 
   // The random upstream G, the MSE targets, or (empty) for cross-entropy.
   const Matrix<S>& upstream() const { return upstream_; }
@@ -92,7 +100,10 @@ class Network {
   void forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running);
   void normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
                          bool update_running);
-  void normalize_backward(int l, Matrix<S>& dinp, const Matrix<S>& dout);
+  // dL/dz_l from dL/dh_l: through the activation and the normalization (scratch holds the one between).
+  void backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta, Matrix<S>& scratch) const;
+  void normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
+                          ThenThrough then) const;
   void loss_gradient(Matrix<S>& dlast);
 
   NetworkConfig config_;
@@ -103,6 +114,7 @@ class Network {
   Matrix<S> upstream_;
   std::vector<int> labels_;
   Matrix<S> output_weight_, doutput_weight_, logits_;
+  Matrix<S> dlinear_;  // dL/dz_l of the layer backward is in
   Matrix<S> scratch_;  // dL/da or dL/dp during backward
 };
 
