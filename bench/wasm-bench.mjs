@@ -47,7 +47,13 @@ async function measureWasm() {
     }
     return median(times);
   };
-  return { ...pieces, pageWith: endToEnd(true), pageWithout: endToEnd(false) };
+  // 3. Memory: the wasm heap one run holds while the page keeps it (every layer's tensors, for the
+  //    histograms and readouts), from malloc's own count.
+  const before = ls.heapInUse();
+  const held = ls.createRun(config, { percentiles: false });
+  const heapPerRun = ls.heapInUse() - before;
+  held.free();
+  return { ...pieces, pageWith: endToEnd(true), pageWithout: endToEnd(false), heapPerRun };
 }
 
 if (process.argv.includes('--child')) {  // the relaxed build, in a Node started with the flag
@@ -124,6 +130,7 @@ for (const [name, b] of Object.entries(builds)) {
   console.log(`run + statistics (per update)        ${ms(w)}   target <= 40 ms: ${w <= 40 ? 'met' : 'MISSED'}`);
   console.log(`run + statistics + percentiles       ${ms(b.forwardBackward + b.statsWithPercentiles)}`);
   console.log(`createRun + 5 histograms + free      ${ms(b.pageWith)} with percentiles, ${ms(b.pageWithout).trim()} without`);
+  console.log(`wasm heap held by one run            ${(b.heapPerRun / 2 ** 20).toFixed(1).padStart(8)} MiB`);
 }
 
 if (peer.missing) {
