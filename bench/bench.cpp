@@ -20,6 +20,10 @@
 
 #include "report.hpp"
 
+#if defined(__FMA__)
+#include <immintrin.h>
+#endif
+
 namespace {
 
 using namespace layerscope;
@@ -81,6 +85,30 @@ double bench_preset(const std::string& name, int reps) {
   return forward_backward.median_ms;
 }
 
+// The most 4-float (128-bit) multiply-adds this core retires: 12 independent accumulator chains, enough
+// to cover the FMA latency on both ports, and no memory traffic. The ceiling for any 128-bit code, wasm
+// SIMD included, against which bench/wasm-bench.mjs's product rates can be read. Needs FMA (-march).
+double fma128_peak_gflops() {
+#if defined(__FMA__)
+  const __m128 b = _mm_set1_ps(0.999f), a = _mm_set1_ps(1.0f);
+  constexpr int chains = 12;
+  const auto run = [&](long steps) {
+    __m128 c[chains];
+    for (int k = 0; k < chains; ++k) c[k] = _mm_set1_ps(float(k));
+    for (long i = 0; i < steps; ++i)
+      for (int k = 0; k < chains; ++k) c[k] = _mm_fmadd_ps(c[k], b, a);  // c = c b + a: stays finite
+    __m128 total = c[0];
+    for (int k = 1; k < chains; ++k) total = _mm_add_ps(total, c[k]);
+    sink = sink + double(_mm_cvtss_f32(total));
+  };
+  constexpr long steps = 20000000;
+  const Timing t = measure(5, [&] { run(steps); });
+  return double(steps) * chains * 4 * 2 / (t.min_ms * 1e6);
+#else
+  return 0;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +124,8 @@ int main(int argc, char** argv) {
   std::printf("%-12s %-48s %9s %9s\n", "config", "measurement", "median", "min");
   const double bn = bench_preset("blog-bn", reps);
   const double no_bn = bench_preset("blog-no-bn", reps);
+  const double peak = fma128_peak_gflops();
+  if (peak > 0) std::printf("128-bit FMA peak, one core: %.1f GFLOP/s (4-float vectors, as wasm SIMD)\n", peak);
   std::printf("forward+backward median %.2f ms blog-bn, %.2f ms blog-no-bn (target <= 20 ms native one core)\n",
               bn, no_bn);
   return 0;

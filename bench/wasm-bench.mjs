@@ -62,6 +62,7 @@ if (process.argv.includes('--child')) {  // the relaxed build, in a Node started
 }
 
 const builds = { simd128: null, relaxed: null };
+const blogBn = (await loadForNode()).presets.find(p => p.name === 'blog-bn').config;
 if (wasmVariant !== 'simd128') throw new Error('run without LAYERSCOPE_WASM_VARIANT: both builds are timed');
 builds.simd128 = await measureWasm();
 try {
@@ -163,14 +164,17 @@ function readNative(path) {
   for (const line of text.split('\n')) {
     const m = line.match(/^blog-bn\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s*$/);
     if (m) native[m[1]] = Number(m[2]);
+    const peak = line.match(/^128-bit FMA peak, one core: ([\d.]+) GFLOP\/s/);
+    if (peak) native.fma128 = Number(peak[1]);
   }
   const result = {
     fb: native['forward + backward'],
     statsWith: native['statistics with percentiles (summarize_network)'],
     statsWithout: native['statistics without percentiles'],
   };
+  const fma128 = native.fma128;  // absent without FMA (the SSE2 build)
   if (!Object.values(result).every(Number.isFinite)) throw new Error(`could not read ${path}'s output:\n${text}`);
-  return result;
+  return { ...result, fma128 };
 }
 const benchIn = dir => join(root, dir, 'bench', 'layerscope_bench');
 const candidates = ['build', 'build-bench', 'build-cli', 'build-tests'].map(benchIn);
@@ -179,7 +183,7 @@ if (!nativeBench) {
   console.log('native: no build*/bench/layerscope_bench found (set LAYERSCOPE_BENCH); no ratio measured');
   process.exit(0);
 }
-const { fb, statsWith, statsWithout } = readNative(nativeBench);
+const { fb, statsWith, statsWithout, fma128 } = readNative(nativeBench);
 const ratios = (pick, n) => Object.entries(builds).filter(([, b]) => b)
   .map(([name, b]) => `${name} ${(pick(b) / n).toFixed(2)}x`).join(', ');
 console.log(`-- native (${nativeBench.replace(root + '/', '')}, same run), and wasm/native`);
@@ -192,6 +196,15 @@ for (const [name, b] of Object.entries(builds)) {
   if (!b) continue;
   const r = perUpdate(b) / nativeUpdate;
   console.log(`  ${name.padEnd(8)} per update within 1.5x of native: ${r <= 1.5 ? 'met' : 'MISSED'} (${r.toFixed(2)}x)`);
+}
+if (fma128) {
+  // The products' floor for any 4-float code: 3 per layer (W h, dz h^T, W^T dz), 2 F I N flops each
+  // (the first layer's I is the input's width), at this peak and with every operand in cache.
+  const { depth, width, input_dim, batch } = blogBn;
+  const gflop = 3 * 2 * width * batch * (input_dim + (depth - 1) * width) * 1e-9;
+  const floor = gflop / fma128 * 1e3;
+  console.log(`128-bit FMA peak of this core (native loop, no memory): ${fma128.toFixed(1)} GFLOP/s; the ${gflop.toFixed(2)} ` +
+              `GFLOP of products alone take ${floor.toFixed(1)} ms there, ${(floor / nativeUpdate).toFixed(2)}x native's whole update`);
 }
 console.log(`run + statistics + percentiles       ${ms(fb + statsWith)}   ${ratios(b => b.forwardBackward + b.statsWithPercentiles, fb + statsWith)}`);
 
