@@ -63,6 +63,47 @@ TEST_CASE("report summaries agree with the network's tensors", "[report]") {
   }
 }
 
+TEST_CASE("summaries taken during the run equal summaries taken after it", "[report]") {
+  // run_and_summarize summarizes each tensor as soon as it is written (Network's LayerReady calls);
+  // summarize_network reads them all after the run. Same tensors, same function: equal to the bit.
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Activation act = GENERATE(Activation::relu, Activation::tanh);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::cross_entropy);
+  const bool with_percentiles = GENERATE(false, true);
+  CAPTURE(to_string(norm), to_string(act), to_string(upstream), with_percentiles);
+  NetworkConfig c = report_config(norm, act);
+  c.upstream = upstream;
+  Network<float> during_net(c), after_net(c);
+  const RunReport during = run_and_summarize(during_net, with_percentiles);
+  after_net.forward();
+  after_net.backward();
+  const RunReport after = summarize_network(after_net, with_percentiles);
+  CHECK(during.loss == after.loss);
+  REQUIRE(during.layers.size() == after.layers.size());
+  int compared = 0;
+  for (size_t l = 0; l < after.layers.size(); ++l) {
+    for (int k = 0; k < tensor_kind_count; ++k) {
+      CAPTURE(l, to_string(TensorKind(k)));
+      const size_t kind = size_t(k);
+      REQUIRE(during.layers[l].present[kind] == after.layers[l].present[kind]);
+      if (!after.layers[l].present[kind]) continue;
+      const TensorSummary &x = during.layers[l].tensors[kind], &y = after.layers[l].tensors[kind];
+      CHECK(x.count == y.count);
+      CHECK(x.zero_count == y.zero_count);
+      CHECK(x.saturated_count == y.saturated_count);
+      CHECK(x.mean == y.mean);
+      CHECK(x.std == y.std);
+      CHECK(x.min == y.min);
+      CHECK(x.max == y.max);
+      CHECK(x.has_percentiles == with_percentiles);
+      for (int q = 0; q < summary_percentile_count; ++q) CHECK(x.percentiles[q] == y.percentiles[q]);
+      ++compared;
+    }
+  }
+  // Every layer: output and dL/dh; layers 1..L also pre-activation, activation and dL/dW.
+  CHECK(compared == 2 + 5 * c.depth);
+}
+
 TEST_CASE("layer histograms count every entry of each layer", "[report]") {
   const RangeMode range = GENERATE(RangeMode::own, RangeMode::shared);
   const Binning binning = GENERATE(Binning::linear, Binning::symlog);

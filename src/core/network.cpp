@@ -89,9 +89,13 @@ const Matrix<S>& Network<S>::pre_activation(int l) const {
 }
 
 template <typename S>
-void Network<S>::forward() {
+void Network<S>::forward(const LayerReady& layer_ready) {
   const bool train = config_.mode == Mode::train;
-  for (int l = 1; l <= config_.depth; ++l) forward_layer(l, output(l - 1), train, train);
+  if (layer_ready) layer_ready(0);
+  for (int l = 1; l <= config_.depth; ++l) {
+    forward_layer(l, output(l - 1), train, train);
+    if (layer_ready) layer_ready(l);
+  }
   if (config_.upstream == UpstreamSource::cross_entropy)
     logits_.noalias() = output_weight_ * output(config_.depth);  // classes x N
 }
@@ -225,14 +229,16 @@ void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma
 }
 
 template <typename S>
-void Network<S>::backward() {
+void Network<S>::backward(const LayerReady& layer_ready) {
   loss_gradient(grads_[config_.depth].doutput);
+  if (layer_ready) layer_ready(config_.depth);
   for (int l = config_.depth; l >= 1; --l) {
     LayerGradients<S>& g = grads_[l];
     backward_to_linear(l, dlinear_, g.dgamma, g.dbeta, scratch_);
     Matrix<S>& dprevious = l == 1 ? dinput_ : grads_[l - 1].doutput;
     linear_backward(&dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
                     params_[l].weight);
+    if (layer_ready) layer_ready(l - 1);
   }
 }
 

@@ -8,6 +8,7 @@
 // p_l is the "pre-activation" the statistics show. h_0 = x is the input.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "config.hpp"
@@ -52,10 +53,15 @@ class Network {
   // through `draws` when given (the same numbers, remembered for the next network: see DrawCache).
   explicit Network(const NetworkConfig& config, DrawCache* draws = nullptr);
 
+  // Called as soon as a layer's tensors are ready, while they are still in cache: by forward() with l once
+  // layer l's activations are computed (l = 0, the input, first), by backward() with l once dL/dh_l is
+  // (l = L down to 0; dL/dW_{l+1} is ready by then too).
+  using LayerReady = std::function<void(int l)>;
+
   // Train mode: batch statistics, and the running statistics are updated. Eval mode: running statistics.
-  void forward();
+  void forward(const LayerReady& layer_ready = nullptr);
   // Needs forward() first. Fills every gradient, from dL/dh_L back to dL/dx.
-  void backward();
+  void backward(const LayerReady& layer_ready = nullptr);
   // The scalar whose gradient backward() computes: sum(G * h_L) for a random upstream G (so dL/dh_L = G),
   // or the MSE / cross-entropy loss. In double whatever S is.
   double loss() const;
