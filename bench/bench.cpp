@@ -68,7 +68,7 @@ double bench_preset(const std::string& name, int reps) {
         measure(reps, [&] { sink = sink + summarize_network(net, true).loss; }));
   print(name, "statistics without percentiles",
         measure(reps, [&] { sink = sink + summarize_network(net, false).loss; }));
-  print(name, "run + statistics while written (run_and_summarize)",
+  print(name, "run + statistics (run_and_summarize)",
         measure(reps, [&] { sink = sink + run_and_summarize(net, false).loss; }));
   const RunReport report = summarize_network(net, true);
   print(name, "histograms, 5 kinds x 64 bins, own range", measure(reps, [&] {

@@ -130,7 +130,7 @@ for (const [name, b] of Object.entries(builds)) {
   // (mean, std, min, max, zero and saturated fractions, NaN/Inf). Exact percentiles are computed
   // afterwards, layer by layer, once the figures are on screen (web/src/worker.js), so they are beside it.
   const w = perUpdate(b);
-  console.log(`run + statistics while written (per update) ${ms(w)}   target <= 40 ms: ${w <= 40 ? 'met' : 'MISSED'}`);
+  console.log(`run + statistics (per update)        ${ms(w)}   target <= 40 ms: ${w <= 40 ? 'met' : 'MISSED'}`);
   console.log(`run + statistics + percentiles       ${ms(b.forwardBackward + b.statsWithPercentiles)}`);
   console.log(`createRun + 5 histograms + free      ${ms(b.pageWith)} with percentiles, ${ms(b.pageWithout).trim()} without`);
   console.log(`wasm heap held by one run            ${(b.heapPerRun / 2 ** 20).toFixed(1).padStart(8)} MiB`);
@@ -173,7 +173,7 @@ function readNative(path) {
     fb: native['forward + backward'],
     statsWith: native['statistics with percentiles (summarize_network)'],
     statsWithout: native['statistics without percentiles'],
-    update: native['run + statistics while written (run_and_summarize)'],
+    update: native['run + statistics (run_and_summarize)'],
   };
   const fma128 = native.fma128;  // absent without FMA (the SSE2 build)
   if (!Object.values(result).every(Number.isFinite)) throw new Error(`could not read ${path}'s output:\n${text}`);
@@ -193,7 +193,7 @@ console.log(`-- native (${nativeBench.replace(root + '/', '')}, same run), and w
 console.log(`forward + backward                   ${ms(fb)}   ${ratios(b => b.forwardBackward, fb)}`);
 console.log(`statistics with percentiles          ${ms(statsWith)}   ${ratios(b => b.statsWithPercentiles, statsWith)}`);
 console.log(`statistics without percentiles       ${ms(statsWithout)}   ${ratios(b => b.statsWithoutPercentiles, statsWithout)}`);
-console.log(`run + statistics while written (per update) ${ms(nativeUpdate)}   ${ratios(perUpdate, nativeUpdate)}`);
+console.log(`run + statistics (per update)        ${ms(nativeUpdate)}   ${ratios(perUpdate, nativeUpdate)}`);
 for (const [name, b] of Object.entries(builds)) {
   if (!b) continue;
   const r = perUpdate(b) / nativeUpdate;
