@@ -53,7 +53,7 @@ async function measureWasm() {
   const held = ls.createRun(config, { percentiles: false });
   const heapPerRun = ls.heapInUse() - before;
   held.free();
-  return { ...pieces, pageWith: endToEnd(true), pageWithout: endToEnd(false), heapPerRun };
+  return { ...pieces, pageWith: endToEnd(true), pageWithout: endToEnd(false), heapPerRun, config };
 }
 
 if (process.argv.includes('--child')) {  // the relaxed build, in a Node started with the flag
@@ -62,7 +62,6 @@ if (process.argv.includes('--child')) {  // the relaxed build, in a Node started
 }
 
 const builds = { simd128: null, relaxed: null };
-const blogBn = (await loadForNode()).presets.find(p => p.name === 'blog-bn').config;
 if (wasmVariant !== 'simd128') throw new Error('run without LAYERSCOPE_WASM_VARIANT: both builds are timed');
 builds.simd128 = await measureWasm();
 try {
@@ -202,7 +201,7 @@ for (const [name, b] of Object.entries(builds)) {
 if (fma128) {
   // The products' floor for any 4-float code: 3 per layer (W h, dz h^T, W^T dz), 2 F I N flops each
   // (the first layer's I is the input's width), at this peak and with every operand in cache.
-  const { depth, width, input_dim, batch } = blogBn;
+  const { depth, width, input_dim, batch } = builds.simd128.config;  // the blog-bn config both builds ran
   const gflop = 3 * 2 * width * batch * (input_dim + (depth - 1) * width) * 1e-9;
   const floor = gflop / fma128 * 1e3;
   console.log(`128-bit FMA peak of this core (native loop, no memory): ${fma128.toFixed(1)} GFLOP/s; the ${gflop.toFixed(2)} ` +
