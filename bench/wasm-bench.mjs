@@ -72,6 +72,8 @@ try {
 } catch (e) {
   console.log(`relaxed SIMD build: not measured (${e.message.split('\n')[0]})`);
 }
+// [name, figures] of each build that was measured.
+const measured = Object.entries(builds).filter(([, b]) => b);
 
 // The peer: the same network's forward + backward in TensorFlow.js on its wasm backend (bench/peer/).
 async function measurePeer() {
@@ -116,8 +118,7 @@ console.log(`blog-bn (20 x 100, 1000 samples, float): medians of ${reps} runs, N
 // Per update: forward + backward + the per-layer summaries, as the page runs them (run_and_summarize,
 // each tensor summarized as soon as it is written), measured as one piece.
 const perUpdate = b => b.runAndSummarize;
-for (const [name, b] of Object.entries(builds)) {
-  if (!b) continue;
+for (const [name, b] of measured) {
   const label = name === 'relaxed' ? 'wasm relaxed SIMD (what the page runs in Chromium)' : 'wasm SIMD128 (browsers without relaxed SIMD)';
   console.log(`-- ${label}`);
   console.log(`forward                              ${ms(b.forward)}`);
@@ -138,8 +139,7 @@ for (const [name, b] of Object.entries(builds)) {
 if (peer.missing) {
   console.log(`-- peer tfjs-wasm: not measured (${peer.missing})`);
 } else {
-  const ours = Object.entries(builds).filter(([, b]) => b)
-    .map(([name, b]) => `${name} ${(peer.forwardBackward / b.forwardBackward).toFixed(1)}x`).join(', ');
+  const ours = measured.map(([name, b]) => `${name} ${(peer.forwardBackward / b.forwardBackward).toFixed(1)}x`).join(', ');
   console.log(`-- peer: TensorFlow.js 4.22 wasm backend (bench/peer/tfjs-blog-bn.mjs, one thread, SIMD ${peer.simd})`);
   console.log(`forward + backward                   ${ms(peer.forwardBackward)}   tfjs/ours: ${ours}`);
 }
@@ -149,8 +149,7 @@ for (const [dtype, np] of Object.entries(numpy)) {
     console.log(`-- peer NumPy ${dtype}: not measured (${np.missing})`);
     continue;
   }
-  const ours = Object.entries(builds).filter(([, b]) => b)
-    .map(([name, b]) => `${name} ${(np.forwardBackward / b.forwardBackward).toFixed(2)}x`).join(', ');
+  const ours = measured.map(([name, b]) => `${name} ${(np.forwardBackward / b.forwardBackward).toFixed(2)}x`).join(', ');
   console.log(`-- peer: NumPy ${np.numpy} ${dtype}, one thread (bench/peer/numpy_blog_bn.py; BLAS ${np.blas})`);
   console.log(`forward + backward                   ${ms(np.forwardBackward)}   numpy/ours: ${ours}`);
 }
@@ -186,15 +185,13 @@ if (!nativeBench) {
   process.exit(0);
 }
 const { fb, statsWith, statsWithout, update: nativeUpdate, fma128 } = readNative(nativeBench);
-const ratios = (pick, n) => Object.entries(builds).filter(([, b]) => b)
-  .map(([name, b]) => `${name} ${(pick(b) / n).toFixed(2)}x`).join(', ');
+const ratios = (pick, n) => measured.map(([name, b]) => `${name} ${(pick(b) / n).toFixed(2)}x`).join(', ');
 console.log(`-- native (${nativeBench.replace(root + '/', '')}, same run), and wasm/native`);
 console.log(`forward + backward                   ${ms(fb)}   ${ratios(b => b.forwardBackward, fb)}`);
 console.log(`statistics with percentiles          ${ms(statsWith)}   ${ratios(b => b.statsWithPercentiles, statsWith)}`);
 console.log(`statistics without percentiles       ${ms(statsWithout)}   ${ratios(b => b.statsWithoutPercentiles, statsWithout)}`);
 console.log(`run + statistics (per update)        ${ms(nativeUpdate)}   ${ratios(perUpdate, nativeUpdate)}`);
-for (const [name, b] of Object.entries(builds)) {
-  if (!b) continue;
+for (const [name, b] of measured) {
   const r = perUpdate(b) / nativeUpdate;
   console.log(`  ${name.padEnd(8)} per update within 1.5x of native: ${r <= 1.5 ? 'met' : 'MISSED'} (${r.toFixed(2)}x)`);
 }
