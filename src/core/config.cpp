@@ -171,9 +171,8 @@ std::string describe_allowed(const FieldSpec& s) {
   return "";
 }
 
-void set_field(NetworkConfig& config, const std::string& name, const std::string& value) {
-  const Field& field = find_field(name);
-  const FieldSpec& s = field.spec;
+double parse_field_value(const FieldSpec& s, const std::string& value) {
+  const std::string& name = s.name;
   double v = 0;
   if (s.type == FieldType::choice) {
     size_t i = 0;
@@ -196,17 +195,27 @@ void set_field(NetworkConfig& config, const std::string& name, const std::string
       throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
     check_value(s, v);
   }
-  field.store(config, v);
+  return v;
+}
+
+void check_field_value(const FieldSpec& spec, double value) { check_value(spec, value); }
+
+std::string format_field_value(const FieldSpec& spec, double v) {
+  switch (spec.type) {
+    case FieldType::choice: return spec.choices[size_t(v)];
+    case FieldType::boolean: return v != 0 ? "true" : "false";
+    default: return format_number(v);
+  }
+}
+
+void set_field(NetworkConfig& config, const std::string& name, const std::string& value) {
+  const Field& field = find_field(name);
+  field.store(config, parse_field_value(field.spec, value));
 }
 
 std::string get_field(const NetworkConfig& config, const std::string& name) {
   const Field& field = find_field(name);
-  double v = field.load(config);
-  switch (field.spec.type) {
-    case FieldType::choice: return field.spec.choices[size_t(v)];
-    case FieldType::boolean: return v != 0 ? "true" : "false";
-    default: return format_number(v);
-  }
+  return format_field_value(field.spec, field.load(config));
 }
 
 double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {

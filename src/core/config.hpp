@@ -89,6 +89,13 @@ const std::vector<FieldSpec>& config_schema();
 void set_field(NetworkConfig& config, const std::string& name, const std::string& value);
 // The field's value in the same text form set_field accepts (numbers round-trip exactly).
 std::string get_field(const NetworkConfig& config, const std::string& name);
+// The rules behind set_field, for other tables of fields (the training settings): parses `value` as the
+// spec's type and checks its range, returning the value as a double (choices: their index; booleans 0/1),
+// or throws ConfigError naming the field. format_field_value is the inverse, as get_field writes it.
+double parse_field_value(const FieldSpec& spec, const std::string& value);
+void check_field_value(const FieldSpec& spec, double value);
+std::string format_field_value(const FieldSpec& spec, double value);
+
 // What the field allows, in words: "an integer from 1 to 100", "one of: relu, tanh, ...".
 std::string describe_allowed(const FieldSpec& spec);
 

@@ -49,6 +49,7 @@ Network<S>::Network(const NetworkConfig& config, DrawCache* draws) : config_(con
       labels_.resize(size_t(N));
       for (int& label : labels_) label = int(upstream_rng.below(std::uint32_t(config_.classes)));
       initialize_weights(output_weight_, config_.classes, F, stream::output_layer, draws);
+      output_bias_ = Vector<S>::Zero(config_.classes);
       break;
     }
   }
@@ -89,15 +90,22 @@ const Matrix<S>& Network<S>::pre_activation(int l) const {
 }
 
 template <typename S>
-void Network<S>::forward(const LayerReady& layer_ready) {
-  const bool train = config_.mode == Mode::train;
+void Network<S>::forward(const Matrix<S>& x, Mode mode, const LayerReady& layer_ready) {
+  if (x.rows() != config_.input_dim)
+    throw ConfigError("input_dim", "the batch has " + std::to_string(x.rows()) + " features per sample, the network " +
+                                       std::to_string(config_.input_dim));
+  if (&x != &input_) input_ = x;
+  mode_ = mode;
+  const bool train = mode == Mode::train;
   if (layer_ready) layer_ready(0);
   for (int l = 1; l <= config_.depth; ++l) {
     forward_layer(l, output(l - 1), train, train);
     if (layer_ready) layer_ready(l);
   }
-  if (config_.upstream == UpstreamSource::cross_entropy)
+  if (config_.upstream == UpstreamSource::cross_entropy) {
     logits_.noalias() = output_weight_ * output(config_.depth);  // classes x N
+    logits_.colwise() += output_bias_;
+  }
 }
 
 template <typename S>
@@ -165,7 +173,7 @@ Matrix<S> Network<S>::normalized(int l) const {
     samplenorm_normalized(xhat, normalization_input(l), a.sample_mean, a.sample_rstd);
   else if (config_.normalization == Normalization::batch)
     batchnorm_normalized(xhat, normalization_input(l),
-                         config_.mode == Mode::eval ? params_[l].running_mean : a.batch_mean, a.batch_rstd);
+                         mode_ == Mode::eval ? params_[l].running_mean : a.batch_mean, a.batch_rstd);
   return xhat;
 }
 
@@ -177,29 +185,35 @@ void Network<S>::normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, V
   const Matrix<S>& inp = normalization_input(l);
   if (config_.normalization == Normalization::per_sample)
     samplenorm_backward(dinp, dgamma, dbeta, dout, inp, a.sample_mean, a.sample_rstd, p.gamma);
-  else if (config_.mode == Mode::eval)
+  else if (mode_ == Mode::eval)
     batchnorm_backward_eval(dinp, dgamma, dbeta, dout, inp, p.running_mean, a.batch_rstd, p.gamma);
   else
     batchnorm_backward(dinp, dgamma, dbeta, dout, inp, a.batch_mean, a.batch_rstd, p.gamma, then);
 }
 
 template <typename S>
-void Network<S>::loss_gradient(Matrix<S>& dlast) {
+void Network<S>::loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels) {
   const Matrix<S>& h = output(config_.depth);
-  const S n = S(config_.batch);
+  const Eigen::Index columns = h.cols();
+  const S n = S(columns);
   switch (config_.upstream) {
     case UpstreamSource::random: dlast = upstream_; break;
     case UpstreamSource::mse: dlast = (h - upstream_) / n; break;  // d/dh of 1/(2N) sum (h - t)^2
     case UpstreamSource::cross_entropy: {
       // dL/dlogits = (softmax(logits) - onehot(label)) / N; dL/dW_out = dlogits h^T; dL/dh = W_out^T dlogits
+      if (Eigen::Index(labels.size()) != columns)
+        throw ConfigError("labels", "need one label per sample (" + std::to_string(columns) + "), got " +
+                                        std::to_string(labels.size()));
       Matrix<S> dlogits = logits_;
-      for (int j = 0; j < config_.batch; ++j) {
+      for (Eigen::Index j = 0; j < columns; ++j) {
         auto col = dlogits.col(j);
         col = (col.array() - col.maxCoeff()).exp();
         col /= col.sum();
-        col(labels_[size_t(j)]) -= S(1);
+        col(labels[size_t(j)]) -= S(1);
       }
       dlogits /= n;
+      // dL/db_out = sum over samples of dL/dlogits
+      doutput_bias_ = dlogits.rowwise().sum();
       doutput_weight_.noalias() = dlogits * h.transpose();
       dlast.noalias() = output_weight_.transpose() * dlogits;
       break;
@@ -219,7 +233,7 @@ void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma
   } else if (config_.placement == Placement::before_activation) {
     activation_backward(scratch, dout, a.norm_out, a.activation_out, act, slope);  // dL/dp
     normalize_backward(l, dlinear, dgamma, dbeta, scratch, ThenThrough::nothing);
-  } else if (act == Activation::relu && config_.normalization == Normalization::batch && config_.mode == Mode::train) {
+  } else if (act == Activation::relu && config_.normalization == Normalization::batch && mode_ == Mode::train) {
     // The post's layer, a = relu(z), h = bn(a): both steps in batch norm's pass over a (see ThenThrough).
     normalize_backward(l, dlinear, dgamma, dbeta, dout, ThenThrough::relu_of_input);
   } else {
@@ -229,14 +243,14 @@ void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma
 }
 
 template <typename S>
-void Network<S>::backward(const LayerReady& layer_ready) {
-  loss_gradient(grads_[config_.depth].doutput);
+void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, const LayerReady& layer_ready) {
+  loss_gradient(grads_[config_.depth].doutput, labels);
   if (layer_ready) layer_ready(config_.depth);
   for (int l = config_.depth; l >= 1; --l) {
     LayerGradients<S>& g = grads_[l];
     backward_to_linear(l, dlinear_, g.dgamma, g.dbeta, scratch_);
-    Matrix<S>& dprevious = l == 1 ? dinput_ : grads_[l - 1].doutput;
-    linear_backward(&dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
+    Matrix<S>* dprevious = l > 1 ? &grads_[l - 1].doutput : input_gradient ? &dinput_ : nullptr;
+    linear_backward(dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
                     params_[l].weight);
     if (layer_ready) layer_ready(l - 1);
   }
@@ -251,10 +265,10 @@ Matrix<S> Network<S>::linear_gradient(int l) const {
 }
 
 template <typename S>
-double Network<S>::loss() const {
+double Network<S>::loss(const std::vector<int>& labels) const {
   // Accumulated in double, value by value (no double copies of the F x N matrices).
   const Matrix<S>& h = output(config_.depth);
-  const double n = config_.batch;
+  const double n = double(h.cols());
   const S* hv = h.data();
   const S* uv = upstream_.data();
   const Eigen::Index size = h.size();
@@ -272,15 +286,27 @@ double Network<S>::loss() const {
     case UpstreamSource::cross_entropy: {
       const Matrix<double> z = logits_.template cast<double>();
       double total = 0;
-      for (int j = 0; j < config_.batch; ++j) {
+      for (Eigen::Index j = 0; j < z.cols(); ++j) {
         const double top = z.col(j).maxCoeff();
         const double log_sum_exp = top + std::log((z.col(j).array() - top).exp().sum());
-        total += log_sum_exp - z(labels_[size_t(j)], j);
+        total += log_sum_exp - z(labels[size_t(j)], j);
       }
       return total / n;
     }
   }
   return 0;
+}
+
+template <typename S>
+double Network<S>::accuracy(const std::vector<int>& labels) const {
+  if (logits_.cols() == 0) return 0;
+  Eigen::Index right = 0;
+  for (Eigen::Index j = 0; j < logits_.cols(); ++j) {
+    Eigen::Index top = 0;
+    logits_.col(j).maxCoeff(&top);
+    right += top == labels[size_t(j)];
+  }
+  return double(right) / double(logits_.cols());
 }
 
 template class Network<float>;

@@ -58,13 +58,45 @@ class Network {
   // (l = L down to 0; dL/dW_{l+1} is ready by then too).
   using LayerReady = std::function<void(int l)>;
 
-  // Train mode: batch statistics, and the running statistics are updated. Eval mode: running statistics.
-  void forward(const LayerReady& layer_ready = nullptr);
-  // Needs forward() first. Fills every gradient, from dL/dh_L back to dL/dx.
-  void backward(const LayerReady& layer_ready = nullptr);
+  // Runs the batch x (input_dim x n, one column per sample; any n, at least 2 with batch norm in train
+  // mode). Train mode: batch statistics, and the running statistics are updated. Eval mode: running
+  // statistics. The init-time view runs forward(input(), config().mode).
+  void forward(const Matrix<S>& x, Mode mode, const LayerReady& layer_ready = nullptr);
+  // Needs forward() first. Fills every gradient from dL/dh_L back to dL/dh_1, and dL/dx when
+  // `input_gradient` (training skips it: nothing reads it, and it is the largest product of layer 1).
+  // `labels` (one per column of x) are read by the cross-entropy loss only.
+  void backward(const std::vector<int>& labels, bool input_gradient = true, const LayerReady& layer_ready = nullptr);
   // The scalar whose gradient backward() computes: sum(G * h_L) for a random upstream G (so dL/dh_L = G),
-  // or the MSE / cross-entropy loss. In double whatever S is.
-  double loss() const;
+  // or the MSE / mean cross-entropy loss. In double whatever S is.
+  double loss(const std::vector<int>& labels) const;
+  // Fraction of the columns whose largest logit is their label (cross-entropy only).
+  double accuracy(const std::vector<int>& labels) const;
+
+  // The init-time run: the batch, mode and labels the constructor drew.
+  void forward(const LayerReady& layer_ready = nullptr) { forward(input_, config_.mode, layer_ready); }
+  void backward(const LayerReady& layer_ready = nullptr) { backward(labels_, true, layer_ready); }
+  double loss() const { return loss(labels_); }
+
+  // Every learnable tensor with its gradient, which has the same shape: weight, bias, gamma, beta of layers
+  // 1..L, then the output layer's weight and bias (cross-entropy). An optimizer walks them alike.
+  // visit(layer, name, parameter, gradient, size); layer L+1 is the output layer. Batch norm's running
+  // statistics are buffers, not parameters: they are not visited.
+  template <typename Visit>
+  void for_each_parameter(Visit&& visit) {
+    for (int l = 1; l <= config_.depth; ++l) {
+      LayerParameters<S>& p = params_[l];
+      LayerGradients<S>& g = grads_[l];
+      visit(l, "weight", p.weight.data(), g.dweight.data(), size_t(p.weight.size()));
+      if (p.bias.size()) visit(l, "bias", p.bias.data(), g.dbias.data(), size_t(p.bias.size()));
+      if (p.gamma.size()) visit(l, "gamma", p.gamma.data(), g.dgamma.data(), size_t(p.gamma.size()));
+      if (p.beta.size()) visit(l, "beta", p.beta.data(), g.dbeta.data(), size_t(p.beta.size()));
+    }
+    if (output_weight_.size()) {
+      visit(config_.depth + 1, "weight", output_weight_.data(), doutput_weight_.data(), size_t(output_weight_.size()));
+      visit(config_.depth + 1, "bias", output_bias_.data(), doutput_bias_.data(), size_t(output_bias_.size()));
+    }
+  }
+  Mode last_mode() const { return mode_; }
 
   // Eval mode set-up: `warmup_batches` train-mode forward passes on fresh inputs, updating the running
   // statistics. The constructor calls it when the config asks for eval mode.
@@ -99,6 +131,9 @@ class Network {
   Matrix<S>& output_weight() { return output_weight_; }  // classes x F, cross-entropy only
   const Matrix<S>& output_weight() const { return output_weight_; }
   const Matrix<S>& doutput_weight() const { return doutput_weight_; }
+  Vector<S>& output_bias() { return output_bias_; }  // classes, cross-entropy only (starts at 0)
+  const Vector<S>& output_bias() const { return output_bias_; }
+  const Vector<S>& doutput_bias() const { return doutput_bias_; }
   const Matrix<S>& logits() const { return logits_; }
 
  private:
@@ -110,7 +145,7 @@ class Network {
   void backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta, Matrix<S>& scratch) const;
   void normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
                           ThenThrough then) const;
-  void loss_gradient(Matrix<S>& dlast);
+  void loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels);
 
   NetworkConfig config_;
   Matrix<S> input_, dinput_;
@@ -120,6 +155,8 @@ class Network {
   Matrix<S> upstream_;
   std::vector<int> labels_;
   Matrix<S> output_weight_, doutput_weight_, logits_;
+  Vector<S> output_bias_, doutput_bias_;
+  Mode mode_ = Mode::train;  // of the last forward()
   Matrix<S> dlinear_;  // dL/dz_l of the layer backward is in
   Matrix<S> scratch_;  // dL/da or dL/dp during backward
 };

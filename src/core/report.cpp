@@ -8,17 +8,17 @@ namespace {
 const char* const kind_names[tensor_kind_count] = {"pre_activation", "activation", "output", "grad_output",
                                                    "grad_weight"};
 
-SaturationBand saturation_for(Activation a) {
-  if (a == Activation::tanh) return {true, -0.97, 0.97};
-  if (a == Activation::sigmoid) return {true, 0.03, 0.97};
-  return {};
-}
-
 template <typename S>
 TensorRef<S> ref(const Matrix<S>& m) {
   return {m.data(), std::size_t(m.size()), int(m.rows()), int(m.cols())};
 }
 }  // namespace
+
+SaturationBand saturation_for(Activation a) {
+  if (a == Activation::tanh) return {true, -0.97, 0.97};
+  if (a == Activation::sigmoid) return {true, 0.03, 0.97};
+  return {};
+}
 
 const char* to_string(TensorKind kind) { return kind_names[int(kind)]; }
 

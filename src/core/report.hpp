@@ -25,6 +25,9 @@ const char* to_string(TensorKind kind);
 // Throws ConfigError("tensor", ...) for an unknown name.
 TensorKind tensor_kind_from_string(const std::string& name);
 
+// Where the activation's values count as saturated (tanh, sigmoid); disabled for the others.
+SaturationBand saturation_for(Activation activation);
+
 template <typename S>
 struct TensorRef {
   const S* data = nullptr;
