@@ -214,7 +214,10 @@ void Optimizer<S>::step(Network<S>& net) {
     if (s.first.size() != n) s.first.assign(n, S(0)), s.second.assign(n, adam ? S(0) : S(0));
     const bool is_weight = name[0] == 'w';
     const S decay = is_weight ? wd : S(0);
-    double update_sq = 0, weight_sq = 0;
+    // ||W|| before the update, in its own pass (the update-to-data ratio's denominator).
+    double weight_sq = 0, update_sq = 0;
+    if (is_weight)
+      for (size_t i = 0; i < n; ++i) weight_sq += double(w[i]) * double(w[i]);
     if (adam) {
       // m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  w <- w - lr (m / c1) / (sqrt(v / c2) + eps)
       const S b1 = S(config_.adam_beta1), b2 = S(config_.adam_beta2), eps = S(config_.adam_epsilon);
@@ -224,7 +227,7 @@ void Optimizer<S>::step(Network<S>& net) {
         s.first[i] = b1 * s.first[i] + (S(1) - b1) * grad;
         s.second[i] = b2 * s.second[i] + (S(1) - b2) * grad * grad;
         const S update = lr * (s.first[i] / c1) / (std::sqrt(s.second[i] / c2) + eps);
-        if (is_weight) update_sq += double(update) * double(update), weight_sq += double(w[i]) * double(w[i]);
+        update_sq += double(update) * double(update);
         w[i] -= update;
       }
     } else {
@@ -234,7 +237,7 @@ void Optimizer<S>::step(Network<S>& net) {
         const S grad = g[i] + decay * w[i];
         s.first[i] = mu * s.first[i] + grad;
         const S update = lr * (config_.nesterov ? grad + mu * s.first[i] : s.first[i]);
-        if (is_weight) update_sq += double(update) * double(update), weight_sq += double(w[i]) * double(w[i]);
+        update_sq += double(update) * double(update);
         w[i] -= update;
       }
     }
