@@ -105,8 +105,17 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.matrix("linear_out", l, a.linear_out, "z_l = W_l h_{l-1} (+ b_l)");
     d.matrix("pre_activation", l, net.pre_activation(l), "p_l, the input of the activation function");
     d.matrix("normalized", l, net.normalized(l), "xhat_l, the normalized tensor before gamma and beta");
-    d.vector("batch_mean", l, a.batch_mean, "batch norm: mean of each feature over the batch");
-    d.vector("batch_rstd", l, a.batch_rstd, "batch norm: 1/sqrt(var + epsilon) of each feature");
+    // In eval mode forward() leaves batch_mean / batch_var as the last warm-up batch computed them, not
+    // statistics of the batch that ran: they are written in train mode only.
+    if (c.mode == Mode::train) {
+      d.vector("batch_mean", l, a.batch_mean,
+               "batch norm, train mode: mean of each feature over this batch (written in train mode only)");
+      d.vector("batch_var", l, a.batch_var,
+               "batch norm, train mode: biased variance of each feature over this batch (written in train mode only)");
+    }
+    d.vector("batch_rstd", l, a.batch_rstd,
+             c.mode == Mode::train ? "batch norm: 1/sqrt(batch_var + epsilon) of each feature, this batch's"
+                                   : "batch norm, eval mode: 1/sqrt(running_var + epsilon) of each feature");
     d.vector("sample_mean", l, a.sample_mean, "per-sample norm: mean of each sample over its features");
     d.vector("sample_rstd", l, a.sample_rstd, "per-sample norm: 1/sqrt(var + epsilon) of each sample");
     d.matrix("activation", l, a.activation_out, "a_l = f(p_l)");

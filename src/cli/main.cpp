@@ -1,12 +1,15 @@
-// layerscope: run a deep network forward and backward once and print what happens layer by layer.
+// layerscope: run a deep network forward and backward once and print what happens layer by layer;
+// `layerscope train ...` trains it on MNIST instead (train.hpp).
 // Bad input of any kind prints "layerscope: <message>" to stderr and exits with status 2.
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "dump.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
 #include "table.hpp"
+#include "train.hpp"
 
 namespace {
 
@@ -26,6 +29,7 @@ void run(const cli::Options& options) {
 
 int main(int argc, char** argv) {
   try {
+    if (argc > 1 && std::strcmp(argv[1], "train") == 0) return cli::run_train(argc, argv);
     const cli::Options options = cli::parse_options(argc, argv);
     if (options.help) {
       std::fputs(cli::usage().c_str(), stdout);
@@ -34,7 +38,7 @@ int main(int argc, char** argv) {
     if (options.use_double) run<double>(options);
     else run<float>(options);
     return 0;
-  } catch (const std::exception& e) {  // ConfigError, UsageError, file errors, bad_alloc
+  } catch (const std::exception& e) {  // ConfigError, UsageError, DataError, file errors, bad_alloc
     std::fprintf(stderr, "layerscope: %s\n", e.what());
     return 2;
   }

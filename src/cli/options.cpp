@@ -46,6 +46,10 @@ int parse_bins(const std::string& text) {
 }  // namespace
 
 void apply_config_file(NetworkConfig& config, const std::string& path) {
+  apply_config_file(path, [&](const std::string& field, const std::string& value) { set_field(config, field, value); });
+}
+
+void apply_config_file(const std::string& path, const std::function<void(const std::string&, const std::string&)>& set) {
   std::ifstream in(path);
   if (!in) throw UsageError("--config: cannot read '" + path + "'");
   nlohmann::json doc;
@@ -57,7 +61,24 @@ void apply_config_file(NetworkConfig& config, const std::string& path) {
   if (!doc.is_object())
     throw UsageError("--config: '" + path + "' must hold a JSON object of field: value (got " +
                      std::string(doc.type_name()) + ")");
-  for (const auto& [field, value] : doc.items()) set_field(config, field, json_value_text(field, value));
+  for (const auto& [field, value] : doc.items()) set(field, json_value_text(field, value));
+}
+
+bool next_flag(int argc, char** argv, int& i, std::string& name, std::string& value) {
+  const std::string arg = argv[i];
+  if (arg.rfind("--", 0) != 0) return false;
+  name = arg.substr(2);
+  const size_t equals = name.find('=');
+  if (equals != std::string::npos) {
+    value = name.substr(equals + 1);
+    name = name.substr(0, equals);
+  } else {
+    if (i + 1 >= argc) throw UsageError("--" + name + ": needs a value; see --help");
+    value = argv[++i];
+  }
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return true;
 }
 
 Options parse_options(int argc, char** argv) {
@@ -72,19 +93,9 @@ Options parse_options(int argc, char** argv) {
       options.help = true;
       continue;
     }
-    if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + arg + "'; see --help");
     // --name value or --name=value; dashes in a field name stand for underscores (--input-dim).
-    std::string name = arg.substr(2), value;
-    const size_t equals = name.find('=');
-    if (equals != std::string::npos) {
-      value = name.substr(equals + 1);
-      name = name.substr(0, equals);
-    } else {
-      if (i + 1 >= argc) throw UsageError("--" + name + ": needs a value; see --help");
-      value = argv[++i];
-    }
-    for (char& c : name)
-      if (c == '-') c = '_';
+    std::string name, value;
+    if (!next_flag(argc, argv, i, name, value)) throw UsageError("unexpected argument '" + arg + "'; see --help");
 
     if (name == "preset") preset_name = value;
     else if (name == "config") config_files.push_back(value);
@@ -117,7 +128,8 @@ Options parse_options(int argc, char** argv) {
 std::string usage() {
   const NetworkConfig defaults;
   std::ostringstream out;
-  out << "usage: layerscope [--preset NAME] [--config FILE.json] [--FIELD VALUE ...]\n"
+  out << "usage: layerscope train --help   (train a classifier on MNIST; see there)\n"
+         "       layerscope [--preset NAME] [--config FILE.json] [--FIELD VALUE ...]\n"
          "                  [--scalar float|double] [--bins N] [--range own|shared] [--binning linear|symlog]\n"
          "                  [--json FILE] [--dump DIR]\n\n"
          "Runs a deep fully connected network forward and backward once and prints, per layer, the std of\n"

@@ -2,6 +2,7 @@
 // per schema field) plus the tool's own settings.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -35,6 +36,13 @@ Options parse_options(int argc, char** argv);
 // Reads a flat JSON object {field: value} into config through set_field. Throws ConfigError naming the
 // field, or UsageError naming the file for unreadable or malformed JSON.
 void apply_config_file(NetworkConfig& config, const std::string& path);
+// The same for any table of fields: calls set(field, value text) for each entry, values in the text form
+// set_field reads (numbers exactly). `train` reads its config files through set_training_field this way.
+void apply_config_file(const std::string& path, const std::function<void(const std::string&, const std::string&)>& set);
+
+// "--name value" or "--name=value" at argv[i] (advancing i past the value), with dashes in the name read as
+// underscores (--log-every is --log_every). Returns false for an argument that is not a flag.
+bool next_flag(int argc, char** argv, int& i, std::string& name, std::string& value);
 
 // Usage text generated from config_schema() and preset_list().
 std::string usage();

@@ -1,0 +1,72 @@
+#include "train_json.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace layerscope::cli {
+
+namespace {
+
+Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json typed_value(const FieldSpec& spec, const std::string& text) {
+  switch (spec.type) {
+    case FieldType::integer: return std::strtoull(text.c_str(), nullptr, 10);
+    case FieldType::real: return number(std::strtod(text.c_str(), nullptr));
+    case FieldType::boolean: return text == "true";
+    case FieldType::choice: break;
+  }
+  return text;
+}
+
+}  // namespace
+
+Json training_config_json(const TrainingConfig& config) {
+  Json out = Json::object();
+  for (const FieldSpec& spec : training_schema()) out[spec.name] = typed_value(spec, get_training_field(config, spec.name));
+  for (const FieldSpec& spec : config_schema()) out[spec.name] = typed_value(spec, get_field(config.network, spec.name));
+  return out;
+}
+
+Json training_report_json(const TrainingReport& r) {
+  Json layers = Json::array();
+  for (size_t l = 1; l < r.layers.size(); ++l) {
+    const LayerTrainingStats& s = r.layers[l];
+    layers.push_back(Json{{"layer", l},
+                          {"pre_mean", number(s.pre_mean)},
+                          {"pre_std", number(s.pre_std)},
+                          {"pre_p15", number(s.pre_p15)},
+                          {"pre_p50", number(s.pre_p50)},
+                          {"pre_p85", number(s.pre_p85)},
+                          {"unit_p15", number(s.unit_p15)},
+                          {"unit_p50", number(s.unit_p50)},
+                          {"unit_p85", number(s.unit_p85)},
+                          {"activation_std", number(s.activation_std)},
+                          {"dead_fraction", number(s.dead_fraction)},
+                          {"saturated_fraction", number(s.saturated_fraction)},
+                          {"nonfinite_fraction", number(s.nonfinite_fraction)},
+                          {"doutput_std", number(s.doutput_std)},
+                          {"dweight_std", number(s.dweight_std)},
+                          {"update_ratio_log10", number(s.update_ratio_log10)},
+                          {"histogram_lo", number(s.histogram_lo)},
+                          {"histogram_hi", number(s.histogram_hi)},
+                          {"histogram_counts", s.histogram_counts},
+                          {"histogram_zero", s.histogram_zero},
+                          {"histogram_nonfinite", s.histogram_nonfinite}});
+  }
+  return Json{{"step", r.step},
+              {"train_loss", number(r.train_loss)},
+              {"train_accuracy", number(r.train_accuracy)},
+              {"test_loss", number(r.test_loss)},
+              {"test_accuracy", number(r.test_accuracy)},
+              {"seconds", number(r.seconds)},
+              {"layers", layers}};
+}
+
+Json training_history_json(const TrainingHistory& history) {
+  Json reports = Json::array();
+  for (const TrainingReport& r : history.reports()) reports.push_back(training_report_json(r));
+  return Json{{"stride", history.stride()}, {"capacity", history.capacity()}, {"reports", reports}};
+}
+
+}  // namespace layerscope::cli
