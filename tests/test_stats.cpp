@@ -339,3 +339,234 @@ TEST_CASE("a constant tensor gets a visible bin", "[stats]") {
     CHECK(z.edges.back() > 0.0);
   }
 }
+
+// A reference binning written from the definition, not from histogram()'s code: bins equal-width in
+// t(x) = x (linear) or sign(x) log10(1 + |x|/c) (symlog) over [t(lo), t(hi)], on doubles. Linear positions
+// are taken on values scaled by the power of two 2^k that brings the largest end near 1 (exact), so neither
+// denormals nor the largest doubles lose or overflow anything; symlog's t is log10(|x| + c) - log10(c),
+// which has no ratio to overflow. (Not long double: in wasm its libm has only the double range.)
+namespace {
+
+struct ReferenceBinning {
+  double lo, hi, c;
+  int bins, k;
+  bool symlog;
+
+  ReferenceBinning(const HistogramSpec& spec, double threshold)
+      : lo(spec.lo), hi(spec.hi), c(threshold), bins(spec.bins),
+        k(-std::ilogb(std::max(std::abs(spec.lo), std::abs(spec.hi)))), symlog(spec.binning == Binning::symlog) {}
+  double t(double x) const {
+    return symlog ? std::copysign(std::log10(std::abs(x) + c) - std::log10(c), x) : std::ldexp(x, k);
+  }
+  double x_of_t(double t) const {  // only to place test values near bin middles: the bins come from t()
+    return symlog ? std::copysign(std::pow(10.0, std::abs(t) + std::log10(c)) - c, t) : std::ldexp(t, -k);
+  }
+  // The position of v in bin units (0 at lo, bins at hi), and the value at a position.
+  double position(double v) const { return (t(v) - t(lo)) / (t(hi) - t(lo)) * bins; }
+  double value_at(double position) const { return x_of_t(t(lo) + (t(hi) - t(lo)) * (position / bins)); }
+  int bin(double v) const { return std::clamp(int(std::floor(position(v))), 0, bins - 1); }
+  // Within 2% of a bin of an inner edge, where the rounding of the histogram's own edges may decide.
+  bool near_inner_edge(double v) const {
+    const double x = position(v), nearest = std::round(x);
+    return nearest > 0 && nearest < bins && std::abs(x - nearest) < 0.02;
+  }
+};
+
+// Builds data of type S with one to three values around the middle of each bin of the reference (so the
+// expected count differs from bin to bin), plus `extra` values; histograms it and checks every count:
+// each bin against the reference, the zeros and outside values apart, and that they add up to n. Values
+// that rounding to S brought within 2% of an inner edge are left out (the edges decide those; the exact
+// agreement with the edges is the test "every histogram count agrees exactly with the edges it reports").
+template <typename S>
+void check_every_value_lands_in_its_reference_bin(const HistogramSpec& spec, double threshold,
+                                                  const std::vector<S>& extra = {}) {
+  const ReferenceBinning reference(spec, threshold);
+  std::vector<S> x;
+  std::vector<std::uint32_t> expected(std::size_t(spec.bins), 0);
+  std::uint64_t zeros = 0, outside = 0;
+  auto add = [&](S v) {
+    const double d = double(v);
+    if (d == 0) {
+      ++zeros;
+    } else if (d < spec.lo || d > spec.hi) {
+      ++outside;
+    } else if (reference.near_inner_edge(d)) {
+      return;
+    } else {
+      ++expected[std::size_t(reference.bin(d))];
+    }
+    x.push_back(v);
+  };
+  const double offsets[3] = {0.5, 0.2, 0.8};
+  for (int b = 0; b < spec.bins; ++b)
+    for (int k = 0; k <= b % 3; ++k) {
+      const double v = reference.value_at(b + offsets[k]);
+      REQUIRE(std::isfinite(v));
+      add(S(std::clamp(v, spec.lo, spec.hi)));  // (rounding may step past an end by an ulp)
+    }
+  add(S(spec.lo)), add(S(spec.hi));  // the ends: the first bin and (numpy's rule) the last
+  for (S v : extra) add(v);
+  const Histogram h = histogram(x.data(), x.size(), spec);
+  REQUIRE(h.counts.size() == expected.size());
+  CHECK(h.counts == expected);
+  CHECK(h.zero_count == zeros);
+  CHECK(h.outside_count == outside);
+  CHECK(h.nonfinite_count == 0);
+  CHECK(total(h.counts) + h.zero_count + h.outside_count == x.size());
+  CHECK(h.edges.front() == spec.lo);
+  CHECK(h.edges.back() == spec.hi);
+  for (std::size_t i = 1; i < h.edges.size(); ++i) {
+    CAPTURE(i, h.edges[i - 1], h.edges[i]);
+    CHECK(h.edges[i] >= h.edges[i - 1]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("float histograms of denormals put every value in its bin", "[stats]") {
+  // Vanishing gradients end in denormal floats (below 1.18e-38, down to 1.4e-45): there a bin is ~1e40
+  // bins per unit, which no float holds. The ranges: denormals only, of one sign and of both; denormals
+  // and normal floats together; the smallest float to the largest.
+  struct Range { float lo, hi; };
+  const Range range = GENERATE(Range{1e-44f, 1e-39f}, Range{-1e-40f, 3e-41f}, Range{-2e-42f, -1e-45f},
+                               Range{1e-45f, 1e-30f}, Range{-1e-35f, 2e-38f}, Range{1e-45f, 3e38f},
+                               Range{-3.4e38f, 3.4e38f});
+  const Binning binning = GENERATE(Binning::linear, Binning::symlog);
+  const int bins = GENERATE(7, 64);
+  CAPTURE(range.lo, range.hi, int(binning), bins);
+  HistogramSpec spec;
+  spec.bins = bins, spec.lo = range.lo, spec.hi = range.hi, spec.binning = binning;
+  const double threshold = symlog_threshold_for(std::max(std::abs(spec.lo), std::abs(spec.hi)));
+  // Every denormal sign and size, the smallest normal float, and zeros of both signs.
+  const std::vector<float> extra = {1.4e-45f, -1.4e-45f, 2.8e-45f, 1e-42f, -1e-41f, 1.17549435e-38f, 0.0f, -0.0f};
+  check_every_value_lands_in_its_reference_bin<float>(spec, threshold, extra);
+}
+
+TEST_CASE("histograms of doubles beyond the float range put every value in its bin", "[stats]") {
+  // The double network (--scalar double) reaches 1e300: float positions are out of the question, and a
+  // range wider than the largest double has a width that overflows.
+  struct Range { double lo, hi; };
+  const Range range = GENERATE(Range{-1e300, 1e300}, Range{1e300, 1.7e308}, Range{-1.7e308, 1.7e308},
+                               Range{-1e300, -1e-300}, Range{-1e300, 3.0}, Range{1e-320, 1e-300});
+  const Binning binning = GENERATE(Binning::linear, Binning::symlog);
+  const int bins = GENERATE(7, 64);
+  CAPTURE(range.lo, range.hi, int(binning), bins);
+  HistogramSpec spec;
+  spec.bins = bins, spec.lo = range.lo, spec.hi = range.hi, spec.binning = binning;
+  const double threshold = symlog_threshold_for(std::max(std::abs(spec.lo), std::abs(spec.hi)));
+  // A mixture of magnitudes, ordinary ones included, the largest doubles (outside most ranges) and zeros.
+  const std::vector<double> extra = {1e300, -1e300, 1.0, -3.5, 1e-10, 1e-310, 4.9e-324, 1.79e308, -1.79e308, 0.0};
+  check_every_value_lands_in_its_reference_bin<double>(spec, threshold, extra);
+  SECTION("a float range over doubles beyond it counts them as outside") {
+    HistogramSpec narrow = spec;
+    narrow.lo = -1e10, narrow.hi = 1e10;
+    check_every_value_lands_in_its_reference_bin<double>(narrow, symlog_threshold_for(1e10), extra);
+  }
+}
+
+TEST_CASE("symlog histograms with tiny thresholds put every value in its bin", "[stats]") {
+  // Thresholds far below the data (the page lets one type any): ratios |x|/c beyond the floats, 1/c beyond
+  // the floats (1e-40) and beyond the doubles (the denormal 1e-310 and the smallest double).
+  const double threshold = GENERATE(1e-30, 1e-40, 1e-300, 1e-310, 4.9e-324);
+  const int bins = GENERATE(7, 64);
+  CAPTURE(threshold, bins);
+  HistogramSpec spec;
+  spec.bins = bins, spec.binning = Binning::symlog, spec.symlog_threshold = threshold;
+  SECTION("float data from -10 to 1000") {
+    spec.lo = -10, spec.hi = 1000;
+    check_every_value_lands_in_its_reference_bin<float>(spec, threshold, {1e-45f, -1e-40f, 1e-20f, 0.5f, 999.0f, 0.0f});
+  }
+  SECTION("double data from -1e300 to 1e-300") {
+    spec.lo = -1e300, spec.hi = 1e-300;
+    check_every_value_lands_in_its_reference_bin<double>(spec, threshold, {-1.0, -1e-300, 1e-310, 0.0});
+  }
+}
+
+TEST_CASE("a constant tensor of denormals gets a visible bin that holds it", "[stats]") {
+  // lo == hi is widened by 1e-3 relative: at 1e-42 (a float denormal) that is ~1e-45, the bins are a few
+  // denormals wide; at the smallest doubles 1e-3 relative rounds to nothing and the neighbouring doubles
+  // bound the range instead.
+  const double value = GENERATE(double(1e-42f), double(-1.4e-45f), double(1.17549435e-38f), 1e-310, -4.9e-324);
+  const Binning binning = GENERATE(Binning::linear, Binning::symlog);
+  CAPTURE(value, int(binning));
+  HistogramSpec spec;
+  spec.bins = 16, spec.lo = value, spec.hi = value, spec.binning = binning;
+  auto check = [&](const Histogram& h, std::size_t n) {
+    CHECK(h.edges.front() < value);
+    CHECK(h.edges.back() > value);
+    for (std::size_t i = 1; i < h.edges.size(); ++i) CHECK(h.edges[i] >= h.edges[i - 1]);
+    CHECK(total(h.counts) == n);
+    CHECK(h.outside_count + h.zero_count + h.nonfinite_count == 0);
+    const auto fullest = std::max_element(h.counts.begin(), h.counts.end());
+    CHECK(*fullest == n);  // one bin holds them all, and it is the one whose edges hold the value
+    const std::size_t b = std::size_t(fullest - h.counts.begin());
+    CHECK(h.edges[b] <= value);
+    CHECK((value < h.edges[b + 1] || b + 1 == h.counts.size()));
+  };
+  if (double(float(value)) == value) {
+    const std::vector<float> x(100, float(value));
+    check(histogram(x.data(), x.size(), spec), x.size());
+  }
+  const std::vector<double> y(100, value);
+  check(histogram(y.data(), y.size(), spec), y.size());
+}
+
+// Population mean and std by the two-pass definition, in double on values scaled by the power of two 2^k
+// that brings the largest magnitude near 1 (exact), so no sum or square overflows or vanishes.
+template <typename S>
+std::pair<double, double> reference_mean_and_std(const std::vector<S>& x) {
+  double max_abs = 0;
+  for (S v : x) max_abs = std::max(max_abs, std::abs(double(v)));
+  const int k = max_abs > 0 ? -std::ilogb(max_abs) : 0;
+  double sum = 0, squares = 0;
+  for (S v : x) sum += std::ldexp(double(v), k);
+  const double mean = sum / double(x.size());
+  for (S v : x) squares += (std::ldexp(double(v), k) - mean) * (std::ldexp(double(v), k) - mean);
+  return {std::ldexp(mean, -k), std::ldexp(std::sqrt(squares / double(x.size())), -k)};
+}
+
+TEST_CASE("summaries of finite data of any magnitude have a finite and accurate std", "[stats]") {
+  // Float squares overflow from |x - mean| ~ 1.8e19 on and vanish below ~1e-19 (in float as in the
+  // page's tensors); double squares overflow from ~1e154, and a double sum from the largest doubles on.
+  SECTION("float tensors, normal values times a scale") {
+    const double scale = GENERATE(1e20, 1e30, 1e34, 1e-25, 1e-40);
+    const std::size_t n = GENERATE(std::size_t(7), std::size_t(1001), std::size_t(20000));
+    CAPTURE(scale, n);
+    Rng rng(31, n);
+    std::vector<float> x(n);
+    for (float& v : x) v = float(scale * rng.normal());
+    const auto [mean, std] = reference_mean_and_std(x);
+    REQUIRE((std::isfinite(std) && std > 0));
+    const TensorSummary s = summarize(x.data(), n, {}, false);
+    CHECK(std::isfinite(s.std));
+    CHECK_THAT(s.std, WithinRel(std, 1e-5));
+    CHECK_THAT(s.mean, WithinAbs(mean, 1e-5 * std));
+    SECTION("and with a NaN among them (the value-by-value path)") {
+      x[n / 2] = float(nan_value);
+      const TensorSummary t = summarize(x.data(), n, {}, false);
+      CHECK(t.nan_count == 1);
+      CHECK(std::isfinite(t.std));
+      CHECK_THAT(t.std, WithinRel(std, 0.2));  // one value fewer: the same spread, roughly
+    }
+  }
+  SECTION("double tensors up to the largest doubles") {
+    const double scale = GENERATE(1e200, 1e300, 1e-200);
+    CAPTURE(scale);
+    Rng rng(32, 1);
+    std::vector<double> x(1000);
+    for (double& v : x) v = scale * rng.normal();
+    const auto [mean, std] = reference_mean_and_std(x);
+    REQUIRE((std::isfinite(std) && std > 0));
+    const TensorSummary s = summarize(x.data(), x.size(), {}, false);
+    CHECK_THAT(s.std, WithinRel(std, 1e-12));
+    CHECK_THAT(s.mean, WithinAbs(mean, 1e-12 * std));
+  }
+  SECTION("doubles whose plain sum overflows") {
+    const std::vector<double> x = {1.5e308, 1.5e308, -1e308, 1.7e308};
+    const auto [mean, std] = reference_mean_and_std(x);
+    REQUIRE((std::isfinite(mean) && std::isfinite(std)));
+    const TensorSummary s = summarize(x.data(), x.size(), {}, false);
+    CHECK_THAT(s.mean, WithinRel(mean, 1e-12));
+    CHECK_THAT(s.std, WithinRel(std, 1e-12));
+  }
+}

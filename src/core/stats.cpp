@@ -32,6 +32,7 @@ inline FloatVec load_vec(const float* p) {
 }
 // min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
 // each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). They skip NaN: the sums catch it.
+// With a NaN operand both return their first operand (as std::min/std::max do).
 inline FloatVec min_vec(FloatVec a, FloatVec b) {
 #ifdef __wasm_simd128__
   return __builtin_wasm_pmin_f32x4(a, b);
@@ -72,11 +73,17 @@ class OrderStatistics {
 
   OrderStatistics(const S* data, std::size_t n, bool all_finite, std::uint64_t zero_count, double lo, double hi)
       : data_(data), n_(n), all_finite_(all_finite), zero_count_(zero_count), lo_(S(lo)), hi_(S(hi)) {
-    scale_ = hi > lo ? S(buckets / (hi - lo)) : S(0);
+    // Buckets per unit: +inf for a range of a few denormals, capped at the largest S (every value then
+    // shares a bucket or two with its neighbours: slower, still exact); 0 when hi - lo overflows.
+    const double scale = hi > lo ? buckets / (hi - lo) : 0;
+    scale_ = S(std::min(scale, double(std::numeric_limits<S>::max())));
+    // Every value finite and hi - lo finite in S: then every (v - lo) scale is within [0, buckets] up to
+    // rounding, and the cheaper bucket<true> applies.
+    in_range_ = all_finite && std::isfinite(hi_ - lo_);
     counts_.assign(buckets, 0);
     if (!all_finite) {
       for (std::size_t i = 0; i < n; ++i)
-        if (std::isfinite(data[i])) ++counts_[size_t(bucket(data[i]))];
+        if (std::isfinite(data[i])) ++counts_[size_t(bucket<false>(data[i]))];
       return;
     }
     // Per block: the buckets first (a loop that vectorizes), then the increments into four interleaved
@@ -86,7 +93,11 @@ class OrderStatistics {
     std::vector<std::uint32_t> copies(size_t(buckets) * 4, 0);
     for (std::size_t start = 0; start < n; start += block) {
       const std::size_t count = std::min(block, n - start);
-      for (std::size_t j = 0; j < count; ++j) index[j] = bucket(data[start + j]);
+      if (in_range_) {
+        for (std::size_t j = 0; j < count; ++j) index[j] = bucket<true>(data[start + j]);
+      } else {
+        for (std::size_t j = 0; j < count; ++j) index[j] = bucket<false>(data[start + j]);
+      }
       std::size_t j = 0;
       for (; j + 4 <= count; j += 4)
         for (int copy = 0; copy < 4; ++copy) ++copies[size_t(copy * buckets + index[j + size_t(copy)])];
@@ -118,7 +129,8 @@ class OrderStatistics {
     // Zeros are not gathered: their count is known, and all of them sit in the bucket of 0. Routing them
     // by a select keeps the one branch below (is this value wanted?) almost always not taken.
     std::vector<std::size_t> zeros(gathered.size(), 0);
-    if (lo_ <= S(0) && S(0) <= hi_ && slot[size_t(bucket(S(0)))] >= 0) zeros[size_t(slot[size_t(bucket(S(0)))])] = zero_count_;
+    if (lo_ <= S(0) && S(0) <= hi_ && slot[size_t(bucket<false>(S(0)))] >= 0)
+      zeros[size_t(slot[size_t(bucket<false>(S(0)))])] = zero_count_;
     std::size_t first_unread = 0;
     if constexpr (std::is_same_v<S, float>) {
       if (all_finite_) {
@@ -131,10 +143,9 @@ class OrderStatistics {
         const std::size_t whole = n_ / kWidth * kWidth;
         for (std::size_t i = 0; i < whole; i += kWidth) {
           const FloatVec v = load_vec(data_ + i);
-          IntVec b = __builtin_convertvector((v - lo_) * scale_, IntVec);  // as bucket(): truncated, then clamped
-          b &= ~(b < 0);
-          const IntVec over = b > buckets - 1;
-          b = (b & ~over) | ((IntVec{} + (buckets - 1)) & over);
+          // As bucket<false>(), operand for operand: clamped, then truncated.
+          const FloatVec x = min_vec(max_vec(FloatVec{}, (v - lo_) * scale_), FloatVec{} + float(buckets - 1));
+          const IntVec b = __builtin_convertvector(x, IntVec);
           IntVec hit = IntVec{};
           for (std::int32_t w : wanted_buckets) hit |= b == w;
           hit &= v != FloatVec{};
@@ -151,7 +162,7 @@ class OrderStatistics {
       const std::size_t count = std::min(block, n_ - start);
       for (std::size_t j = 0; j < count; ++j) {
         const S v = data_[start + j];
-        const std::int32_t g = slot[size_t(bucket(v))];
+        const std::int32_t g = slot[size_t(bucket<false>(v))];  // v may be NaN here
         wanted[j] = v == S(0) || !(all_finite_ || std::isfinite(v)) ? -1 : g;
       }
       for (std::size_t j = 0; j < count; ++j)
@@ -179,10 +190,19 @@ class OrderStatistics {
   }
 
  private:
-  // Computed in S the same way in both passes, so a value always lands in the same bucket.
+  // Computed in S the same way in both passes, so a value always lands in the same bucket, and never
+  // decreasing as v grows (what the ranks rely on). Any v: clamped before the conversion, 0 first, so NaN
+  // (from NaN data, or an overflowing v - lo times a zero scale) and +-inf give 0 and buckets - 1, and int()
+  // is always defined. in_range: truncated first, then clamped, which in wasm vectorizes better (the
+  // percentiles ~10% faster); the same bucket wherever (v - lo) scale is in [0, buckets], all it is then.
+  template <bool in_range>
   int bucket(S v) const {
-    const int b = int((v - lo_) * scale_);
-    return b < 0 ? 0 : (b > buckets - 1 ? buckets - 1 : b);
+    if constexpr (in_range) {
+      const int b = int((v - lo_) * scale_);
+      return b < 0 ? 0 : (b > buckets - 1 ? buckets - 1 : b);
+    } else {
+      return int(std::min(std::max(S(0), (v - lo_) * scale_), S(buckets - 1)));
+    }
   }
 
   const S* data_;
@@ -190,6 +210,7 @@ class OrderStatistics {
   bool all_finite_;
   std::uint64_t zero_count_;
   S lo_, hi_, scale_;
+  bool in_range_ = false;
   std::vector<std::uint64_t> counts_;
 };
 
@@ -301,10 +322,12 @@ FirstPass first_pass(const S* data, std::size_t n, SaturationBand band) {
   }
 }
 
-// Sum of (x - mean)^2, the second pass of the variance (two passes avoid the cancellation of
-// sum(x^2) - n mean^2), in vectors and blocks like first_pass_floats.
-template <typename S>
-double squares_about(const S* data, std::size_t n, S mean) {
+// Sum of (x scale - mean)^2 (mean already scaled), the second pass of the variance (two passes avoid the
+// cancellation of sum(x^2) - n mean^2), in vectors and blocks like first_pass_floats. All values finite.
+// scale is a power of two (so exact), used (scaled = true) only for data whose squares would overflow or
+// underflow S.
+template <typename S, bool scaled>
+double squares_about(const S* data, std::size_t n, S mean, S scale) {
   double squares = 0;
   std::size_t whole = 0;
   if constexpr (std::is_same_v<S, float>) {
@@ -314,17 +337,67 @@ double squares_about(const S* data, std::size_t n, S mean) {
       const std::size_t end = std::min(whole, start + kBlock);
       FloatVec sum0 = FloatVec{}, sum1 = FloatVec{};
       for (std::size_t i = start; i < end; i += 2 * kWidth) {
-        const FloatVec d0 = load_vec(data + i) - mean_vec, d1 = load_vec(data + i + kWidth) - mean_vec;
+        FloatVec x0 = load_vec(data + i), x1 = load_vec(data + i + kWidth);
+        if constexpr (scaled) x0 *= scale, x1 *= scale;
+        const FloatVec d0 = x0 - mean_vec, d1 = x1 - mean_vec;
         sum0 += d0 * d0, sum1 += d1 * d1;
       }
       squares += lanes_sum(sum0) + lanes_sum(sum1);
     }
   }
   for (std::size_t i = whole; i < n; ++i) {
-    const double d = double(data[i]) - double(mean);
+    const double d = double(data[i]) * double(scale) - double(mean);
     squares += d * d;
   }
   return squares;
+}
+
+// The power of two 2^k that takes the largest magnitude max_abs near 1 (k = 0 for 0), within what S holds.
+template <typename S>
+int scale_exponent(double max_abs) {
+  int exponent = 0;
+  std::frexp(max_abs, &exponent);  // max_abs = m 2^exponent, 0.5 <= m < 1
+  constexpr int reach = std::is_same_v<S, float> ? 120 : 1000;
+  return std::clamp(-exponent, -reach, reach);
+}
+
+// The mean of the finite values when their plain sum overflows (doubles near the largest): summed scaled.
+template <typename S>
+double scaled_mean(const S* data, std::size_t n, std::uint64_t finite_count, double min, double max) {
+  const int k = scale_exponent<double>(std::max(std::abs(min), std::abs(max)));
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isfinite(data[i])) sum += std::ldexp(double(data[i]), k);
+  return std::clamp(std::ldexp(sum / double(finite_count), -k), min, max);
+}
+
+// Population std about mean of the finite values (finite_count of them; all of them when all_finite),
+// finite for any finite data. In float, squares overflow from |x - mean| ~ 1.8e19 on (and vanish below
+// ~1e-19): for data whose largest magnitude is beyond 2^+-40 (double: 2^+-400) the squares are of
+// x 2^k - mean 2^k, the power of two 2^k (exact) bringing that magnitude near 1, and the std is scaled back
+// by 2^-k after the root.
+template <typename S>
+double population_std(const S* data, std::size_t n, bool all_finite, std::uint64_t finite_count, double mean,
+                      double min, double max) {
+  const int k = scale_exponent<S>(std::max(std::abs(min), std::abs(max)));
+  // |k| up to 40 (float: squares below 2^82, a block's sum far below the float maximum) or 400: the
+  // unscaled sums, as fast as ever.
+  const bool scaled = std::abs(k) > (std::is_same_v<S, float> ? 40 : 400);
+  const double scale = scaled ? std::ldexp(1.0, k) : 1, scaled_mean = mean * scale;
+  double squares = 0;
+  if (!all_finite) {  // value by value in double, skipping NaN and Inf
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = double(data[i]);
+      if (std::isfinite(v)) squares += (v * scale - scaled_mean) * (v * scale - scaled_mean);
+    }
+  } else if (scaled) {
+    squares = squares_about<S, true>(data, n, S(scaled_mean), S(scale));
+  } else {
+    squares = squares_about<S, false>(data, n, S(mean), S(1));
+  }
+  const double std_scaled = std::sqrt(squares / double(finite_count));
+  // Popoviciu's inequality, std <= (max - min) / 2, also keeps rounding at the largest doubles from +inf.
+  return std::min(scaled ? std::ldexp(std_scaled, -k) : std_scaled, max / 2 - min / 2);
 }
 
 // log2(u) for u >= 1 within 0.00134, from the exponent bits and a cubic in the mantissa: a least-squares
@@ -384,11 +457,16 @@ void float_slots(const float* data, std::size_t count, const FloatBinning& fb, s
     if constexpr (symlog) {  // sign(v) log10(1 + |v|/c), log2 estimated as in rough_log2(float)
       const IntVec sign = (IntVec)v & std::int32_t(0x80000000u);
       const FloatVec magnitude = (FloatVec)((IntVec)v & 0x7FFFFFFF);
-      const FloatVec u = min_vec(magnitude, zero + 1e30f) * fb.inverse_c + 1.0f;
+      // No cap on |v|: a ratio that overflows (only outside the range, histogram() checks) is +inf, whose
+      // rough_log2 is 128; a cap would have put every value above it in one bin.
+      const FloatVec u = magnitude * fb.inverse_c + 1.0f;
       const FloatVec log2_u = rough_log2_bits<FloatVec, IntVec>(u);
       t = (FloatVec)((IntVec)(log2_u * fb.log10_of_2) | sign);  // the magnitude is >= 0: or-ing the sign is copysign
     }
-    const FloatVec x = min_vec(max_vec((t - fb.t_lo) * fb.bins_per_unit, zero), zero + fb.bins);
+    // Clamped to [0, bins] from both sides before the conversion, 0 first so that a NaN (which the factors
+    // histogram() admits cannot produce from finite data) would become 0 too: the conversion is always
+    // defined and in [0, bins].
+    const FloatVec x = min_vec(max_vec(zero, (t - fb.t_lo) * fb.bins_per_unit), zero + fb.bins);
     const IntVec whole = __builtin_convertvector(x, IntVec);  // x >= 0: truncation is floor
     const FloatVec fraction = x - __builtin_convertvector(whole, FloatVec);
     const IntVec binned = (v != zero) & (v >= fb.lo) & (v <= fb.hi);
@@ -415,8 +493,10 @@ TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation,
     s.finite_count = n;
     s.min = first.min, s.max = first.max;
     s.zero_count = first.zeros, s.saturated_count = first.saturated;
-    s.mean = first.sum / double(n);
-    s.std = std::sqrt(squares_about(data, n, S(s.mean)) / double(n));
+    // Clamped: n copies of one value may sum to a mean an ulp outside [min, max].
+    s.mean = std::isfinite(first.sum) ? std::clamp(first.sum / double(n), s.min, s.max)
+                                      : scaled_mean(data, n, n, s.min, s.max);
+    s.std = population_std(data, n, true, n, s.mean, s.min, s.max);
   } else {  // NaN or Inf somewhere: value by value, skipping them
     double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (std::size_t i = 0; i < n; ++i) {
@@ -431,14 +511,10 @@ TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation,
     }
     s.finite_count = n - s.nan_count - s.inf_count;
     if (s.finite_count == 0) return s;
-    s.mean = sum / double(s.finite_count);
     s.min = lo, s.max = hi;
-    double squares = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double v = double(data[i]);
-      if (std::isfinite(v)) squares += (v - s.mean) * (v - s.mean);
-    }
-    s.std = std::sqrt(squares / double(s.finite_count));
+    s.mean = std::isfinite(sum) ? std::clamp(sum / double(s.finite_count), lo, hi)
+                                : scaled_mean(data, n, s.finite_count, lo, hi);
+    s.std = population_std(data, n, false, s.finite_count, s.mean, lo, hi);
   }
   if (with_percentiles) fill_percentiles(s, data, n);
   return s;
@@ -460,29 +536,73 @@ double percentile(const S* data, std::size_t n, double q) {
 }
 
 double symlog_threshold_for(double max_abs) {
-  return max_abs > 0 && std::isfinite(max_abs) ? max_abs * 1e-6 : 1e-6;
+  if (!(max_abs > 0) || !std::isfinite(max_abs)) return 1e-6;
+  // At the smallest magnitudes the product rounds to 0, which is no threshold: the smallest double instead.
+  return std::max(max_abs * 1e-6, std::numeric_limits<double>::denorm_min());
 }
+
+namespace {
+
+constexpr double ln_10 = 2.302585092994045684;
+
+// t(x) = sign(x) log10(1 + |x|/c), exact to rounding for every finite x and c > 0: log1p keeps ratios far
+// below 1 (1 + |x|/c would round them to 1), and a ratio beyond the doubles takes log10|x| - log10 c.
+double symlog_t(double x, double c) {
+  const double ratio = std::abs(x) / c;
+  const double t = std::isfinite(ratio) ? std::log1p(ratio) / ln_10 : std::log10(std::abs(x)) - std::log10(c);
+  return std::copysign(t, x);
+}
+
+// Its inverse, c (10^|t| - 1) with the sign of t; 10^|t| alone may overflow where c 10^|t| does not.
+double symlog_x(double t, double c) {
+  const double exponent = std::abs(t) * ln_10;
+  double x = c * std::expm1(exponent);
+  if (!std::isfinite(x)) x = std::exp(exponent + std::log(c));
+  return std::copysign(x, t);
+}
+
+}  // namespace
 
 template <typename S>
 Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   Histogram h;
   const int bins = std::max(1, spec.bins);
+  constexpr double largest = std::numeric_limits<double>::max(), infinity = std::numeric_limits<double>::infinity();
+  // The range, finite and non-empty whatever the spec holds (a NaN bound counts as 0, an infinite one as the
+  // largest double).
   double lo = spec.lo, hi = spec.hi;
+  if (std::isnan(lo) || std::isnan(hi)) lo = hi = 0;
+  lo = std::clamp(lo, -largest, largest), hi = std::clamp(hi, -largest, largest);
   if (!(hi > lo)) {  // a constant tensor (or an empty one): give the single value a visible bin
-    const double half_width = lo == 0 ? 0.5 : std::abs(lo) * 1e-3;
-    lo -= half_width, hi += half_width;
+    // 1e-3 relative, and at least out to the neighbouring doubles: near the smallest doubles |lo| 1e-3 is 0.
+    const double centre = lo, half_width = centre == 0 ? 0.5 : std::abs(centre) * 1e-3;
+    lo = std::max(std::min(centre - half_width, std::nextafter(centre, -infinity)), -largest);
+    hi = std::min(std::max(centre + half_width, std::nextafter(centre, infinity)), largest);
   }
-  const bool symlog = spec.binning == Binning::symlog;
-  const double c = spec.symlog_threshold > 0 ? spec.symlog_threshold
-                                             : symlog_threshold_for(std::max(std::abs(lo), std::abs(hi)));
-  // Bins are equal-width in t: t = x (linear) or sign(x) log10(1 + |x|/c) (symlog).
-  auto exact_t = [&](double x) { return symlog ? std::copysign(std::log10(1 + std::abs(x) / c), x) : x; };
-  auto inverse_t = [&](double t) { return symlog ? std::copysign(c * (std::pow(10.0, std::abs(t)) - 1), t) : t; };
-  const double t_lo = exact_t(lo), t_hi = exact_t(hi);
-  const double bins_per_unit = bins / (t_hi - t_lo);
+  const double max_abs = std::max(std::abs(lo), std::abs(hi));
+  const double c = spec.symlog_threshold > 0 && spec.symlog_threshold <= largest ? spec.symlog_threshold
+                                                                                  : symlog_threshold_for(max_abs);
+  // Bins are equal-width in t: t = x (linear) or sign(x) log10(1 + |x|/c) (symlog). A range too narrow for
+  // t to tell its ends apart (1e300 to the next double) is binned linearly.
+  bool symlog = spec.binning == Binning::symlog;
+  double t_lo = lo, t_hi = hi;
+  if (symlog) t_lo = symlog_t(lo, c), t_hi = symlog_t(hi, c);
+  if (!(t_hi > t_lo)) symlog = false, t_lo = lo, t_hi = hi;
+  // t_hi > t_lo, both finite; the width overflows for ranges wider than the largest double, and the bins per
+  // unit are +inf for widths of a few denormals: the counting below checks both.
+  const double t_width = t_hi - t_lo, bins_per_unit = bins / t_width;
   h.edges.resize(size_t(bins) + 1);
-  for (int b = 0; b <= bins; ++b) h.edges[size_t(b)] = inverse_t(t_lo + (t_hi - t_lo) * b / bins);
+  const bool width_scales = std::isfinite(t_width * bins);
+  for (int b = 0; b <= bins; ++b) {
+    const double f = double(b) / bins;  // where width * b would overflow: the weighted mean of the ends
+    const double t = width_scales ? t_lo + t_width * b / bins : t_lo * (1 - f) + t_hi * f;
+    h.edges[size_t(b)] = symlog ? symlog_x(t, c) : t;
+  }
+  // Rounding (of the inverse transform, or of a width of a few denormals) may leave an edge out of order or
+  // past hi: the edges are made non-decreasing within [lo, hi], which the binary searches below rely on.
   h.edges.front() = lo, h.edges.back() = hi;
+  for (int b = 1; b < bins; ++b)
+    h.edges[size_t(b)] = std::min(std::max(h.edges[size_t(b) - 1], h.edges[size_t(b)]), hi);  // NaN: the edge below
   h.counts.assign(size_t(bins), 0);
 
   // Counting: each value's position in bin units, x = (t - t_lo) bins_per_unit, with t from a cheap
@@ -494,21 +614,18 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   const double rough_log2_error = 0.00134;  // max |rough_log2 - log2| (see rough_log2)
   const double estimate_error = symlog ? rough_log2_error * log10_of_2 * bins_per_unit : 0;
   const double* edges = h.edges.data();
-  // Position in bin units, in P = float (4 lanes of wasm SIMD128, 16 of AVX-512) or double.
-  auto position = [&](auto v, auto symlog_binning) {
-    using P = decltype(v);
-    P t = v;
-    if constexpr (decltype(symlog_binning)::value) {
-      // |v| capped so no product overflows (rough_log2 of +inf would still be finite; this keeps it tidy),
-      // and the cap before the product: GCC leaves a min after it as a branch, which stops vectorization.
-      const P ratio = std::min(std::abs(v), P(1e30)) * P(inverse_c);
-      t = std::copysign(P(rough_log2(P(1) + ratio)) * P(log10_of_2), v);
-    }
-    return std::min(std::max((t - P(t_lo)) * P(bins_per_unit), P(0)), P(bins));
+  // Position in bin units, in double. Every factor is finite (checked below), so no NaN arises from finite
+  // data: at worst +-inf for a value far outside the range, which the clamp takes to an end. The clamp's
+  // operand order sends NaN to 0 as well, so int(x) is always defined and in [0, bins].
+  auto position = [&](double v, auto symlog_binning) {
+    double t = v;
+    if constexpr (decltype(symlog_binning)::value)  // rough_log2 of +inf (a ratio beyond the doubles) is finite
+      t = std::copysign(rough_log2(1 + std::abs(v) * inverse_c) * log10_of_2, v);
+    return std::min(std::max(0.0, (t - t_lo) * bins_per_unit), double(bins));
   };
-  auto bin_at = [&](auto x) { return std::min(int(x), bins - 1); };
-  auto is_near_edge = [](auto x, double near_edge) {
-    const double fraction = double(x) - double(int(x));
+  auto bin_at = [&](double x) { return std::clamp(int(x), 0, bins - 1); };
+  auto is_near_edge = [](double x, double near_edge) {
+    const double fraction = x - double(int(x));
     return fraction < near_edge || fraction > 1 - near_edge;
   };
   auto exact_bin = [&](double v, int b) {
@@ -517,15 +634,30 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     return b;
   };
 
-  // Float positions when float resolves the bins: its rounding (of v, t, t_lo and the product, a few
-  // ulps of the largest magnitude involved, in bin units) must stay well under a bin.
-  const double float_error =
-      4 * 0x1.0p-24 * (std::max({std::abs(t_lo), std::abs(t_hi), std::abs(lo), std::abs(hi)}) * bins_per_unit + bins);
-  const bool in_float = float_error + estimate_error < 0.1;
-  const double near_edge = estimate_error + (in_float ? float_error : 1e-9) + 1e-9;
+  // Rounding of the positions, in bin units: a few ulps of the largest magnitude involved (of v, t, t_lo)
+  // times the bins per unit, plus the absolute error of a result that underflows (t_lo, or a symlog ratio,
+  // rounded to a denormal). Positions in double need finite bins per unit and 1/c, and for symlog values in
+  // the range with a finite ratio |v|/c (rough_log2's bound holds for finite arguments).
+  const double magnitude = std::max({std::abs(t_lo), std::abs(t_hi), max_abs});
+  const double reach = magnitude * bins_per_unit, ratio_max = symlog ? max_abs / c : 0;
+  const bool double_positions = bins_per_unit > 0 && std::isfinite(bins_per_unit) && std::isfinite(reach) &&
+                                (!symlog || (std::isfinite(inverse_c) && std::isfinite(ratio_max)));
+  const double double_error = 4 * 0x1.0p-53 * (reach + bins) + 4 * 0x1.0p-1074 * bins_per_unit;
+  // Float positions (float data only) when float resolves the bins and every factor is a normal float (so
+  // are in-range ratios |v|/c): bins per unit from a denormal-wide range, or 1/c for a threshold far below the
+  // data, do not fit a float. Out of the range a difference or ratio may still overflow to +-inf: no NaN.
+  const double float_limit = 0x1.0p126;
+  auto is_normal_float = [&](double a) { return a >= 1 / float_limit && a <= float_limit; };
+  const bool float_fits = std::is_same_v<S, float> && double_positions && magnitude <= float_limit &&
+                          is_normal_float(bins_per_unit) &&
+                          (!symlog || (is_normal_float(inverse_c) && ratio_max <= float_limit));
+  const double float_error = 4 * 0x1.0p-24 * (reach + bins) + 4 * 0x1.0p-149 * bins_per_unit;
+  const bool in_float = float_fits && float_error + estimate_error < 0.1;
+  const double near_edge = estimate_error + (in_float ? float_error : double_error) + 1e-9;
   // A symlog range that is a sliver of a decade leaves the estimate no better than a guess: every value
-  // then takes the binary search over the edges below, as does data with NaN or Inf.
-  if (near_edge < 0.25 && all_finite(data, n)) {
+  // then takes the binary search over the edges below, as does data with NaN or Inf, or a range whose
+  // positions do not fit a double.
+  if (double_positions && near_edge < 0.25 && all_finite(data, n)) {
     // Per block: first every value's position and slot, in a loop the compiler vectorizes (exact zeros
     // and values outside the range go to two extra slots past the bins by selects: the zeros of a ReLU
     // layer are half of it, in no predictable order). Then the increments, into four interleaved copies
@@ -535,13 +667,13 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     std::vector<std::uint32_t> slots(size_t(stride) * 4, 0);
     constexpr std::size_t block = 256;
     std::int32_t slot[block];
-    auto count_block = [&](std::size_t start, std::size_t count, auto* where, auto symlog_binning) {
-      using P = std::remove_pointer_t<decltype(where)>;
+    auto count_block = [&](std::size_t start, std::size_t count, auto symlog_binning) {
+      double where[block];
       for (std::size_t j = 0; j < count; ++j) {
         const S v = data[start + j];
-        const P x = position(P(v), symlog_binning);
+        const double x = position(double(v), symlog_binning);
         const bool binned = (v != S(0)) & (double(v) >= lo) & (double(v) <= hi);
-        where[j] = binned ? x : P(0.5);  // zeros and outside values: mid-bin, never near an edge
+        where[j] = binned ? x : 0.5;  // zeros and outside values: mid-bin, never near an edge
         const int b = bin_at(x);
         slot[j] = v == S(0) ? zero_slot : (binned ? b : outside_slot);
       }
@@ -551,8 +683,6 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
         ++slots[size_t(int(j % 4) * stride + target)];
       }
     };
-    float where_float[block];
-    double where_double[block];
     if constexpr (std::is_same_v<S, float>) {
       if (in_float) {
         // Floats compared with floats: the smallest float >= lo and the largest <= hi bound exactly the
@@ -563,8 +693,9 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
         float near_low = float(near_edge), near_high = float(1 - near_edge);
         if (double(near_low) < near_edge) near_low = std::nextafter(near_low, 1.0f);
         if (double(near_high) > 1 - near_edge) near_high = std::nextafter(near_high, 0.0f);
-        const FloatBinning fb{lo_f, hi_f, float(t_lo), float(bins_per_unit), float(bins), float(inverse_c),
-                              float(log10_of_2), near_low, near_high, bins - 1, zero_slot, outside_slot};
+        const FloatBinning fb{lo_f, hi_f, float(t_lo), float(bins_per_unit), float(bins),
+                              symlog ? float(inverse_c) : 0.0f, float(log10_of_2), near_low, near_high,
+                              bins - 1, zero_slot, outside_slot};
         for (std::size_t start = 0; start < n; start += block) {
           const std::size_t count = std::min(block, n - start);
           if (symlog) float_slots<true>(data + start, count, fb, slot);
@@ -577,12 +708,10 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
         }
       }
     }
-    for (std::size_t start = 0; start < n && !(std::is_same_v<S, float> && in_float); start += block) {
+    for (std::size_t start = 0; start < n && !in_float; start += block) {
       const std::size_t count = std::min(block, n - start);
-      if (in_float && symlog) count_block(start, count, where_float, std::true_type{});
-      else if (in_float) count_block(start, count, where_float, std::false_type{});
-      else if (symlog) count_block(start, count, where_double, std::true_type{});
-      else count_block(start, count, where_double, std::false_type{});
+      if (symlog) count_block(start, count, std::true_type{});
+      else count_block(start, count, std::false_type{});
     }
     for (int copy = 1; copy < 4; ++copy)
       for (int b = 0; b < stride; ++b) slots[size_t(b)] += slots[size_t(copy * stride + b)];
@@ -596,8 +725,9 @@ Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
     if (!std::isfinite(v)) { ++h.nonfinite_count; continue; }
     if (v == 0) { ++h.zero_count; continue; }
     if (v < lo || v > hi) { ++h.outside_count; continue; }
-    const auto above = std::upper_bound(h.edges.begin(), h.edges.end(), v);  // v < *above
-    ++h.counts[size_t(std::min(int(above - h.edges.begin()) - 1, bins - 1))];
+    // lo <= v <= hi and edges[0] = lo: the first edge above v is edges[1] or later, or there is none (v = hi).
+    const auto above = std::upper_bound(h.edges.begin(), h.edges.end(), v);
+    ++h.counts[size_t(std::clamp(int(above - h.edges.begin()) - 1, 0, bins - 1))];
   }
   return h;
 }

@@ -28,7 +28,8 @@ struct TensorSummary {
   std::uint64_t nan_count = 0, inf_count = 0;
   std::uint64_t zero_count = 0;       // finite entries exactly equal to 0 (+0 or -0)
   std::uint64_t saturated_count = 0;  // finite entries outside the saturation band
-  // Over the finite entries (0 when there are none). std is the population std (divides by the count).
+  // Over the finite entries (0 when there are none). std is the population std (divides by the count);
+  // mean and std are finite for finite data of any magnitude, denormals and the largest doubles included.
   double mean = 0, std = 0, min = 0, max = 0;
   bool has_percentiles = false;
   double percentiles[summary_percentile_count] = {};
@@ -53,9 +54,11 @@ enum class Binning {
 
 struct HistogramSpec {
   int bins = 64;
-  double lo = 0, hi = 0;  // the range; when lo == hi it is widened to a unit-width (or 1e-3 relative) range
+  // The range; when lo == hi (or lo > hi) it is widened around lo to a unit-width (or 1e-3 relative, and at
+  // least the neighbouring doubles) range. A NaN bound counts as 0, an infinite one as the largest double.
+  double lo = 0, hi = 0;
   Binning binning = Binning::linear;
-  double symlog_threshold = 0;  // > 0 for symlog; symlog_threshold_for() gives a default
+  double symlog_threshold = 0;  // > 0 (and finite) for symlog; otherwise symlog_threshold_for(max |lo|, |hi|)
 };
 
 struct Histogram {
@@ -66,10 +69,13 @@ struct Histogram {
   std::uint64_t nonfinite_count = 0;   // NaN and +-Inf, not in any bin
 };
 
+// Every value is counted exactly once (bins + zero_count + outside_count + nonfinite_count = n), in the bin
+// its edges give, for any data and any spec: denormals, the largest doubles, tiny thresholds included.
 template <typename S>
 Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec);
 
-// Default symlog threshold for values up to max_abs: 6 decades below the largest magnitude.
+// Default symlog threshold for values up to max_abs: 6 decades below the largest magnitude (never below
+// the smallest double, so never 0).
 double symlog_threshold_for(double max_abs);
 
 }  // namespace layerscope
