@@ -42,7 +42,7 @@ echo "== wasm module in Node (tests/js)"
 node --test tests/js 2>&1 | tee "$logs/node-js.log"
 echo "== the relaxed-SIMD wasm build in Node (tests/js except the Catch2 suite, which ran above)"
 LAYERSCOPE_WASM_VARIANT=relaxed node --experimental-wasm-relaxed-simd --test \
-  tests/js/api.test.mjs tests/js/errors.test.mjs tests/js/memory.test.mjs tests/js/parity.test.mjs 2>&1 |
+  tests/js/api.test.mjs tests/js/errors.test.mjs tests/js/memory.test.mjs tests/js/parity.test.mjs tests/js/training.test.mjs 2>&1 |
   tee "$logs/node-js-relaxed.log"
 echo "== page in headless Chromium (tests/e2e)"
 node --test tests/e2e 2>&1 | tee "$logs/node-e2e.log"

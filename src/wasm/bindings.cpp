@@ -1,10 +1,11 @@
-// Embind registrations only: the glue is in conversions.* and run.*; web/src/layerscope.js is the one
+// Embind registrations only: the glue is in conversions.*, run.* and training_session.*; web/src/layerscope.js is the one
 // JS module that calls these and turns their {ok, value | error, field} results into values or errors.
 #include <emscripten/bind.h>
 
 #include "conversions.hpp"
 #include "run.hpp"
 #include "timing.hpp"
+#include "training_session.hpp"
 
 namespace layerscope::wasm {
 namespace {
@@ -48,4 +49,14 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("theory", &Run::theory)
       .function("histograms", &Run::histograms)
       .function("percentiles", &Run::percentiles);
+  function("loadMnist", &load_mnist);
+  function("trainingSchema", &training_schema_to_js);
+  function("trainingPresets", &training_presets_to_js);
+  class_<TrainingSession>("TrainingSession")
+      .constructor<>()
+      .function("start", &TrainingSession::start)
+      .function("step", &TrainingSession::step)
+      .function("latest", &TrainingSession::latest)
+      .function("history", &TrainingSession::history)
+      .function("config", &TrainingSession::config);
 }

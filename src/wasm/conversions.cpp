@@ -45,7 +45,10 @@ NetworkConfig config_from_js(const val& object) {
 }
 
 val field_to_js(const NetworkConfig& config, const FieldSpec& spec) {
-  const std::string text = get_field(config, spec.name);
+  return field_text_to_js(spec, get_field(config, spec.name));
+}
+
+val field_text_to_js(const FieldSpec& spec, const std::string& text) {
   switch (spec.type) {
     case FieldType::choice: return val(text);
     case FieldType::boolean: return val(text == "true");
@@ -71,25 +74,24 @@ const char* type_name(FieldType t) {
 }
 }  // namespace
 
+val field_spec_to_js(const FieldSpec& spec) {
+  val row = val::object();
+  row.set("name", spec.name);
+  row.set("type", std::string(type_name(spec.type)));
+  row.set("min", spec.min);
+  row.set("max", spec.max);
+  row.set("minOpen", spec.min_open);
+  row.set("maxOpen", spec.max_open);
+  val choices = val::array();
+  for (const std::string& c : spec.choices) choices.call<void>("push", c);
+  row.set("choices", choices);
+  row.set("help", spec.help);
+  return row;
+}
+
 val schema_to_js() {
   const NetworkConfig defaults;
-  val list = val::array();
-  for (const FieldSpec& spec : config_schema()) {
-    val row = val::object();
-    row.set("name", spec.name);
-    row.set("type", std::string(type_name(spec.type)));
-    row.set("min", spec.min);
-    row.set("max", spec.max);
-    row.set("minOpen", spec.min_open);
-    row.set("maxOpen", spec.max_open);
-    val choices = val::array();
-    for (const std::string& c : spec.choices) choices.call<void>("push", c);
-    row.set("choices", choices);
-    row.set("help", spec.help);
-    row.set("default", field_to_js(defaults, spec));
-    list.call<void>("push", row);
-  }
-  return list;
+  return fields_to_js(config_schema(), [&](const FieldSpec& spec) { return field_to_js(defaults, spec); });
 }
 
 val presets_to_js() {

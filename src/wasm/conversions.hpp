@@ -54,11 +54,27 @@ NetworkConfig config_from_js(const val& object);
 val config_to_js(const NetworkConfig& config);
 // One field's value in its JS type.
 val field_to_js(const NetworkConfig& config, const FieldSpec& spec);
+// A field's value from its get_field text (numbers round-trip exactly) in its JS type.
+val field_text_to_js(const FieldSpec& spec, const std::string& text);
 // String(value), as the page and URL parameters would give it.
 std::string js_text(const val& value);
 
 // [{name, type, min, max, minOpen, maxOpen, choices, help, default}]
 val schema_to_js();
+// One row without its default.
+val field_spec_to_js(const FieldSpec& spec);
+// The same rows for any table of fields; default_of(spec) gives the default in its JS type.
+template <typename DefaultOf>
+val fields_to_js(const std::vector<FieldSpec>& specs, DefaultOf&& default_of) {
+  val list = val::array();
+  for (const FieldSpec& spec : specs) {
+    val row = field_spec_to_js(spec);
+    row.set("default", default_of(spec));
+    list.call<void>("push", row);
+  }
+  return list;
+}
+
 // [{name, title, description, config}]
 val presets_to_js();
 

@@ -5,6 +5,10 @@
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});
 //   run.summaries.output[30].std; run.histograms('grad_output', {range: 'shared'}); run.free();
+//
+//   ls.loadMnist(new Uint8Array(await (await fetch('data/mnist-binary.bin')).arrayBuffer()));
+//   const training = ls.createTraining({preset: 'bn-paper-fig1', steps: 2000});
+//   while (!training.step(100).finished) draw(training.latest());  training.history(); training.free();
 
 const TENSOR_KINDS = ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'];
 const PERCENTILE_NAMES = ['p5', 'p15', 'p50', 'p85', 'p95'];
@@ -20,10 +24,13 @@ export class LayerscopeError extends Error {
   }
 }
 
-// The glue returns {ok: true, value} or {ok: false, error, field}.
+// The glue returns {ok: true, value} or {ok: false, error, field} (training adds divergedAt: the step a
+// run stopped at when its loss stopped being finite; the error then carries it too).
 function unwrap(result) {
   if (result.ok) return result.value;
-  throw new LayerscopeError(result.error, result.field ?? null);
+  const error = new LayerscopeError(result.error, result.field ?? null);
+  if (result.divergedAt !== undefined) error.divergedAt = result.divergedAt;
+  throw error;
 }
 
 function checkKind(kind) {
@@ -71,6 +78,8 @@ export async function loadLayerscope(options = {}) {
 class Layerscope {
   #module;
   #stride;
+  #trainingSchema;
+  #trainingPresets;
 
   constructor(module) {
     this.#module = module;
@@ -79,6 +88,11 @@ class Layerscope {
     this.presets = unwrap(module.presets());
     this.tensorKinds = [...TENSOR_KINDS];
   }
+
+  // The training settings ({name, type, min, max, ..., default: bn-paper-fig1's}) and presets ({name, title,
+  // description, config}). Read on first use, so that a module built before training still loads.
+  get trainingSchema() { return (this.#trainingSchema ??= unwrap(this.#module.trainingSchema())); }
+  get trainingPresets() { return (this.#trainingPresets ??= unwrap(this.#module.trainingPresets())); }
 
   defaultConfig() { return unwrap(this.#module.defaultConfig()); }
 
@@ -97,6 +111,28 @@ class Layerscope {
     try {
       unwrap(handle.start(config, Boolean(percentiles)));
       return new Run(handle, this.#stride);
+    } catch (error) {
+      handle.delete();
+      throw error;
+    }
+  }
+
+  // The MNIST pack (dist/data/mnist-binary.bin) as a Uint8Array, ArrayBuffer or Node Buffer, parsed once
+  // for the module: every training created afterwards uses it. Returns the image counts {train, test}.
+  loadMnist(bytes) {
+    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes)
+               : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+               : bytes;
+    return unwrap(this.#module.loadMnist(view));
+  }
+
+  // A training run on the loaded data: {preset?, ...training and network settings}; the preset (default
+  // bn-paper-fig1) comes first, the other keys override it. Throws LayerscopeError naming the bad setting.
+  createTraining(config = {}) {
+    const handle = new this.#module.TrainingSession();
+    try {
+      unwrap(handle.start(config));
+      return new Training(handle);
     } catch (error) {
       handle.delete();
       throw error;
@@ -184,6 +220,47 @@ class Run {
     PERCENTILE_NAMES.forEach((name, i) => { out[name] = values[i]; });
     return out;
   }
+
+  free() {
+    if (!this.#handle) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+// One training run. Per-layer arrays have depth + 1 entries (index 0, the input, is NaN); see
+// src/wasm/training_session.hpp for the fields.
+class Training {
+  #handle;
+
+  constructor(handle) {
+    this.#handle = handle;
+    this.config = unwrap(handle.config());
+  }
+
+  #live() {
+    if (!this.#handle) throw new Error('Layerscope training: used after free()');
+    return this.#handle;
+  }
+
+  // Runs up to n more steps (not past config.steps): {stepsDone, finished}. Throws LayerscopeError with
+  // .divergedAt when the loss stops being finite (and again on every later call).
+  step(n = 1) {
+    const handle = this.#live();
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1)
+      throw new LayerscopeError(`n: must be a number of steps from 0 (got ${n})`, 'n');
+    return unwrap(handle.step(n));
+  }
+
+  // The newest report, or null before the first: {step, trainLoss, trainAccuracy, testLoss, testAccuracy,
+  // seconds, depth, bins, preP15..unitP85, updateRatioLog10, ...: Float64Array(depth + 1),
+  // histogramCounts: Uint32Array((depth + 1) * bins)}.
+  latest() { return unwrap(this.#live().latest()); }
+
+  // Every kept report as columns (at most 1024 reports, thinned evenly as the run grows): {count, stride,
+  // capacity, depth, step, trainLoss, ...: Float64Array(count), per-layer fields: Float64Array(count *
+  // (depth + 1)) at [r * (depth + 1) + l]}.
+  history() { return unwrap(this.#live().history()); }
 
   free() {
     if (!this.#handle) return;

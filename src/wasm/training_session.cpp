@@ -1,0 +1,244 @@
+#include "training_session.hpp"
+
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "conversions.hpp"
+#include "mnist.hpp"
+
+namespace layerscope::wasm {
+
+namespace {
+
+using emscripten::val;
+
+// The one data set of the module (see the header): replaced whole by loadMnist, never modified.
+std::shared_ptr<const MnistData> loaded_data;
+
+const char* const default_preset = "bn-paper-fig1";  // as the command-line tool's train
+
+// guarded() plus the one failure that is not a bad setting: {ok: false, error, field: null, divergedAt}.
+template <typename Fn>
+val guarded_training(Fn&& fn) {
+  try {
+    return ok_result(fn());
+  } catch (const TrainingDiverged& e) {
+    val result = error_result(e.what(), "");
+    result.set("divergedAt", double(e.step()));
+    return result;
+  } catch (...) {
+    return guarded([]() -> val { throw; });  // rethrown inside guarded, which names it
+  }
+}
+
+TrainingConfig training_config_from_js(const val& object) {
+  if (object.isUndefined() || object.isNull()) return training_preset(default_preset);
+  if (object.isArray() || object.typeOf().as<std::string>() != "object")
+    throw ConfigError("config", "must be an object of settings (got " + js_text(object.typeOf()) + ")");
+  const val preset = object["preset"];
+  TrainingConfig config = training_preset(preset.isUndefined() ? default_preset : js_text(preset));
+  const val keys = val::global("Object").call<val>("keys", object);
+  const int n = keys["length"].as<int>();
+  for (int i = 0; i < n; ++i) {
+    const std::string name = keys[i].as<std::string>();
+    const val value = object[name];
+    if (name == "preset" || value.isUndefined()) continue;
+    set_training_field(config, name, js_text(value));
+  }
+  validate_training(config);
+  return config;
+}
+
+val training_config_to_js(const TrainingConfig& config) {
+  val object = val::object();
+  for (const FieldSpec& spec : training_schema())
+    object.set(spec.name, field_text_to_js(spec, get_training_field(config, spec.name)));
+  for (const FieldSpec& spec : config_schema()) object.set(spec.name, field_to_js(config.network, spec));
+  return object;
+}
+
+// The per-layer numbers of a report, by their JS names.
+struct LayerField {
+  const char* name;
+  double (*read)(const LayerTrainingStats&);
+};
+
+const LayerField layer_fields[] = {
+    {"preMean", [](const LayerTrainingStats& s) { return s.pre_mean; }},
+    {"preStd", [](const LayerTrainingStats& s) { return s.pre_std; }},
+    {"preP15", [](const LayerTrainingStats& s) { return s.pre_p15; }},
+    {"preP50", [](const LayerTrainingStats& s) { return s.pre_p50; }},
+    {"preP85", [](const LayerTrainingStats& s) { return s.pre_p85; }},
+    {"unitP15", [](const LayerTrainingStats& s) { return s.unit_p15; }},
+    {"unitP50", [](const LayerTrainingStats& s) { return s.unit_p50; }},
+    {"unitP85", [](const LayerTrainingStats& s) { return s.unit_p85; }},
+    {"activationStd", [](const LayerTrainingStats& s) { return s.activation_std; }},
+    {"deadFraction", [](const LayerTrainingStats& s) { return s.dead_fraction; }},
+    {"saturatedFraction", [](const LayerTrainingStats& s) { return s.saturated_fraction; }},
+    {"nonfiniteFraction", [](const LayerTrainingStats& s) { return s.nonfinite_fraction; }},
+    {"doutputStd", [](const LayerTrainingStats& s) { return s.doutput_std; }},
+    {"dweightStd", [](const LayerTrainingStats& s) { return s.dweight_std; }},
+    {"updateRatioLog10", [](const LayerTrainingStats& s) { return s.update_ratio_log10; }},
+    {"histogramLo", [](const LayerTrainingStats& s) { return s.histogram_lo; }},
+    {"histogramHi", [](const LayerTrainingStats& s) { return s.histogram_hi; }},
+    {"histogramZero", [](const LayerTrainingStats& s) { return double(s.histogram_zero); }},
+    {"histogramNonfinite", [](const LayerTrainingStats& s) { return double(s.histogram_nonfinite); }},
+};
+
+// The report-wide numbers, by their JS names.
+struct ReportField {
+  const char* name;
+  double (*read)(const TrainingReport&);
+};
+
+const ReportField report_fields[] = {
+    {"step", [](const TrainingReport& r) { return double(r.step); }},
+    {"trainLoss", [](const TrainingReport& r) { return r.train_loss; }},
+    {"trainAccuracy", [](const TrainingReport& r) { return r.train_accuracy; }},
+    {"testLoss", [](const TrainingReport& r) { return r.test_loss; }},
+    {"testAccuracy", [](const TrainingReport& r) { return r.test_accuracy; }},
+    {"seconds", [](const TrainingReport& r) { return r.seconds; }},
+};
+
+constexpr double no_layer = std::numeric_limits<double>::quiet_NaN();  // index 0: the input has no stats
+
+// out[r * (L+1) + l] = the field of layer l in report r.
+std::vector<double> layer_column(const std::vector<TrainingReport>& reports, const LayerField& field, int depth) {
+  std::vector<double> out(reports.size() * std::size_t(depth + 1), no_layer);
+  for (std::size_t r = 0; r < reports.size(); ++r) {
+    const auto& layers = reports[r].layers;
+    for (int l = 1; l <= depth && std::size_t(l) < layers.size(); ++l)
+      out[r * std::size_t(depth + 1) + std::size_t(l)] = field.read(layers[std::size_t(l)]);
+  }
+  return out;
+}
+
+}  // namespace
+
+val load_mnist(const val& bytes) {
+  return guarded([&] {
+    if (!bytes.instanceof(val::global("Uint8Array")))
+      throw DataError("mnist: the downloaded dataset: must be a Uint8Array of the pack's bytes");
+    std::vector<std::uint8_t> copy(bytes["length"].as<std::size_t>());
+    // The view and the copy into it happen in one JS call, with no wasm allocation in between.
+    val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", bytes);
+    auto data = std::make_shared<const MnistData>(parse_mnist_pack(copy.data(), copy.size(), "the downloaded dataset"));
+    loaded_data = data;
+    val counts = val::object();
+    counts.set("train", data->train.count);
+    counts.set("test", data->test.count);
+    return counts;
+  });
+}
+
+val training_schema_to_js() {
+  return guarded([] {
+    const TrainingConfig defaults = training_preset(default_preset);
+    return fields_to_js(training_schema(), [&](const FieldSpec& spec) {
+      return field_text_to_js(spec, get_training_field(defaults, spec.name));
+    });
+  });
+}
+
+val training_presets_to_js() {
+  return guarded([] {
+    val list = val::array();
+    for (const TrainingPresetInfo& info : training_preset_list()) {
+      val row = val::object();
+      row.set("name", info.name);
+      row.set("title", info.title);
+      row.set("description", info.description);
+      row.set("config", training_config_to_js(training_preset(info.name)));
+      list.call<void>("push", row);
+    }
+    return list;
+  });
+}
+
+const Trainer<float>& TrainingSession::trainer() const {
+  if (!trainer_) throw std::logic_error("training session: not started (start() failed or was not called)");
+  return *trainer_;
+}
+
+val TrainingSession::start(const val& config) {
+  return guarded([&] {
+    trainer_.reset();
+    diverged_.reset();
+    const TrainingConfig parsed = training_config_from_js(config);
+    if (!loaded_data) throw DataError("mnist: no dataset loaded: call loadMnist(bytes) first");
+    trainer_ = std::make_unique<Trainer<float>>(parsed, loaded_data);
+    return val::undefined();
+  });
+}
+
+val TrainingSession::step(int n) {
+  return guarded_training([&] {
+    trainer();
+    if (diverged_) throw *diverged_;  // the trainer stopped there: every later call says so
+    if (n < 0) throw ConfigError("n", "must be a number of steps from 0 (got " + std::to_string(n) + ")");
+    try {
+      trainer_->step(n);
+    } catch (const TrainingDiverged& e) {
+      diverged_ = e;
+      throw;
+    }
+    val progress = val::object();
+    progress.set("stepsDone", double(trainer_->steps_done()));
+    progress.set("finished", trainer_->finished());
+    return progress;
+  });
+}
+
+val TrainingSession::latest() const {
+  return guarded([&] {
+    const TrainingReport* report = trainer().latest();
+    if (!report) return val::null();
+    const int depth = trainer().config().network.depth;
+    const int bins = trainer().config().histogram_bins;
+    val out = val::object();
+    for (const ReportField& f : report_fields) out.set(f.name, f.read(*report));
+    out.set("depth", depth);
+    out.set("bins", bins);
+    const std::vector<TrainingReport> one{*report};
+    for (const LayerField& f : layer_fields) out.set(f.name, copy_to_js(layer_column(one, f, depth)));
+    // [l * bins + b]: bin b of layer l's histogram (layer 0 all zero).
+    std::vector<std::uint32_t> counts(std::size_t(depth + 1) * std::size_t(bins), 0);
+    for (int l = 1; l <= depth && std::size_t(l) < report->layers.size(); ++l) {
+      const auto& c = report->layers[std::size_t(l)].histogram_counts;
+      std::copy_n(c.begin(), std::min(c.size(), std::size_t(bins)), counts.begin() + std::ptrdiff_t(l) * bins);
+    }
+    out.set("histogramCounts", copy_to_js(counts));
+    return out;
+  });
+}
+
+val TrainingSession::history() const {
+  return guarded([&] {
+    const TrainingHistory& history = trainer().history();
+    const std::vector<TrainingReport>& reports = history.reports();
+    const int depth = trainer().config().network.depth;
+    val out = val::object();
+    out.set("count", double(reports.size()));
+    out.set("stride", double(history.stride()));
+    out.set("capacity", double(history.capacity()));
+    out.set("depth", depth);
+    std::vector<double> column(reports.size());
+    for (const ReportField& f : report_fields) {
+      std::transform(reports.begin(), reports.end(), column.begin(), f.read);
+      out.set(f.name, copy_to_js(column));
+    }
+    for (const LayerField& f : layer_fields) out.set(f.name, copy_to_js(layer_column(reports, f, depth)));
+    return out;
+  });
+}
+
+val TrainingSession::config() const {
+  return guarded([&] { return training_config_to_js(trainer().config()); });
+}
+
+}  // namespace layerscope::wasm

@@ -1,0 +1,49 @@
+// Training on MNIST as JavaScript sees it: the second Embind class (JS must .delete() it; the JS layer's
+// Training.free() does) and the free functions around it. Every call that can fail returns a result
+// object (see conversions.hpp); a diverged step adds divergedAt, the step it stopped at.
+//
+// The data set is loaded once per module (loadMnist) into a shared, immutable MnistData: every session
+// started afterwards holds a reference, so two sessions share one copy and a later loadMnist leaves
+// running sessions on the data they started with.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <memory>
+#include <optional>
+
+#include "training.hpp"
+
+namespace layerscope::wasm {
+
+// bytes: a Uint8Array holding the pack (dist/data/mnist-binary.bin). Value {train, test}: image counts.
+emscripten::val load_mnist(const emscripten::val& bytes);
+// [{name, type, min, max, minOpen, maxOpen, choices, help, default}] of the training fields; the
+// defaults are bn-paper-fig1's, where start() begins without a preset.
+emscripten::val training_schema_to_js();
+// [{name, title, description, config}], config holding every training and network field.
+emscripten::val training_presets_to_js();
+
+// Per-layer arrays below hold L + 1 entries, index l = layer l (index 0, the input, is NaN / zero counts).
+class TrainingSession {
+ public:
+  // config: {preset?, ...training or network fields}. Starts from the preset (default bn-paper-fig1),
+  // then sets every other key through set_training_field(name, String(value)), then validates.
+  emscripten::val start(const emscripten::val& config);
+  // Up to n more steps. Value {stepsDone, finished}.
+  emscripten::val step(int n);
+  // The newest report: {step, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, depth, bins,
+  // <per-layer field>: Float64Array(L+1) ..., histogramCounts: Uint32Array((L+1) * bins)}; null before one.
+  emscripten::val latest() const;
+  // Every kept report as columns: {count, stride, capacity, depth, step, trainLoss, ...: Float64Array(count),
+  // <per-layer field>: Float64Array(count * (L+1)) at [r * (L+1) + l]}.
+  emscripten::val history() const;
+  emscripten::val config() const;  // every training and network field
+
+ private:
+  const Trainer<float>& trainer() const;
+  std::unique_ptr<Trainer<float>> trainer_;
+  std::optional<TrainingDiverged> diverged_;
+};
+
+}  // namespace layerscope::wasm
