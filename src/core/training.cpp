@@ -102,7 +102,12 @@ void set_training_field(TrainingConfig& config, const std::string& name, const s
     f->store(config, parse_field_value(f->spec, value));
     return;
   }
-  set_field(config.network, name, value);  // ConfigError for unknown names lists the network's fields
+  for (const FieldSpec& spec : config_schema())
+    if (spec.name == name) return set_field(config.network, name, value);
+  std::string known;
+  for (const TrainingField& f : training_fields()) known += (known.empty() ? "" : ", ") + f.spec.name;
+  for (const FieldSpec& spec : config_schema()) known += ", " + spec.name;
+  throw ConfigError(name, "unknown setting; known settings are: " + known);
 }
 
 std::string get_training_field(const TrainingConfig& config, const std::string& name) {
