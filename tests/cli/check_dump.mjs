@@ -1,35 +1,15 @@
 // Usage: node check_dump.mjs TOOL OUTDIR
 // Runs a small batch-norm network with --dump and --json, in float and in double, then reads every .npy
-// file with its own header parser (no NumPy needed) and checks it against index.json and the JSON stats:
+// file with the tests' header parser (npy.mjs, no NumPy needed) and checks it against index.json and the JSON stats:
 // header and size, the statistics recomputed from the files, and the layout (z_1 = W_1 x + b_1 and
 // dW_l = dz_l h_{l-1}^T recomputed entry by entry, which fails if rows and columns were swapped).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
+import { readNpy } from './npy.mjs';
 
 const [tool, outdir] = process.argv.slice(2);
 const depth = 3;
-
-// Parses a NumPy 1.0 file: returns {descr, fortranOrder, shape, data} with data a typed array in file order.
-function readNpy(path) {
-  const bytes = readFileSync(path);
-  assert.equal(bytes.subarray(0, 6).toString('latin1'), '\x93NUMPY', `${path}: magic`);
-  assert.deepEqual([bytes[6], bytes[7]], [1, 0], `${path}: version 1.0`);
-  const headerLength = bytes.readUInt16LE(8);
-  assert.equal((10 + headerLength) % 64, 0, `${path}: data aligned to 64 bytes`);
-  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
-  assert.ok(header.endsWith('\n'), `${path}: header ends with a newline`);
-  const descr = /'descr': '([^']+)'/.exec(header)[1];
-  const fortranOrder = /'fortran_order': (True|False)/.exec(header)[1] === 'True';
-  const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(',').filter((s) => s.trim()).map(Number);
-  const Type = { '<f4': Float32Array, '<f8': Float64Array, '<i4': Int32Array }[descr];
-  assert.ok(Type, `${path}: dtype ${descr}`);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const body = bytes.subarray(10 + headerLength);
-  assert.equal(body.length, count * Type.BYTES_PER_ELEMENT, `${path}: data size`);
-  const data = new Type(body.buffer.slice(body.byteOffset, body.byteOffset + body.length));
-  return { descr, fortranOrder, shape, data };
-}
 
 function stats(data) {  // over finite values, as summarize() does (population std, two passes)
   const values = Array.from(data).filter(Number.isFinite);

@@ -12,6 +12,7 @@ export function readNpy(path) {
   const headerLength = bytes.readUInt16LE(8);
   assert.equal((10 + headerLength) % 64, 0, `${path}: data aligned to 64 bytes`);
   const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  assert.ok(header.endsWith('\n'), `${path}: header ends with a newline`);
   const descr = /'descr': '([^']+)'/.exec(header)[1];
   const fortranOrder = /'fortran_order': (True|False)/.exec(header)[1] === 'True';
   const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(',').filter((s) => s.trim()).map(Number);
