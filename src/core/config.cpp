@@ -255,14 +255,22 @@ void validate(const NetworkConfig& c) {
 
 const std::vector<PresetInfo>& preset_list() {
   static const std::vector<PresetInfo> list = {
-      {"blog-no-bn", "The post, without batch norm",
-       "20 ReLU layers of 100, Xavier normal weights, 1000 samples, upstream gradient 100 N(0,1)."},
-      {"blog-bn", "The post, with batch norm (done right)",
-       "N(0,1) x 0.01 weights, batch norm after each ReLU over the batch, upstream 0.01 N(0,1)."},
+      {"blog-no-bn", "Xavier init, ReLU, no normalization (the post's first setup)",
+       "20 ReLU layers of 100, Xavier normal weights, 1000 samples, upstream gradient 100 N(0,1). The "
+       "variance of the activations halves per layer (fan_in x 2/(fan_in+fan_out) / 2), so their std "
+       "falls by 1/sqrt(2) a layer, to about 1e-3 at layer 20."},
+      {"xavier-bn", "Xavier init, ReLU, batch norm after each ReLU",
+       "Exactly blog-no-bn plus batch norm over the batch after each ReLU (the post's placement): the "
+       "same Xavier normal weights, input and upstream 100 N(0,1); nothing else differs."},
+      {"blog-bn", "The post's batch-norm setup (also a different init and upstream)",
+       "The post's figures with batch norm: batch norm after each ReLU over the batch, but also N(0,1) x "
+       "0.01 weights and upstream 0.01 N(0,1) instead of Xavier and 100, so against blog-no-bn three "
+       "things change at once, not only batch norm."},
       {"blog-as-written", "The post's code, normalization axis as written",
        "Like blog-bn, but each sample is normalized over its features (axis 0), with no epsilon."},
       {"blog-small-init", "The post's 0.01 init without batch norm",
-       "N(0,1) x 0.01 weights and ReLU without normalization: activations shrink 200x per layer."},
+       "N(0,1) x 0.01 weights and ReLU without normalization: the variance shrinks 200x per layer "
+       "(100 x 1e-4 / 2), so the std shrinks about 14x (sqrt(200))."},
       {"he-relu", "He init with ReLU",
        "He normal weights keep the variance of ReLU layers constant without any normalization."},
       {"tanh-xavier", "tanh with Xavier init",
@@ -276,6 +284,10 @@ const std::vector<PresetInfo>& preset_list() {
 NetworkConfig preset(const std::string& name) {
   NetworkConfig c;  // defaults are the post's shapes: 20 x 100, input 100, 1000 samples
   if (name == "blog-no-bn") return c;
+  if (name == "xavier-bn") {
+    c.normalization = Normalization::batch;  // and nothing else: the fair partner of blog-no-bn
+    return c;
+  }
   if (name == "blog-bn" || name == "blog-as-written" || name == "blog-small-init") {
     c.init = InitScheme::normal_scaled;
     c.init_scale = 0.01;
