@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "network.hpp"
 #include "rng.hpp"
@@ -268,4 +269,74 @@ TEST_CASE("per-sample normalization standardizes each sample over its features",
     // And it does not standardize the features over the batch.
     CHECK(std::abs(xhat.row(0).mean()) > 1e-6);
   }
+}
+
+// NaN is never hidden as zero (PyTorch's behaviour, torch.relu and its threshold_backward: relu(NaN) = NaN,
+// and the gradient is zeroed only where the output is <= 0, so it flows through a NaN).
+TEST_CASE("ReLU keeps NaN forward and backward, alone and inside batch norm's one-pass backward", "[batchnorm]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Matrix<double> z(2, 3);
+  z << nan, -1.0, 2.0,
+       0.0, -0.0, nan;
+  SECTION("forward: NaN stays NaN, negatives and both zeros become +0") {
+    Matrix<double> a;
+    activation_forward(a, z, Activation::relu, 0.0);
+    CHECK(std::isnan(a(0, 0)));
+    CHECK(std::isnan(a(1, 2)));
+    CHECK(a(0, 1) == 0);
+    CHECK(a(0, 2) == 2);
+    CHECK(a(1, 0) == 0);
+    CHECK(a(1, 1) == 0);
+    CHECK_FALSE(std::signbit(a(1, 1)));
+    Matrix<double> leaky;
+    activation_forward(leaky, z, Activation::leaky_relu, 0.1);
+    CHECK(std::isnan(leaky(0, 0)));
+    CHECK(leaky(0, 1) == -0.1);
+  }
+  SECTION("backward: the gradient passes where the input is NaN or positive, 0 where it is <= 0") {
+    const Matrix<double> dout = Matrix<double>::Constant(2, 3, 3.0);
+    Matrix<double> a, dz;
+    activation_forward(a, z, Activation::relu, 0.0);
+    activation_backward(dz, dout, z, a, Activation::relu, 0.0);
+    Matrix<double> expected(2, 3);
+    expected << 3, 0, 3,
+                0, 0, 3;
+    CHECK(dz == expected);
+    // Batch norm after the ReLU reads the mask off a = relu(z); in one pass it must agree with the two
+    // steps apart (the mask of activation_backward) entry by entry, NaN columns included.
+    Matrix<double> x(2, 4);
+    x << 1.0, nan, -2.0, 0.5,
+         -1.0, 3.0, 0.0, 2.0;
+    Matrix<double> relu_x;
+    activation_forward(relu_x, x, Activation::relu, 0.0);
+    Matrix<double> bn_out, dx_one, dx_bn, dx_two;
+    Vector<double> mean, var, rstd, dgamma, dbeta;
+    const Vector<double> gamma = Vector<double>::Constant(2, 1.5), beta = Vector<double>::Zero(2);
+    batchnorm_forward(bn_out, mean, var, rstd, relu_x, gamma, beta, 1e-5);
+    const Matrix<double> dbn = Matrix<double>::Constant(2, 4, 1.0);
+    batchnorm_backward(dx_one, dgamma, dbeta, dbn, relu_x, mean, rstd, gamma, ThenThrough::relu_of_input);
+    batchnorm_backward(dx_bn, dgamma, dbeta, dbn, relu_x, mean, rstd, gamma);
+    activation_backward(dx_two, dx_bn, x, relu_x, Activation::relu, 0.0);
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+      CAPTURE(i);
+      const double one = dx_one.data()[i], two = dx_two.data()[i];
+      CHECK(((std::isnan(one) && std::isnan(two)) || one == two));
+    }
+    // The masked entries (x <= 0) are exactly 0 in both; row 0 (with its NaN) is NaN wherever not masked.
+    CHECK(dx_one(0, 2) == 0);
+    CHECK(dx_one(1, 0) == 0);
+    CHECK(dx_one(1, 2) == 0);
+    CHECK(std::isnan(dx_one(0, 1)));
+  }
+}
+
+TEST_CASE("a network whose input is NaN reports NaN, not dead units", "[batchnorm]") {
+  NetworkConfig c = normalized_config(Normalization::none, Placement::after_activation, Activation::relu);
+  c.input_scale = 1.0;
+  Network<double> net(c);
+  net.input().setConstant(std::numeric_limits<double>::quiet_NaN());
+  net.forward();
+  // Before the fix relu(NaN) was 0: 100% dead units and std 0, with no NaN anywhere in the activations.
+  CHECK(net.activations(1).activation_out.array().isNaN().all());
+  CHECK(net.output(c.depth).array().isNaN().all());
 }

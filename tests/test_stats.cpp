@@ -30,6 +30,11 @@ double numpy_linear_percentile(std::vector<double> values, double q) {
   return values[k] + (position - double(k)) * (values[k + 1] - values[k]);
 }
 
+const std::vector<float>& all_nan_empty() {
+  static const std::vector<float> none;
+  return none;
+}
+
 std::uint64_t total(const std::vector<std::uint32_t>& counts) {
   return std::accumulate(counts.begin(), counts.end(), std::uint64_t(0));
 }
@@ -129,13 +134,23 @@ TEST_CASE("a summary counts NaN, Inf and zeros and averages only the finite valu
   CHECK_THAT(s.std, WithinRel(std::sqrt(5.44), 1e-14));
   CHECK(s.min == -3.0);
   CHECK(s.max == 4.0);
-  SECTION("an all-NaN tensor has no finite statistics") {
-    const std::vector<float> all_nan = {float(nan_value), float(nan_value)};
+  SECTION("an all-NaN tensor reports NaN statistics, never a std of 0 that reads as a dead layer") {
+    const std::vector<float> all_nan = {float(nan_value), float(nan_value), float(inf_value)};
     const TensorSummary t = summarize(all_nan.data(), all_nan.size());
     CHECK(t.finite_count == 0);
     CHECK(t.nan_count == 2);
-    CHECK(t.mean == 0);
+    CHECK(t.inf_count == 1);
+    CHECK(std::isnan(t.std));
+    CHECK(std::isnan(t.mean));
+    CHECK(std::isnan(t.min));
+    CHECK(std::isnan(t.max));
+    CHECK(t.zero_count == 0);
     CHECK(!t.has_percentiles);
+  }
+  SECTION("an empty tensor has zeros (there is nothing to flag)") {
+    const TensorSummary t = summarize(all_nan_empty().data(), 0);
+    CHECK(t.count == 0);
+    CHECK(t.std == 0);
   }
 }
 

@@ -20,9 +20,9 @@ template <typename S> using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dyn
 template <typename S> using Vector = Eigen::Matrix<S, Eigen::Dynamic, 1>;
 template <typename S> using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
 
-// Float products go through gemm_f32 in WebAssembly (Eigen has no wasm packet math: 41-42 GFLOP/s against
-// about 22) and natively with AVX-512 (79-83 GFLOP/s on all three products, where Eigen's dz h^T runs at
-// 51-54). Elsewhere, and for double, Eigen; LAYERSCOPE_GEMM forces gemm_f32.
+// Float products go through gemm_f32 in WebAssembly (Eigen 3.4 has no wasm packet math, docs/toolchain.md)
+// and natively with AVX-512 (where Eigen's dz h^T product lags the other two); the README's Speed section
+// and bench/ give the figures. Elsewhere, and for double, Eigen; LAYERSCOPE_GEMM forces gemm_f32.
 #if defined(__wasm_simd128__) || defined(__AVX512F__) || defined(LAYERSCOPE_GEMM)
 template <typename S> constexpr bool products_use_gemm = std::is_same_v<S, float>;
 #else
@@ -83,14 +83,17 @@ void activation_forward(Matrix<S>& out, const Matrix<S>& inp, Activation kind, S
       out.resize(inp.rows(), inp.cols());
       const S* x = inp.data();
       S* y = out.data();
-      for (Eigen::Index i = 0; i < size; ++i) y[i] = x[i] > S(0) ? x[i] : S(0);
+      // max(x, 0) that keeps NaN, as PyTorch's relu does: written "not x <= 0" so NaN (for which every
+      // comparison is false) takes the x side. "x > 0 ? x : 0" would turn a NaN layer into zeros, shown as
+      // dead units with std 0. -0 maps to +0.
+      for (Eigen::Index i = 0; i < size; ++i) y[i] = !(x[i] <= S(0)) ? x[i] : S(0);
       break;
     }
     case Activation::leaky_relu: {
       out.resize(inp.rows(), inp.cols());
       const S* x = inp.data();
       S* y = out.data();
-      for (Eigen::Index i = 0; i < size; ++i) y[i] = x[i] > S(0) ? x[i] : leaky_slope * x[i];
+      for (Eigen::Index i = 0; i < size; ++i) y[i] = x[i] > S(0) ? x[i] : leaky_slope * x[i];  // NaN: slope NaN
       break;
     }
     case Activation::tanh: out = inp.array().tanh(); break;
@@ -105,17 +108,18 @@ void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>
   // dinp, dout, inp, out: F x N. dL/dinp = dL/dout * f'(inp), with f' written through out where cheaper.
   const Eigen::Index size = inp.size();
   switch (kind) {
-    case Activation::relu: {  // f' = 1 where inp > 0, else 0 (0 at exactly 0, as PyTorch)
+    case Activation::relu: {  // f' = 0 where inp <= 0, else 1: PyTorch's threshold_backward, so 0 at exactly 0
+      // and a NaN input passes its gradient through (its output is NaN too, and so is what flows back)
       dinp.resize(inp.rows(), inp.cols());
       const S *x = inp.data(), *d = dout.data();
       S* di = dinp.data();
       for (Eigen::Index i = 0; i < size; ++i) {
         const S through = d[i];  // loaded unconditionally, so the choice is a vector select, not a branch
-        di[i] = x[i] > S(0) ? through : S(0);
+        di[i] = !(x[i] <= S(0)) ? through : S(0);
       }
       break;
     }
-    case Activation::leaky_relu: {
+    case Activation::leaky_relu: {  // f' = 1 where inp > 0, else slope (NaN: slope, as PyTorch; the output is NaN)
       dinp.resize(inp.rows(), inp.cols());
       const S *x = inp.data(), *d = dout.data();
       S* di = dinp.data();
@@ -140,11 +144,11 @@ void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>
 //   mu = 1/N sum_n x_n,  var = 1/N sum_n (x_n - mu)^2 (biased),  xhat = (x - mu) / sqrt(var + eps),
 //   out = gamma * xhat + beta, with one gamma and one beta per feature.
 // xhat is not kept: backward recomputes it from the input and the two statistics, (x - mu) rstd, the same
-// float expression as forward, so the same values. Not writing an F x N matrix per layer saved about 1 ms of
-// the blog-bn update's 35 in wasm (that memory is cold by the time backward reads it), and 8 MB per network.
+// float expression as forward, so the same values. Writing an F x N matrix per layer costs more than
+// recomputing it: by the time backward reads it, that memory has left the cache.
 
 // One column (sample) of batch norm's output, out = (x - mu) rstd gamma + beta. A function of its own with
-// __restrict pointers: inlined into the column loop, GCC 12 left it scalar.
+// __restrict pointers, so the compilers vectorize it (inlined into the column loop, GCC 12 left it scalar).
 template <typename S>
 void batchnorm_normalize_column(S* __restrict out, const S* __restrict inp, const S* __restrict mean,
                                 const S* __restrict rstd, const S* __restrict gamma, const S* __restrict beta,
@@ -169,8 +173,9 @@ void add_squares_about(S* __restrict out, const S* __restrict in, const S* __res
   }
 }
 
-// xhat = (inp - mean) rstd, per feature: what batch norm normalizes to (not needed by forward or backward,
-// which compute it on the fly; for inspection).
+// xhat = (inp - mean) rstd, per feature: what batch norm normalizes to, as a whole matrix. Train-mode forward
+// and backward compute it column by column instead; eval mode (batchnorm_forward_eval/_backward_eval) and
+// Network::normalized() (for the views and the dump) use this.
 template <typename S>
 void batchnorm_normalized(Matrix<S>& xhat, const Matrix<S>& inp, const Vector<S>& mean, const Vector<S>& rstd) {
   xhat = rstd.asDiagonal() * (inp.colwise() - mean);
@@ -184,9 +189,9 @@ void batchnorm_forward(Matrix<S>& out, Vector<S>& mean, Vector<S>& var, Vector<S
   // all F features at once (contiguous, vectorized), instead of one strided row at a time.
   const Eigen::Index F = inp.rows(), N = inp.cols();
   // Sums in S over blocks of 16 samples, added into double per block: a float sum over the whole batch
-  // (sequential, 1000 terms) put enough error into mean and var that blog-bn depth 5's max dL/dW of layer
-  // 1 came out 1% off the double run (41.870 vs 42.262); summed like this float gives 42.2624. All in double
-  // (as before) cost twice the time in wasm, where a double vector holds 2 values.
+  // (sequential, 1000 terms) puts enough error into mean and var to move the gradients by a percent against
+  // the double run (tests/test_batchnorm.cpp checks float against double). Summing all of it in double costs
+  // twice the time in wasm, where a double vector holds 2 values.
   constexpr Eigen::Index block = 16;
   Vector<double> sum = Vector<double>::Zero(F), sq = Vector<double>::Zero(F);
   Vector<S> partial(F);
@@ -223,8 +228,7 @@ void batchnorm_forward_eval(Matrix<S>& out, Vector<S>& rstd, const Matrix<S>& in
 
 // One column of batch norm backward's two sums: dbeta += dout, dgamma += dout xhat with xhat = (x - mu) rstd.
 // Per-column functions with __restrict pointers, as batchnorm_normalize_column: written as loops over
-// pointers declared once for the whole matrix, the wasm build ran this backward 3x slower (170 us against
-// 53 per 100 x 1000 matrix: not vectorized).
+// pointers declared once for the whole matrix, the wasm build did not vectorize them.
 template <typename S>
 void batchnorm_backward_sums_column(S* __restrict dbeta, S* __restrict dgamma, const S* __restrict dout,
                                     const S* __restrict inp, const S* __restrict mean, const S* __restrict rstd,
@@ -234,7 +238,8 @@ void batchnorm_backward_sums_column(S* __restrict dbeta, S* __restrict dgamma, c
     dgamma[f] += dout[f] * ((inp[f] - mean[f]) * rstd[f]);
   }
 }
-// One column of dx = dout t1 + xhat t2 + t3 (the three terms below), and with ThroughRelu 0 where inp <= 0.
+// One column of dx = dout t1 + xhat t2 + t3 (the three terms below), and with ThroughRelu 0 where inp <= 0
+// (the same test as activation_backward's relu: a NaN input lets dx through).
 template <bool ThroughRelu, typename S>
 void batchnorm_backward_column(S* __restrict dinp, const S* __restrict dout, const S* __restrict inp,
                                const S* __restrict mean, const S* __restrict rstd, const S* __restrict t1,
@@ -242,15 +247,15 @@ void batchnorm_backward_column(S* __restrict dinp, const S* __restrict dout, con
   for (Eigen::Index f = 0; f < F; ++f) {
     const S dx = dout[f] * t1[f] + ((inp[f] - mean[f]) * rstd[f]) * t2[f] + t3[f];
     if constexpr (ThroughRelu)
-      dinp[f] = inp[f] > S(0) ? dx : S(0);  // computed unconditionally: a vector select, not a branch
+      dinp[f] = !(inp[f] <= S(0)) ? dx : S(0);  // computed unconditionally: a vector select, not a branch
     else
       dinp[f] = dx;
   }
 }
 
 // What batch norm's backward continues through: nothing more, or the ReLU that produced its input
-// (placement after the activation). inp = max(z, 0) is positive exactly where z is, so the ReLU's
-// derivative (1 where z > 0, else 0) can be read off inp, in the same pass, without reading z.
+// (placement after the activation). inp = relu(z) is <= 0 exactly where z is (and NaN exactly where z is),
+// so the ReLU's derivative (0 where z <= 0, else 1) can be read off inp, in the same pass, without reading z.
 enum class ThenThrough { nothing, relu_of_input };
 
 template <typename S>
@@ -280,8 +285,8 @@ void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, co
   const Vector<S> through_var = (S(2) / n) * dvar.cwiseQuotient(rstd);           // term 2: dvar 2 (x - mu)/N
   const Vector<S> through_mean = dmu / n;                                        // term 3: dmu / N
   dinp.resize(F, N);
-  // Two direct calls, not one through a pointer chosen up front: that ran 20% slower in wasm (86 against
-  // 72 us per 100 x 1000 matrix).
+  // Two direct calls, not one through a function pointer chosen up front: an indirect call per column
+  // keeps the compiler from specializing the loop (slower in wasm).
   for (Eigen::Index j = 0; j < N; ++j) {
     if (then == ThenThrough::relu_of_input)
       batchnorm_backward_column<true>(dinp.col(j).data(), dout.col(j).data(), inp.col(j).data(), mean.data(),

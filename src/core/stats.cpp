@@ -510,7 +510,13 @@ TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation,
       s.saturated_count += saturation.enabled && (v < S(saturation.low) || v > S(saturation.high));
     }
     s.finite_count = n - s.nan_count - s.inf_count;
-    if (s.finite_count == 0) return s;
+    if (s.finite_count == 0 && n > 0) {
+      // Nothing finite to describe: NaN, not 0, so that a table or a profile of a NaN layer cannot read as
+      // "std 0" (a dead layer). The counts say what the tensor holds.
+      s.mean = s.std = s.min = s.max = std::numeric_limits<double>::quiet_NaN();
+      return s;
+    }
+    if (s.finite_count == 0) return s;  // empty: nothing to flag
     s.min = lo, s.max = hi;
     s.mean = std::isfinite(sum) ? std::clamp(sum / double(s.finite_count), lo, hi)
                                 : scaled_mean(data, n, s.finite_count, lo, hi);

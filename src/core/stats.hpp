@@ -28,7 +28,8 @@ struct TensorSummary {
   std::uint64_t nan_count = 0, inf_count = 0;
   std::uint64_t zero_count = 0;       // finite entries exactly equal to 0 (+0 or -0)
   std::uint64_t saturated_count = 0;  // finite entries outside the saturation band
-  // Over the finite entries (0 when there are none). std is the population std (divides by the count);
+  // Over the finite entries: NaN when a non-empty tensor has none (all NaN or Inf), 0 for an empty one.
+  // std is the population std (divides by the count);
   // mean and std are finite for finite data of any magnitude, denormals and the largest doubles included.
   double mean = 0, std = 0, min = 0, max = 0;
   bool has_percentiles = false;
