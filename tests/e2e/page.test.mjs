@@ -18,6 +18,8 @@ after(async () => {
 });
 
 const byId = id => `[id="${id}"]`;
+// The settings start folded (the figures come first): a test that types into them opens them first.
+const openSettings = (page, col) => page.$eval(`#details-${col}`, d => { d.open = true; });
 const lastValue = list => Number(list.split(',').at(-1));
 
 test('the default view loads with no console errors or CSP violations, and draws its figures', async () => {
@@ -56,6 +58,7 @@ test('switching batch norm on brings the last layer of the 0.01 init back by ord
   // Column A: the post's N(0,1) x 0.01 weights without normalization.
   const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.init=normal');
   await waitReady(page);
+  await openSettings(page, 'a');
   const before = lastValue(await page.$eval('#profile-output svg', s => s.dataset.aStd));
   assert.ok(before < 1e-20, `without batch norm the last layer's std is ${before}`);
   await afterRecompute(page, () => page.selectOption(byId('a.normalization'), 'batch'));
@@ -78,6 +81,7 @@ test('a change to column A redraws both columns from the new numbers; percentile
   const { page, context, problems } = await openPage(chrome.browser, server.url);
   await waitReady(page);
   const stdB = await page.$eval('#profile-output svg', s => s.dataset.bStd);
+  await openSettings(page, 'a');
   await afterRecompute(page, async () => {
     await page.fill(byId('a.depth-number'), '23');
     await page.press(byId('a.depth-number'), 'Enter');
@@ -175,14 +179,16 @@ test('dragging a slider recomputes live and the last request wins', async () => 
   await context.close();
 });
 
-test('embed mode hides the controls and keeps the figures', async () => {
+test('embed mode hides the controls and keeps the first screen\'s figures and the tensor switch', async () => {
   const { page, context, problems } = await openPage(chrome.browser, server.url + '?embed=1&b.depth=30',
     { width: 700, height: 600 });
   await waitReady(page);
-  for (const sel of ['#controls-a', '#controls-b', '#copy-link', '#tensor', 'footer'])
+  for (const sel of ['#controls-a', '#controls-b', '#copy-link', 'footer', '#columns', '.scenarios'])
     assert.equal(await page.isVisible(sel), false, `${sel} hidden in embed mode`);
-  assert.ok(await drawnPixels(page, '#hist-b canvas') > 2000);
-  assert.equal(await page.$eval('#hist-b canvas', c => c.dataset.drawnRows), '16', 'layers 0, 2, ..., 30 (auto: every 2nd past 25 layers)');
+  assert.equal(await page.isVisible('#tensor'), true, 'the tensor switch stays');
+  assert.ok(await drawnPixels(page, '#overview-hist-b canvas') > 800);
+  assert.equal(await page.$eval('#overview-hist-b canvas', c => c.dataset.drawnRows), '11',
+    'layers 0, 3, ..., 30 (the compact view keeps to about 11 rows)');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling in a 700 px frame (overflow ${overflow})`);
   assert.equal(await page.isVisible('#open-full'), true);
@@ -221,6 +227,7 @@ test('bad URL values fall back to defaults with a notice, and nothing from the U
 test('a setting the run rejects (batch 1 with batch norm) shows its message and the other column still draws', async () => {
   const { page, context, problems } = await openPage(chrome.browser, server.url + '?b.batch=1');
   await waitReady(page);
+  await openSettings(page, 'b');
   assert.equal(await page.isVisible('#error-b'), true);
   assert.match(await page.textContent('#error-b'), /batch/);
   assert.ok(await drawnPixels(page, '#hist-a canvas') > 2000);
@@ -256,8 +263,8 @@ test('share, embed snippet and exports produce a link, an iframe, PNGs and the n
   const csv = await fetchDownload('#hist-tools-b button:has-text("CSV")');
   assert.equal(csv.name, 'layerscope-b-output-histograms.csv');
   const lines = csv.bytes.toString().trim().split('\n');
-  assert.equal(lines[0], 'layer,bin_low,bin_high,count');
-  assert.equal(lines.length, 1 + 9 * (64 + 1), 'input + 8 layers, 64 bins and the zero count each');
+  assert.equal(lines[0], 'column,tensor,layer,kind,low,high,count');
+  assert.equal(lines.length, 1 + 9 * (64 + 4), 'input + 8 layers: 64 bins and the zero, NaN, Inf and outside counts each');
   const png = await fetchDownload('#hist-tools-a button:has-text("PNG")');
   assert.equal(png.bytes.subarray(1, 4).toString(), 'PNG');
   const svgPng = await fetchDownload('#profile-output button:has-text("PNG")');

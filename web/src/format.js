@@ -37,3 +37,84 @@ export function layersToShow(layers, every) {
   if (shown[shown.length - 1] !== last) shown.push(last);
   return shown;
 }
+
+// --- words for settings and results ---------------------------------------------------------
+
+// What the tensors are called in a sentence.
+const TENSOR_WORDS = {
+  pre_activation: 'pre-activations p', activation: 'activations f(p)', output: 'outputs h',
+  grad_output: 'gradients dL/dh', grad_weight: 'weight gradients dL/dW',
+};
+const FORWARD = new Set(['pre_activation', 'activation', 'output']);
+
+// "830×", "1,200×", or for huge factors "10^23×" in words: a ratio of two stds read at a glance.
+export function times(r) {
+  if (!Number.isFinite(r)) return 'infinitely';
+  if (r < 1e6) return `${format(r < 10 ? '.2~r' : ',.2r')(r)}×`;
+  return `about 10^${Math.round(Math.log10(r))} times`;
+}
+
+// One short line of a config's settings, for a column's subtitle and an export's settings line.
+export function settingsLine(c) {
+  const norm = c.normalization === 'none' ? 'no normalization'
+    : `${c.normalization === 'batch' ? 'batch norm' : 'per-sample norm'} ${c.placement} f` +
+      (c.epsilon === 0 ? ', eps 0' : '') + (c.mode === 'eval' ? ', eval mode' : '');
+  const init = c.init === 'normal' ? `N(0, ${c.init_scale}²)` : c.init.replace('_', ' ');
+  const up = c.upstream === 'random' ? `upstream ${c.upstream_scale} N(0,1)`
+    : c.upstream === 'mse' ? 'MSE loss' : `cross-entropy, ${c.classes} classes`;
+  return `${c.depth} × ${c.width} ${c.activation}, batch ${c.batch}, ${init}` + (c.gain !== 1 ? ` × ${c.gain}` : '') +
+    `, ${norm}, ${up}` + (c.bias ? ', bias' : '');
+}
+
+// The std of one tensor of a column result at one layer (NaN when undefined).
+function stdAt(r, kind, layer) {
+  const s = r.summaries[kind][layer];
+  if (!s) return NaN;
+  return s.finite > 0 && s.nan + s.inf === 0 ? s.std : NaN;
+}
+
+// The first screen's sentence, computed from the numbers: how the two columns' spreads compare where the
+// story is told (the last layer going forward, layer 1 coming back); and a second one, the factor per layer.
+// Returns {text, detail}.
+export function storySentence(columns, kind) {
+  const [text, detail = ''] = [].concat(storyParts(columns, kind));
+  return { text, detail };
+}
+
+function storyParts(columns, kind) {
+  const [a, b] = [columns.a, columns.b];
+  const words = TENSOR_WORDS[kind];
+  if (!a.ok && !b.ok) return 'Neither column can run with these settings: see the messages under their settings.';
+  const forward = FORWARD.has(kind);
+  const depth = Math.min(...[a, b].filter(r => r.ok).map(r => r.depth));
+  const layer = forward ? depth : 1;
+  const where = `At ${layerName(layer)}`;
+  if (!a.ok || !b.ok) {
+    const [ok, okName, bad] = a.ok ? [a, 'A', 'B'] : [b, 'B', 'A'];
+    return `Column ${bad} cannot run with these settings (its message is under its settings); ` +
+      `${where.toLowerCase()}, ${okName}'s ${words} have std ${fmt(stdAt(ok, kind, layer))}.`;
+  }
+  const [sa, sb] = [stdAt(a, kind, layer), stdAt(b, kind, layer)];
+  const perLayer = (r, s) => {
+    const far = forward ? 1 : depth, near = layer;
+    const s1 = stdAt(r, kind, far);
+    if (!(s1 > 0 && s > 0) || depth < 3) return '';
+    const f = (s / s1) ** (1 / Math.abs(near - far));
+    return f < 0.9 ? `shrink about ${times(1 / f)} a layer` : f > 1.1 ? `grow about ${times(f)} a layer` : 'keep their size';
+  };
+  const trend = (name, r, s) => { const t = perLayer(r, s); return t ? `${name}'s ${t}` : ''; };
+  const trends = [trend('A', a, sa), trend('B', b, sb)].filter(Boolean);
+  const tail = trends.length ? `${forward ? 'From layer 1 on' : 'From the last layer back'}, ${trends.join('; ')}.` : '';
+  if (!Number.isFinite(sa) || !Number.isFinite(sb)) {
+    const bad = !Number.isFinite(sa) ? 'A' : 'B';
+    return `${where}, ${bad}'s ${words} are not finite (NaN or Inf): the run has broken down.`;
+  }
+  if (sa === 0 || sb === 0) {
+    const [zero, other, s] = sa === 0 ? ['A', 'B', sb] : ['B', 'A', sa];
+    return [`${where}, ${zero}'s ${words} are all exactly 0 (they vanished below float range); ${other}'s have std ${fmt(s)}.`, tail];
+  }
+  const r = sb / sa;
+  if (r >= 2) return [`${where}, A's ${words} are ${times(r)} smaller than B's (std ${fmt(sa)} against ${fmt(sb)}).`, tail];
+  if (r <= 0.5) return [`${where}, A's ${words} are ${times(1 / r)} larger than B's (std ${fmt(sa)} against ${fmt(sb)}).`, tail];
+  return [`${where}, A's and B's ${words} have about the same spread (std ${fmt(sa)} and ${fmt(sb)}).`, tail];
+}

@@ -1,13 +1,16 @@
 // The page's whole state as one declarative table, and its round trip through the URL.
 //
-// State shape: { view: {tensor, bins, count, axis, binning, every, seed, embed}, a: config, b: config }
+// State shape: { view: {tensor, bins, count, axis, binning, every, layout, seed, embed, wasm}, a: config,
+// b: config }
 // where a config is a full Layerscope network config (schema field names). URL keys: view keys as they
 // are (`tensor=grad_output`), column fields prefixed (`a.depth=30`, `b.normalization=none`). Only values
 // that differ from the defaults are written, so a default page has a clean URL.
 // Every control's id is its URL key.
 
 export const COLUMNS = ['a', 'b'];
-export const COLUMN_DEFAULT_PRESET = { a: 'blog-no-bn', b: 'blog-bn' };
+// The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
+// differ in init and upstream scale; they are a preset pair of their own).
+export const COLUMN_DEFAULT_PRESET = { a: 'blog-no-bn', b: 'xavier-bn' };
 
 export const TENSOR_LABELS = {
   pre_activation: 'pre-activation p',
@@ -17,18 +20,23 @@ export const TENSOR_LABELS = {
   grad_weight: 'gradient dL/dW',
 };
 
-// Page-level settings. Same entry shape as the core's schema so one validator serves both.
+// Page-level settings. Same entry shape as the core's schema so one validator serves both. The page binds
+// every view key that has a form control of that id; `redraw`: a change only redraws the last result,
+// the workers are not asked.
 export const VIEW_FIELDS = [
   { name: 'tensor', type: 'choice', choices: Object.keys(TENSOR_LABELS), default: 'output',
     help: 'which tensor the histograms show' },
   { name: 'bins', type: 'integer', min: 4, max: 256, default: 64, help: 'histogram bins' },
-  { name: 'count', type: 'choice', choices: ['linear', 'log'], default: 'linear', help: 'count axis' },
+  { name: 'count', type: 'choice', choices: ['linear', 'log'], default: 'linear', redraw: true,
+    help: 'count axis' },
   { name: 'axis', type: 'choice', choices: ['shared', 'own'], default: 'shared',
     help: 'shared: one x axis for every layer of both columns; own: each layer its own range' },
   { name: 'binning', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
     help: 'symlog spreads bins logarithmically on both sides of zero' },
-  { name: 'every', type: 'integer', min: 0, max: 100, default: 0,
+  { name: 'every', type: 'integer', min: 0, max: 100, default: 0, redraw: true,
     help: 'show every k-th layer (0 = choose automatically)' },
+  { name: 'layout', type: 'choice', choices: ['side', 'overlay'], default: 'side', redraw: true,
+    help: 'side: A and B in their own columns; overlay: A and B in the same row of each layer' },
   { name: 'embed', type: 'boolean', default: false, help: 'hide controls for embedding in a page' },
   { name: 'wasm', type: 'choice', choices: ['auto', 'simd128'], default: 'auto',
     help: 'WebAssembly build: auto takes relaxed SIMD where the browser has it; simd128 forces the other' },

@@ -1,20 +1,40 @@
-// The settings form of one column, generated from the core's schema. Every control's id is its URL key
-// (a.depth, b.normalization, ...). The form validates what is typed against the schema and reports
-// accepted values through onChange(field, value); it never holds state of its own.
+// The settings form of one column, generated from the core's schema (the field table): every field of
+// the schema gets a control, in the schema's order; FIELD_UI only says how it looks. Every control's id is
+// its URL key (a.depth, b.normalization, ...). The form validates what is typed against the schema and
+// reports accepted values through onChange(field, value); it never holds state of its own.
 import { checkValue, describeAllowed } from '../state.js';
 
-const LABELS = {
-  depth: 'Depth (hidden layers)', width: 'Width (features per layer)', batch: 'Batch size',
-  input_scale: 'Input scale', init: 'Weight init', init_scale: 'Init std ("normal")', gain: 'Init gain',
-  activation: 'Activation', leaky_slope: 'Leaky slope', normalization: 'Normalization',
-  placement: 'Normalize', epsilon: 'Epsilon', upstream: 'Upstream gradient', upstream_scale: 'Upstream scale',
-  input_dim: 'Input features', momentum: 'Momentum', mode: 'Mode', warmup_batches: 'Warm-up batches',
-  bias: 'Bias', classes: 'Classes',
+// How a field is shown: its label, whether it sits under "More settings", and its slider:
+// 'linear' spans the field's whole range in steps of 1; 'log' spans it on a log scale (integers: from
+// min to max; numbers whose range starts above 0: from `low`, since a log scale never reaches 0, to max;
+// the box beside it takes any allowed value).
+const FIELD_UI = {
+  depth: { label: 'Depth (hidden layers)', slider: 'linear' },
+  width: { label: 'Width (features per layer)', slider: 'log' },
+  batch: { label: 'Batch size', slider: 'log' },
+  input_scale: { label: 'Input scale', slider: 'log', low: 1e-6 },
+  init: { label: 'Weight init' },
+  init_scale: { label: 'Init std ("normal")', slider: 'log', low: 1e-6 },
+  gain: { label: 'Init gain', slider: 'log', low: 1e-3 },
+  activation: { label: 'Activation' },
+  leaky_slope: { label: 'Leaky slope' },
+  normalization: { label: 'Normalization' },
+  placement: { label: 'Normalize' },
+  epsilon: { label: 'Epsilon' },
+  upstream: { label: 'Upstream gradient' },
+  upstream_scale: { label: 'Upstream scale', slider: 'log', low: 1e-6 },
+  input_dim: { label: 'Input features', more: true, slider: 'log' },
+  momentum: { label: 'Momentum', more: true },
+  mode: { label: 'Mode', more: true },
+  warmup_batches: { label: 'Warm-up batches', more: true },
+  bias: { label: 'Bias', more: true },
+  classes: { label: 'Classes', more: true },
+  seed: { shared: true },  // one seed for both columns: the view bar has it
 };
 const CHOICE_LABELS = {
   normalization: { none: 'none', batch: 'batch norm', per_sample: 'per sample (the post)' },
-  placement: { before: 'before the activation', after: 'after the activation' },
-  upstream: { random: 'random × scale', mse: 'MSE loss', cross_entropy: 'cross-entropy loss' },
+  placement: { before: 'before f(p)', after: 'after f(p)' },
+  upstream: { random: 'random × scale', mse: 'MSE loss', cross_entropy: 'cross-entropy' },
   init: { normal: 'N(0, std²)', xavier_normal: 'Xavier normal', xavier_uniform: 'Xavier uniform',
     he_normal: 'He normal', he_uniform: 'He uniform', lecun_normal: 'LeCun normal' },
 };
@@ -22,14 +42,16 @@ const CHOICE_LABELS = {
 const CHOICE_TITLES = {
   normalization: { batch: 'each feature over the batch (Ioffe & Szegedy)',
     per_sample: 'each sample over its features: the post’s axis=0, a layer norm' },
+  placement: { before: 'normalize the linear output W h, then apply the activation (the paper)',
+    after: 'apply the activation, then normalize its output (the post)' },
 };
-const MAIN = ['depth', 'width', 'batch', 'input_scale', 'init', 'init_scale', 'gain', 'activation', 'leaky_slope',
-  'normalization', 'placement', 'epsilon', 'upstream', 'upstream_scale'];
-const ADVANCED = ['input_dim', 'mode', 'momentum', 'warmup_batches', 'bias', 'classes'];
-const SLIDERS = { depth: [1, 100], width: [2, 512], batch: [2, 2048] };
-// Scale-like settings get a slider in log10 units beside their text box (the box holds the exact value).
-const LOG_SLIDERS = { gain: [-1, 1], init_scale: [-4, 1], input_scale: [-3, 3], upstream_scale: [-4, 4] };
 const roundSignificant = v => Number(v.toPrecision(3));
+// Positions a slider has across its range: fine enough that one arrow key moves a value by under 1%
+// on the log sliders (1024 -> 1007, not 511).
+const LOG_SLIDER_STEPS = 400;
+
+export const fieldLabel = field => (FIELD_UI[field] && FIELD_UI[field].label) || field;
+export const choiceLabel = (field, value) => ((CHOICE_LABELS[field] || {})[value]) || String(value);
 
 export class ColumnControls {
   constructor(element, column, schema, presets, onChange, onPreset) {
@@ -58,7 +80,6 @@ export class ColumnControls {
     const grid = document.createElement('div');
     grid.className = 'control-grid';
     element.appendChild(grid);
-    for (const f of MAIN) this.addField(grid, f);
     const details = document.createElement('details');
     details.className = 'advanced';
     const summary = document.createElement('summary');
@@ -68,7 +89,12 @@ export class ColumnControls {
     grid2.className = 'control-grid';
     details.appendChild(grid2);
     element.appendChild(details);
-    for (const f of ADVANCED) this.addField(grid2, f);
+    this.more = details;
+    for (const spec of schema) {
+      const ui = FIELD_UI[spec.name] || { more: true };
+      if (ui.shared) continue;
+      this.addField(ui.more ? grid2 : grid, spec, ui);
+    }
   }
 
   row(field, labelText) {
@@ -83,18 +109,17 @@ export class ColumnControls {
     return { wrap, label, body };
   }
 
-  addField(parent, field) {
-    const spec = this.schema.find(s => s.name === field);
-    if (!spec) return;
+  addField(parent, spec, ui) {
+    const field = spec.name;
     const key = `${this.column}.${field}`;
-    const { wrap, label, body } = this.row(field, LABELS[field] || field);
+    const { wrap, label, body } = this.row(field, fieldLabel(field));
     const els = [];
     const help = `${spec.help || ''}. Allowed: ${describeAllowed(spec)}.`;
     if (spec.type === 'choice') {
       const select = document.createElement('select');
       select.id = key;
       for (const c of spec.choices) {
-        const option = new Option((CHOICE_LABELS[field] || {})[c] || c, c);
+        const option = new Option(choiceLabel(field, c), c);
         const title = (CHOICE_TITLES[field] || {})[c];
         if (title) option.title = title;
         select.add(option);
@@ -107,36 +132,27 @@ export class ColumnControls {
       box.id = key;
       box.addEventListener('change', () => this.commit(field, spec, box.checked ? 'true' : 'false', box));
       els.push(box);
-    } else if (SLIDERS[field]) {
-      const range = document.createElement('input');
-      range.type = 'range';
-      range.id = key;
-      [range.min, range.max] = SLIDERS[field].map(String);
-      range.step = '1';
+    } else if (spec.type === 'integer' && ui.slider) {
+      // The slider's id is the key, the exact value sits in the box beside it.
+      const slider = new Slider(spec, ui.slider, key, `${fieldLabel(field)} (slider${ui.slider === 'log' ? ', logarithmic' : ''})`);
       const num = document.createElement('input');
       num.type = 'number';
       num.id = `${key}-number`;
       num.min = String(spec.min);
       num.max = String(spec.max);
       num.step = '1';
-      num.setAttribute('aria-label', `${LABELS[field]} (number)`);
-      range.addEventListener('input', () => this.commit(field, spec, range.value, range, true));
-      range.addEventListener('change', () => this.commit(field, spec, range.value, range));
+      num.setAttribute('aria-label', `${fieldLabel(field)} (number)`);
+      slider.onValue = (v, live) => this.commit(field, spec, String(v), slider.el, live);
       num.addEventListener('change', () => this.commit(field, spec, num.value, num));
-      els.push(range, num);
+      els.push(slider.el, num);
+      slider.el.slider = slider;
     } else {
-      if (LOG_SLIDERS[field]) {
-        const range = document.createElement('input');
-        range.type = 'range';
-        range.id = `${key}-slider`;
-        [range.min, range.max] = LOG_SLIDERS[field].map(String);
-        range.step = '0.05';
-        range.setAttribute('aria-label', `${LABELS[field]} (logarithmic slider)`);
-        range.setAttribute('aria-valuetext', '');
-        const value = () => String(roundSignificant(10 ** Number(range.value)));
-        range.addEventListener('input', () => this.commit(field, spec, value(), range, true));
-        range.addEventListener('change', () => this.commit(field, spec, value(), range));
-        els.push(range);
+      if (ui.slider === 'log') {
+        const slider = new Slider({ ...spec, min: ui.low ?? spec.min }, 'log', `${key}-slider`,
+          `${fieldLabel(field)} (logarithmic slider)`);
+        slider.onValue = (v, live) => this.commit(field, spec, String(v), slider.el, live);
+        els.push(slider.el);
+        slider.el.slider = slider;
       }
       const num = document.createElement('input');
       num.type = 'text';
@@ -150,6 +166,10 @@ export class ColumnControls {
     label.htmlFor = key;
     for (const el of els) el.title = help;
     body.append(...els);
+    const mark = document.createElement('span');
+    mark.className = 'differs-mark';
+    mark.hidden = true;
+    label.append(' ', mark);
     const err = document.createElement('p');
     err.className = 'field-error';
     err.id = `${key}-error`;
@@ -178,24 +198,30 @@ export class ColumnControls {
     this.onChange(field, r.value, live);
   }
 
-  // Shows a config (and which preset it matches) without firing change events.
-  show(config, presetName, disabledFields) {
+  // Shows a config (and which preset it matches) without firing change events. differs: the fields
+  // whose value is not the other column's (marked, so the one difference of a fair pair stands out);
+  // other: 'A' or 'B'.
+  show(config, presetName, disabledFields, differs = [], other = '') {
     for (const [field, els] of this.inputs) {
       const v = config[field];
       for (const el of els) {
-        if (el.id.endsWith('-slider')) {
-          el.value = String(Math.log10(v));
-          el.setAttribute('aria-valuetext', String(v));
-          continue;
-        }
-        if (el.type === 'checkbox') el.checked = !!v;
-        else if (el !== document.activeElement || el.type === 'range' || el.tagName === 'SELECT') el.value = String(v);
+        if (el.slider) el.slider.show(v);
+        else if (el.type === 'checkbox') el.checked = !!v;
+        else if (el !== document.activeElement || el.tagName === 'SELECT') el.value = String(v);
         el.removeAttribute('aria-invalid');
       }
       this.errors.get(field).hidden = true;
       const wrap = els[0].closest('.control');
       wrap.classList.toggle('irrelevant', disabledFields.includes(field));
+      const differ = differs.includes(field);
+      wrap.classList.toggle('differs', differ);
+      const mark = wrap.querySelector('.differs-mark');
+      mark.hidden = !differ;
+      mark.textContent = differ ? `≠ ${other}` : '';
+      mark.title = differ ? `differs from column ${other}` : '';
     }
+    // a difference inside "More settings" opens it, so no marked field is hidden
+    if (differs.some(f => (FIELD_UI[f] || { more: true }).more)) this.more.open = true;
     this.presetSelect.value = presetName || 'custom';
     const p = this.presets.find(q => q.name === presetName);
     this.presetHelp.textContent = p ? p.description : 'Your own settings (no preset matches exactly).';
@@ -207,7 +233,63 @@ export class ColumnControls {
     if (!err) return false;
     err.textContent = message;
     err.hidden = false;
+    // a field under "More settings" would hide its own message
+    if (err.closest('details.advanced')) err.closest('details.advanced').open = true;
     return true;
+  }
+}
+
+// A range input over a field's whole range, linear or logarithmic. Its value is a position; show(v)
+// places it and onValue(v, live) reports the field value it stands for (integers rounded; a log step
+// that rounds back to the same integer moves on to the next one, so small values are reachable).
+class Slider {
+  constructor(spec, scale, id, ariaLabel) {
+    this.spec = spec;
+    this.log = scale === 'log';
+    this.integer = spec.type === 'integer';
+    this.current = null;
+    const el = this.el = document.createElement('input');
+    el.type = 'range';
+    el.id = id;
+    el.setAttribute('aria-label', ariaLabel);
+    if (this.log) {
+      const [lo, hi] = [Math.log10(Math.max(spec.min, this.integer ? 1 : 0)), Math.log10(spec.max)];
+      el.min = String(lo);
+      el.max = String(hi);
+      el.step = String((hi - lo) / LOG_SLIDER_STEPS);
+    } else {
+      el.min = String(spec.min);
+      el.max = String(spec.max);
+      el.step = '1';
+    }
+    el.addEventListener('input', () => this.report(true));
+    el.addEventListener('change', () => this.report(false));
+  }
+
+  valueAt(position) {
+    if (!this.log) return Number(position);
+    let v = 10 ** Number(position);
+    if (!this.integer) return roundSignificant(v);
+    v = Math.round(v);
+    if (this.current !== null && v === this.current && Number(position) !== this.positionOf(this.current)) {
+      v += Number(position) > this.positionOf(this.current) ? 1 : -1;
+    }
+    return Math.max(this.spec.min, Math.min(this.spec.max, v));
+  }
+
+  positionOf(v) {
+    return this.log ? Math.log10(v) : v;
+  }
+
+  report(live) {
+    const v = this.valueAt(this.el.value);
+    if (this.onValue) this.onValue(v, live);
+  }
+
+  show(v) {
+    this.current = v;
+    this.el.value = String(this.positionOf(v));
+    this.el.setAttribute('aria-valuetext', String(v));
   }
 }
 

@@ -1,12 +1,15 @@
-// One panel of the depth profile: a quantity per layer for both columns, with the theory dashed.
+// One panel of the depth profile: a quantity per layer for both columns, with the theory dashed, or
+// percentile bands (p5-p95 and p15-p85 around the median) on a symmetric-log axis.
 // SVG drawn with d3 scales and axes; colours are set as presentation attributes (not style attributes)
-// so the page stays within its Content-Security-Policy and the exported PNG keeps its colours.
-import { scaleLinear, scaleLog } from 'd3-scale';
+// so the page stays within its Content-Security-Policy and the exported SVG and PNG keep their colours.
+import { scaleLinear, scaleLog, scaleSymlog } from 'd3-scale';
+import { area } from 'd3-shape';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { select } from 'd3-selection';
 import { line } from 'd3-shape';
 import { SizedView } from './sized-view.js';
-import { themeColors } from '../theme.js';
+import { themeColors, FONT_FAMILY } from '../theme.js';
+import { symlogTicks } from './histograms.js';
 import { fmt, pct, layerName } from '../format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -14,14 +17,25 @@ const M = { top: 10, right: 12, bottom: 34, left: 56 };
 
 export class ProfileChart extends SizedView {
   // spec: {id, title, yLabel, log: bool, series: [{column, label, dash, values: result => number[]}],
-  //        theory: [{column, values: result => number[]}], percent: bool}
-  constructor(element, spec, tooltip) {
+  //        theory: [{column, values: result => number[]}], percent: bool,
+  //        bands: [{column, percentiles: result => {p5, p15, p50, p85, p95: number[]}}] with
+//        symlog: results => the axis' linear threshold,
+  //        signature: () => string (what else the chart depends on), height: number}
+  // options: {colors (a fixed palette, for exports), width (fixed), compact}
+  constructor(element, spec, tooltip, options = {}) {
     super(element);
     this.spec = spec;
     this.tooltip = tooltip;
+    this.options = options;
     this.svg = select(element).append('svg').attr('class', 'profile-svg').attr('role', 'img')
       .attr('aria-label', spec.title).attr('xmlns', SVG_NS);
-    this.svg.on('mousemove', e => this.hover(e)).on('mouseleave', () => this.tooltip.hide());
+    if (tooltip) this.svg.on('mousemove', e => this.hover(e)).on('mouseleave', () => this.tooltip.hide());
+    // Notes about the chart (layers that are exactly 0, no theory line) sit under it, not over the lines.
+    this.noteEl = document.createElement('p');
+    this.noteEl.className = 'profile-note';
+    this.noteEl.hidden = true;
+    element.appendChild(this.noteEl);
+    this.notes = [];
     this.results = null;
   }
 
@@ -34,13 +48,19 @@ export class ProfileChart extends SizedView {
 
   rows() {
     const out = [];
-    for (const s of this.spec.series) {
+    for (const s of this.spec.series || []) {
       const r = this.results[s.column];
       if (r && r.ok) out.push({ ...s, data: Array.from(s.values(r)), theory: false });
     }
     for (const s of this.spec.theory || []) {
       const r = this.results[s.column];
       if (r && r.ok) out.push({ ...s, data: Array.from(s.values(r)), theory: true, dash: '5 4' });
+    }
+    for (const s of this.spec.bands || []) {
+      const r = this.results[s.column];
+      if (!r || !r.ok) continue;
+      const q = s.percentiles(r);
+      if (q.p50.some(Number.isFinite)) out.push({ ...s, lo: q.p5, lo2: q.p15, data: q.p50, hi2: q.p85, hi: q.p95, band: true });
     }
     return out;
   }
@@ -58,8 +78,10 @@ export class ProfileChart extends SizedView {
       label: svg.append('text').attr('text-anchor', 'middle').text('layer (0 = input, 1 = first hidden layer)'),
       lines: svg.append('g'),
       marks: svg.append('g'),
-      note: svg.append('text').attr('text-anchor', 'end'),
+      bands: svg.append('g'),
     };
+    this.part.lines.raise();
+    this.part.marks.raise();
     return this.part;
   }
 
@@ -68,23 +90,24 @@ export class ProfileChart extends SizedView {
     this.part = null;
     this.results = null;
     this.drawnSignature = null;
+    this.setNotes([]);
   }
 
   draw() {
     if (!this.results) return;
-    const colors = themeColors();
-    const width = Math.max(260, this.takeWidth() || 400);
-    const height = width < 420 ? 200 : 220;
-    // Both columns' runs unchanged (a change of tensor or bins): the chart already shows these numbers.
+    const colors = this.options.colors || themeColors();
+    const width = this.options.width || Math.max(240, this.takeWidth() || 400);
+    const height = this.spec.height || (width < 420 ? 200 : 220);
+    // Both columns' runs unchanged (a change of bins): the chart already shows these numbers.
     const signature = Object.entries(this.results).map(([c, r]) => `${c}:${r && r.ok ? r.runKey : 'none'}`)
-      .join() + `|${width}`;
+      .join() + `|${width}|${this.spec.signature ? this.spec.signature(this.results) : ''}`;
     const keyed = Object.values(this.results).every(r => !r || !r.ok || r.runKey);
     if (keyed && signature === this.drawnSignature && colors === this.drawnColors) return;
     this.drawnSignature = signature;
     this.drawnColors = colors;
     this.width = width;
     const svg = this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
-      .attr('font-family', 'system-ui, sans-serif').attr('font-size', 11);
+      .attr('font-family', FONT_FAMILY).attr('font-size', 11);
     const part = this.parts();
     part.bg.attr('width', width).attr('height', height).attr('fill', colors.bg);
     const rows = this.rows();
@@ -92,7 +115,14 @@ export class ProfileChart extends SizedView {
     const x = scaleLinear().domain([0, maxLayer]).range([M.left, width - M.right]);
     let y;
     let gridTicks = [];
-    if (this.spec.log) {
+    if (this.spec.bands) {
+      let top = 0;
+      for (const r of rows) for (const v of [...r.lo, ...r.hi]) if (Number.isFinite(v)) top = Math.max(top, Math.abs(v));
+      top = top || 1;
+      const c = Math.min(top / 10, this.spec.symlog(this.results) || top / 10);
+      const anyNegative = rows.some(r => r.lo.some(v => v < 0));
+      y = scaleSymlog().constant(c).domain([anyNegative ? -top : 0, top]).range([height - M.bottom, M.top]).clamp(true);
+    } else if (this.spec.log) {
       let lo = Infinity, hi = -Infinity;
       for (const r of rows) for (const v of r.data) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       if (!(lo <= hi)) { lo = 1e-3; hi = 1; }
@@ -106,7 +136,10 @@ export class ProfileChart extends SizedView {
     const gx = part.gx.attr('transform', `translate(0,${height - M.bottom})`)
       .call(axisBottom(x).ticks(Math.min(maxLayer, Math.floor(width / 50))).tickFormat(v => Number.isInteger(v) ? String(v) : ''));
     const gy = part.gy.attr('transform', `translate(${M.left},0)`);
-    if (this.spec.log) {
+    if (this.spec.bands) {
+      gridTicks = symlogTicks(y, 22);
+      gy.call(axisLeft(y).tickValues(gridTicks).tickFormat(v => fmt(v)));
+    } else if (this.spec.log) {
       const [d0, d1] = y.domain();
       const decades = Math.log10(d1) - Math.log10(d0);
       const step = Math.max(1, Math.ceil(decades / 6));
@@ -126,11 +159,22 @@ export class ProfileChart extends SizedView {
 
     const plotted = {};
     const floorNote = [];
+    const bandRows = rows.filter(r => r.band);
+    const bandLayers = r => r.data.map((v, i) => i).filter(i => Number.isFinite(r.lo[i]) && Number.isFinite(r.hi[i]));
+    const bandPaths = bandRows.flatMap(r => [
+      { r, outer: true, d: area().x(i => x(i)).y0(i => y(r.lo[i])).y1(i => y(r.hi[i]))(bandLayers(r)) },
+      { r, outer: false, d: area().x(i => x(i)).y0(i => y(r.lo2[i])).y1(i => y(r.hi2[i]))(
+        bandLayers(r).filter(i => Number.isFinite(r.lo2[i]) && Number.isFinite(r.hi2[i]))) },
+    ]);
+    part.bands.selectAll('path').data(bandPaths).join('path').attr('d', p => p.d)
+      .attr('fill', p => colors[p.r.column]).attr('fill-opacity', p => (p.outer ? 0.14 : 0.28))
+      .attr('stroke', 'none').attr('class', p => (p.outer ? 'band band-outer' : 'band band-inner'))
+      .attr('data-column', p => p.r.column);
     const series = rows.map(r => {
       const pts = r.data.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && (!this.spec.log || v > 0));
       const zeros = this.spec.log && !r.theory ? r.data.map((v, i) => [i, v]).filter(([, v]) => v === 0) : [];
       if (!r.theory) {
-        if (zeros.length) floorNote.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0 (▼)`);
+        if (zeros.length) floorNote.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0, marked ▼ at the bottom`);
         plotted[r.column + '-' + r.key] = r.data;
       }
       return { ...r, pts, zeros, color: colors[r.column] };
@@ -146,10 +190,26 @@ export class ProfileChart extends SizedView {
     // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
     measured.selectAll('path').data(r => r.zeros).join('path')
       .attr('d', p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`);
-    part.note.attr('x', width - M.right).attr('y', M.top + 8).attr('fill', colors.bad).text(floorNote.join('; '));
+    // A measured series with no finite theory at all: say why there is no dashed line.
+    for (const s of this.spec.theory || []) {
+      const r = this.results[s.column];
+      if (!r || !r.ok) continue;
+      const why = this.spec.noTheory && this.spec.noTheory(r);
+      if (why && !Array.from(s.values(r)).some(Number.isFinite)) floorNote.push(`${s.column.toUpperCase()}: no theory line (${why})`);
+    }
+    if (this.spec.bands && !bandRows.length && Object.values(this.results).some(r => r && r.ok))
+      floorNote.push('the percentiles are sorted once the figures are drawn: the bands follow in a moment');
+    this.setNotes(floorNote);
     // Read-only numbers for tests and scripts: comma-separated values per layer.
     for (const [k, v] of Object.entries(plotted)) this.svg.attr('data-' + k, Array.from(v).join(','));
     this.height = height;
+  }
+
+  setNotes(notes) {
+    this.notes = notes;
+    const text = notes.join('; ');
+    if (this.noteEl.textContent !== text) this.noteEl.textContent = text;
+    this.noteEl.hidden = !text;
   }
 
   hover(event) {
@@ -161,6 +221,11 @@ export class ProfileChart extends SizedView {
     for (const r of this.rows()) {
       if (layer >= r.data.length) continue;
       const v = r.data[layer];
+      if (r.band) {
+        lines.push(`${r.column.toUpperCase()}: p5 ${fmt(r.lo[layer])}  p15 ${fmt(r.lo2[layer])}  p50 ${fmt(v)}  ` +
+          `p85 ${fmt(r.hi2[layer])}  p95 ${fmt(r.hi[layer])}`);
+        continue;
+      }
       lines.push(`${r.column.toUpperCase()} ${r.theory ? 'theory' : r.label}: ${this.spec.percent ? pct(v) : fmt(v)}`);
     }
     this.tooltip.show(lines, event.clientX, event.clientY);
@@ -170,9 +235,11 @@ export class ProfileChart extends SizedView {
     if (!this.results) return '';
     const rows = this.rows();
     const n = Math.max(0, ...rows.map(r => r.data.length));
-    const head = ['layer', ...rows.map(r => `${r.column}_${r.theory ? 'theory' : r.key}`)];
-    const out = [head.join(',')];
-    for (let l = 0; l < n; l++) out.push([l, ...rows.map(r => (l < r.data.length ? r.data[l] : ''))].join(','));
+    const cols = rows.flatMap(r => (r.band
+      ? [['p5', r.lo], ['p15', r.lo2], ['p50', r.data], ['p85', r.hi2], ['p95', r.hi]].map(([k, v]) => [`${r.column}_${k}`, v])
+      : [[`${r.column}_${r.theory ? 'theory' : r.key}`, r.data]]));
+    const out = [['layer', ...cols.map(c => c[0])].join(',')];
+    for (let l = 0; l < n; l++) out.push([l, ...cols.map(([, v]) => (l < v.length ? v[l] : ''))].join(','));
     return out.join('\n') + '\n';
   }
 
@@ -180,7 +247,12 @@ export class ProfileChart extends SizedView {
     if (!this.results) return null;
     return {
       figure: this.spec.title,
-      series: this.rows().map(r => ({ column: r.column, name: r.theory ? 'theory' : r.key, values: Array.from(r.data, v => (Number.isFinite(v) ? v : String(v))) })),
+      notes: this.notes,
+      series: this.rows().flatMap(r => (r.band
+        ? [['p5', r.lo], ['p15', r.lo2], ['p50', r.data], ['p85', r.hi2], ['p95', r.hi]].map(([k, v]) => ({ column: r.column, name: k, values: jsonNumbers(v) }))
+        : [{ column: r.column, name: r.theory ? 'theory' : r.key, values: jsonNumbers(r.data) }])),
     };
   }
 }
+
+const jsonNumbers = v => Array.from(v, x => (Number.isFinite(x) ? x : String(x)));

@@ -1,0 +1,506 @@
+// The page controller: the state (one table, state.js), the requests to the workers, and which view
+// draws what. Every figure is redrawn from the latest worker result and the state; the columns' own
+// parts live in column.js, sharing in share.js, the bench's timings in timings.js.
+import { COLUMNS, stateTable, parseQuery, columnConfig, checkValue, TENSOR_LABELS } from './state.js';
+import { Tooltip } from './views/tooltip.js';
+import { HistogramGrid } from './views/histograms.js';
+import { ProfileChart } from './views/profile.js';
+import { irrelevantFields } from './views/controls.js';
+import { ColumnController } from './column.js';
+import { PROFILE_PANELS, bandsSpec, overviewSpec } from './profiles.js';
+import { Share } from './share.js';
+import { markInput, newTiming, timingFor, markDrawn } from './timings.js';
+import { exportButtons, framedCanvas, framedSvg, svgToPng, canvasBlob, PALETTES } from './export.js';
+import { layersToShow, storySentence, settingsLine } from './format.js';
+
+const $ = id => document.getElementById(id);
+
+const WASM_BUILD_NAMES = {
+  'relaxed-simd': 'relaxed SIMD (fused multiply-add in the matrix products)',
+  simd128: 'SIMD128',
+};
+// The first screen's histograms keep to about this many rows, so both columns fit beside the chart.
+const COMPACT_ROWS = 11;
+
+// Multiply-adds of one forward pass, the unit the progress estimate scales by (backward costs about twice
+// that, and eval mode's warm-up batches run forward passes too, so the measured rate absorbs both).
+function workOf(c) {
+  const passes = 1 + (c.normalization !== 'none' && c.mode === 'eval' ? c.warmup_batches / 3 : 0);
+  return passes * c.batch * (c.input_dim * c.width + (c.depth - 1) * c.width * c.width + 20 * c.depth * c.width);
+}
+
+export class Page {
+  constructor(client, info) {
+    this.client = client;
+    this.schema = info.schema;
+    this.presets = info.presets;
+    this.table = stateTable(this.schema, this.presets);
+    const { state, notices } = parseQuery(location.search, this.table);
+    this.state = state;
+    this.result = null;        // the latest result drawn
+    this.shownState = null;    // the state that result was computed for
+    this.requests = new Map(); // request id -> the state it was made for
+    this.msPerWork = null;     // measured speed, for the progress estimate
+    this.tooltip = new Tooltip();
+    this.share = new Share(this);
+    showNotices(notices);
+    this.buildViews();
+    this.bindViewControls();
+    this.bindScenarios();
+    this.bindProgress();
+    // Settings start folded (the figures come first); the view options too on a narrow screen.
+    if (window.innerWidth >= 700) $('view-more').open = true;
+    $('tables').closest('details').addEventListener('toggle', () => { if (this.tablesOpen()) this.askPercentiles(); });
+    for (const grid of this.allGrids()) {
+      for (const type of ['mouseenter', 'focus', 'pointerdown']) grid.canvas.addEventListener(type, () => this.askPercentiles());
+    }
+    this.syncControls();
+    this.compute();
+  }
+
+  // --- state changes -------------------------------------------------------------------------
+
+  // redrawOnly: a setting only the drawing uses (count axis, which layers, layout): the last result is
+  // drawn again as it is, without asking the workers.
+  commit(live = false, redrawOnly = false) {
+    markInput();
+    this.syncControls();
+    this.share.scheduleWrite();
+    if (!redrawOnly || !this.result) return this.compute(live);
+    const timing = newTiming(null);
+    this.draw();
+    markDrawn(timing);
+    return undefined;
+  }
+
+  compute(live = false) {
+    const configs = {};
+    for (const col of COLUMNS) configs[col] = columnConfig(this.state, col);
+    const { tensor, bins, axis, binning } = this.state.view;
+    const id = this.client.request(configs, { tensor, bins, axis, binning }, { percentiles: !live });
+    this.requests.set(id, structuredClone(this.state));
+    for (const old of this.requests.keys()) if (old < id - 8) this.requests.delete(old);
+    this.pending = { id, start: performance.now(), configs };
+    newTiming(id);
+    if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
+  }
+
+  // A worker result arrived (the newest request's: the client drops the others).
+  received(msg) {
+    this.result = msg;
+    this.shownState = this.requests.get(msg.id) || structuredClone(this.state);
+    this.learnSpeed(msg);
+    const timing = timingFor(msg.id);
+    timing.received = performance.now();
+    timing.worker = msg.timing;
+    this.draw();
+    this.pending = null;
+    this.setStale(false);
+    markDrawn(timing, t => {
+      // Then (not before: they would compete for the cores) the workers sort for the percentiles of
+      // the bands, the table and the readouts.
+      if (t.id != null) this.client.askPercentiles(t.id);
+    });
+    // For scripts and tests: 'computing' while a request is out, 'ready' once its result is drawn.
+    if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
+  }
+
+  // --- controls ------------------------------------------------------------------------------
+
+  // Every view setting of the state table that has a control of its name on the page.
+  viewRows() {
+    return this.table.filter(r => r.scope === 'view' && $(r.key));
+  }
+
+  bindViewControls() {
+    for (const row of this.viewRows()) {
+      const el = $(row.key);
+      const handler = () => {
+        const r = checkValue(row.key, row.spec, el.value);
+        const err = $(`${row.key}-error`);
+        if (!r.ok) {
+          if (err) { err.textContent = r.message; err.hidden = false; }
+          el.setAttribute('aria-invalid', 'true');
+          return;
+        }
+        if (err) err.hidden = true;
+        el.removeAttribute('aria-invalid');
+        this.state.view[row.field] = r.value;
+        this.commit(false, !!row.spec.redraw);
+      };
+      el.addEventListener('change', handler);
+      if (el.tagName !== 'SELECT') el.addEventListener('keydown', e => { if (e.key === 'Enter') handler(); });
+      el.title = row.spec.help || '';
+    }
+    $('new-seed').addEventListener('click', () => {
+      this.state.view.seed = 1 + Math.floor(Math.random() * 1e9);
+      this.commit();
+    });
+  }
+
+  syncControls() {
+    const v = this.state.view;
+    for (const row of this.viewRows()) {
+      const el = $(row.key);
+      if (el.tagName === 'SELECT') setSelect(el, v[row.field]);
+      else if (document.activeElement !== el) el.value = String(v[row.field]);
+    }
+    for (const col of COLUMNS) {
+      const other = col === 'a' ? 'b' : 'a';
+      const config = this.state[col];
+      this.columns[col].showSettings(config, this.matchingPreset(config), this.columnTitle(col),
+        differingFields(config, this.state[other]));
+    }
+    setText($('overview-title-a'), this.columnTitle('a'));
+    setText($('overview-title-b'), this.columnTitle('b'));
+    document.body.classList.toggle('embed', !!v.embed);
+    document.body.classList.toggle('overlay', v.layout === 'overlay');
+    this.syncScenarios();
+  }
+
+  // Which preset a column's config equals (ignoring the shared seed), or null.
+  matchingPreset(config) {
+    for (const p of this.presets) {
+      if (this.schema.every(s => s.name === 'seed' || p.config[s.name] === config[s.name])) return p.name;
+    }
+    return null;
+  }
+
+  // A title that means something to a reader: the preset's, or the nearest preset's with what differs,
+  // or the settings themselves.
+  columnTitle(col) {
+    const config = this.state[col];
+    let best = null;
+    for (const p of this.presets) {
+      const diff = differingFields(config, p.config);
+      if (!best || diff.length < best.diff.length) best = { p, diff };
+    }
+    if (best && best.diff.length === 0) return best.p.title;
+    if (best && best.diff.length <= 2) {
+      return `${best.p.title}, with ` + best.diff.map(f => `${f.replace('_', ' ')} ${config[f]}`).join(', ');
+    }
+    return settingsLine(config);
+  }
+
+  embedTitle() {
+    return `Layerscope: A (${this.columnTitle('a')}) against B (${this.columnTitle('b')})`;
+  }
+
+  applyPreset(col, name) {
+    const config = { ...this.presets.find(p => p.name === name).config };
+    delete config.seed;  // the seed stays shared and unchanged
+    this.state[col] = config;
+  }
+
+  bindScenarios() {
+    for (const button of document.querySelectorAll('.scenarios button[data-a]')) {
+      button.addEventListener('click', () => {
+        this.applyPreset('a', button.dataset.a);
+        this.applyPreset('b', button.dataset.b);
+        this.commit();
+      });
+    }
+    // The fair comparison in one click: B becomes A with batch norm, every other setting A's.
+    $('b-equals-a-bn').addEventListener('click', () => {
+      this.state.b = { ...this.state.a, normalization: 'batch' };
+      this.commit();
+    });
+  }
+
+  syncScenarios() {
+    const a = this.matchingPreset(this.state.a), b = this.matchingPreset(this.state.b);
+    for (const button of document.querySelectorAll('.scenarios button[data-a]')) {
+      button.setAttribute('aria-pressed', String(button.dataset.a === a && button.dataset.b === b));
+    }
+    const fair = differingFields(this.state.a, this.state.b).join() === 'normalization' &&
+      this.state.a.normalization === 'none' && this.state.b.normalization === 'batch';
+    $('b-equals-a-bn').setAttribute('aria-pressed', String(fair));
+  }
+
+  // --- views ---------------------------------------------------------------------------------
+
+  buildViews() {
+    const view = () => this.state.view;
+    this.columns = {};
+    for (const col of COLUMNS) {
+      this.columns[col] = new ColumnController(col, {
+        schema: this.schema, presets: this.presets, tooltip: this.tooltip, tablesElement: $('tables'),
+        handlers: {
+          change: (field, value, live) => { this.state[col][field] = value; this.commit(live); },
+          preset: name => { this.applyPreset(col, name); this.commit(); },
+        },
+        exportRow: grid => this.gridExport(grid, () => `layerscope-${col}-${view().tensor}-histograms`,
+          () => `Histograms of ${TENSOR_LABELS[view().tensor]}, column ${col.toUpperCase()}`, [col]),
+      });
+    }
+    this.overlayGrid = new HistogramGrid($('hist-overlay'), this.tooltip, { name: 'A and B' });
+    $('hist-tools-overlay').appendChild(this.gridExport(this.overlayGrid,
+      () => `layerscope-ab-${view().tensor}-histograms`, () => `Histograms of ${TENSOR_LABELS[view().tensor]}, A and B`, COLUMNS));
+    this.compact = {};
+    for (const col of COLUMNS) {
+      this.compact[col] = new HistogramGrid($(`overview-hist-${col}`), this.tooltip, { compact: true, name: col.toUpperCase() });
+    }
+    this.overviewChart = new ProfileChart($('overview-profile'), overviewSpec(view), this.tooltip);
+    $('overview-tools').appendChild(this.chartExport(this.overviewChart, overviewSpec(view),
+      () => `layerscope-overview-${view().tensor}`, () => `Std of ${TENSOR_LABELS[view().tensor]} against depth, A and B`));
+    this.profiles = [];
+    const panels = [...PROFILE_PANELS, {
+      id: 'bands', title: 'Percentiles against depth: p5–p95 (light) and p15–p85 (dark) around the median',
+      spec: () => bandsSpec(view, () => this.result),
+    }];
+    for (const p of panels) {
+      const fig = document.createElement('figure');
+      fig.className = 'profile-figure';
+      fig.id = `profile-${p.id}`;
+      const cap = document.createElement('figcaption');
+      cap.textContent = p.title;
+      fig.appendChild(cap);
+      const holder = document.createElement('div');
+      holder.className = 'profile-holder';
+      fig.appendChild(holder);
+      $('profile-grid').appendChild(fig);
+      const chart = new ProfileChart(holder, p.spec(), this.tooltip);
+      chart.caption = cap;
+      chart.panel = p;
+      fig.appendChild(this.chartExport(chart, p.spec(), () => `layerscope-profile-${p.id}`,
+        () => (p.id === 'bands' ? `Percentiles of ${TENSOR_LABELS[view().tensor]} against depth` : p.title), true));
+      this.profiles.push(chart);
+    }
+  }
+
+  allGrids() {
+    return [...COLUMNS.map(c => this.columns[c].grid), this.overlayGrid, ...COLUMNS.map(c => this.compact[c])];
+  }
+
+  // What every exported image says besides its figure: the settings of the columns in it and the link.
+  frame(title, cols, colors) {
+    const s = this.shownState || this.state;
+    return {
+      title,
+      legend: cols.map(c => ({ color: colors[c], label: `${c.toUpperCase()}: ${this.columnTitle(c)}` })),
+      lines: [...cols.map(c => `${c.toUpperCase()}: ${settingsLine(s[c])}`), `seed ${s.view.seed}`],
+      source: `Layerscope · ${this.share.url(false)}`,
+    };
+  }
+
+  gridExport(grid, name, title, cols) {
+    return exportButtons({
+      get name() { return name(); },
+      image: async ({ dark }) => {
+        const colors = PALETTES[dark ? 'dark' : 'light'];
+        const body = grid.renderImage({ width: 720, scale: 2, colors });
+        return { png: await canvasBlob(framedCanvas(this.frame(title(), cols, colors), body, { scale: 2, colors })) };
+      },
+      csv: () => grid.csv(), json: () => grid.json(),
+    });
+  }
+
+  chartExport(chart, spec, name, title, chrome = false) {
+    return exportButtons({
+      chrome, vector: true,
+      get name() { return name(); },
+      image: async ({ dark, svgOnly }) => {
+        const colors = PALETTES[dark ? 'dark' : 'light'];
+        // drawn again, off screen, in the export's palette and at a fixed size
+        const holder = document.createElement('div');
+        const copy = new ProfileChart(holder, spec, null, { colors, width: 640 });
+        copy.update(chart.results);
+        const node = copy.svg.node();
+        const markup = node.innerHTML;
+        const frame = this.frame(title(), COLUMNS.filter(c => chart.results && chart.results[c] && chart.results[c].ok), colors);
+        frame.lines.push(...copy.notes);
+        const svg = framedSvg(frame, { markup, width: 640, height: Number(node.getAttribute('height')) }, { colors });
+        return svgOnly ? { svg: svg.text } : { png: await svgToPng(svg, 2), svg: svg.text };
+      },
+      csv: () => chart.csv(), json: () => chart.json(),
+    });
+  }
+
+  draw() {
+    const msg = this.result;
+    if (!msg) return;
+    const v = this.state.view;
+    const overlay = v.layout === 'overlay';
+    const grids = overlay ? [this.overlayGrid] : COLUMNS.map(c => this.columns[c].grid);
+    // Read every view's width first, then draw them all: one layout at most, not one per view.
+    for (const g of [...grids, ...COLUMNS.map(c => this.compact[c])]) g.measure();
+    for (const chart of [this.overviewChart, ...this.profiles]) chart.measure();
+    const budget = COLUMNS.filter(c => !msg.columns[c].ok && /budget/.test(msg.columns[c].error.message));
+    for (const col of COLUMNS) {
+      const r = msg.columns[col];
+      const other = msg.columns[col === 'a' ? 'b' : 'a'];
+      const controller = this.columns[col];
+      const cfg = this.state[col], otherCfg = this.state[col === 'a' ? 'b' : 'a'];
+      controller.budgetNote = budget.includes(col) && other.ok && cfg.normalization !== 'none' && otherCfg.normalization === 'none'
+        ? `${col.toUpperCase()} is refused where the other column runs because normalizing keeps more matrices per layer ` +
+          '(the normalized values beside the raw ones), so at the same depth, width and batch it needs more memory.'
+        : '';
+      const layers = r.ok ? layersToShow(r.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0), v.every) : [];
+      controller.showResult(r, { kind: msg.kind, layers, range: msg.range, symlogThreshold: msg.symlogThreshold, view: v,
+        drawGrid: !overlay });
+      const compact = this.compact[col];
+      if (r.ok) {
+        const all = r.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0);
+        compact.update({ series: [{ column: col, result: r }], kind: msg.kind,
+          layers: layersToShow(all, Math.ceil(all.length / COMPACT_ROWS)), range: msg.range, axis: v.axis,
+          binning: v.binning, symlogThreshold: msg.symlogThreshold, count: v.count });
+      } else {
+        compact.reset();
+      }
+    }
+    if (overlay) {
+      const series = COLUMNS.filter(c => msg.columns[c].ok).map(c => ({ column: c, result: msg.columns[c] }));
+      if (series.length) {
+        const all = [...new Set(series.flatMap(s => s.result.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0)))]
+          .sort((p, q) => p - q);
+        this.overlayGrid.update({ series, kind: msg.kind, layers: layersToShow(all, v.every), range: msg.range,
+          axis: v.axis, binning: v.binning, symlogThreshold: msg.symlogThreshold, count: v.count });
+      } else {
+        this.overlayGrid.reset();
+      }
+    }
+    this.overviewChart.update(msg.columns);
+    for (const chart of this.profiles) {
+      chart.update(msg.columns);
+      if (chart.panel.id === 'bands') chart.caption.textContent = `Percentiles of ${TENSOR_LABELS[v.tensor]} against depth: ` +
+        'p5–p95 (light) and p15–p85 (dark) around the median';
+    }
+    const story = storySentence(msg.columns, msg.kind);
+    setText($('story-text'), story.text);
+    setText($('story-detail'), story.detail ? ` ${story.detail}` : '');
+    setText($('overview-caption'), `Std of ${TENSOR_LABELS[msg.kind]} per layer (log scale), solid measured, dashed theory`);
+    setText($('timing'), `computed in ${Math.round(msg.ms)} ms`);
+    $('timing').title = `WebAssembly build: ${WASM_BUILD_NAMES[this.client.wasmBuild]}`;
+    document.body.dataset.wasm = this.client.wasmBuild;
+    document.body.dataset.resultKind = msg.kind;
+  }
+
+  // Percentiles (a sort per tensor) once something shows them; askPercentiles ignores repeated asks.
+  tablesOpen() {
+    return $('tables').closest('details').open;
+  }
+
+  askPercentiles() {
+    if (this.result) this.client.askPercentiles(this.result.id);
+  }
+
+  addPercentiles(msg) {
+    const result = this.result;
+    if (!result || result.id !== msg.id) return;
+    for (const [col, values] of Object.entries(msg.columns)) {
+      const r = result.columns[col];
+      if (!r || !r.ok) continue;
+      r.summaries[msg.kind].forEach((s, l) => { if (s && values[l]) s.percentiles = values[l]; });
+      if (msg.kind === result.kind) {
+        this.columns[col].table.update(r, msg.kind);
+        for (const g of this.allGrids()) g.refreshHover();
+      }
+    }
+    for (const chart of this.profiles) if (chart.panel.id === 'bands') chart.update(result.columns);
+  }
+
+  // --- progress, stale results and cancel ----------------------------------------------------
+
+  learnSpeed(msg) {
+    const req = this.requests.get(msg.id);
+    if (!req || !msg.timing || !(msg.timing.run > 30)) return;
+    const work = Math.max(...COLUMNS.map(c => workOf(columnConfig(req, c))));
+    this.msPerWork = msg.timing.run / work;
+  }
+
+  estimateMs() {
+    if (!this.pending || !this.msPerWork) return null;
+    const changed = COLUMNS.filter(c => !this.shownState || JSON.stringify(this.pending.configs[c]) !==
+      JSON.stringify(columnConfig(this.shownState, c)));
+    if (!changed.length) return null;
+    return Math.max(...changed.map(c => workOf(this.pending.configs[c]))) * this.msPerWork;
+  }
+
+  bindProgress() {
+    $('cancel').addEventListener('click', () => this.cancel());
+  }
+
+  // The client reports a request out for over 200 ms (text), its updates (update), and its end (null).
+  progress(text, update) {
+    const box = $('progress');
+    if (!text && !update) {
+      box.hidden = true;
+      clearInterval(this.progressTimer);
+      this.progressTimer = null;
+      return;
+    }
+    if (text) this.progressWhat = text;
+    if (update) this.progressWhat = update;
+    if (!this.pending) return;
+    box.hidden = false;
+    this.setStale(true);
+    const tick = () => {
+      if (!this.pending) return;
+      const elapsed = performance.now() - this.pending.start;
+      const estimate = this.estimateMs();
+      const bar = box.querySelector('progress');
+      if (estimate && estimate > 400) {
+        bar.max = 1;
+        bar.value = Math.min(0.97, elapsed / estimate);
+        setText($('progress-text'), `${this.progressWhat.replace(/…$/, '')}: ${seconds(elapsed)} of about ${seconds(estimate)} ` +
+          '(estimated from the last run); the figures below are the previous settings\'');
+      } else {
+        bar.removeAttribute('value');
+        setText($('progress-text'), `${this.progressWhat.replace(/…$/, '')}: ${seconds(elapsed)}`);
+      }
+    };
+    tick();
+    if (!this.progressTimer) this.progressTimer = setInterval(tick, 250);
+  }
+
+  setStale(stale) {
+    document.body.classList.toggle('stale', stale);
+  }
+
+  // Back to the settings of the figures on screen. The client stops the runs in flight where it can
+  // (a new worker per busy column); the figures are those settings' already.
+  cancel() {
+    if (!this.pending || !this.shownState) return;
+    const back = structuredClone(this.shownState);
+    for (const col of COLUMNS) this.state[col] = back[col];
+    for (const key of ['seed', 'tensor', 'bins', 'axis', 'binning']) this.state.view[key] = back.view[key];
+    this.syncControls();
+    this.share.scheduleWrite();
+    if (typeof this.client.cancel === 'function') this.client.cancel();
+    this.compute();
+    this.setStale(false);
+  }
+}
+
+// Fields in which two configs differ, leaving out those that do nothing in either (a placement when
+// neither column normalizes).
+export function differingFields(a, b) {
+  const offA = irrelevantFields(a), offB = irrelevantFields(b);
+  return Object.keys(a).filter(f => f !== 'seed' && a[f] !== b[f] && !(offA.includes(f) && offB.includes(f)));
+}
+
+function seconds(ms) {
+  return ms < 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+function showNotices(notices) {
+  const list = $('notice-list');
+  for (const n of notices) {
+    const li = document.createElement('li');
+    li.textContent = n;
+    list.appendChild(li);
+  }
+  $('notices').hidden = list.children.length === 0;
+}
+
+// Select boxes gain an option when the URL holds a valid value they do not list.
+function setSelect(el, value) {
+  const v = String(value);
+  if (![...el.options].some(o => o.value === v)) el.add(new Option(v, v));
+  el.value = v;
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
