@@ -82,6 +82,18 @@ TEST_CASE("percentiles of hand-made data match numpy's linear interpolation", "[
     CHECK_THAT(percentile(x.data(), x.size(), 50.0), WithinRel(5.0, 1e-12));
     CHECK_THAT(summarize(x.data(), x.size()).percentiles[2], WithinRel(5.0, 1e-12));
   }
+  SECTION("percentile() at any q agrees with the sorting reference, zeros and negatives included") {
+    Rng rng(11, 3);
+    std::vector<float> y(3001);
+    for (float& v : y) v = std::max(0.0f, float(rng.normal())) - 0.25f * float(rng.uniform() < 0.1);
+    const std::vector<double> as_double(y.begin(), y.end());
+    for (double q : {0.0, 1.0, 37.5, 50.0, 99.9, 100.0}) {
+      CAPTURE(q);
+      CHECK(percentile(y.data(), y.size(), q) == numpy_linear_percentile(as_double, q));
+    }
+    const std::vector<float> all_nan = {float(nan_value)};
+    CHECK(std::isnan(percentile(all_nan.data(), all_nan.size(), 50.0)));
+  }
 }
 
 TEST_CASE("summary percentiles match a sorting reference on random data with ties", "[stats]") {

@@ -214,24 +214,33 @@ class OrderStatistics {
   std::vector<std::uint64_t> counts_;
 };
 
-// numpy's "linear" percentiles of the finite values: q/100 (n-1) between order statistics.
+// numpy's "linear" percentiles of the finite values: at position q/100 (m-1) among the m sorted finite
+// values, interpolated between the order statistics floor(position) and the next. `s` is the tensor's
+// summary (its finite count, zeros, min and max; at least one finite value). The one path for every
+// percentile: the summaries' five and percentile()'s one.
 template <typename S>
-void fill_percentiles(TensorSummary& s, const S* data, std::size_t n) {
+void linear_percentiles(double* out, const double* qs, int count, const TensorSummary& s, const S* data,
+                        std::size_t n) {
   const std::size_t m = std::size_t(s.finite_count);
   std::vector<std::size_t> ranks;
-  for (double q : summary_percentiles) {
-    const std::size_t k = std::size_t(q / 100.0 * double(m - 1));
+  for (int i = 0; i < count; ++i) {
+    const std::size_t k = std::size_t(qs[i] / 100.0 * double(m - 1));
     ranks.push_back(k);
     ranks.push_back(std::min(k + 1, m - 1));
   }
   OrderStatistics<S> order(data, n, s.finite_count == n, s.zero_count, s.min, s.max);
   const std::vector<double> values = order.at_ranks(ranks);
-  for (int i = 0; i < summary_percentile_count; ++i) {
-    const double position = summary_percentiles[i] / 100.0 * double(m - 1);
+  for (int i = 0; i < count; ++i) {
+    const double position = qs[i] / 100.0 * double(m - 1);
     const double fraction = position - double(ranks[2 * size_t(i)]);
     const double below = values[2 * size_t(i)], above = values[2 * size_t(i) + 1];
-    s.percentiles[i] = fraction > 0 ? below + fraction * (above - below) : below;
+    out[i] = fraction > 0 ? below + fraction * (above - below) : below;
   }
+}
+
+template <typename S>
+void fill_percentiles(TensorSummary& s, const S* data, std::size_t n) {
+  linear_percentiles(s.percentiles, summary_percentiles, summary_percentile_count, s, data, n);
   s.has_percentiles = true;
 }
 
@@ -528,17 +537,12 @@ TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation,
 
 template <typename S>
 double percentile(const S* data, std::size_t n, double q) {
-  std::vector<S> finite;
-  for (std::size_t i = 0; i < n; ++i)
-    if (std::isfinite(double(data[i]))) finite.push_back(data[i]);
-  if (finite.empty()) return 0;
-  const double position = q / 100.0 * double(finite.size() - 1);
-  const std::size_t k = std::size_t(position);
-  std::nth_element(finite.begin(), finite.begin() + std::ptrdiff_t(k), finite.end());
-  const double below = double(finite[k]);
-  if (k + 1 >= finite.size() || position == double(k)) return below;
-  const double above = double(*std::min_element(finite.begin() + std::ptrdiff_t(k + 1), finite.end()));
-  return below + (position - double(k)) * (above - below);
+  // The order statistics of summarize(), not a sorted copy: no allocation of the tensor's size.
+  const TensorSummary s = summarize(data, n, {}, false);
+  if (s.finite_count == 0) return n > 0 ? std::numeric_limits<double>::quiet_NaN() : 0;
+  double value = 0;
+  linear_percentiles(&value, &q, 1, s, data, n);
+  return value;
 }
 
 double symlog_threshold_for(double max_abs) {

@@ -44,7 +44,8 @@ struct TensorSummary {
 template <typename S>
 TensorSummary summarize(const S* data, std::size_t n, SaturationBand saturation = {}, bool with_percentiles = true);
 
-// The value at percentile q (0..100) of the finite entries, linear interpolation (numpy's default).
+// The value at percentile q (0..100) of the finite entries, linear interpolation (numpy's default), by the
+// same order statistics as summarize()'s percentiles. NaN when a non-empty tensor has no finite entry.
 template <typename S>
 double percentile(const S* data, std::size_t n, double q);
 
