@@ -192,3 +192,113 @@ TEST_CASE("describe_allowed words each field type", "[config]") {
     }
   }
 }
+
+// ---- One number grammar for every route (config.hpp): what strtod alone would have taken.
+
+TEST_CASE("numbers must be plain decimals: hex, inf, whitespace, control characters and NUL are refused",
+          "[config]") {
+  using namespace std::string_literals;
+  // Each of these strtod reads as a number (or a number followed by junk it cannot see past a NUL).
+  const std::string value = GENERATE(as<std::string>{}, "0x10", "0x1p3", "\r7", "7\r", "\t7", "7\n", " 7",
+                                     "3\0junk"s, "7\0"s, "inf", "infinity", "nan", "1e", "+", ".", "e5", "1e+",
+                                     "\x1b[2J7");
+  CAPTURE(value);
+  CHECK_FALSE(is_decimal_number(value));
+  CHECK_THAT(set_error("depth", value), Contains("an integer from 1 to 100 (got '"));
+  CHECK_THAT(set_error("epsilon", value), Contains("a number at least 0 and at most 1 (got '"));
+}
+
+TEST_CASE("plain decimals in every spelling are taken", "[config]") {
+  const auto [text, expected] = GENERATE(table<std::string, double>({{"7", 7}, {"+7", 7}, {"7.", 7},
+                                                                     {"7.0", 7}, {"7e0", 7}, {"70E-1", 7}}));
+  CAPTURE(text);
+  CHECK(is_decimal_number(text));
+  NetworkConfig c;
+  set_field(c, "depth", text);
+  CHECK(c.depth == int(expected));
+  set_field(c, "input_scale", "." + std::string("5"));
+  CHECK(c.input_scale == 0.5);
+}
+
+TEST_CASE("a negative zero is stored as 0 and bias takes any number equal to 0 or 1", "[config]") {
+  NetworkConfig c;
+  set_field(c, "epsilon", "-0.0");
+  CHECK(c.epsilon == 0);
+  CHECK_FALSE(std::signbit(c.epsilon));
+  CHECK(get_field(c, "epsilon") == "0");
+  // bias: the same numbers from a flag, a JSON file (%.17g of 0.0 and -0.0 is "0", "-0") and JS (String(-0)
+  // is "0"): all false; 1 and 1.0 true.
+  for (const char* text : {"0", "0.0", "-0.0", "-0", "false"}) {
+    CAPTURE(text);
+    c.bias = true;
+    set_field(c, "bias", text);
+    CHECK_FALSE(c.bias);
+  }
+  for (const char* text : {"1", "1.0", "1e0", "true"}) {
+    CAPTURE(text);
+    c.bias = false;
+    set_field(c, "bias", text);
+    CHECK(c.bias);
+  }
+  for (const char* text : {"2", "0.5", "yes", "True", " 1", "0x1"}) {
+    CAPTURE(text);
+    CHECK_THAT(set_error("bias", text), Contains("must be true or false (got '"));
+  }
+}
+
+TEST_CASE("names and values with control characters are escaped in the message", "[config]") {
+  using namespace std::string_literals;
+  NetworkConfig c;
+  SECTION("a field name with a NUL keeps its whole message") {
+    try {
+      set_field(c, "\0depth"s, "3");
+      FAIL("no ConfigError");
+    } catch (const ConfigError& e) {
+      CHECK(e.field() == "\0depth"s);
+      CHECK_THAT(e.what(), StartsWith("\\0depth: unknown setting; known settings are: depth"));
+    }
+  }
+  SECTION("a value with an escape sequence, a CR, a C1 CSI and a backslash") {
+    const std::string message = set_error("activation", "\x1b[31mred\rx\xc2\x9b\\");
+    CHECK_THAT(message, Contains("(got '\\x1b[31mred\\rx\\u009b\\\\')"));
+    for (char ch : message) CHECK((static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f));
+  }
+}
+
+TEST_CASE("an empty preset name is refused, not taken as no preset", "[config]") {
+  CHECK_THAT(config_error_of([] { preset(""); }, "preset"), Contains("(got '')"));
+}
+
+// ---- The work budget (config.hpp work_budget_flops).
+
+TEST_CASE("the work estimate counts the products and the warm-up", "[config]") {
+  // Hand count for blog-bn (20 x 100, input 100, 1000 samples): forward products 2 F N (I + 19 F)
+  // = 2 * 100 * 1000 * 2000 = 4e8, three times that with backward = 1.2e9, plus 40 F N L = 8e7 element-wise.
+  const NetworkConfig bn = preset("blog-bn");
+  CHECK_THAT(estimated_flops(bn).run, Catch::Matchers::WithinRel(1.28e9, 1e-12));
+  CHECK(estimated_flops(bn).warmup == 0);  // train mode: no warm-up
+  NetworkConfig eval = bn;
+  eval.mode = Mode::eval;  // 30 warm-up batches of forward only: 30 * (4e8 + 4e7)
+  CHECK_THAT(estimated_flops(eval).warmup, Catch::Matchers::WithinRel(30 * 4.4e8, 1e-12));
+  CHECK_NOTHROW(validate(eval));
+}
+
+TEST_CASE("a run over the work budget is refused naming what to reduce", "[config]") {
+  SECTION("1000 warm-up batches at the default sizes (26 s natively before the budget)") {
+    NetworkConfig c = preset("blog-bn");
+    c.mode = Mode::eval, c.warmup_batches = 1000;
+    const std::string message = validate_error(c, "warmup_batches");
+    CHECK_THAT(message, Contains("about 441 GFLOP") && Contains("64 GFLOP budget") &&
+                            Contains("reduce warmup_batches"));
+    c.warmup_batches = 100;  // 45 GFLOP: within
+    CHECK_NOTHROW(validate(c));
+  }
+  SECTION("width 1024 and batch 4096: within the memory budget at depth 4, not within the work budget") {
+    NetworkConfig c;
+    c.depth = 4, c.width = 1024, c.batch = 4096;
+    CHECK(estimated_bytes(c, 4) < memory_budget_bytes);
+    CHECK_THAT(validate_error(c, "batch"), Contains("GFLOP budget") && Contains("reduce depth, width or batch"));
+    c.depth = 2;
+    CHECK_NOTHROW(validate(c));
+  }
+}

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
 
 #include "dump.hpp"
 #include "json_output.hpp"
@@ -14,6 +15,25 @@
 namespace {
 
 using namespace layerscope;
+
+// The message as one line on stderr: the core escapes what it quotes (escape_for_message), and this catches
+// any control character that still reaches here (from a library's message, say), so none can move the
+// cursor or clear the terminal. Backslashes are left alone: the escapes already in the text stay readable.
+void print_error(const char* message) {
+  std::string line = "layerscope: ";
+  for (const char* p = message; *p; ++p) {
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == 0x7f) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\x%02x", c);
+      line += escape;
+    } else {
+      line += char(c);
+    }
+  }
+  line += "\n";
+  std::fputs(line.c_str(), stderr);
+}
 
 template <typename S>
 void run(const cli::Options& options) {
@@ -39,7 +59,7 @@ int main(int argc, char** argv) {
     else run<float>(options);
     return 0;
   } catch (const std::exception& e) {  // ConfigError, UsageError, DataError, file errors, bad_alloc
-    std::fprintf(stderr, "layerscope: %s\n", e.what());
+    print_error(e.what());
     return 2;
   }
 }

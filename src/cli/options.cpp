@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -39,7 +41,7 @@ int parse_bins(const std::string& text) {
   char* end = nullptr;
   const long v = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || v < 2 || v > 512)
-    throw UsageError("--bins: must be an integer from 2 to 512 (got '" + text + "')");
+    throw UsageError("--bins: must be an integer from 2 to 512 (got '" + escape_for_message(text) + "')");
   return int(v);
 }
 
@@ -50,16 +52,38 @@ void apply_config_file(NetworkConfig& config, const std::string& path) {
 }
 
 void apply_config_file(const std::string& path, const std::function<void(const std::string&, const std::string&)>& set) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("--config: cannot read '" + path + "'");
+  const std::string shown_path = escape_for_message(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("--config: cannot read '" + shown_path + "'");
+  // The whole file as bytes: a NUL inside is refused here (JSON text has none), where a stream parser
+  // could stop at it and take what came before as the whole document.
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  apply_config_text(text, path, set);
+}
+
+void apply_config_text(const std::string& text, const std::string& path,
+                       const std::function<void(const std::string&, const std::string&)>& set) {
+  const std::string shown_path = escape_for_message(path);
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string::npos)
+    throw UsageError("--config: '" + shown_path + "' holds a NUL byte at offset " + std::to_string(nul) +
+                     "; a config file must be JSON text");
+  // A key given twice at the top level is refused, naming it: JSON leaves the meaning open, and nlohmann
+  // keeps the last one silently.
+  std::set<std::string> keys;
+  const auto refuse_duplicates = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event == nlohmann::json::parse_event_t::key && depth == 1 && !keys.insert(parsed.get<std::string>()).second)
+      throw ConfigError(parsed.get<std::string>(), "given twice in '" + shown_path + "'; give each setting once");
+    return true;
+  };
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(in);
+    doc = nlohmann::json::parse(text, refuse_duplicates);
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError("--config: '" + path + "' is not valid JSON: " + e.what());
+    throw UsageError("--config: '" + shown_path + "' is not valid JSON: " + escape_for_message(e.what()));
   }
   if (!doc.is_object())
-    throw UsageError("--config: '" + path + "' must hold a JSON object of field: value (got " +
+    throw UsageError("--config: '" + shown_path + "' must hold a JSON object of field: value (got " +
                      std::string(doc.type_name()) + ")");
   for (const auto& [field, value] : doc.items()) set(field, json_value_text(field, value));
 }
@@ -73,7 +97,7 @@ bool next_flag(int argc, char** argv, int& i, std::string& name, std::string& va
     value = name.substr(equals + 1);
     name = name.substr(0, equals);
   } else {
-    if (i + 1 >= argc) throw UsageError("--" + name + ": needs a value; see --help");
+    if (i + 1 >= argc) throw UsageError("--" + escape_for_message(name) + ": needs a value; see --help");
     value = argv[++i];
   }
   for (char& c : name)
@@ -84,6 +108,7 @@ bool next_flag(int argc, char** argv, int& i, std::string& name, std::string& va
 Options parse_options(int argc, char** argv) {
   Options options;
   std::string preset_name;
+  bool preset_given = false;  // --preset '' is refused by preset(), not skipped
   std::vector<std::string> config_files;
   std::vector<std::pair<std::string, std::string>> field_flags;
 
@@ -95,30 +120,30 @@ Options parse_options(int argc, char** argv) {
     }
     // --name value or --name=value; dashes in a field name stand for underscores (--input-dim).
     std::string name, value;
-    if (!next_flag(argc, argv, i, name, value)) throw UsageError("unexpected argument '" + arg + "'; see --help");
+    if (!next_flag(argc, argv, i, name, value)) throw UsageError("unexpected argument '" + escape_for_message(arg) + "'; see --help");
 
-    if (name == "preset") preset_name = value;
+    if (name == "preset") preset_name = value, preset_given = true;
     else if (name == "config") config_files.push_back(value);
     else if (name == "scalar") {
       if (value != "float" && value != "double")
-        throw UsageError("--scalar: must be one of: float, double (got '" + value + "')");
+        throw UsageError("--scalar: must be one of: float, double (got '" + escape_for_message(value) + "')");
       options.use_double = value == "double";
     } else if (name == "bins") options.bins = parse_bins(value);
     else if (name == "range") {
       if (value != "own" && value != "shared")
-        throw UsageError("--range: must be one of: own, shared (got '" + value + "')");
+        throw UsageError("--range: must be one of: own, shared (got '" + escape_for_message(value) + "')");
       options.range = value == "own" ? RangeMode::own : RangeMode::shared;
     } else if (name == "binning") {
       if (value != "linear" && value != "symlog")
-        throw UsageError("--binning: must be one of: linear, symlog (got '" + value + "')");
+        throw UsageError("--binning: must be one of: linear, symlog (got '" + escape_for_message(value) + "')");
       options.binning = value == "linear" ? Binning::linear : Binning::symlog;
     } else if (name == "json") options.json_path = value;
     else if (name == "dump") options.dump_dir = value;
     else if (is_field(name)) field_flags.emplace_back(name, value);
-    else throw UsageError("unknown option '" + arg + "'; see --help");
+    else throw UsageError("unknown option '" + escape_for_message(arg) + "'; see --help");
   }
 
-  if (!preset_name.empty()) options.config = preset(preset_name);
+  if (preset_given) options.config = preset(preset_name);
   for (const std::string& path : config_files) apply_config_file(options.config, path);
   for (const auto& [name, value] : field_flags) set_field(options.config, name, value);
   if (!options.help) validate(options.config);

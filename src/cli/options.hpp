@@ -39,6 +39,10 @@ void apply_config_file(NetworkConfig& config, const std::string& path);
 // The same for any table of fields: calls set(field, value text) for each entry, values in the text form
 // set_field reads (numbers exactly). `train` reads its config files through set_training_field this way.
 void apply_config_file(const std::string& path, const std::function<void(const std::string&, const std::string&)>& set);
+// The same for the file's text (named `path` in messages): a NUL byte, a duplicate key, malformed JSON or
+// anything but a flat object is refused. The fuzz driver (tests/fuzz) calls it without a file.
+void apply_config_text(const std::string& text, const std::string& path,
+                       const std::function<void(const std::string&, const std::string&)>& set);
 
 // "--name value" or "--name=value" at argv[i] (advancing i past the value), with dashes in the name read as
 // underscores (--log-every is --log_every). Returns false for an argument that is not a flag.

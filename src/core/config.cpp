@@ -125,8 +125,9 @@ std::string format_number(double v) {
   return buf;
 }
 
+// A value as a message shows it: escaped, and cut after 40 bytes (never inside an escape).
 std::string quoted(const std::string& s) {
-  std::string shown = s.size() > 40 ? s.substr(0, 40) + "..." : s;
+  std::string shown = s.size() > 40 ? escape_for_message(s.substr(0, 40)) + "..." : escape_for_message(s);
   return "'" + shown + "'";
 }
 
@@ -142,6 +143,56 @@ void check_value(const FieldSpec& s, double v) {
 }
 
 }  // namespace
+
+const FieldSpec& field_spec(const std::string& name) { return find_field(name).spec; }
+
+std::string escape_for_message(const std::string& text) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const unsigned char next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\\') out += "\\\\";
+    else if (c == '\0') out += "\\0";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+    else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {  // UTF-8 of a C1 control (0x9b is a terminal's CSI)
+      out += std::string("\\u00") + hex[next >> 4] + hex[next & 15];
+      ++i;
+    } else out += char(c);
+  }
+  return out;
+}
+
+bool is_decimal_number(const std::string& t) {
+  // [+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?, over every byte of t (a NUL is a byte
+  // like any other here, and not a digit). strtod alone reads hex, inf, nan and leading whitespace, and
+  // a C string stops at the first NUL: "3\0junk" would read as 3.
+  std::size_t i = 0;
+  const std::size_t n = t.size();
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
+  const std::size_t whole = digits();
+  std::size_t fraction = 0;
+  if (i < n && t[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == n;
+}
 
 const std::vector<FieldSpec>& config_schema() {
   static const std::vector<FieldSpec> specs = [] {
@@ -181,18 +232,19 @@ double parse_field_value(const FieldSpec& s, const std::string& value) {
       throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
     v = double(i);
   } else if (s.type == FieldType::boolean) {
-    if (value == "true" || value == "1") v = 1;
-    else if (value == "false" || value == "0") v = 0;
-    else throw ConfigError(name, "must be true or false (got " + quoted(value) + ")");
+    // true/false, or a number equal to 1 or 0 (config.hpp: JSON's 0.0 and JavaScript's -0 are 0 too).
+    const double number = is_decimal_number(value) ? std::strtod(value.c_str(), nullptr) : -1;
+    if (value == "true" || number == 1) v = 1;
+    else if (value == "false" || number == 0) v = 0;
+    else throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
   } else {
-    const char* begin = value.c_str();
-    char* end = nullptr;
-    errno = 0;
-    v = std::strtod(begin, &end);
-    bool whole_text_is_a_number = end != begin && *end == '\0' && !value.empty() &&
-                                  value.find_first_of(" \t\n") == std::string::npos;
-    if (!whole_text_is_a_number)
+    // The grammar first, over the whole std::string (so an embedded NUL counts); then strtod, which on text
+    // of that grammar reads every byte. Out of range for a double: +-inf or 0, which check_value refuses or
+    // the range takes.
+    if (!is_decimal_number(value))
       throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
+    v = std::strtod(value.c_str(), nullptr);
+    if (v == 0) v = 0;  // -0 is stored as 0: one zero, whatever the text
     check_value(s, v);
   }
   return v;
@@ -221,15 +273,16 @@ std::string get_field(const NetworkConfig& config, const std::string& name) {
 double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
   const double F = c.width, N = c.batch, I = c.input_dim, L = c.depth;
   const bool norm = c.normalization != Normalization::none;
-  // Per layer, F x N matrices: linear output z, activation output, dL/dh; with normalization also the
-  // normalized x-hat and one more (the normalized pre-activation or the normalized output).
-  double per_layer = F * N * (3 + (norm ? 2 : 0)) + F * F * 2;  // + weights and their gradient
-  double fixed = I * N * 3               // input, its gradient, warm-up input
-                 + F * N * 4             // upstream / targets, two backward scratch buffers, logits
-                 + F * I * 2 + c.classes * (F + N) * 2;
-  double scalars = per_layer * L + fixed;
-  // Statistics sort a double copy of the largest tensor.
-  return scalars * scalar_bytes + std::max(F * N, F * I) * 8;
+  // Kept per layer (network.hpp), F x N matrices: linear output z, activation output, dL/dh; with
+  // normalization also its output gamma xhat + beta (xhat itself is recomputed, not kept). Plus the weights
+  // and their gradient.
+  const double per_layer = F * N * (3 + (norm ? 1 : 0)) + F * F * 2;
+  const double fixed = I * N * 3    // input, its gradient, warm-up input
+                       + F * N * 6  // upstream / targets, the shared dL/dz buffer, backward scratch, and up to
+                                    // three F x N temporaries (eval-mode and per-sample xhat, dxhat)
+                       + F * I * 2 + c.classes * (F + N) * 2;  // layer 1's weights beyond F x F; output layer
+  // The statistics need no copy of a tensor: the order statistics gather only a few buckets.
+  return (per_layer * L + fixed) * scalar_bytes;
 }
 
 void validate(const NetworkConfig& c) {
@@ -251,6 +304,34 @@ void validate(const NetworkConfig& c) {
                   double(c.depth) * c.width * c.batch);
     throw ConfigError("batch", msg);
   }
+  const WorkEstimate work = estimated_flops(c);
+  if (work.total() > work_budget_flops) {
+    // Named after the larger part: the warm-up (eval mode) or the run itself.
+    const bool warmup_dominates = work.warmup > work.run;
+    char msg[320];
+    std::snprintf(msg, sizeof msg,
+                  "this run would do about %.0f GFLOP (%.0f of them in %d warm-up batches), over the %.0f "
+                  "GFLOP budget that keeps a run to a few seconds; reduce %s",
+                  work.total() / 1e9, work.warmup / 1e9, c.warmup_batches, work_budget_flops / 1e9,
+                  warmup_dominates ? "warmup_batches (or depth, width or batch)" : "depth, width or batch");
+    throw ConfigError(warmup_dominates ? "warmup_batches" : "batch", msg);
+  }
+}
+
+WorkEstimate estimated_flops(const NetworkConfig& c) {
+  const double F = c.width, N = c.batch, I = c.input_dim, L = c.depth;
+  // Products: layer 1 maps I to F features, the others F to F; each costs 2 F I_l N forward (out = W inp)
+  // and twice that backward (dL/dW and dL/dinp).
+  const double forward_products = 2 * F * N * (I + (L - 1) * F);
+  // Element-wise passes per layer (activation, normalization, their backward, the statistics): a few tens
+  // of operations per entry; 40 is above what any path here does.
+  const double elementwise = 40 * F * N * L;
+  const double output = c.upstream == UpstreamSource::cross_entropy ? 6.0 * c.classes * F * N : 0;
+  WorkEstimate w;
+  w.run = 3 * forward_products + elementwise + output;
+  if (c.mode == Mode::eval && c.normalization == Normalization::batch)
+    w.warmup = double(c.warmup_batches) * (forward_products + elementwise / 2);
+  return w;
 }
 
 const std::vector<PresetInfo>& preset_list() {

@@ -12,12 +12,19 @@
 
 namespace layerscope {
 
+// Text from outside (a field name, a value) made safe to print inside a message: control characters
+// (NUL, CR, ESC, ..., DEL, and the C1 controls U+0080..U+009F) become escapes such as \0, \r, \x1b or
+// \u009b, and a backslash becomes \\, so a message is one line that cannot rewrite a terminal and never
+// stops early at a NUL.
+std::string escape_for_message(const std::string& text);
+
 // Thrown for any bad configuration. what() names the field and what is allowed, e.g.
-// "depth: must be an integer from 1 to 100 (got 0)".
+// "depth: must be an integer from 1 to 100 (got 0)". The field name in what() is escaped
+// (escape_for_message); field() is the name as given.
 class ConfigError : public std::invalid_argument {
  public:
   ConfigError(const std::string& field, const std::string& message)
-      : std::invalid_argument(field + ": " + message), field_(field) {}
+      : std::invalid_argument(escape_for_message(field) + ": " + message), field_(field) {}
   const std::string& field() const { return field_; }
 
  private:
@@ -84,9 +91,21 @@ struct FieldSpec {
 };
 
 const std::vector<FieldSpec>& config_schema();
+// The field of that name; ConfigError(name, "unknown setting; known settings are: ...") for any other.
+const FieldSpec& field_spec(const std::string& name);
 
+// The one rule set for values given as text, whatever their route (flag, JSON file, JS object, URL):
+//   integer, real: a plain decimal number, [+-]digits[.digits][(e|E)[+-]digits] or [+-].digits[...], and
+//                  nothing else: no whitespace or control characters around it, no NUL inside, no hex
+//                  (0x10, 0x1p3), no inf or nan. Integers also take a whole number in this form ("7.0",
+//                  "7e0"). A negative zero is stored as 0.
+//   boolean:       true or false, or a number in the form above equal to 1 or 0 ("1", "0", "0.0", "-0.0":
+//                  JSON and JavaScript cannot tell 0 from 0.0 or -0 apart from their text, so none is special).
+//   choice:        one of the names, exactly.
 // Parses `value` as the field's type, checks its range and stores it. Throws ConfigError naming the field.
 void set_field(NetworkConfig& config, const std::string& name, const std::string& value);
+// Whether text is a number of the grammar above (the check alone, before any range).
+bool is_decimal_number(const std::string& text);
 // The field's value in the same text form set_field accepts (numbers round-trip exactly).
 std::string get_field(const NetworkConfig& config, const std::string& name);
 // The rules behind set_field, for other tables of fields (the training settings): parses `value` as the
@@ -99,14 +118,28 @@ std::string format_field_value(const FieldSpec& spec, double value);
 // What the field allows, in words: "an integer from 1 to 100", "one of: relu, tanh, ...".
 std::string describe_allowed(const FieldSpec& spec);
 
-// Range checks of every field plus the checks across fields (batch >= 2 with batch norm) and the memory
-// budget. Throws ConfigError; call before any allocation.
+// Range checks of every field plus the checks across fields (batch >= 2 with batch norm), the memory
+// budget and the work budget. Throws ConfigError; call before any allocation.
 void validate(const NetworkConfig& config);
 
 // Bytes a run of this config allocates (parameters, cached activations, gradients, scratch), for the
 // budget check. An upper estimate; `scalar_bytes` is 4 for float, 8 for double.
 double estimated_bytes(const NetworkConfig& config, int scalar_bytes);
 constexpr double memory_budget_bytes = 512.0 * 1024 * 1024;
+
+// Floating-point operations one run of this config does (an upper estimate): the matrix products of
+// forward and backward, the element-wise passes, and in eval mode with batch norm the warm-up's
+// warmup_batches forward passes. Split so the budget's message can say which part to reduce.
+struct WorkEstimate {
+  double run = 0;     // forward + backward of the batch
+  double warmup = 0;  // the warm-up batches (0 unless eval mode with batch norm)
+  double total() const { return run + warmup; }
+};
+WorkEstimate estimated_flops(const NetworkConfig& config);
+// The work one run may do: 64 GFLOP is a few seconds in the browser (its products run at 20-50 GFLOP/s,
+// README "Speed") and about as long natively; the default blog-bn run is 1.2 GFLOP, eval mode with its 30
+// warm-up batches about 13. Without it, warmup_batches = 1000 took 26 s natively at the default sizes.
+constexpr double work_budget_flops = 64e9;
 
 // Named starting points. preset() throws ConfigError("preset", ...) for unknown names.
 struct PresetInfo {
