@@ -116,6 +116,7 @@ export function parseQuery(search, table) {
   const params = new URLSearchParams(search);
   const byKey = new Map(table.map(r => [r.key, r]));
   for (const [key, raw] of params) {
+    if (isTrainingKey(key, raw)) continue;  // the training view's (web/src/training/settings.js)
     const row = byKey.get(key);
     if (!row) {
       notices.push(`Unknown setting '${shown(key)}' in the link was ignored.`);
@@ -128,13 +129,21 @@ export function parseQuery(search, table) {
   return { state, notices };
 }
 
-export function serializeQuery(state, table) {
+// keep: a query string whose training-view keys are carried over unchanged (the page's own URL).
+export function serializeQuery(state, table, keep = '') {
   const params = new URLSearchParams();
   for (const row of table) {
     const v = state[row.scope][row.field];
     if (v !== row.default) params.set(row.key, formatValue(row.spec, v));
   }
+  for (const [key, raw] of new URLSearchParams(keep)) if (isTrainingKey(key, raw)) params.set(key, raw);
   return params.toString();
+}
+
+// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`): not this table's; ignored when
+// read and kept when the URL is rewritten.
+export function isTrainingKey(key, raw) {
+  return key.startsWith('t.') || key === 'view' || (key === 'embed' && raw === 'fig1');
 }
 
 // The full network config of a column (the shared seed included).

@@ -1,0 +1,193 @@
+// End-to-end: the training view of the built page (dist/), served with its CSP, in headless Chromium.
+// Real MNIST, real training in the two column workers. Runs are kept short (a few thousand steps) so the
+// file takes well under two minutes on a 2-core machine. LAYERSCOPE_SITE=dir tests another built copy of the
+// site instead of dist/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, serveStatic, launchBrowser, openPage } from './helpers.mjs';
+
+let server, chrome;
+before(async () => {
+  server = await serveStatic(process.env.LAYERSCOPE_SITE || undefined);
+  chrome = await launchBrowser();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+const byId = id => `[id="${id}"]`;
+const state = page => page.$eval('#training', el => el.dataset.state);
+const stepsDone = page => page.$eval('#training', el => [Number(el.dataset.stepsA), Number(el.dataset.stepsB)]);
+// The reports the page keeps, read through the controller's stores (read only).
+const reports = page => page.evaluate(() => {
+  const t = window.__layerscopeTraining;
+  const plain = r => ({ step: r.step, trainLoss: r.trainLoss, testAccuracy: r.testAccuracy });
+  return { a: t.stores.a.reports.map(plain), b: t.stores.b.reports.map(plain) };
+});
+async function waitState(page, wanted, timeout) {
+  await page.waitForFunction(w => w.includes(document.getElementById('training').dataset.state), wanted, { timeout });
+}
+// Resolves after the view has drawn again (draws are throttled to 10 a second).
+async function nextDraw(page, action) {
+  const before = await page.$eval('#training', el => Number(el.dataset.draws || 0));
+  await action();
+  await page.waitForFunction(n => Number(document.getElementById('training').dataset.draws || 0) > n, before, { timeout: 5000 });
+}
+
+test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps and ends above the baseline; the scrubber changes the histograms', async () => {
+  const { page, context, problems, requests } = await openPage(chrome.browser,
+    server.url + '?view=training&t.steps=2000&t.log_every=250', { width: 1280, height: 800 });
+  await page.waitForSelector('#training:not([hidden])');
+  assert.equal(await page.isHidden('#notices'), true, 'the init-time page raises no notice about the training keys');
+  assert.equal(await page.isHidden('#t-notices'), true);
+  assert.equal(requests.filter(u => u.includes('mnist-binary.bin')).length, 0, 'no data fetched before the first training');
+  await page.click('#t-fig1');
+  await waitState(page, ['finished', 'error'], 90000);
+  assert.equal(await state(page), 'finished', await page.textContent('#t-status'));
+  assert.equal(requests.filter(u => u.includes('mnist-binary.bin')).length, 1, 'the data is fetched once for both workers');
+  const { a, b } = await reports(page);
+  const steps = [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000];
+  assert.deepEqual(a.map(r => r.step), steps);
+  assert.deepEqual(b.map(r => r.step), steps);
+  // Step 0 is the network as initialised: ten classes, loss near ln 10 = 2.303, accuracy near chance.
+  for (const r of [a[0], b[0]]) {
+    assert.ok(Math.abs(r.trainLoss - Math.log(10)) < 0.1, `step 0 loss ${r.trainLoss}`);
+    assert.ok(r.testAccuracy < 0.25, `step 0 accuracy ${r.testAccuracy}`);
+  }
+  // Measured in this test (seed 1, reports every 250 steps on all 10,000 test images): B's train loss
+  // 2.30 at step 0 and about 0.25 by step 2,000, its test accuracy above 93% at 2,000 (the README's 95.5%
+  // at 5,000 continues the trend); A stays near 11% (the most common digit's share) for 10,000 steps.
+  assert.ok(b.at(-1).trainLoss < 0.25 * b[0].trainLoss, `B's loss ${b[0].trainLoss} -> ${b.at(-1).trainLoss}`);
+  assert.ok(b.at(-1).testAccuracy > 0.9, `B's test accuracy at step 2000: ${b.at(-1).testAccuracy}`);
+  assert.ok(b.at(-1).testAccuracy > a.at(-1).testAccuracy + 0.3, `B ${b.at(-1).testAccuracy} vs A ${a.at(-1).testAccuracy}`);
+  // The Figure 1 panel is drawn and its caption gives the numbers.
+  for (const id of ['t-fig1-a', 't-fig1-b', 't-fig1-c', 't-loss', 't-acc', 't-bands'])
+    assert.ok(Number(await page.$eval(`#${id} canvas`, c => c.dataset.points)) >= 18, `${id} has its curves`);
+  const caption = await page.textContent('#t-fig1-caption');
+  assert.match(caption, /After 2,000 steps the network with batch norm classifies 9\d(\.\d+)?% of the 10,000 test digits/);
+  assert.match(caption, /Trained in this browser for \d+\.\d s/);
+  // The scrubber: back to step 0 changes what both histogram canvases show.
+  const signatures = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.dataset.signature));
+  const pixels = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.toDataURL()));
+  const [sigEnd, pixEnd] = [await signatures(), await pixels()];
+  assert.ok(sigEnd.every(s => s.startsWith('2000:')), sigEnd.map(s => s.slice(0, 8)).join());
+  await nextDraw(page, () => page.$eval('#t-scrub', el => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); }));
+  const [sigStart, pixStart] = [await signatures(), await pixels()];
+  assert.ok(sigStart.every(s => s.startsWith('0:')), sigStart.map(s => s.slice(0, 8)).join());
+  for (let i = 0; i < 2; i++) {
+    assert.notEqual(sigStart[i], sigEnd[i], 'other counts at step 0');
+    assert.notEqual(pixStart[i], pixEnd[i], 'other pixels at step 0');
+  }
+  assert.match(await page.textContent('#t-scrub-out'), /^step 0$/);
+  // The table follows the scrubber too.
+  await page.click('.t-table-box summary');
+  assert.match(await page.textContent('#t-table caption'), /at step 0 /);
+  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('pause really stops the steps; Step trains to the next report; Reset goes back to step 0', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?view=training');
+  await page.click('#t-play');
+  await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) > 300, null, { timeout: 30000 });
+  await page.click('#t-play');  // now "Pause"
+  await waitState(page, ['paused'], 5000);
+  await page.waitForTimeout(300);  // a chunk in flight (about 60 ms) still reports its steps
+  const paused = await stepsDone(page);
+  await page.waitForTimeout(1500);
+  assert.deepEqual(await stepsDone(page), paused, 'no step while paused');
+  assert.equal(await page.textContent('#t-play'), 'Play');
+  await page.click('#t-step');
+  await page.waitForFunction(p => {
+    const el = document.getElementById('training');
+    return Number(el.dataset.stepsA) > p[0] && Number(el.dataset.stepsB) > p[1];
+  }, paused, { timeout: 20000 });
+  // Step stops at the next report (every 500 steps here) in both columns.
+  await page.waitForFunction(() => {
+    const el = document.getElementById('training');
+    return Number(el.dataset.stepsA) % 500 === 0 && Number(el.dataset.stepsB) % 500 === 0;
+  }, null, { timeout: 20000 });
+  await page.waitForTimeout(500);
+  const stepped = await stepsDone(page);
+  for (let c = 0; c < 2; c++) assert.equal(stepped[c] % 500, 0, `Step stops at a report (every 500 steps): ${stepped}`);
+  await page.click('#t-reset');
+  await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) === 0, null, { timeout: 5000 });
+  await page.waitForFunction(() => window.__layerscopeTraining.stores.a.reports.length === 1, null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.__layerscopeTraining.stores.a.reports[0].step), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('training settings round-trip through the URL; bad values are named and the page stays usable', async () => {
+  const query = '?view=training&t.preset=blog&t.optimizer=adam&t.learning_rate=0.002&t.steps=1234&t.log_every=100&t.dist=heatmap&t.logx=1';
+  const { page, context, problems } = await openPage(chrome.browser, server.url + query, { width: 360, height: 740, colorScheme: 'dark' });
+  await page.waitForSelector('#training:not([hidden])');
+  const values = (p = page) => p.evaluate(() => Object.fromEntries(
+    ['t.preset', 't.optimizer', 't.learning_rate', 't.steps', 't.log_every', 't.dist'].map(id => [id, document.getElementById(id).value])));
+  const expected = { 't.preset': 'blog', 't.optimizer': 'adam', 't.learning_rate': '0.002', 't.steps': '1234', 't.log_every': '100', 't.dist': 'heatmap' };
+  assert.deepEqual(await values(), expected);
+  assert.equal(await page.isChecked(byId('t.logx')), true);
+  assert.equal(await page.isHidden('#notices'), true);
+  // A change goes into the URL; the other keys stay.
+  await page.fill(byId('t.steps'), '4321');
+  await page.press(byId('t.steps'), 'Enter');
+  await page.waitForFunction(() => location.search.includes('t.steps=4321'), null, { timeout: 5000 });
+  const search = await page.evaluate(() => location.search);
+  for (const key of ['view=training', 't.preset=blog', 't.optimizer=adam', 't.learning_rate=0.002', 't.log_every=100'])
+    assert.ok(search.includes(key), `${key} in ${search}`);
+  // A link restores the settings.
+  const again = await context.newPage();
+  await again.goto(server.url + search);
+  await again.waitForSelector('#training:not([hidden])');
+  assert.deepEqual(await values(again), { ...expected, 't.steps': '4321' });
+  // The init-time view keeps our keys when it rewrites the URL.
+  await again.click('#view-switch [data-view=init]');
+  await again.$eval('#count', el => { el.value = 'log'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await again.waitForFunction(() => location.search.includes('count=log'), null, { timeout: 5000 });
+  assert.ok((await again.evaluate(() => location.search)).includes('t.steps=4321'));
+  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training-phone-dark.png'), fullPage: true });
+  // Bad values: a notice names each setting and what it allows; the page still works.
+  const bad = await context.newPage();
+  const badProblems = [];
+  bad.on('console', m => { if (m.type() === 'error') badProblems.push(m.text()); });
+  await bad.goto(server.url + '?view=training&t.learning_rate=-1&t.steps=abc&t.colour=red');
+  await bad.waitForSelector('#t-notices:not([hidden])');
+  const notice = await bad.textContent('#t-notices');
+  assert.match(notice, /t\.learning_rate must be a number greater than 0 and at most 10 \(got '-1'\)/);
+  assert.match(notice, /t\.steps must be an integer from 1 to 1000000 \(got 'abc'\)/);
+  assert.match(notice, /Unknown training setting 't\.colour'/);
+  assert.equal(await bad.isHidden('#notices'), true, 'the init-time page does not flag our keys');
+  await bad.fill(byId('t.log_every'), '0');
+  await bad.press(byId('t.log_every'), 'Enter');
+  assert.match(await bad.textContent('#t-field-error'), /t\.log_every must be an integer from 1 to 1000000 \(got '0'\)/);
+  await bad.fill(byId('t.log_every'), '50');
+  await bad.press(byId('t.log_every'), 'Enter');
+  assert.equal(await bad.isHidden('#t-field-error'), true);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(badProblems, []);
+  await context.close();
+});
+
+test('embed=fig1 shows only Figure 1, fits a 700 x 500 frame and starts on a click', async () => {
+  const { page, context, problems } = await openPage(chrome.browser,
+    server.url + '?embed=fig1&t.steps=500&t.log_every=250', { width: 700, height: 500 });
+  await page.waitForSelector('#t-embed-start', { state: 'visible' });
+  for (const sel of ['header', '#columns', '.t-bar', '#t-loss', '#view-switch', 'footer'])
+    assert.equal(await page.isHidden(sel), true, `${sel} hidden in embed mode`);
+  assert.equal(await state(page), 'idle', 'nothing trains before the click');
+  await page.click('#t-embed-start');
+  await waitState(page, ['finished', 'error'], 60000);
+  assert.equal(await state(page), 'finished');
+  const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.ok(size[0] <= 700, `no horizontal scrolling: ${size}`);
+  assert.ok(size[1] <= 560, `about the frame's height: ${size}`);
+  assert.ok(Number(await page.$eval('#t-fig1-a canvas', c => c.dataset.points)) >= 6);
+  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training-embed.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,168 @@
+// A training worker: one per column. Owns one wasm module and one Training, the data set it was handed,
+// and the stepping loop. The page never waits on it: it steps in chunks of about CHUNK_MS and yields
+// between chunks, so a 'pause' is read before the next chunk and really stops the stepping.
+//
+// Protocol (page -> worker):
+//   {type:'init', module, data}      module: a compiled WebAssembly.Module (or null: fetch our own);
+//                                    data: ArrayBuffer of dist/data/mnist-binary.bin (transferred)
+//   {type:'start', runId, config}    a new session (the old one is freed); reports step 0 at once
+//   {type:'play'} {type:'pause'}     run until finished / stop after the current chunk
+//   {type:'advance', runId}          step to the next report, then stop
+// (worker -> page):
+//   {type:'ready', train, test}      module loaded and data parsed
+//   {type:'started', runId, config}  the session's full config
+//   {type:'report', runId, report, progress}   a new report (typed arrays transferred)
+//   {type:'progress', runId, progress}         {stepsDone, finished, playing, stepsPerSecond, heapBytes}
+//   {type:'error', runId, message, field, divergedAt}
+import { loadLayerscope } from './layerscope.js';
+
+const CHUNK_MS = 60;  // a chunk of steps takes about this long (the page's controls answer between chunks)
+
+let ls = null;
+let training = null;
+let runId = 0;
+let config = null;
+let playing = false;
+let stopAtReport = false;
+let looping = false;
+let chunk = 20;       // steps per chunk, adapted to CHUNK_MS
+let stepsDone = 0;
+let finished = false;
+const rate = { steps: 0, ms: 0 };  // over the recent chunks, decayed: the steps/s readout
+
+const yieldTask = () => new Promise(resolve => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => resolve();
+  channel.port2.postMessage(null);
+});
+
+function errorMessage(e) {
+  return { message: String((e && e.message) || e), field: (e && e.field) || null, divergedAt: e?.divergedAt ?? null };
+}
+
+function progress() {
+  return {
+    stepsDone, finished, playing,
+    stepsPerSecond: rate.ms > 0 ? (1000 * rate.steps) / rate.ms : 0,
+    heapBytes: ls ? ls.heapSize() : 0,
+  };
+}
+
+// Typed arrays of a report, to transfer instead of copying again.
+const buffersOf = report => Object.values(report).filter(v => ArrayBuffer.isView(v)).map(v => v.buffer);
+
+function postReport(report) {
+  self.postMessage({ type: 'report', runId, report, progress: progress() }, buffersOf(report));
+}
+
+// Step 0: the network as initialised. The core reports only after steps, so a throwaway session of the
+// same config (same seed: same weights, same first batch) takes one step whose update is scaled by
+// 1e-30 (no float weight of these nets moves by that: the smallest is far above 1e-30 / ulp) with batch
+// norm's running statistics set to that batch's own (momentum 1), then reports. Its train loss is the
+// first batch's at initialisation; its update ratio means nothing and is blanked.
+function stepZeroReport(cfg) {
+  const probe = ls.createTraining({ ...cfg, steps: 1, log_every: 1, learning_rate: 1e-30, momentum: 1 });
+  try {
+    probe.step(1);
+    const report = probe.latest();
+    report.step = 0;
+    report.seconds = 0;
+    report.updateRatioLog10.fill(NaN);
+    return report;
+  } finally {
+    probe.free();
+  }
+}
+
+function start(msg) {
+  playing = false;
+  if (training) training.free();
+  training = null;
+  runId = msg.runId;
+  stepsDone = 0;
+  finished = false;
+  chunk = 20;
+  rate.steps = rate.ms = 0;
+  try {
+    training = ls.createTraining(msg.config);
+    config = training.config;
+    self.postMessage({ type: 'started', runId, config });
+    postReport(stepZeroReport(msg.config));
+  } catch (e) {
+    training = null;
+    self.postMessage({ type: 'error', runId, ...errorMessage(e) });
+  }
+}
+
+async function loop() {
+  if (looping) return;
+  looping = true;
+  try {
+    let lastProgress = 0;
+    while ((playing || stopAtReport) && training && !finished) {
+      const mine = training;
+      // A chunk ends at the next report at the latest, so every report is posted as it is made.
+      const toReport = config.log_every - (stepsDone % config.log_every);
+      const n = Math.max(1, Math.min(chunk, toReport, config.steps - stepsDone));
+      const t0 = performance.now();
+      let result;
+      try {
+        result = mine.step(n);
+      } catch (e) {
+        playing = stopAtReport = false;
+        self.postMessage({ type: 'error', runId, ...errorMessage(e) });
+        break;
+      }
+      const ms = performance.now() - t0;
+      const reported = result.stepsDone % config.log_every === 0 || result.finished;
+      stepsDone = result.stepsDone;
+      finished = result.finished;
+      rate.steps = 0.8 * rate.steps + n;
+      rate.ms = 0.8 * rate.ms + ms;
+      // Adapt the chunk on chunks without an evaluation (a report adds the test set's forward pass).
+      if (!reported && ms > 0) chunk = Math.max(1, Math.min(5000, Math.round(n * Math.min(2, CHUNK_MS / ms))));
+      if (reported) {
+        stopAtReport = false;
+        postReport(mine.latest());
+        if (!playing) break;
+      } else if (t0 - lastProgress > 100) {
+        lastProgress = t0;
+        self.postMessage({ type: 'progress', runId, progress: progress() });
+      }
+      await yieldTask();  // a 'pause' or 'start' waiting in the queue is handled here
+      if (training !== mine) break;
+    }
+  } finally {
+    looping = false;
+    if (finished) playing = false;
+    self.postMessage({ type: 'progress', runId, progress: progress() });
+  }
+}
+
+async function init(msg) {
+  try {
+    const options = msg.module instanceof WebAssembly.Module ? { wasmModule: msg.module } : {};
+    ls = await loadLayerscope(options).catch(e => (options.wasmModule ? loadLayerscope() : Promise.reject(e)));
+  } catch (e) {
+    return self.postMessage({ type: 'error', runId: 0, message: 'The WebAssembly module failed to load: ' + errorMessage(e).message });
+  }
+  try {
+    const counts = ls.loadMnist(new Uint8Array(msg.data));
+    self.postMessage({ type: 'ready', ...counts });
+  } catch (e) {
+    self.postMessage({ type: 'error', runId: 0, ...errorMessage(e) });
+  }
+}
+
+self.onmessage = event => {
+  const msg = event.data || {};
+  if (msg.type === 'init') return void init(msg);
+  if (!ls) return;
+  if (msg.type === 'start') return start(msg);
+  if (msg.type === 'pause') {
+    playing = stopAtReport = false;
+    return self.postMessage({ type: 'progress', runId, progress: progress() });
+  }
+  if (msg.type === 'play' && training && !finished) { playing = true; return void loop(); }
+  if (msg.type === 'advance' && training && !finished) { stopAtReport = true; return void loop(); }
+};

@@ -1,0 +1,45 @@
+// The caption under the Figure 1 panel, written from the run's own numbers: what to look at, the
+// accuracies reached, when each network got going, how the tracked unit's input moved, and how long the
+// run took in this browser.
+import { pct } from '../format.js';
+
+const first = (reports, test) => reports.find(test) || null;
+const r2 = v => (Number.isFinite(v) ? v.toFixed(2) : '–');
+
+// The median and the 15-85 spread of the tracked unit's input at a report (layer l).
+function unitAt(report, l) {
+  return { median: report.unitP50[l], spread: report.unitP85[l] - report.unitP15[l] };
+}
+
+export function figure1Caption({ stores, configs, unit, seconds, finished }) {
+  const a = stores.a.reports, b = stores.b.reports;
+  if (a.length < 2 || b.length < 2) {
+    return 'Press “Batch-norm paper, Figure 1” to train both networks; the figure fills in as they learn. ' +
+      'Look for two things: how soon each network’s test accuracy leaves 10% (a), and whether the input of ' +
+      'one last-layer unit keeps its place while the layers below it learn (b, c).';
+  }
+  const lastA = a.at(-1), lastB = b.at(-1);
+  const parts = [];
+  parts.push(`${finished ? 'After' : 'So far, at'} ${lastB.step.toLocaleString('en')} steps the network with batch norm ` +
+    `classifies ${pct(lastB.testAccuracy)} of the 10,000 test digits, the one without ${pct(lastA.testAccuracy)}.`);
+  const passB = first(b, r => r.testAccuracy >= 0.9), passA = first(a, r => r.testAccuracy >= 0.9);
+  if (passB) {
+    parts.push(`With batch norm it passed 90% at step ${passB.step.toLocaleString('en')}` +
+      (passA ? `, without it at step ${passA.step.toLocaleString('en')}.` : '; without it not yet.'));
+  }
+  const stuck = a.filter(r => r.step > 0 && r.testAccuracy < 0.2);
+  if (stuck.length) {
+    parts.push(`Without batch norm the accuracy stayed under 20% (about the share of the most common digit) ` +
+      `up to step ${stuck.at(-1).step.toLocaleString('en')}.`);
+  }
+  const l = Math.min(lastA.depth, lastB.depth);
+  const a0 = unitAt(a[0], l), a1 = unitAt(lastA, l), b0 = unitAt(b[0], l), b1 = unitAt(lastB, l);
+  parts.push(`(b, c) The input of the sigmoid of unit ${unit} in layer ${l}, on the first 1,000 test images: ` +
+    `without batch norm its median went from ${r2(a0.median)} to ${r2(a1.median)} and its 15-85 spread from ` +
+    `${r2(a0.spread)} to ${r2(a1.spread)}, so the layer above keeps chasing a moving input; with batch norm ` +
+    `the median went from ${r2(b0.median)} to ${r2(b1.median)} and the spread from ${r2(b0.spread)} to ${r2(b1.spread)}.`);
+  const opt = configs.b ? `${configs.b.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${configs.b.learning_rate}` : '';
+  parts.push(`${finished ? 'Trained' : 'Training'} in this browser for ${seconds.toFixed(1)} s, both networks side by side, ` +
+    `one worker each (${opt}, batch ${configs.b?.batch ?? 60}).`);
+  return parts.join(' ');
+}

@@ -1,0 +1,133 @@
+// The training view's settings: one declarative table, read from and written to the URL under the `t.`
+// prefix (`t.optimizer=adam`, `t.learning_rate=0.001`), beside `view=training` and `embed=fig1`. The
+// init-time page ignores these keys and keeps them when it rewrites the URL (state.js: isTrainingKey).
+//
+// A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
+// steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
+// change brings its own step count.
+
+// Pairs of core presets: column A without batch norm, column B with it (same seed, same batches).
+export const PAIRS = {
+  fig1: {
+    a: 'bn-paper-fig1-baseline', b: 'bn-paper-fig1',
+    title: 'Batch-norm paper, Figure 1: 3 sigmoid layers of 100, without vs. with batch norm',
+  },
+  blog: {
+    a: 'blog-deep-relu', b: 'blog-deep-relu-bn',
+    title: "The post's setting: 20 ReLU layers of 100, N(0,1) x 0.01 weights, without vs. with batch norm",
+  },
+};
+
+export const TENSORS = {
+  pre_activation: 'pre-activation (input of the nonlinearity)',
+  activation: 'activation f(p)',
+  grad_output: 'gradient dL/dh',
+  grad_weight: 'gradient dL/dW',
+};
+
+// Same entry shape as the core's schema ({name, type, min, max, choices, default, help}); `key` is the
+// URL key. The numeric ranges are the core's (training.cpp); the core checks them again on start.
+export const TRAINING_FIELDS = [
+  { name: 'preset', type: 'choice', choices: Object.keys(PAIRS), default: 'fig1',
+    help: 'the pair of networks: fig1 (the batch-norm paper) or blog (the post\'s 20 ReLU layers)' },
+  { name: 'optimizer', type: 'choice', choices: ['sgd', 'adam'], default: null, help: 'sgd (momentum 0.9) or adam' },
+  { name: 'learning_rate', type: 'real', min: 0, minOpen: true, max: 10, default: null, help: 'step size' },
+  { name: 'steps', type: 'integer', min: 1, max: 1000000, default: null, help: 'training steps (batches of 60)' },
+  { name: 'log_every', type: 'integer', min: 1, max: 1000000, default: null, help: 'steps between reports' },
+  { name: 'seed', type: 'integer', min: 0, max: 2 ** 53, default: 1, help: 'seed of both columns (weights and batches)' },
+  { name: 'tensor', type: 'choice', choices: Object.keys(TENSORS), default: 'pre_activation',
+    help: 'the tensor whose distribution is tracked per layer' },
+  { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
+    help: 'distribution over steps: offset histograms or a heatmap' },
+  { name: 'logx', type: 'boolean', default: false, help: 'log scale for the step axis' },
+].map(f => ({ ...f, key: `t.${f.name}` }));
+
+// The settings that go to the core (the rest only change the drawing).
+export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
+
+export function describeAllowed(spec) {
+  if (spec.type === 'choice') return 'one of: ' + spec.choices.join(', ');
+  if (spec.type === 'boolean') return '0 or 1';
+  if (spec.type === 'integer') return `an integer from ${spec.min} to ${spec.max}`;
+  return `a number ${spec.minOpen ? 'greater than' : 'at least'} ${spec.min} and at most ${spec.max}`;
+}
+
+const shown = raw => (String(raw).length > 40 ? String(raw).slice(0, 40) + '…' : String(raw));
+
+// One value given as text: {ok, value} or {ok: false, message} naming the setting and what it allows.
+export function checkSetting(spec, raw) {
+  const text = String(raw).trim();
+  const fail = { ok: false, message: `${spec.key} must be ${describeAllowed(spec)} (got '${shown(raw)}')` };
+  if (spec.type === 'choice') return spec.choices.includes(text) ? { ok: true, value: text } : fail;
+  if (spec.type === 'boolean') {
+    if (text === '1' || text === 'true') return { ok: true, value: true };
+    if (text === '0' || text === 'false') return { ok: true, value: false };
+    return fail;
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return fail;
+  const v = Number(text);
+  if (!Number.isFinite(v) || (spec.type === 'integer' && !Number.isInteger(v))) return fail;
+  const aboveMin = spec.minOpen ? v > spec.min : v >= spec.min;
+  return aboveMin && v <= spec.max ? { ok: true, value: v } : fail;
+}
+
+export function defaultSettings() {
+  return Object.fromEntries(TRAINING_FIELDS.map(f => [f.name, f.default]));
+}
+
+// URL -> {settings, view: 'init'|'training', embed: null|'fig1', notices}. A bad value keeps its default
+// and adds a notice; keys of the init-time page are not ours and are left alone.
+export function parseTrainingQuery(search) {
+  const params = new URLSearchParams(search);
+  const settings = defaultSettings();
+  const notices = [];
+  for (const spec of TRAINING_FIELDS) {
+    if (!params.has(spec.key)) continue;
+    const r = checkSetting(spec, params.get(spec.key));
+    if (r.ok) settings[spec.name] = r.value;
+    else notices.push(`${r.message}; using ${spec.default === null ? "the preset's value" : `the default ${spec.default}`}.`);
+  }
+  for (const key of params.keys()) {
+    if (key.startsWith('t.') && !TRAINING_FIELDS.some(f => f.key === key))
+      notices.push(`Unknown training setting '${shown(key)}' in the link was ignored (known: ${TRAINING_FIELDS.map(f => f.key).join(', ')}).`);
+  }
+  let view = params.get('view') === 'training' ? 'training' : 'init';
+  if (params.has('view') && !['training', 'init'].includes(params.get('view')))
+    notices.push(`view must be one of: init, training (got '${shown(params.get('view'))}'); showing the init-time view.`);
+  const embed = params.get('embed') === 'fig1' ? 'fig1' : null;
+  if (embed) view = 'training';
+  return { settings, view, embed, notices };
+}
+
+// Writes our keys into `search` (keeping every other key as it is): only values off their default.
+export function writeTrainingQuery(search, settings, view, embed = null) {
+  const params = new URLSearchParams(search);
+  for (const spec of TRAINING_FIELDS) {
+    const v = settings[spec.name];
+    if (v === spec.default || v === null || v === undefined) params.delete(spec.key);
+    else params.set(spec.key, spec.type === 'boolean' ? (v ? '1' : '0') : String(v));
+  }
+  if (view === 'training') params.set('view', 'training');
+  else params.delete('view');
+  if (embed) params.set('embed', embed);
+  else if (params.get('embed') === 'fig1') params.delete('embed');
+  return params.toString();
+}
+
+// The config each column's core session starts from: the pair's preset, then every set core field.
+export function columnConfigs(settings) {
+  const pair = PAIRS[settings.preset];
+  const overrides = { histogram_tensor: settings.tensor };
+  for (const name of CORE_FIELDS) if (settings[name] !== null && settings[name] !== undefined) overrides[name] = settings[name];
+  return { a: { preset: pair.a, ...overrides }, b: { preset: pair.b, ...overrides } };
+}
+
+// The one-line summary of a run's settings printed under every exported figure.
+export function settingsLine(configs) {
+  const c = configs.b || configs.a;
+  if (!c) return '';
+  const opt = c.optimizer === 'adam' ? 'Adam' : `SGD momentum ${c.sgd_momentum}`;
+  return `MNIST, ${c.depth} x ${c.width} ${c.activation}, batch ${c.batch}, ${opt}, lr ${c.learning_rate}, ` +
+    `${c.steps} steps, report every ${c.log_every}, seed ${c.seed}; A: ${configs.a?.normalization === 'none' ? 'no normalization' : configs.a?.normalization}, ` +
+    `B: ${configs.b?.normalization === 'batch' ? 'batch norm' : configs.b?.normalization}`;
+}
