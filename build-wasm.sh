@@ -101,6 +101,7 @@ copy_page_file() {
 }
 copy_page_file index.html
 copy_page_file style.css
+copy_page_file training.css
 if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
 
 # dist/app.js and dist/worker.js import ./wasm/layerscope_wasm.mjs at run time (resolved against
@@ -113,6 +114,8 @@ bundle() {
 }
 bundle web/src/main.js app.js
 bundle web/src/worker.js worker.js
+bundle web/src/training-entry.js training.js
+bundle web/src/training-worker.js training-worker.js
 
 # ---- sizes ------------------------------------------------------------------------------------
 # A browser downloads one of the two .wasm builds, so the total counts the larger of them.
