@@ -104,7 +104,8 @@ test('overlay mode puts A and B in the same row of each layer; percentile bands 
   assert.equal(overlay.drawnRows, '21');
   assert.ok(Number(overlay.drawnBars) > 2 * 21, `bars of both columns: ${overlay.drawnBars}`);
   assert.equal(await page.isVisible('#hist-a'), false, 'the per-column histograms give way to the overlay');
-  // The bands come once the workers have sorted the percentiles (after the first paint).
+  // The bands come once the workers have sorted the percentiles: when the bands are on screen.
+  await page.$eval('#profile-bands', el => el.scrollIntoView());
   await page.waitForFunction(() => document.querySelectorAll('#profile-bands path.band').length === 4, null, { timeout: 15000 });
   const json = JSON.parse((await download(page, '#profile-bands button:has-text("JSON")')).bytes.toString());
   for (const col of ['a', 'b']) {

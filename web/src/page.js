@@ -10,7 +10,8 @@ import { ColumnController } from './column.js';
 import { PROFILE_PANELS, bandsSpec, overviewSpec } from './profiles.js';
 import { Share } from './share.js';
 import { markInput, newTiming, timingFor, markDrawn } from './timings.js';
-import { exportButtons, framedCanvas, framedSvg, svgToPng, canvasBlob, PALETTES } from './export.js';
+import { FigureExports } from './figure-export.js';
+import { Progress, setStale } from './progress.js';
 import { layersToShow, storySentence, settingsLine } from './format.js';
 
 const $ = id => document.getElementById(id);
@@ -21,13 +22,6 @@ const WASM_BUILD_NAMES = {
 };
 // The first screen's histograms keep to about this many rows, so both columns fit beside the chart.
 const COMPACT_ROWS = 11;
-
-// Multiply-adds of one forward pass, the unit the progress estimate scales by (backward costs about twice
-// that, and eval mode's warm-up batches run forward passes too, so the measured rate absorbs both).
-function workOf(c) {
-  const passes = 1 + (c.normalization !== 'none' && c.mode === 'eval' ? c.warmup_batches / 3 : 0);
-  return passes * c.batch * (c.input_dim * c.width + (c.depth - 1) * c.width * c.width + 20 * c.depth * c.width);
-}
 
 export class Page {
   constructor(client, info) {
@@ -40,17 +34,22 @@ export class Page {
     this.result = null;        // the latest result drawn
     this.shownState = null;    // the state that result was computed for
     this.requests = new Map(); // request id -> the state it was made for
-    this.msPerWork = null;     // measured speed, for the progress estimate
     this.tooltip = new Tooltip();
     this.share = new Share(this);
+    this.exports = new FigureExports(this);
+    this.progressView = new Progress(() => this.cancel());
     showNotices(notices);
     this.buildViews();
     this.bindViewControls();
     this.bindScenarios();
-    this.bindProgress();
     // Settings start folded (the figures come first); the view options too on a narrow screen.
     if (window.innerWidth >= 700) $('view-more').open = true;
     $('tables').closest('details').addEventListener('toggle', () => { if (this.tablesOpen()) this.askPercentiles(); });
+    this.bandsInView = false;
+    new IntersectionObserver(entries => {
+      this.bandsInView = entries[entries.length - 1].isIntersecting;
+      if (this.bandsInView) this.askPercentiles();
+    }).observe($('profile-bands'));
     for (const grid of this.allGrids()) {
       for (const type of ['mouseenter', 'focus', 'pointerdown']) grid.canvas.addEventListener(type, () => this.askPercentiles());
     }
@@ -89,17 +88,17 @@ export class Page {
   received(msg) {
     this.result = msg;
     this.shownState = this.requests.get(msg.id) || structuredClone(this.state);
-    this.learnSpeed(msg);
+    this.progressView.learn(msg, this.requests.get(msg.id));
     const timing = timingFor(msg.id);
     timing.received = performance.now();
     timing.worker = msg.timing;
     this.draw();
     this.pending = null;
-    this.setStale(false);
+    this.progressView.hide();
     markDrawn(timing, t => {
-      // Then (not before: they would compete for the cores) the workers sort for the percentiles of
-      // the bands, the table and the readouts.
-      if (t.id != null) this.client.askPercentiles(t.id);
+      // Then (not before: they would compete for the cores) the workers sort for the percentiles, if
+      // something on screen shows them: the bands or the open table (the readouts ask for themselves).
+      if (t.id != null && (this.tablesOpen() || this.bandsInView)) this.client.askPercentiles(t.id);
     });
     // For scripts and tests: 'computing' while a request is out, 'ready' once its result is drawn.
     if (document.body.dataset.state !== 'error') document.body.dataset.state = 'ready';
@@ -229,19 +228,19 @@ export class Page {
           change: (field, value, live) => { this.state[col][field] = value; this.commit(live); },
           preset: name => { this.applyPreset(col, name); this.commit(); },
         },
-        exportRow: grid => this.gridExport(grid, () => `layerscope-${col}-${view().tensor}-histograms`,
+        exportRow: grid => this.exports.grid(grid, () => `layerscope-${col}-${view().tensor}-histograms`,
           () => `Histograms of ${TENSOR_LABELS[view().tensor]}, column ${col.toUpperCase()}`, [col]),
       });
     }
     this.overlayGrid = new HistogramGrid($('hist-overlay'), this.tooltip, { name: 'A and B' });
-    $('hist-tools-overlay').appendChild(this.gridExport(this.overlayGrid,
+    $('hist-tools-overlay').appendChild(this.exports.grid(this.overlayGrid,
       () => `layerscope-ab-${view().tensor}-histograms`, () => `Histograms of ${TENSOR_LABELS[view().tensor]}, A and B`, COLUMNS));
     this.compact = {};
     for (const col of COLUMNS) {
       this.compact[col] = new HistogramGrid($(`overview-hist-${col}`), this.tooltip, { compact: true, name: col.toUpperCase() });
     }
     this.overviewChart = new ProfileChart($('overview-profile'), overviewSpec(view), this.tooltip);
-    $('overview-tools').appendChild(this.chartExport(this.overviewChart, overviewSpec(view),
+    $('overview-tools').appendChild(this.exports.chart(this.overviewChart, overviewSpec(view),
       () => `layerscope-overview-${view().tensor}`, () => `Std of ${TENSOR_LABELS[view().tensor]} against depth, A and B`));
     this.profiles = [];
     const panels = [...PROFILE_PANELS, {
@@ -262,7 +261,7 @@ export class Page {
       const chart = new ProfileChart(holder, p.spec(), this.tooltip);
       chart.caption = cap;
       chart.panel = p;
-      fig.appendChild(this.chartExport(chart, p.spec(), () => `layerscope-profile-${p.id}`,
+      fig.appendChild(this.exports.chart(chart, p.spec(), () => `layerscope-profile-${p.id}`,
         () => (p.id === 'bands' ? `Percentiles of ${TENSOR_LABELS[view().tensor]} against depth` : p.title), true));
       this.profiles.push(chart);
     }
@@ -270,50 +269,6 @@ export class Page {
 
   allGrids() {
     return [...COLUMNS.map(c => this.columns[c].grid), this.overlayGrid, ...COLUMNS.map(c => this.compact[c])];
-  }
-
-  // What every exported image says besides its figure: the settings of the columns in it and the link.
-  frame(title, cols, colors) {
-    const s = this.shownState || this.state;
-    return {
-      title,
-      legend: cols.map(c => ({ color: colors[c], label: `${c.toUpperCase()}: ${this.columnTitle(c)}` })),
-      lines: [...cols.map(c => `${c.toUpperCase()}: ${settingsLine(s[c])}`), `seed ${s.view.seed}`],
-      source: `Layerscope · ${this.share.url(false)}`,
-    };
-  }
-
-  gridExport(grid, name, title, cols) {
-    return exportButtons({
-      get name() { return name(); },
-      image: async ({ dark }) => {
-        const colors = PALETTES[dark ? 'dark' : 'light'];
-        const body = grid.renderImage({ width: 720, scale: 2, colors });
-        return { png: await canvasBlob(framedCanvas(this.frame(title(), cols, colors), body, { scale: 2, colors })) };
-      },
-      csv: () => grid.csv(), json: () => grid.json(),
-    });
-  }
-
-  chartExport(chart, spec, name, title, chrome = false) {
-    return exportButtons({
-      chrome, vector: true,
-      get name() { return name(); },
-      image: async ({ dark, svgOnly }) => {
-        const colors = PALETTES[dark ? 'dark' : 'light'];
-        // drawn again, off screen, in the export's palette and at a fixed size
-        const holder = document.createElement('div');
-        const copy = new ProfileChart(holder, spec, null, { colors, width: 640 });
-        copy.update(chart.results);
-        const node = copy.svg.node();
-        const markup = node.innerHTML;
-        const frame = this.frame(title(), COLUMNS.filter(c => chart.results && chart.results[c] && chart.results[c].ok), colors);
-        frame.lines.push(...copy.notes);
-        const svg = framedSvg(frame, { markup, width: 640, height: Number(node.getAttribute('height')) }, { colors });
-        return svgOnly ? { svg: svg.text } : { png: await svgToPng(svg, 2), svg: svg.text };
-      },
-      csv: () => chart.csv(), json: () => chart.json(),
-    });
   }
 
   draw() {
@@ -399,66 +354,17 @@ export class Page {
     for (const chart of this.profiles) if (chart.panel.id === 'bands') chart.update(result.columns);
   }
 
-  // --- progress, stale results and cancel ----------------------------------------------------
 
-  learnSpeed(msg) {
-    const req = this.requests.get(msg.id);
-    if (!req || !msg.timing || !(msg.timing.run > 30)) return;
-    const work = Math.max(...COLUMNS.map(c => workOf(columnConfig(req, c))));
-    this.msPerWork = msg.timing.run / work;
-  }
+  // --- progress and cancel -------------------------------------------------------------------
 
-  estimateMs() {
-    if (!this.pending || !this.msPerWork) return null;
-    const changed = COLUMNS.filter(c => !this.shownState || JSON.stringify(this.pending.configs[c]) !==
-      JSON.stringify(columnConfig(this.shownState, c)));
-    if (!changed.length) return null;
-    return Math.max(...changed.map(c => workOf(this.pending.configs[c]))) * this.msPerWork;
-  }
-
-  bindProgress() {
-    $('cancel').addEventListener('click', () => this.cancel());
-  }
-
-  // The client reports a request out for over 200 ms (text), its updates (update), and its end (null).
+  // The client's progress reports: a request out for over 200 ms (text), its updates, its end (null).
   progress(text, update) {
-    const box = $('progress');
-    if (!text && !update) {
-      box.hidden = true;
-      clearInterval(this.progressTimer);
-      this.progressTimer = null;
-      return;
-    }
-    if (text) this.progressWhat = text;
-    if (update) this.progressWhat = update;
-    if (!this.pending) return;
-    box.hidden = false;
-    this.setStale(true);
-    const tick = () => {
-      if (!this.pending) return;
-      const elapsed = performance.now() - this.pending.start;
-      const estimate = this.estimateMs();
-      const bar = box.querySelector('progress');
-      if (estimate && estimate > 400) {
-        bar.max = 1;
-        bar.value = Math.min(0.97, elapsed / estimate);
-        setText($('progress-text'), `${this.progressWhat.replace(/…$/, '')}: ${seconds(elapsed)} of about ${seconds(estimate)} ` +
-          '(estimated from the last run); the figures below are the previous settings\'');
-      } else {
-        bar.removeAttribute('value');
-        setText($('progress-text'), `${this.progressWhat.replace(/…$/, '')}: ${seconds(elapsed)}`);
-      }
-    };
-    tick();
-    if (!this.progressTimer) this.progressTimer = setInterval(tick, 250);
+    if (!text && !update) return this.progressView.hide();
+    return this.progressView.show(text, update, () => this.pending, () => this.shownState);
   }
 
-  setStale(stale) {
-    document.body.classList.toggle('stale', stale);
-  }
-
-  // Back to the settings of the figures on screen. The client stops the runs in flight where it can
-  // (a new worker per busy column); the figures are those settings' already.
+  // Back to the settings of the figures on screen (which then are current again). The client stops the
+  // runs in flight where it can; otherwise their results, older than the new request, are dropped.
   cancel() {
     if (!this.pending || !this.shownState) return;
     const back = structuredClone(this.shownState);
@@ -468,7 +374,7 @@ export class Page {
     this.share.scheduleWrite();
     if (typeof this.client.cancel === 'function') this.client.cancel();
     this.compute();
-    this.setStale(false);
+    setStale(false);
   }
 }
 
@@ -477,10 +383,6 @@ export class Page {
 export function differingFields(a, b) {
   const offA = irrelevantFields(a), offB = irrelevantFields(b);
   return Object.keys(a).filter(f => f !== 'seed' && a[f] !== b[f] && !(offA.includes(f) && offB.includes(f)));
-}
-
-function seconds(ms) {
-  return ms < 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function showNotices(notices) {
@@ -503,4 +405,3 @@ function setSelect(el, value) {
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
-
