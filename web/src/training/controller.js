@@ -563,6 +563,7 @@ export class TrainingController {
       pair: PAIRS[this.settings.preset],
     });
     $('t-fig1-caption').textContent = caption;
+    $('t-fig1-title').textContent = PAIRS[this.settings.preset].figure;
   }
 
   // The whole run: settings, both columns' configs and every kept report.

@@ -8,6 +8,7 @@
 import { themeColors, FONT } from '../theme.js';
 import { fmt } from '../format.js';
 import { colorOf } from './line-chart.js';
+import { sizedContext, viewCanvas } from './canvas.js';
 
 const PANEL_H = 118;
 const M = { top: 18, right: 12, bottom: 22, left: 58 };
@@ -47,10 +48,7 @@ export class DistributionView {
   constructor(element, column) {
     this.element = element;
     this.column = column;
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 't-canvas';
-    this.canvas.setAttribute('role', 'img');
-    element.append(this.canvas);
+    this.canvas = viewCanvas(element);
     this.reports = [];
     this.mode = 'ridgeline';
     this.tensorLabel = '';
@@ -73,13 +71,7 @@ export class DistributionView {
 
   draw() {
     const { width, height } = this.size();
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = sizedContext(this.canvas, width, height);
     this.paint(ctx, width, height, themeColors());
     this.canvas.dataset.mode = this.mode;
     this.canvas.dataset.reports = String(this.reports.length);

@@ -1,10 +1,9 @@
 // The caption under the Figure 1 panel, written from the run's own numbers: what to look at, the
 // accuracies reached, when each network got going, how the tracked unit's input moved, and how long the
 // run took in this browser.
-import { pct } from '../format.js';
+import { fmt, pct } from '../format.js';
 
 const first = (reports, test) => reports.find(test) || null;
-const r2 = v => (Number.isFinite(v) ? v.toFixed(2) : '–');
 
 // The median and the 15-85 spread of the tracked unit's input at a report (layer l).
 function unitAt(report, l) {
@@ -33,11 +32,22 @@ export function figure1Caption({ stores, configs, unit, seconds, finished }) {
       `up to step ${stuck.at(-1).step.toLocaleString('en')}.`);
   }
   const l = Math.min(lastA.depth, lastB.depth);
+  const act = configs.b?.activation ?? 'sigmoid';
   const a0 = unitAt(a[0], l), a1 = unitAt(lastA, l), b0 = unitAt(b[0], l), b1 = unitAt(lastB, l);
-  parts.push(`(b, c) The input of the sigmoid of unit ${unit} in layer ${l}, on the first 1,000 test images: ` +
-    `without batch norm its median went from ${r2(a0.median)} to ${r2(a1.median)} and its 15-85 spread from ` +
-    `${r2(a0.spread)} to ${r2(a1.spread)}, so the layer above keeps chasing a moving input; with batch norm ` +
-    `the median went from ${r2(b0.median)} to ${r2(b1.median)} and the spread from ${r2(b0.spread)} to ${r2(b1.spread)}.`);
+  parts.push(`(b, c) The input of the ${act} of unit ${unit} in layer ${l}, on the first 1,000 test images: ` +
+    `without batch norm its median went from ${fmt(a0.median)} to ${fmt(a1.median)} (15-85 spread ${fmt(a0.spread)} to ` +
+    `${fmt(a1.spread)}); with batch norm from ${fmt(b0.median)} to ${fmt(b1.median)} (spread ${fmt(b0.spread)} to ${fmt(b1.spread)}).`);
+  // The paper's point: without batch norm the distribution a layer sees keeps moving as the layers below
+  // learn. Said only when these numbers show it: A's median moved more than B's, measured in each one's
+  // own spread at the end (a unit whose input barely varies has not "moved" by a shift of 0.01).
+  const driftA = Math.abs(a1.median - a0.median) / Math.max(a1.spread, 1e-12);
+  const driftB = Math.abs(b1.median - b0.median) / Math.max(b1.spread, 1e-12);
+  if (a1.spread < 1e-3 * Math.max(b1.spread, 1e-12)) {
+    parts.push(`Without batch norm this input hardly varies from image to image: the signal has faded before layer ${l}.`);
+  } else if (driftA > 2 * driftB) {
+    parts.push('Without batch norm the input moved by more of its own spread, so the layer above kept learning against a ' +
+      'moving distribution; with batch norm it stayed in place.');
+  }
   const opt = configs.b ? `${configs.b.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${configs.b.learning_rate}` : '';
   parts.push(`${finished ? 'Trained' : 'Training'} in this browser for ${seconds.toFixed(1)} s, both networks side by side, ` +
     `one worker each (${opt}, batch ${configs.b?.batch ?? 60}).`);

@@ -4,6 +4,7 @@
 // (2x, light background) draw the same figure.
 import { themeColors, FONT } from '../theme.js';
 import { fmt, pct } from '../format.js';
+import { sizedContext, viewCanvas } from './canvas.js';
 
 const M = { top: 26, right: 14, bottom: 38, left: 58 };
 
@@ -51,15 +52,13 @@ export class LineChart {
   constructor(element, spec) {
     this.element = element;
     this.spec = spec;
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 't-canvas';
-    this.canvas.setAttribute('role', 'img');
+    this.canvas = viewCanvas(element);
     this.canvas.setAttribute('aria-label', spec.title);
     this.readout = document.createElement('p');
     this.readout.className = 't-readout';
     this.readout.setAttribute('aria-live', 'off');
     this.readout.textContent = 'Hover the chart for values.';
-    element.append(this.canvas, this.readout);
+    element.append(this.readout);
     this.series = [];
     this.logX = false;
     this.marker = null;
@@ -83,15 +82,7 @@ export class LineChart {
 
   draw() {
     const { width, height } = this.size();
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.width = `${width}px`;  // CSSOM, not a style attribute: allowed by the CSP
-      this.canvas.style.height = `${height}px`;
-    }
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = sizedContext(this.canvas, width, height);
     this.scales = this.paint(ctx, width, height, themeColors());
     this.canvas.dataset.points = String(this.series.reduce((n, s) => n + s.points.length, 0));
   }

@@ -5,16 +5,19 @@
 // A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
+import { checkValue } from '../state.js';
 
 // Pairs of core presets: column A without batch norm, column B with it (same seed, same batches).
 export const PAIRS = {
   fig1: {
     a: 'bn-paper-fig1-baseline', b: 'bn-paper-fig1',
     title: 'Batch-norm paper, Figure 1: 3 sigmoid layers of 100, without vs. with batch norm',
+    figure: 'Figure 1 of the batch-norm paper, trained here',
   },
   blog: {
     a: 'blog-deep-relu', b: 'blog-deep-relu-bn',
     title: "The post's setting: 20 ReLU layers of 100, N(0,1) x 0.01 weights, without vs. with batch norm",
+    figure: "The post's setting trained, drawn as the paper's Figure 1: 20 ReLU layers, 0.01 init",
   },
 };
 
@@ -45,30 +48,12 @@ export const TRAINING_FIELDS = [
 // The settings that go to the core (the rest only change the drawing).
 export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
 
-export function describeAllowed(spec) {
-  if (spec.type === 'choice') return 'one of: ' + spec.choices.join(', ');
-  if (spec.type === 'boolean') return '0 or 1';
-  if (spec.type === 'integer') return `an integer from ${spec.min} to ${spec.max}`;
-  return `a number ${spec.minOpen ? 'greater than' : 'at least'} ${spec.min} and at most ${spec.max}`;
-}
-
 const shown = raw => (String(raw).length > 40 ? String(raw).slice(0, 40) + '…' : String(raw));
 
-// One value given as text: {ok, value} or {ok: false, message} naming the setting and what it allows.
+// One value given as text: {ok, value} or {ok: false, message} naming the URL key and what it allows
+// (the init-time page's own rules, state.js).
 export function checkSetting(spec, raw) {
-  const text = String(raw).trim();
-  const fail = { ok: false, message: `${spec.key} must be ${describeAllowed(spec)} (got '${shown(raw)}')` };
-  if (spec.type === 'choice') return spec.choices.includes(text) ? { ok: true, value: text } : fail;
-  if (spec.type === 'boolean') {
-    if (text === '1' || text === 'true') return { ok: true, value: true };
-    if (text === '0' || text === 'false') return { ok: true, value: false };
-    return fail;
-  }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return fail;
-  const v = Number(text);
-  if (!Number.isFinite(v) || (spec.type === 'integer' && !Number.isInteger(v))) return fail;
-  const aboveMin = spec.minOpen ? v > spec.min : v >= spec.min;
-  return aboveMin && v <= spec.max ? { ok: true, value: v } : fail;
+  return checkValue(spec.key, spec, raw);
 }
 
 export function defaultSettings() {

@@ -5,6 +5,7 @@
 import { themeColors, FONT } from '../theme.js';
 import { fmt, pct } from '../format.js';
 import { colorOf } from './line-chart.js';
+import { sizedContext, viewCanvas } from './canvas.js';
 
 const ROW_H = 34;
 const M = { top: 20, right: 12, left: 62 };
@@ -13,10 +14,7 @@ export class StepHistograms {
   constructor(element, column) {
     this.element = element;
     this.column = column;
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 't-canvas';
-    this.canvas.setAttribute('role', 'img');
-    element.append(this.canvas);
+    this.canvas = viewCanvas(element);
     this.report = null;
   }
 
@@ -34,13 +32,7 @@ export class StepHistograms {
 
   draw() {
     const { width, height } = this.size();
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = sizedContext(this.canvas, width, height);
     this.paint(ctx, width, height, themeColors());
     const r = this.report;
     this.canvas.dataset.step = r ? String(r.step) : '';
