@@ -4,10 +4,11 @@
 // first render, then changes one control at a time, --reps times each (default 20), waiting for each
 // change to be drawn before the next. Needs ./build-wasm.sh first.
 //
-// What is timed: the page's own markers (window.__layerscopeTimings, see web/src/main.js), all on the
+// What is timed: the page's own markers (window.__layerscopeTimings, see web/src/timings.js), all on the
 // page's performance.now() clock:
 //   input     the control's event handler ran (the page's commit())
-//   drawn     every view (both histogram canvases, the four profile charts, the tables, the captions)
+//   drawn     every view (the first screen's sentence, chart and compact histograms, both columns'
+//             histogram canvases, the five profile charts, the tables, the captions)
 //             has been updated from the result of that very request
 //   painted   the frame holding them was rendered (a task posted from the next requestAnimationFrame)
 // The total, input -> painted, is the number held against 100 ms. Breakdown: page (input -> posted,
@@ -111,7 +112,7 @@ try {
   if (asJson) {
     console.log(JSON.stringify(results, null, 1));
   } else {
-    console.log(`Layerscope page benchmark: default page (A blog-no-bn, B blog-bn), ${reps} changes each, ` +
+    console.log(`Layerscope page benchmark: default page (A blog-no-bn, B xavier-bn: the same plus batch norm), ${reps} changes each, ` +
       `headless Chromium ${chrome.browser.version()}`);
     console.log(`first render (load -> painted): ${f(first.painted)} ms; machine: ${cpus().length} cores, ` +
       `load average ${loadavg().map(x => x.toFixed(1)).join(' ')} (other work on the cores slows run and hist)`);
