@@ -15,7 +15,7 @@ export class ColumnController {
     this.name = col.toUpperCase();
     this.lastChanged = null;  // the field the reader changed last: a refusal is shown under it
     this.controls = new ColumnControls($(`controls-${col}`), col, schema, presets,
-      (field, value, live) => { this.lastChanged = field; handlers.change(field, value, live); },
+      (field, value, live) => { this.lastChanged = field; this.lastValue = value; handlers.change(field, value, live); },
       name => { this.lastChanged = null; handlers.preset(name); });
     this.grid = new HistogramGrid($(`hist-${col}`), tooltip, { name: this.name });
     this.table = new StatsTable(tablesElement, col);
@@ -75,7 +75,7 @@ export class ColumnController {
     const field = budget && this.lastChanged ? this.lastChanged : error.field;
     if (field) {
       const lead = budget && field !== error.field
-        ? `${fieldLabel(field)} is too large for the memory budget together with the other sizes: ` : '';
+        ? `${fieldLabel(field)} ${this.lastValue} is too large together with the other settings: ` : '';
       this.controls.fieldError(field, lead + error.message + (this.budgetNote ? ` ${this.budgetNote}` : ''));
     }
     for (const id of ['summary', 'subset']) {

@@ -280,7 +280,8 @@ export class Page {
     // Read every view's width first, then draw them all: one layout at most, not one per view.
     for (const g of [...grids, ...COLUMNS.map(c => this.compact[c])]) g.measure();
     for (const chart of [this.overviewChart, ...this.profiles]) chart.measure();
-    const budget = COLUMNS.filter(c => !msg.columns[c].ok && /budget/.test(msg.columns[c].error.message));
+    // a refusal over the memory budget (not the work budget: normalizing costs little work)
+    const budget = COLUMNS.filter(c => !msg.columns[c].ok && /MB budget/.test(msg.columns[c].error.message));
     for (const col of COLUMNS) {
       const r = msg.columns[col];
       const other = msg.columns[col === 'a' ? 'b' : 'a'];
