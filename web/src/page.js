@@ -11,7 +11,7 @@ import { PROFILE_PANELS, bandsSpec, overviewSpec } from './profiles.js';
 import { Share } from './share.js';
 import { markInput, newTiming, timingFor, markDrawn } from './timings.js';
 import { FigureExports } from './figure-export.js';
-import { Progress, setStale } from './progress.js';
+import { Progress } from './progress.js';
 import { layersToShow, storySentence, settingsLine } from './format.js';
 
 const $ = id => document.getElementById(id);
@@ -375,7 +375,8 @@ export class Page {
     this.share.scheduleWrite();
     if (typeof this.client.cancel === 'function') this.client.cancel();
     this.compute();
-    setStale(false);
+    this.pending.revert = true;
+    this.progressView.hide();
   }
 }
 

@@ -40,9 +40,17 @@ export class Progress {
   show(text, update, getPending, getShown) {
     if (text) this.what = text;
     if (update) this.what = update;
-    if (!getPending()) return;
+    const first = getPending();
+    if (!first) return;
     const box = $('progress');
     box.hidden = false;
+    if (first.revert) {
+      // After Cancel the figures on screen are the current settings again; the worker first finishes
+      // the run it had begun (a run cannot be stopped halfway), then confirms them.
+      box.querySelector('progress').removeAttribute('value');
+      setText($('progress-text'), 'cancelled: finishing the run already started, then back to these settings');
+      return;
+    }
     setStale(true);
     const tick = () => {
       const pending = getPending();
