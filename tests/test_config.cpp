@@ -302,3 +302,16 @@ TEST_CASE("a run over the work budget is refused naming what to reduce", "[confi
     CHECK_NOTHROW(validate(c));
   }
 }
+
+TEST_CASE("a very long field name is cut in the message but kept whole in field()", "[config]") {
+  const std::string name(100000, 'k');
+  NetworkConfig c;
+  try {
+    set_field(c, name, "1");
+    FAIL("no ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.field() == name);
+    CHECK_THAT(e.what(), StartsWith(std::string(60, 'k') + "...: unknown setting"));
+    CHECK(std::string(e.what()).size() < 1000);
+  }
+}

@@ -167,6 +167,10 @@ std::string escape_for_message(const std::string& text) {
   return out;
 }
 
+std::string field_for_message(const std::string& field) {
+  return field.size() > 60 ? escape_for_message(field.substr(0, 60)) + "..." : escape_for_message(field);
+}
+
 bool is_decimal_number(const std::string& t) {
   // [+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?, over every byte of t (a NUL is a byte
   // like any other here, and not a digit). strtod alone reads hex, inf, nan and leading whitespace, and

@@ -17,14 +17,17 @@ namespace layerscope {
 // \u009b, and a backslash becomes \\, so a message is one line that cannot rewrite a terminal and never
 // stops early at a NUL.
 std::string escape_for_message(const std::string& text);
+// A field name as a message starts with it: escaped, and cut after 60 bytes ("..." then), so a 100 kB key
+// from a JS object does not make a 100 kB message.
+std::string field_for_message(const std::string& field);
 
 // Thrown for any bad configuration. what() names the field and what is allowed, e.g.
-// "depth: must be an integer from 1 to 100 (got 0)". The field name in what() is escaped
-// (escape_for_message); field() is the name as given.
+// "depth: must be an integer from 1 to 100 (got 0)". The field name in what() is escaped and cut
+// (field_for_message); field() is the name as given.
 class ConfigError : public std::invalid_argument {
  public:
   ConfigError(const std::string& field, const std::string& message)
-      : std::invalid_argument(escape_for_message(field) + ": " + message), field_(field) {}
+      : std::invalid_argument(field_for_message(field) + ": " + message), field_(field) {}
   const std::string& field() const { return field_; }
 
  private:
