@@ -26,8 +26,9 @@ const PAD = 14, TITLE = 16, LINE = 15;
 
 // The frame around a figure: {title, legend: [{label, color}], lines: [text], source}. Both the canvas
 // and the SVG composer lay it out the same way: title, legend, settings lines, the figure, the link.
+// One legend entry a line: a column's name can be long, and a line of its own never runs off the image.
 function headerHeight(frame) {
-  return PAD + TITLE + 6 + (frame.legend.length ? LINE : 0) + frame.lines.length * LINE + 6;
+  return PAD + TITLE + 6 + frame.legend.length * LINE + frame.lines.length * LINE + 6;
 }
 
 // A canvas figure ({canvas, width, height} drawn at `scale`) framed into a new canvas at the same scale.
@@ -48,15 +49,11 @@ export function framedCanvas(frame, body, { scale = 2, colors = PALETTES.light }
   ctx.fillText(frame.title, PAD, PAD);
   let y = PAD + TITLE + 6;
   ctx.font = `12px ${FONT_FAMILY}`;
-  if (frame.legend.length) {
-    let x = PAD;
-    for (const item of frame.legend) {
-      ctx.fillStyle = item.color;
-      ctx.fillRect(x, y + 3, 12, 8);
-      ctx.fillStyle = colors.fg;
-      ctx.fillText(item.label, x + 16, y);
-      x += 16 + ctx.measureText(item.label).width + 16;
-    }
+  for (const item of frame.legend) {
+    ctx.fillStyle = item.color;
+    ctx.fillRect(PAD, y + 3, 12, 8);
+    ctx.fillStyle = colors.fg;
+    ctx.fillText(item.label, PAD + 16, y);
     y += LINE;
   }
   ctx.fillStyle = colors.muted;
@@ -69,7 +66,8 @@ export function framedCanvas(frame, body, { scale = 2, colors = PALETTES.light }
 
 const esc = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-// A vector figure (the outer markup of an <svg> of width x height) framed into one standalone SVG.
+// A vector figure (the outer markup of an <svg> of width x height, nested as it is: it keeps its own
+// font and viewBox) framed into one standalone SVG.
 export function framedSvg(frame, body, { colors = PALETTES.light } = {}) {
   const width = Math.max(body.width + 2 * PAD, 480);
   const top = headerHeight(frame);
@@ -80,13 +78,9 @@ export function framedSvg(frame, body, { colors = PALETTES.light } = {}) {
     `<text x="${PAD}" y="${PAD + 12}" font-size="${TITLE - 2}" font-weight="600" fill="${colors.fg}">${esc(frame.title)}</text>`,
   ];
   let y = PAD + TITLE + 6;
-  if (frame.legend.length) {
-    let x = PAD;
-    for (const item of frame.legend) {
-      parts.push(`<rect x="${x}" y="${y + 3}" width="12" height="8" fill="${item.color}"/>`,
-        `<text x="${x + 16}" y="${y + 10}" font-size="12" fill="${colors.fg}">${esc(item.label)}</text>`);
-      x += 16 + item.label.length * 6.5 + 16;
-    }
+  for (const item of frame.legend) {
+    parts.push(`<rect x="${PAD}" y="${y + 3}" width="12" height="8" fill="${item.color}"/>`,
+      `<text x="${PAD + 16}" y="${y + 10}" font-size="12" fill="${colors.fg}">${esc(item.label)}</text>`);
     y += LINE;
   }
   for (const line of frame.lines) {

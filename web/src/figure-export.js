@@ -48,8 +48,10 @@ export class FigureExports {
         const node = copy.svg.node();
         const cols = COLUMNS.filter(c => chart.results && chart.results[c] && chart.results[c].ok);
         const frame = this.frame(title(), cols, colors);
-        frame.lines.push(...copy.notes);
-        const svg = framedSvg(frame, { markup: node.innerHTML, width: 640, height: Number(node.getAttribute('height')) }, { colors });
+        frame.lines.push(spec.bands ? 'light band: p5 to p95; dark band: p15 to p85; line: the median'
+          : spec.theory && spec.theory.length ? 'solid: measured on this batch; dashed: the mean-field prediction'
+            : 'solid: dead (exactly 0); dotted: saturated', ...copy.notes);
+        const svg = framedSvg(frame, { markup: node.outerHTML, width: 640, height: Number(node.getAttribute('height')) }, { colors });
         return svgOnly ? { svg: svg.text } : { png: await svgToPng(svg, 2), svg: svg.text };
       },
       csv: () => chart.csv(), json: () => chart.json(),
