@@ -4,7 +4,7 @@
 // site instead of dist/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, serveStatic, launchBrowser, openPage } from './helpers.mjs';
 
@@ -64,7 +64,8 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   assert.ok(b.at(-1).trainLoss < 0.25 * b[0].trainLoss, `B's loss ${b[0].trainLoss} -> ${b.at(-1).trainLoss}`);
   assert.ok(b.at(-1).testAccuracy > 0.9, `B's test accuracy at step 2000: ${b.at(-1).testAccuracy}`);
   assert.ok(b.at(-1).testAccuracy > a.at(-1).testAccuracy + 0.3, `B ${b.at(-1).testAccuracy} vs A ${a.at(-1).testAccuracy}`);
-  // The Figure 1 panel is drawn and its caption gives the numbers.
+  // The Figure 1 panel is drawn (by the next throttled redraw) and its caption gives the numbers.
+  await page.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas').dataset.points) === 18, null, { timeout: 5000 });
   for (const id of ['t-fig1-a', 't-fig1-b', 't-fig1-c', 't-loss', 't-acc', 't-bands'])
     assert.ok(Number(await page.$eval(`#${id} canvas`, c => c.dataset.points)) >= 18, `${id} has its curves`);
   const caption = await page.textContent('#t-fig1-caption');
@@ -86,8 +87,41 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   // The table follows the scrubber too.
   await page.click('.t-table-box summary');
   assert.match(await page.textContent('#t-table caption'), /at step 0 /);
+  // Exports: a PNG of a figure at 2x with its title and settings line, and the whole run as JSON.
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#t-fig1-a .t-export button:has-text("PNG")')]);
+  assert.equal(png.suggestedFilename(), 'layerscope-training-fig1a-test-accuracy.png');
+  const pngBytes = readFileSync(await png.path());
+  assert.equal(pngBytes.subarray(1, 4).toString(), 'PNG');
+  const cssWidth = await page.$eval('#t-fig1-a canvas', c => c.getBoundingClientRect().width);
+  assert.equal(pngBytes.readUInt32BE(16), 2 * Math.round(cssWidth), 'the PNG is twice the chart\'s width');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#t-acc .t-export button:has-text("CSV")')]);
+  const csvLines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  assert.equal(csvLines[0], 'step,a_testAccuracy,b_testAccuracy');
+  assert.equal(csvLines.length, 1 + steps.length);
+  const [run] = await Promise.all([page.waitForEvent('download'), page.click('#t-export-run')]);
+  const history = JSON.parse(readFileSync(await run.path(), 'utf8'));
+  assert.deepEqual(history.columns.b.reports.map(r => r.step), steps);
+  assert.equal(history.columns.a.config.normalization, 'none');
+  assert.equal(history.columns.b.config.normalization, 'batch');
+  assert.equal(history.columns.b.reports.at(-1).testAccuracy, b.at(-1).testAccuracy);
   await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training.png'), fullPage: true });
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a data set that cannot be fetched gives a clear message and a Retry that works', async () => {
+  const { page, context, problems } = await openPage(chrome.browser, server.url + '?view=training&t.steps=100&t.log_every=50');
+  await page.route('**/data/mnist-binary.bin', route => route.fulfill({ status: 503, body: 'unavailable' }));
+  await page.click('#t-play');
+  await page.waitForSelector('#t-data-retry', { state: 'visible' });
+  assert.match(await page.textContent('#t-data-text'), /Training cannot start: the MNIST data \(data\/mnist-binary\.bin\) could not be fetched: HTTP 503/);
+  assert.equal(await state(page), 'error');
+  await page.unroute('**/data/mnist-binary.bin');
+  await page.click('#t-data-retry');
+  await waitState(page, ['finished'], 30000);
+  assert.equal(await page.isHidden('#t-data'), true);
+  // The only console error is the browser's own line about the refused request.
+  assert.deepEqual(problems.filter(p => !/status of 503/.test(p)), []);
   await context.close();
 });
 
@@ -186,7 +220,8 @@ test('embed=fig1 shows only Figure 1, fits a 700 x 500 frame and starts on a cli
   const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   assert.ok(size[0] <= 700, `no horizontal scrolling: ${size}`);
   assert.ok(size[1] <= 560, `about the frame's height: ${size}`);
-  assert.ok(Number(await page.$eval('#t-fig1-a canvas', c => c.dataset.points)) >= 6);
+  // steps 0, 250 and 500 of both columns, drawn by the next (throttled) redraw
+  await page.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas').dataset.points) === 6, null, { timeout: 5000 });
   await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training-embed.png') });
   assert.deepEqual(problems, []);
   await context.close();

@@ -11,7 +11,7 @@ import { colorOf } from './line-chart.js';
 import { sizedContext, viewCanvas } from './canvas.js';
 
 const PANEL_H = 118;
-const M = { top: 18, right: 12, bottom: 22, left: 58 };
+const M = { top: 18, right: 12, bottom: 22, left: 66 };
 const RIDGES = 24;         // curves drawn at most: evenly spaced reports, the scrubbed one always
 const VALUE_ROWS = 64;     // heatmap resolution along the value axis
 
@@ -22,7 +22,8 @@ export function panelLayers(depth) {
 }
 
 // A report's histogram of layer l, resampled onto [lo, hi] in `rows` equal bins, as shares of the report's
-// binned values (so reports and layers compare alike).
+// binned values (so reports and layers compare alike). Each bin's share is spread over the rows its
+// value interval overlaps, in proportion to the overlap (no aliasing when bins and rows do not line up).
 function resample(report, l, lo, hi, rows) {
   const bins = report.bins;
   const out = new Float64Array(rows);
@@ -31,18 +32,23 @@ function resample(report, l, lo, hi, rows) {
   let total = 0;
   for (let b = 0; b < bins; b++) total += counts[b];
   if (!total || !(hi > lo)) return out;
+  const toRow = v => ((v - lo) / (hi - lo)) * rows;  // value -> fractional row
   const w = (rHi - rLo) / bins;
   for (let b = 0; b < bins; b++) {
     if (!counts[b]) continue;
-    // a bin of zero width (every value equal) lands in one row
-    const a = w > 0 ? rLo + b * w : rLo, z = w > 0 ? a + w : rLo;
-    const ra = Math.max(0, Math.min(rows - 1, Math.floor(((a - lo) / (hi - lo)) * rows)));
-    const rz = Math.max(ra, Math.min(rows - 1, Math.floor(((z - lo) / (hi - lo)) * rows - 1e-9)));
-    const share = counts[b] / total / (rz - ra + 1);
-    for (let r = ra; r <= rz; r++) out[r] += share;
+    const share = counts[b] / total;
+    const a = toRow(rLo + b * w), z = toRow(rLo + (b + 1) * w);
+    if (!(z - a > 1e-9)) {  // a bin of (nearly) zero width: every value equal
+      out[Math.max(0, Math.min(rows - 1, Math.floor(a)))] += share;
+      continue;
+    }
+    for (let r = Math.max(0, Math.floor(a)); r < Math.min(rows, Math.ceil(z)); r++)
+      out[r] += (share * (Math.min(z, r + 1) - Math.max(a, r))) / (z - a);
   }
   return out;
 }
+
+const stepText = s => (s >= 10000 ? `${s / 1000}k` : String(s));
 
 export class DistributionView {
   constructor(element, column) {
@@ -104,7 +110,8 @@ export class DistributionView {
     ctx.fillStyle = colors.fg;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    ctx.fillText(`layer ${l} · ${this.tensorLabel}`, M.left, M.top - 9);
+    const how = this.mode === 'heatmap' ? 'x: step, y: value' : 'x: value, newest in front';
+    ctx.fillText(`layer ${l} · ${this.tensorLabel} · ${how}`, M.left, M.top - 9);
     ctx.fillStyle = colors.muted;
     ctx.strokeStyle = colors.muted;
     ctx.lineWidth = 1;
@@ -139,9 +146,9 @@ export class DistributionView {
       if (lo < 0 && hi > 0) ctx.fillText('0', M.left - 4, M.top + ph * (hi / (hi - lo)));
       ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
-      ctx.fillText(`step ${first}`, M.left, M.top + ph + 4);
+      ctx.fillText(`step ${stepText(first)}`, M.left, M.top + ph + 4);
       ctx.textAlign = 'right';
-      ctx.fillText(`step ${last} →`, M.left + pw, M.top + ph + 4);
+      ctx.fillText(`step ${stepText(last)} →`, M.left + pw, M.top + ph + 4);
       if (this.marker !== null && n > 1) {
         const idx = reports.findIndex(r => r.step >= this.marker);
         const j = idx < 0 ? n - 1 : idx;
@@ -172,18 +179,21 @@ export class DistributionView {
       picks.add(markIdx);
     }
     const order = [...picks].sort((a, b) => a - b);
-    const rows = Math.min(96, Math.max(16, Math.round(pw / 4)));
     const gap = order.length > 1 ? (ph * 0.55) / (order.length - 1) : 0;
     const amp = ph - gap * (order.length - 1);
+    const X = v => M.left + ((v - lo) / (hi - lo)) * pw;
     order.forEach((idx, k) => {
-      const shares = resample(reports[idx], l, lo, hi, rows);
+      // the report's own bins, drawn at their centres on the panel's value axis (heights: share of the
+      // report's largest bin, so each curve shows its shape)
+      const r = reports[idx], bins = r.bins, w = (r.histogramHi[l] - r.histogramLo[l]) / bins;
+      const counts = r.histogramCounts.subarray(l * bins, (l + 1) * bins);
       let max = 0;
-      for (const s of shares) max = Math.max(max, s);
+      for (const c of counts) max = Math.max(max, c);
       const base = M.top + amp + gap * k;
       ctx.beginPath();
-      ctx.moveTo(M.left, base);
-      for (let r = 0; r < rows; r++) ctx.lineTo(M.left + ((r + 0.5) / rows) * pw, base - (max > 0 ? (shares[r] / max) * amp : 0));
-      ctx.lineTo(M.left + pw, base);
+      ctx.moveTo(X(r.histogramLo[l]), base);
+      for (let b = 0; b < bins; b++) ctx.lineTo(X(r.histogramLo[l] + (b + 0.5) * w), base - (max > 0 ? (counts[b] / max) * amp : 0));
+      ctx.lineTo(X(r.histogramHi[l]), base);
       ctx.closePath();
       ctx.fillStyle = colors.bg;
       ctx.globalAlpha = 0.85;
@@ -208,11 +218,10 @@ export class DistributionView {
     ctx.fillText(fmt(hi), M.left + pw, M.top + ph + 4);
     ctx.textAlign = 'center';
     if (lo < 0 && hi > 0) ctx.fillText('0', M.left + pw * (-lo / (hi - lo)), M.top + ph + 4);
-    ctx.fillText('value', M.left + pw / 2 + 40, M.top + ph + 4);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    ctx.fillText(`step ${first}`, M.left - 4, M.top + amp);
-    ctx.fillText(`step ${last}`, M.left - 4, M.top + amp + gap * (order.length - 1));
+    ctx.fillText(`step ${stepText(first)}`, M.left - 4, M.top + amp);
+    ctx.fillText(`step ${stepText(last)}`, M.left - 4, M.top + amp + gap * (order.length - 1));
   }
 }
 
