@@ -285,6 +285,19 @@ test('small things: notes sit outside the plot, Normalize reads in full at 1920 
   assert.match(await page.textContent('#profile-output .profile-note'), /A: \d+ layer\(s\) exactly 0/);
   assert.ok(note.top >= plot.bottom - 1, `note ${JSON.stringify(note)} below the plot ${JSON.stringify(plot)}`);
   await openSettings(page, 'b');
+  await afterRecompute(page, () => page.selectOption('#axis', 'own'));
+  // Per-layer ranges: each row's end labels sit in a strip above its bars, which never reach into it.
+  const strips = await page.$eval('#hist-b canvas', c => {
+    const { data, width } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const dpr = c.width / c.getBoundingClientRect().width;
+    const blue = (x, y) => { const i = 4 * (y * width + x); return data[i + 2] > 150 && data[i] < 120; };
+    return c.dataset.rows.split(',').map(r => r.split(':').map(Number)).map(([y0, yb, y1]) => {
+      const count = (a, b) => { let n = 0; for (let y = Math.ceil(a * dpr); y < b * dpr; y++) for (let x = 0; x < width; x++) n += blue(x, y); return n; };
+      return [count(y0, yb), count(yb, y1)];
+    });
+  });
+  assert.ok(strips.every(([label]) => label === 0), `bar pixels in the label strips: ${strips.map(s => s[0])}`);
+  assert.ok(strips.every(([, bars]) => bars > 0), 'every row has bars');
   const fits = await page.$eval(byId('b.placement'), el => {
     const ctx = document.createElement('canvas').getContext('2d');
     ctx.font = getComputedStyle(el).font;

@@ -120,6 +120,8 @@ export class HistogramGrid extends SizedView {
     this.canvas.dataset.drawnRows = String(painted.rows.length);
     this.canvas.dataset.drawnBars = String(painted.drawnBars);
     this.canvas.dataset.columns = d.series.map(s => s.column).join(',');
+    // each row's top, the top of its bars and its bottom in CSS pixels, for tests and scripts
+    this.canvas.dataset.rows = painted.rows.map(r => `${r.y0}:${r.y0 + painted.layout.strip}:${r.y1}`).join(',');
     const who = d.series.map(s => s.column.toUpperCase()).join(' and ');
     this.canvas.setAttribute('aria-label',
       `Histograms of ${TENSOR_LABELS[d.kind]} for ${painted.rows.length} layers, column${d.series.length > 1 ? 's' : ''} ` +
