@@ -244,7 +244,7 @@ export class Page {
       () => `layerscope-overview-${view().tensor}`, () => `Std of ${TENSOR_LABELS[view().tensor]} against depth, A and B`));
     this.profiles = [];
     const panels = [...PROFILE_PANELS, {
-      id: 'bands', title: 'Percentiles against depth: p5–p95 (light) and p15–p85 (dark) around the median',
+      id: 'bands', title: 'Percentiles against depth: p5–p95 (light) and p15–p85 (dark)',
       spec: () => bandsSpec(view, () => this.result),
     }];
     for (const p of panels) {
@@ -319,7 +319,7 @@ export class Page {
     for (const chart of this.profiles) {
       chart.update(msg.columns);
       if (chart.panel.id === 'bands') chart.caption.textContent = `Percentiles of ${TENSOR_LABELS[v.tensor]} against depth: ` +
-        'p5–p95 (light) and p15–p85 (dark) around the median';
+        'p5–p95 (light) and p15–p85 (dark)';
     }
     const story = storySentence(msg.columns, msg.kind);
     setText($('story-text'), story.text);

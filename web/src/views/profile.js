@@ -179,12 +179,14 @@ export class ProfileChart extends SizedView {
       }
       return { ...r, pts, zeros, color: colors[r.column] };
     });
-    part.lines.selectAll('path').data(series.filter(r => r.pts.length)).join('path')
+    // A band's median is not drawn as a line: near zero, on a symmetric-log axis, its sampling noise would
+    // swing across decades and hide the bands (it is in the readout and the exports).
+    part.lines.selectAll('path').data(series.filter(r => r.pts.length && !r.band)).join('path')
       .attr('d', r => line().x(p => x(p[0])).y(p => y(p[1]))(r.pts)).attr('fill', 'none').attr('stroke', r => r.color)
       .attr('stroke-width', r => (r.theory ? 1.5 : 2)).attr('stroke-dasharray', r => r.dash || null)
       .attr('opacity', r => (r.theory ? 0.8 : 1)).attr('class', r => (r.theory ? 'theory' : 'measured'))
       .attr('data-column', r => r.column);
-    const measured = part.marks.selectAll('g').data(series.filter(r => !r.theory)).join('g').attr('fill', r => r.color);
+    const measured = part.marks.selectAll('g').data(series.filter(r => !r.theory && !r.band)).join('g').attr('fill', r => r.color);
     measured.selectAll('circle').data(r => r.pts).join('circle')
       .attr('cx', p => x(p[0])).attr('cy', p => y(p[1])).attr('r', width < 420 ? 1.8 : 2.4);
     // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
