@@ -15,14 +15,9 @@ val presets() { return guarded([] { return presets_to_js(); }); }
 val default_config() { return guarded([] { return config_to_js(NetworkConfig{}); }); }
 val normalize_config(val partial) { return guarded([&] { return config_to_js(config_from_js(partial)); }); }
 val check_field(std::string name, val value) {
-  return guarded([&] {
-    NetworkConfig config;
-    set_field(config, name, js_text(value));
-    for (const FieldSpec& spec : config_schema())
-      if (spec.name == name) return field_to_js(config, spec);
-    return val::undefined();
-  });
+  return guarded([&] { return check_field_to_js(name, value); });
 }
+val check_value(val spec, val value) { return guarded([&] { return check_value_to_js(spec, value); }); }
 int summary_stride_value() { return summary_stride; }
 
 }  // namespace
@@ -36,6 +31,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
   function("defaultConfig", &default_config);
   function("normalizeConfig", &normalize_config);
   function("checkField", &check_field);
+  function("checkValue", &check_value);
   function("summaryStride", &summary_stride_value);
   function("heapInUse", &heap_in_use);
   function("timeUpdatePieces", &time_update_pieces);

@@ -1,9 +1,60 @@
 #include "conversions.hpp"
 
+#include <emscripten/em_js.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
 #include <cstdlib>
+
+// Reads settings out of a JS value without letting any JS exception out (conversions.hpp,
+// settings_from_js). single = 0: `handle` is the config object; 1: one value. Returns a plain object
+//   {entries: [[key, text | null, got], ...]}  or  {error, field}
+// where text is a string only for numbers, strings and booleans, and `got` names what the value was.
+// Every step that can run user code (Object.keys on a Proxy, a getter) is inside the try; nothing here
+// converts an unknown value to a string (that would call its toString).
+using emscripten::EM_VAL;
+// clang-format off
+EM_JS(EM_VAL, layerscope_read_settings, (EM_VAL handle, int single), {
+  const kindOf = value => {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'an array';
+    switch (typeof value) {
+      case 'bigint': return 'a BigInt';
+      case 'function': return 'a function';
+      case 'symbol': return 'a symbol';
+      case 'object': return 'an object';
+      default: return typeof value;
+    }
+  };
+  const entry = (key, value) => {
+    if (typeof value === 'number') return [key, String(value), 'a number'];
+    if (typeof value === 'string') return [key, value, 'a string'];
+    if (typeof value === 'boolean') return [key, value ? 'true' : 'false', 'a boolean'];
+    return [key, null, kindOf(value)];
+  };
+  let key = '';
+  try {
+    const object = Emval.toValue(handle);
+    if (single) return Emval.toHandle({entries: [entry('', object)]});
+    if (object === undefined || object === null) return Emval.toHandle({entries: []});
+    if (typeof object !== 'object' || Array.isArray(object)) {
+      return Emval.toHandle({field: 'config', error: 'must be an object of settings (got ' + kindOf(object) + ')'});
+    }
+    const entries = [];
+    for (key of Object.keys(object)) {
+      const value = object[key];
+      if (value !== undefined) entries.push(entry(key, value));
+    }
+    return Emval.toHandle({entries});
+  } catch (e) {
+    let why = 'it threw';
+    try { why = 'it threw ' + String(e && e.message !== undefined ? e.message : e).slice(0, 80); } catch (again) {}
+    const field = key === '' ? 'config' : key;
+    return Emval.toHandle({field, error: 'could not be read: ' + why});
+  }
+});
+// clang-format on
 
 namespace layerscope::wasm {
 
@@ -24,24 +75,83 @@ val error_result(const std::string& message, const std::string& field) {
 
 std::string js_text(const val& value) { return val::global("String")(value).as<std::string>(); }
 
+namespace {
+// The reader's answer as JsSettings (plain strings and nulls only: no user code runs here), or its
+// ConfigError.
+std::vector<JsSetting> read_settings(const val& value, bool single) {
+  const val answer = val::take_ownership(layerscope_read_settings(value.as_handle(), single ? 1 : 0));
+  if (answer.hasOwnProperty("error"))
+    throw ConfigError(answer["field"].as<std::string>(), answer["error"].as<std::string>());
+  const val entries = answer["entries"];
+  const int n = entries["length"].as<int>();
+  std::vector<JsSetting> out(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const val row = entries[i];
+    JsSetting& s = out[static_cast<std::size_t>(i)];
+    s.name = row[0].as<std::string>();
+    s.text_ok = row[1].isString();
+    if (s.text_ok) s.text = row[1].as<std::string>();
+    s.got = row[2].as<std::string>();
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<JsSetting> settings_from_js(const val& object) { return read_settings(object, false); }
+
+JsSetting setting_from_js(const val& value) { return read_settings(value, true).front(); }
+
+const std::string& setting_text(const JsSetting& setting, const FieldSpec& spec) {
+  if (!setting.text_ok)
+    throw ConfigError(spec.name, "must be " + describe_allowed(spec) + " (got " + setting.got + ")");
+  return setting.text;
+}
+
 NetworkConfig config_from_js(const val& object) {
   NetworkConfig config;
-  if (object.isUndefined() || object.isNull()) {
-    validate(config);
-    return config;
-  }
-  if (!object.isArray() && object.typeOf().as<std::string>() != "object")
-    throw ConfigError("config", "must be an object of settings (got " + js_text(object.typeOf()) + ")");
-  const val keys = val::global("Object").call<val>("keys", object);
-  const int n = keys["length"].as<int>();
-  for (int i = 0; i < n; ++i) {
-    const std::string name = keys[i].as<std::string>();
-    const val value = object[name];
-    if (value.isUndefined()) continue;
-    set_field(config, name, js_text(value));
-  }
+  for (const JsSetting& setting : settings_from_js(object))
+    set_field(config, setting.name, setting_text(setting, field_spec(setting.name)));
   validate(config);
   return config;
+}
+
+val check_field_to_js(const std::string& name, const val& value) {
+  const FieldSpec& spec = field_spec(name);
+  NetworkConfig config;
+  set_field(config, name, setting_text(setting_from_js(value), spec));
+  return field_to_js(config, spec);
+}
+
+namespace {
+// A spec from the page's table: trusted (the page's own constant rows), read as the rows were written.
+FieldSpec field_spec_from_js(const val& row) {
+  FieldSpec spec;
+  spec.name = row["name"].as<std::string>();
+  const std::string type = row["type"].as<std::string>();
+  if (type == "integer") spec.type = FieldType::integer;
+  else if (type == "real") spec.type = FieldType::real;
+  else if (type == "choice") spec.type = FieldType::choice;
+  else if (type == "boolean") spec.type = FieldType::boolean;
+  else throw ConfigError("spec", "type must be one of: integer, real, choice, boolean");
+  if (spec.type == FieldType::integer || spec.type == FieldType::real) {
+    spec.min = row["min"].as<double>();
+    spec.max = row["max"].as<double>();
+    spec.min_open = row["minOpen"].isTrue();
+    spec.max_open = row["maxOpen"].isTrue();
+  }
+  if (spec.type == FieldType::choice) {
+    const val choices = row["choices"];
+    const int n = choices["length"].as<int>();
+    for (int i = 0; i < n; ++i) spec.choices.push_back(choices[i].as<std::string>());
+  }
+  return spec;
+}
+}  // namespace
+
+val check_value_to_js(const val& spec_row, const val& value) {
+  const FieldSpec spec = field_spec_from_js(spec_row);
+  const double v = parse_field_value(spec, setting_text(setting_from_js(value), spec));
+  return field_text_to_js(spec, format_field_value(spec, v));
 }
 
 val field_to_js(const NetworkConfig& config, const FieldSpec& spec) {

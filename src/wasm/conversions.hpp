@@ -46,17 +46,44 @@ val guarded(Fn&& fn) {
   }
 }
 
-// A config from a JS object: starts from the defaults, then every own key goes through
-// set_field(name, String(value)) (keys whose value is undefined are skipped), then validate().
-// Throws ConfigError naming the first bad field.
+// One setting read from JS: its name and its value as the text set_field reads, or (text_ok false) the
+// kind of value it was instead ("an array", "a BigInt", ...), for the message.
+struct JsSetting {
+  std::string name;
+  bool text_ok = false;
+  std::string text;
+  std::string got;
+};
+
+// The settings of a JS object, strictly: undefined or null gives none; anything but a plain object (an
+// array, a number, a string, ...) throws ConfigError("config", ...); every own enumerable key whose value
+// is not undefined gives one JsSetting. Only numbers (String(n): shortest round-trip text), strings and
+// booleans have a text; arrays ([5]), boxed values, BigInt (5n), objects with a toString, null, functions
+// and symbols do not. No user code runs on the C++ side of this: the object is read by one JS function
+// that catches whatever a getter, a Proxy trap or a toString throws, so a throwing value cannot unwind
+// through C++ frames (that skipped their destructors and leaked the strings they held).
+std::vector<JsSetting> settings_from_js(const val& object);
+// One value alone, under the same rule (name is left empty).
+JsSetting setting_from_js(const val& value);
+// The setting's text, or ConfigError(name, "must be <what spec allows> (got an array)").
+const std::string& setting_text(const JsSetting& setting, const FieldSpec& spec);
+
+// A config from a JS object: starts from the defaults, then every setting of settings_from_js goes through
+// set_field, then validate(). Throws ConfigError naming the first bad field.
 NetworkConfig config_from_js(const val& object);
+// One setting of the network config checked alone (the others at their defaults): its value in its JS
+// type, or ConfigError. The rule of set_field, for the page's controls and URL.
+val check_field_to_js(const std::string& name, const val& value);
+// A value checked against any spec given from JS ({name, type, min, max, minOpen, maxOpen, choices}, the
+// rows schema_to_js writes; the page's own view settings use the same shape): the same rule again.
+val check_value_to_js(const val& spec, const val& value);
 // The full config as a plain JS object: numbers as numbers, choices as strings, booleans as booleans.
 val config_to_js(const NetworkConfig& config);
 // One field's value in its JS type.
 val field_to_js(const NetworkConfig& config, const FieldSpec& spec);
 // A field's value from its get_field text (numbers round-trip exactly) in its JS type.
 val field_text_to_js(const FieldSpec& spec, const std::string& text);
-// String(value), as the page and URL parameters would give it.
+// String(value) of a value known to be a primitive (typeof's result, say): runs no user code.
 std::string js_text(const val& value);
 
 // [{name, type, min, max, minOpen, maxOpen, choices, help, default}]

@@ -103,6 +103,13 @@ class Layerscope {
     return result.ok ? { ok: true, value: result.value } : { ok: false, message: result.error };
   }
 
+  // A value checked against any spec of the schema's shape ({name, type, min, max, minOpen, maxOpen,
+  // choices}: the page's own view settings too) by the core's rule (config.hpp), the one every route uses.
+  checkValue(spec, value) {
+    const result = this.#module.checkValue(spec, value);
+    return result.ok ? { ok: true, value: result.value } : { ok: false, message: result.error };
+  }
+
   // The full config: defaults filled in, every setting checked, then the checks across settings.
   normalizeConfig(partial = {}) { return unwrap(this.#module.normalizeConfig(partial)); }
 
