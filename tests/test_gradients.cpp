@@ -41,20 +41,23 @@ struct CheckTally {
   int checked = 0, skipped = 0;
 };
 
+// One entry whose difference quotient and analytic gradient disagree beyond the tolerance.
+struct Mismatch {
+  Eigen::Index index;
+  double numeric, analytic;
+};
+
 // Perturbs each of the n values at `values` by +-h, recomputes the loss, and compares the central
-// difference with `analytic` (copied before any perturbation).
-void check_gradient(Network<double>& net, double* values, const Matrix<double>& analytic, const std::string& name,
-                    CheckTally& tally) {
-  CAPTURE(name);
+// difference with `analytic` (copied before any perturbation), entry by entry: returns every entry that
+// disagrees beyond max(relative_tolerance * max(|numeric|, |analytic|), floor).
+std::vector<Mismatch> compare_gradient(Network<double>& net, double* values, const Matrix<double>& analytic,
+                                       CheckTally& tally) {
   const Eigen::Index n = analytic.size();
   const bool has_kinks = net.config().activation == Activation::relu ||
                          net.config().activation == Activation::leaky_relu;
-  const double largest = analytic.cwiseAbs().maxCoeff();
   net.forward();
   const double floor = absolute_floor_per_loss * std::max(1.0, std::abs(net.loss()));
-  double worst_excess = 0;  // error / allowed error of the worst entry
-  Eigen::Index worst = -1;
-  double worst_numeric = 0;
+  std::vector<Mismatch> mismatches;
   for (Eigen::Index i = 0; i < n; ++i) {
     const double original = values[i];
     values[i] = original + step;
@@ -75,15 +78,22 @@ void check_gradient(Network<double>& net, double* values, const Matrix<double>& 
     const double numeric = (loss_plus - loss_minus) / (2 * step);
     const double a = analytic.data()[i];
     const double allowed = std::max(relative_tolerance * std::max(std::abs(numeric), std::abs(a)), floor);
-    const double excess = std::abs(numeric - a) / allowed;
-    if (excess > worst_excess) worst_excess = excess, worst = i, worst_numeric = numeric;
+    if (!(std::abs(numeric - a) <= allowed)) mismatches.push_back({i, numeric, a});  // NaN is a mismatch too
   }
   net.forward();  // leave the network as it was
-  if (worst >= 0) {
-    const double a = analytic.data()[worst];
-    CAPTURE(worst, worst_excess, largest, floor);
-    CHECK_THAT(worst_numeric, WithinRel(a, relative_tolerance) || WithinAbs(a, floor));
+  return mismatches;
+}
+
+// compare_gradient, as a test: every entry must agree; the first few that do not are shown.
+void check_gradient(Network<double>& net, double* values, const Matrix<double>& analytic, const std::string& name,
+                    CheckTally& tally) {
+  CAPTURE(name);
+  const std::vector<Mismatch> mismatches = compare_gradient(net, values, analytic, tally);
+  for (std::size_t k = 0; k < std::min<std::size_t>(3, mismatches.size()); ++k) {
+    const Mismatch& m = mismatches[k];
+    UNSCOPED_INFO("entry " << m.index << ": numeric " << m.numeric << ", analytic " << m.analytic);
   }
+  CHECK(mismatches.size() == 0);
 }
 
 template <typename V>
@@ -256,23 +266,37 @@ TEST_CASE("float gradients agree with double gradients within 1e-2 relative", "[
   CHECK_THAT(double(f.loss()), WithinRel(d.loss(), 1e-4));
 }
 
-TEST_CASE("a wrong gradient is caught by the check", "[gradients]") {
-  // The check itself must be able to fail: compare against a deliberately scaled analytic gradient.
+TEST_CASE("a wrong gradient is caught by the check, entry by entry", "[gradients]") {
+  // The check itself must be able to fail: compare_gradient (what check_gradient runs) against analytic
+  // gradients that are wrong in chosen entries only (by far more than the tolerance).
   Network<double> net(small_config(Normalization::batch, Placement::before_activation, Activation::tanh, 3, 3,
                                    UpstreamSource::mse));
   net.forward();
   net.backward();
-  const double analytic = net.gradients(1).dweight(0, 0);
-  double& w = net.parameters(1).weight(0, 0);
-  const double original = w;
-  w = original + step;
-  net.forward();
-  const double plus = net.loss();
-  w = original - step;
-  net.forward();
-  const double minus = net.loss();
-  w = original;
-  const double numeric = (plus - minus) / (2 * step);
-  CHECK_THAT(numeric, WithinRel(analytic, relative_tolerance));
-  CHECK_FALSE(WithinRel(analytic * (1 + 1e-4), relative_tolerance).match(numeric));
+  const Matrix<double> right = net.gradients(1).dweight;
+  CheckTally tally;
+  SECTION("the right gradient passes every entry") {
+    CHECK(compare_gradient(net, net.parameters(1).weight.data(), right, tally).empty());
+    CHECK(tally.checked == right.size());
+  }
+  SECTION("one wrong entry among right ones, wherever it is, is found, and only it") {
+    const double off = 1e-3 * right.cwiseAbs().maxCoeff();  // 1000x the tolerance of the largest entry
+    for (Eigen::Index k = 0; k < right.size(); ++k) {
+      CAPTURE(k);
+      Matrix<double> wrong = right;
+      wrong.data()[k] += off;
+      const std::vector<Mismatch> found = compare_gradient(net, net.parameters(1).weight.data(), wrong, tally);
+      REQUIRE(found.size() == 1);
+      CHECK(found[0].index == k);
+    }
+  }
+  SECTION("two wrong entries are both reported") {
+    Matrix<double> wrong = right;
+    wrong.data()[1] *= 1 + 1e-3;
+    wrong.data()[wrong.size() - 1] = -wrong.data()[wrong.size() - 1];
+    const std::vector<Mismatch> found = compare_gradient(net, net.parameters(1).weight.data(), wrong, tally);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].index == 1);
+    CHECK(found[1].index == wrong.size() - 1);
+  }
 }

@@ -126,9 +126,18 @@ TEST_CASE("theory says the post's unnormalized networks vanish and batch norm ke
       CHECK_THAT(t.pre_activation_std[size_t(l)] / t.pre_activation_std[size_t(l - 1)],
                  WithinRel(std::sqrt(0.005), 1e-6));
   }
-  SECTION("blog-bn: every normalized output has std 1") {
+  SECTION("blog-bn: unit-variance outputs keep every pre-activation at one std, and dL/dh grows by a fixed factor") {
+    // Hand calculation: N(0,1) x 0.01 weights (sigma^2 = 1e-4), fan-in 100, and every layer's input of
+    // second moment 1 (the input, then batch norm's outputs): std(p_l) = sqrt(100 * 1e-4 * 1) = 0.1 at every
+    // layer. Without the normalization carried forward it would shrink by sqrt(0.005) per layer.
     const TheoryProfile t = theory_profile(preset("blog-bn"));
-    for (int l = 1; l <= 20; ++l) CHECK(t.output_std[size_t(l)] == 1.0);
+    for (int l = 1; l <= 20; ++l) CHECK_THAT(t.pre_activation_std[size_t(l)], WithinRel(0.1, 1e-12));
+    // Backward through h = bn(relu(p)): dL/dp^2 = dL/dh^2 E[relu'^2] / var(relu(p)) with E[relu'^2] = 1/2 and
+    // var(relu(p)) = 0.01 (1/2 - 1/(2 pi)), then dL/dh_{l-1}^2 = 100 * 1e-4 * dL/dp^2: the factor per layer
+    // is sqrt(0.5 / (0.5 - 1/(2 pi))) = 1.21118...
+    const double pi = 3.14159265358979323846, factor = std::sqrt(0.5 / (0.5 - 1 / (2 * pi)));
+    for (int l = 2; l <= 20; ++l)
+      CHECK_THAT(t.doutput_std[size_t(l - 1)] / t.doutput_std[size_t(l)], WithinRel(factor, 1e-6));
   }
   SECTION("blog-no-bn: the random upstream gradient's std is 100 at the top") {
     const TheoryProfile t = theory_profile(preset("blog-no-bn"));
