@@ -37,19 +37,19 @@ val guarded_training(Fn&& fn) {
 }
 
 TrainingConfig training_config_from_js(const val& object) {
-  if (object.isUndefined() || object.isNull()) return training_preset(default_preset);
-  if (object.isArray() || object.typeOf().as<std::string>() != "object")
-    throw ConfigError("config", "must be an object of settings (got " + js_text(object.typeOf()) + ")");
-  const val preset = object["preset"];
-  TrainingConfig config = training_preset(preset.isUndefined() ? default_preset : js_text(preset));
-  const val keys = val::global("Object").call<val>("keys", object);
-  const int n = keys["length"].as<int>();
-  for (int i = 0; i < n; ++i) {
-    const std::string name = keys[i].as<std::string>();
-    const val value = object[name];
-    if (name == "preset" || value.isUndefined()) continue;
-    set_training_field(config, name, js_text(value));
-  }
+  // Read strictly and without running user code in C++ (conversions.hpp settings_from_js): undefined or
+  // null gives the default preset, an array or a primitive is refused, a throwing value cannot leak.
+  const std::vector<JsSetting> settings = settings_from_js(object);
+  auto text_of = [](const JsSetting& s) -> const std::string& {
+    if (!s.text_ok) throw ConfigError(s.name, "must be a number, a string or a boolean (got " + s.got + ")");
+    return s.text;
+  };
+  std::string preset_name = default_preset;
+  for (const JsSetting& s : settings)
+    if (s.name == "preset") preset_name = text_of(s);
+  TrainingConfig config = training_preset(preset_name);
+  for (const JsSetting& s : settings)
+    if (s.name != "preset") set_training_field(config, s.name, text_of(s));
   validate_training(config);
   return config;
 }

@@ -2,6 +2,8 @@
 // compute in parallel. A request runs both columns, takes one x range over both (shared axes), has
 // both bin their tensor, and hands the page one result. Newest request wins, progress after 200 ms,
 // every failure turned into a message instead of a dead page.
+import { useCoreVerdicts } from './state.js';
+
 const COLUMNS = ['a', 'b'];
 
 // Two builds of the same module (src/wasm/CMakeLists.txt): relaxed SIMD, whose matrix products use
@@ -75,7 +77,8 @@ export class ComputeClient {
       this.wasmBuild = 'simd128';
       return null;
     }).then(module => {
-      for (const col of COLUMNS) this.workers[col].postMessage({ type: 'module', module });
+      // The page's query goes along: the worker judges its values by the core's rule (state.js).
+      for (const col of COLUMNS) this.workers[col].postMessage({ type: 'module', module, search: location.search });
     });
   }
 
@@ -104,7 +107,10 @@ export class ComputeClient {
         // A worker that loaded the module itself runs the SIMD128 build, whatever was compiled here.
         if (msg.ownModule) this.wasmBuild = 'simd128';
         // both modules are alike: the page starts with the first; requests queue in the other
-        if (++this.readyCount === 1) this.handlers.ready(msg);
+        if (++this.readyCount === 1) {
+          useCoreVerdicts(msg.queryVerdicts);
+          this.handlers.ready(msg);
+        }
         return undefined;
       case 'fatal': this.stopProgress(); return this.handlers.error(msg.message);
       case 'progress':
