@@ -94,10 +94,11 @@ fi
 mkdir -p "$dist/data"
 cp "$mnist_cache" "$dist/data/mnist-binary.bin"
 
-# The page files come from web/. While they are being written, a missing entry file skips its step
-# with a warning; once a file exists, any error building from it fails the build.
+# The page files come from web/. Every file named here must exist: a missing one is reported and fails
+# the build after every step has run (the final checks below), so one run lists all that are missing.
+missing_page_files=()
 copy_page_file() {
-  if [ -f "web/$1" ]; then cp "web/$1" "$dist/$1"; else echo "WARNING: web/$1 missing, not copied" >&2; fi
+  if [ -f "web/$1" ]; then cp "web/$1" "$dist/$1"; else missing_page_files+=("web/$1"); fi
 }
 copy_page_file index.html
 copy_page_file style.css
@@ -108,7 +109,7 @@ if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
 # import.meta.url, i.e. dist/), so the Emscripten module stays a separate file: mark it external.
 bundle() {
   local entry="$1" out="$2"
-  if [ ! -f "$entry" ]; then echo "WARNING: $entry missing, $out not built" >&2; return 0; fi
+  if [ ! -f "$entry" ]; then missing_page_files+=("$entry (for dist/$out)"); return 0; fi
   node_modules/.bin/esbuild "$entry" --bundle --format=esm --minify --target=es2022 \
     --external:'./wasm/*' --log-level=warning --outfile="$dist/$out"
 }
@@ -116,6 +117,12 @@ bundle web/src/main.js app.js
 bundle web/src/worker.js worker.js
 bundle web/src/training-entry.js training.js
 bundle web/src/training-worker.js training-worker.js
+
+# ---- final checks: the site is whole -----------------------------------------------------------
+if [ "${#missing_page_files[@]}" -gt 0 ]; then
+  echo "build-wasm.sh: missing page files, dist/ is not a working site: ${missing_page_files[*]}" >&2
+  exit 1
+fi
 
 # ---- sizes ------------------------------------------------------------------------------------
 # A browser downloads one of the two .wasm builds, so the total counts the larger of them.
