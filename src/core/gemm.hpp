@@ -1,5 +1,5 @@
 // A small single-precision matrix product for the shapes this project runs (100 x 100 times 100 x 1000),
-// written for WebAssembly SIMD128, where Eigen 3.4 has no packet math (TOOLCHAIN.md). The same source
+// written for WebAssembly SIMD128, where Eigen 3.4 has no packet math (docs/toolchain.md). The same source
 // compiles natively (GCC/Clang vector extensions), which is how the tests check it.
 //
 // Layout: column-major throughout, as the rest of the core (features x samples, one column per sample).

@@ -31,7 +31,7 @@ inline FloatVec load_vec(const float* p) {
   return v;
 }
 // min and max as a compare and a select in this operand order are wasm's f32x4.pmin/pmax: one instruction
-// each, where f32x4.min/max (NaN-propagating) cost several (TOOLCHAIN.md). They skip NaN: the sums catch it.
+// each, where f32x4.min/max (NaN-propagating) cost several (docs/toolchain.md). They skip NaN: the sums catch it.
 // With a NaN operand both return their first operand (as std::min/std::max do).
 inline FloatVec min_vec(FloatVec a, FloatVec b) {
 #ifdef __wasm_simd128__

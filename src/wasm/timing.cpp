@@ -15,7 +15,7 @@ namespace {
 
 volatile double sink = 0;  // keeps results alive so no measured work is optimized away
 
-// Each piece in its own non-inlined call: V8 does not tier up a function while it runs (TOOLCHAIN.md).
+// Each piece in its own non-inlined call: V8 does not tier up a function while it runs (docs/toolchain.md).
 __attribute__((noinline)) double median_ms(int reps, const std::function<void()>& work) {
   for (int i = 0; i < 3; ++i) work();
   std::vector<double> ms;

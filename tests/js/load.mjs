@@ -1,6 +1,6 @@
 // Loads the wasm module under Node for the tests and the benchmark (not a test file itself).
 // The Emscripten 3.1.6 ES build's Node path uses require/__dirname and cannot fetch() a file: URL, so
-// set the globals first and hand it the .wasm bytes (see TOOLCHAIN.md, "Loading the module").
+// set the globals first and hand it the .wasm bytes (see docs/toolchain.md, "Loading the module").
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
