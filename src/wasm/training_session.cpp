@@ -40,9 +40,14 @@ TrainingConfig training_config_from_js(const val& object) {
   // Read strictly and without running user code in C++ (conversions.hpp settings_from_js): undefined or
   // null gives the default preset, an array or a primitive is refused, a throwing value cannot leak.
   const std::vector<JsSetting> settings = settings_from_js(object);
-  auto text_of = [](const JsSetting& s) -> const std::string& {
-    if (!s.text_ok) throw ConfigError(s.name, "must be a number, a string or a boolean (got " + s.got + ")");
-    return s.text;
+  // A value with no text (an array, an object, ...) is refused in its field's own words; a name that is no
+  // field gets set_training_field's unknown-setting message whatever the value.
+  auto text_of = [](const JsSetting& s) -> std::string {
+    if (s.text_ok || s.name == "preset") return s.text_ok ? s.text : "(" + s.got + ")";
+    for (const auto* schema : {&training_schema(), &config_schema()})
+      for (const FieldSpec& spec : *schema)
+        if (spec.name == s.name) return setting_text(s, spec);
+    return "";
   };
   std::string preset_name = default_preset;
   for (const JsSetting& s : settings)
