@@ -139,9 +139,9 @@ struct WorkEstimate {
   double total() const { return run + warmup; }
 };
 WorkEstimate estimated_flops(const NetworkConfig& config);
-// The work one run may do: 64 GFLOP is a few seconds in the browser (its products run at 20-50 GFLOP/s,
-// README "Speed") and about as long natively; the default blog-bn run is 1.2 GFLOP, eval mode with its 30
-// warm-up batches about 13. Without it, warmup_batches = 1000 took 26 s natively at the default sizes.
+// The work one run may do: 64 GFLOP, a few seconds in the browser and natively (the README's "Validation
+// and fuzzing" gives the measured times). The default blog-bn run is 1.28 GFLOP, eval mode with its 30
+// warm-up batches about 14; without a bound, warmup_batches = 1000 at the default sizes took 26 s natively.
 constexpr double work_budget_flops = 64e9;
 
 // Named starting points. preset() throws ConfigError("preset", ...) for unknown names.
