@@ -121,6 +121,13 @@ std::string format_field_value(const FieldSpec& spec, double value);
 // What the field allows, in words: "an integer from 1 to 100", "one of: relu, tanh, ...".
 std::string describe_allowed(const FieldSpec& spec);
 
+// Whether a layer's output h_l is its activation a_l itself: yes unless normalized after the activation
+// (network.hpp: placement after gives h_l = norm(a_l)). The one statement of that rule: the network's
+// output(), the summaries (which summarize that tensor once) and the CLI table (which counts its NaN once).
+inline bool output_is_activation(const NetworkConfig& c) {
+  return c.normalization == Normalization::none || c.placement == Placement::before_activation;
+}
+
 // Range checks of every field plus the checks across fields (batch >= 2 with batch norm), the memory
 // budget and the work budget. Throws ConfigError; call before any allocation.
 void validate(const NetworkConfig& config);

@@ -79,8 +79,7 @@ void Network<S>::initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, 
 template <typename S>
 const Matrix<S>& Network<S>::output(int l) const {
   if (l == 0) return input_;
-  const bool after = config_.normalization != Normalization::none && config_.placement == Placement::after_activation;
-  return after ? acts_[l].norm_out : acts_[l].activation_out;
+  return output_is_activation(config_) ? acts_[l].activation_out : acts_[l].norm_out;
 }
 
 template <typename S>

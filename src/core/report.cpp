@@ -68,8 +68,8 @@ void summarize_into(RunReport& report, const Network<S>& net, TensorKind kind, i
   if (!t.exists()) return;
   LayerReport& lr = report.layers[size_t(l)];
   lr.present[size_t(kind)] = true;
-  // The output is the activation itself unless normalized after it: summarize that tensor once.
-  if (kind == TensorKind::output && l > 0 && t.data == tensor(net, TensorKind::activation, l).data) {
+  // The output may be the activation itself (output_is_activation): summarize that tensor once.
+  if (kind == TensorKind::output && l > 0 && output_is_activation(net.config())) {
     lr.tensors[size_t(kind)] = lr.tensors[size_t(TensorKind::activation)];
     return;
   }
