@@ -1,6 +1,7 @@
 // The hand-written matrix product (gemm.cpp) against a naive triple loop in double, over odd shapes that
 // hit every edge of its register tiles (rows not a multiple of 4 or of the panel height, columns not a
 // multiple of the tile width, K across the depth-block boundary) and the three stridings the layers use.
+// Then layer 1's sparse products (sparse_input.hpp) against the same kind of naive loop.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -8,6 +9,7 @@
 
 #include "gemm.hpp"
 #include "rng.hpp"
+#include "sparse_input.hpp"
 
 using namespace layerscope;
 
@@ -83,4 +85,98 @@ TEST_CASE("gemm with an empty depth writes zeros", "[gemm]") {
   const float dummy = 1.0f;
   gemm_f32(2, 3, 0, &dummy, 1, 2, &dummy, 1, 0, c.data(), 2);
   for (float x : c) CHECK(x == 0.0f);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sparse layer 1: z = W x and dW = dz x^T summed over the nonzeros of x only.
+
+namespace {
+
+using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;
+using VectorF = Eigen::Matrix<float, Eigen::Dynamic, 1>;
+
+// An I x N input whose entries are zero with probability `zero_fraction`, else 1 (binary) or N(0, 1).
+MatrixF sparse_matrix(int rows, int cols, double zero_fraction, bool binary, std::uint64_t seed) {
+  Rng rng(seed, 7);
+  MatrixF x(rows, cols);
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const bool zero = rng.uniform() < zero_fraction;
+    x.data()[i] = zero ? 0.0f : binary ? 1.0f : float(rng.normal());
+  }
+  return x;
+}
+
+MatrixF normal_matrix(int rows, int cols, std::uint64_t seed) {
+  Rng rng(seed, 8);
+  MatrixF m(rows, cols);
+  fill_normal(rng, m.data(), std::size_t(m.size()), 1.0);
+  return m;
+}
+
+// Largest |got - sum_p a(i,p) b(p,j)| over the entries, relative to that entry's sum of |terms|.
+double largest_error(const MatrixF& got, const MatrixF& a, const MatrixF& b, const VectorF* bias) {
+  double worst = 0;
+  for (Eigen::Index j = 0; j < got.cols(); ++j)
+    for (Eigen::Index i = 0; i < got.rows(); ++i) {
+      double sum = bias ? double((*bias)(i)) : 0.0, magnitude = bias ? std::abs(double((*bias)(i))) : 0.0;
+      for (Eigen::Index p = 0; p < a.cols(); ++p) {
+        sum += double(a(i, p)) * double(b(p, j));
+        magnitude += std::abs(double(a(i, p)) * double(b(p, j)));
+      }
+      worst = std::max(worst, std::abs(double(got(i, j)) - sum) / std::max(magnitude, 1e-30));
+    }
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("the sparse layer-1 products equal the dense ones to float rounding", "[gemm][sparse]") {
+  // F covers every row block of the kernel (32, 16, 8, 4, single rows) and their mixes: 100 = 3 x 32 + 4.
+  const int F = GENERATE(1, 3, 4, 7, 16, 37, 100);
+  const int I = GENERATE(9, 784);
+  const int N = GENERATE(1, 5, 60);
+  const bool binary = GENERATE(true, false);
+  CAPTURE(F, I, N, binary);
+  const MatrixF x = sparse_matrix(I, N, 0.8, binary, std::uint64_t(F * 1000 + I + N));
+  const MatrixF w = normal_matrix(F, I, 11), dz = normal_matrix(F, N, 12);
+  const VectorF bias = normal_matrix(F, 1, 13);
+  SparseInput<float> s;
+  REQUIRE(gather_sparse_input(s, x, 0.0));  // whatever its zeros (a 9 x 1 draw may have few)
+  CHECK(s.unit_values == binary);
+  CHECK(s.nonzeros() == int((x.array() != 0.0f).count()));
+  const double tolerance = (I + 2) * 6e-8;  // a float sum of at most I terms (as gemm_f32's test)
+
+  MatrixF z;
+  sparse_linear_forward(z, s, w, static_cast<const VectorF*>(nullptr));
+  REQUIRE(z.rows() == F);
+  REQUIRE(z.cols() == N);
+  CHECK(largest_error(z, w, x, nullptr) <= tolerance);
+  sparse_linear_forward(z, s, w, &bias);
+  CHECK(largest_error(z, w, x, &bias) <= tolerance);
+
+  sparse_input_by_rows(s);
+  MatrixF dw;
+  sparse_linear_backward_weight(dw, dz, s);
+  REQUIRE(dw.rows() == F);
+  REQUIRE(dw.cols() == I);
+  const MatrixF xt = x.transpose();
+  CHECK(largest_error(dw, dz, xt, nullptr) <= (N + 2) * 6e-8);
+}
+
+TEST_CASE("the sparse product is chosen by the measured fraction of zeros", "[gemm][sparse]") {
+  SparseInput<float> s;
+  // Binary MNIST-like input (81% zeros) and anything at or above the threshold: sparse.
+  CHECK(gather_sparse_input(s, sparse_matrix(784, 60, 0.81, true, 1)));
+  CHECK(gather_sparse_input(s, MatrixF(MatrixF::Zero(10, 4))));
+  CHECK(s.nonzeros() == 0);
+  // Half zeros sits on the threshold of 0.5 (sparse); a quarter, or a Gaussian input, is dense.
+  MatrixF half = MatrixF::Ones(10, 4);
+  half.topRows(5).setZero();
+  CHECK(gather_sparse_input(s, half));
+  half(0, 0) = 1.0f;  // one zero fewer than half
+  CHECK_FALSE(gather_sparse_input(s, half));
+  CHECK(s.column_start.empty());
+  CHECK_FALSE(gather_sparse_input(s, sparse_matrix(784, 60, 0.25, false, 2)));
+  CHECK_FALSE(gather_sparse_input(s, normal_matrix(100, 1000, 3)));
+  CHECK_FALSE(gather_sparse_input(s, MatrixF(0, 0)));
 }

@@ -237,7 +237,9 @@ TEST_CASE("a run whose loss stops being finite stops and names the step", "[trai
   c.steps = 10, c.log_every = 5, c.test_samples = 100;
   Trainer<float> trainer(c, mnist());
   trainer.step(3);
-  trainer.network().parameters(1).weight(0, 0) = std::numeric_limits<float>::quiet_NaN();
+  // Unit 1's weights from every pixel: layer 1 sums only the pixels that are on (sparse_input.hpp), so a NaN
+  // at a pixel no image of the batch inks would never be read.
+  trainer.network().parameters(1).weight.row(0).setConstant(std::numeric_limits<float>::quiet_NaN());
   try {
     trainer.step(5);
     FAIL("no divergence reported");
@@ -296,4 +298,49 @@ TEST_CASE("the same seed gives the same training, step by step", "[training]") {
     CHECK(a.history().reports()[i].test_accuracy == b.history().reports()[i].test_accuracy);
   }
   CHECK(a.last_batch_indices() == b.last_batch_indices());
+}
+
+TEST_CASE("layer 1 runs sparse on MNIST batches and dense on the init-time view's Gaussian input", "[training][sparse]") {
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch);
+  CAPTURE(to_string(norm));
+  NetworkConfig c = small_classifier(norm, 37);
+  c.batch = 60;
+  Network<float> net(c);
+  Matrix<float> x;
+  std::vector<int> labels;
+  first_images(x, labels, 60);
+  net.forward(x, Mode::train);
+  CHECK(net.input_was_sparse());
+  // The sparse z_1 against the dense product of the same weights and batch.
+  Matrix<float> dense;
+  linear_forward(dense, x, net.parameters(1).weight, c.bias ? &net.parameters(1).bias : nullptr);
+  const Matrix<float> sparse = net.activations(1).linear_out;
+  CHECK((sparse - dense).cwiseAbs().maxCoeff() <= 1e-5f * dense.cwiseAbs().maxCoeff());
+  // dL/dW_1 without dL/dx (training: the sparse sum) against backward with it (the dense products).
+  net.backward(labels, false);
+  const Matrix<float> dw_sparse = net.gradients(1).dweight;
+  net.backward(labels, true);
+  const Matrix<float>& dw_dense = net.gradients(1).dweight;
+  REQUIRE(dw_dense.cwiseAbs().maxCoeff() > 0);
+  CHECK((dw_sparse - dw_dense).cwiseAbs().maxCoeff() <= 1e-5f * dw_dense.cwiseAbs().maxCoeff());
+  CHECK(net.dinput().rows() == 784);
+
+  // The init-time view: N(0, 1) inputs, no zeros, the dense path.
+  Network<float> init(preset("blog-bn"));
+  init.forward();
+  CHECK_FALSE(init.input_was_sparse());
+}
+
+TEST_CASE("last_loss is the loss each step computed on its batch", "[training]") {
+  TrainingConfig c = training_preset("bn-paper-fig1");
+  c.steps = 5, c.log_every = 1, c.test_samples = 100;
+  Trainer<float> t(c, mnist());
+  CHECK(std::isnan(t.last_loss()));
+  for (int s = 1; s <= 5; ++s) {
+    t.step(1);
+    CAPTURE(s);
+    // A report every step: its mean training loss is that one step's loss.
+    CHECK(t.last_loss() == t.latest()->train_loss);
+    CHECK(t.last_loss() > 0);
+  }
 }

@@ -70,18 +70,6 @@ class Progress {
   double drawn_at_ = -1;
 };
 
-// The training loss of the step just taken, recomputed: `before` is the network as it was before that
-// step, run in train mode on the step's batch as the trainer ran it (the same arithmetic, the same value).
-// The trainer's own logits are no help here: a report at that step has overwritten them.
-template <typename S>
-double batch_loss(Network<S>& before, const MnistData& data, const std::vector<int>& indices,
-                  const std::vector<int>& labels) {
-  Matrix<S> x;
-  fill_images(x, data.train, indices.data(), int(indices.size()));
-  before.forward(x, Mode::train);
-  return before.loss(labels);
-}
-
 template <typename S>
 int train(const TrainOptions& options, const std::shared_ptr<const MnistData>& data) {
   Trainer<S> trainer(options.config, data);
@@ -104,17 +92,14 @@ int train(const TrainOptions& options, const std::shared_ptr<const MnistData>& d
   try {
     while (!trainer.finished()) {
       if (dump) {
-        // One step at a time: every batch is recorded, and a dump step keeps the network from before it.
+        // One step at a time: every batch is recorded, and a dump step notes the loss that step computed.
         const long next = trainer.steps_done() + 1;
         const bool dump_now = std::binary_search(options.dump_steps.begin(), options.dump_steps.end(), next);
-        std::optional<Network<S>> before;
-        if (dump_now) before.emplace(trainer.network());
         trainer.step(1, report_ready);
         dump->batch(trainer.last_batch_indices());
         if (dump_now) {
-          const double loss = batch_loss(*before, *data, trainer.last_batch_indices(), trainer.last_batch());
           const auto [test_loss, test_accuracy] = trainer.evaluate(test_samples);
-          dump->parameters(trainer.network(), next, loss, test_loss, test_accuracy);
+          dump->parameters(trainer.network(), next, trainer.last_loss(), test_loss, test_accuracy);
         }
       } else {
         trainer.step(100, report_ready);  // chunks short enough for a live progress line

@@ -95,10 +95,11 @@ void Network<S>::forward(const Matrix<S>& x, Mode mode, const LayerReady& layer_
                                        std::to_string(config_.input_dim));
   if (&x != &input_) input_ = x;
   mode_ = mode;
+  input_sparse_ = gather_sparse_input(sparse_input_, input_);
   const bool train = mode == Mode::train;
   if (layer_ready) layer_ready(0);
   for (int l = 1; l <= config_.depth; ++l) {
-    forward_layer(l, output(l - 1), train, train);
+    forward_layer(l, output(l - 1), train, train, l == 1 && input_sparse_ ? &sparse_input_ : nullptr);
     if (layer_ready) layer_ready(l);
   }
   if (config_.upstream == UpstreamSource::cross_entropy) {
@@ -119,11 +120,15 @@ void Network<S>::warm_up_running_statistics() {
 }
 
 template <typename S>
-void Network<S>::forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running) {
+void Network<S>::forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running,
+                               const SparseInput<S>* sparse) {
   LayerActivations<S>& a = acts_[l];
   const LayerParameters<S>& p = params_[l];
   const S slope = S(config_.leaky_slope);
-  linear_forward(a.linear_out, inp, p.weight, config_.bias ? &p.bias : nullptr);
+  if (sparse)
+    sparse_linear_forward(a.linear_out, *sparse, p.weight, config_.bias ? &p.bias : nullptr);
+  else
+    linear_forward(a.linear_out, inp, p.weight, config_.bias ? &p.bias : nullptr);
   if (config_.normalization == Normalization::none) {
     activation_forward(a.activation_out, a.linear_out, config_.activation, slope);
   } else if (config_.placement == Placement::before_activation) {
@@ -248,9 +253,16 @@ void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, c
   for (int l = config_.depth; l >= 1; --l) {
     LayerGradients<S>& g = grads_[l];
     backward_to_linear(l, dlinear_, g.dgamma, g.dbeta, scratch_);
-    Matrix<S>* dprevious = l > 1 ? &grads_[l - 1].doutput : input_gradient ? &dinput_ : nullptr;
-    linear_backward(dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
-                    params_[l].weight);
+    if (l == 1 && input_sparse_ && !input_gradient) {
+      // dL/dW_1 = dL/dz_1 x^T summed over x's nonzeros only; dL/db_1 = sum over samples of dL/dz_1
+      sparse_input_by_rows(sparse_input_);
+      sparse_linear_backward_weight(g.dweight, dlinear_, sparse_input_);
+      if (config_.bias) g.dbias = dlinear_.rowwise().sum();
+    } else {
+      Matrix<S>* dprevious = l > 1 ? &grads_[l - 1].doutput : input_gradient ? &dinput_ : nullptr;
+      linear_backward(dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
+                      params_[l].weight);
+    }
     if (layer_ready) layer_ready(l - 1);
   }
 }

@@ -14,6 +14,7 @@
 #include "config.hpp"
 #include "layers.hpp"
 #include "rng.hpp"
+#include "sparse_input.hpp"
 
 namespace layerscope {
 
@@ -61,9 +62,12 @@ class Network {
   // Runs the batch x (input_dim x n, one column per sample; any n, at least 2 with batch norm in train
   // mode). Train mode: batch statistics, and the running statistics are updated. Eval mode: running
   // statistics. The init-time view runs forward(input(), config().mode).
+  // Layer 1 takes the sparse product (sparse_input.hpp) when at least sparse_input_min_zero_fraction of x
+  // is zero (MNIST batches; not the init-time view's Gaussian input): input_was_sparse() tells.
   void forward(const Matrix<S>& x, Mode mode, const LayerReady& layer_ready = nullptr);
   // Needs forward() first. Fills every gradient from dL/dh_L back to dL/dh_1, and dL/dx when
   // `input_gradient` (training skips it: nothing reads it, and it is the largest product of layer 1).
+  // Without dL/dx, a sparse input's dL/dW_1 is the sparse sum; with it, layer 1 runs the dense products.
   // `labels` (one per column of x) are read by the cross-entropy loss only.
   void backward(const std::vector<int>& labels, bool input_gradient = true, const LayerReady& layer_ready = nullptr);
   // The scalar whose gradient backward() computes: sum(G * h_L) for a random upstream G (so dL/dh_L = G),
@@ -97,6 +101,8 @@ class Network {
     }
   }
   Mode last_mode() const { return mode_; }
+  // Whether the last forward() ran layer 1 as a sparse product (and backward() without dL/dx will).
+  bool input_was_sparse() const { return input_sparse_; }
 
   // Eval mode set-up: `warmup_batches` train-mode forward passes on fresh inputs, updating the running
   // statistics. The constructor calls it when the config asks for eval mode.
@@ -138,7 +144,9 @@ class Network {
 
  private:
   void initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, std::uint64_t stream_id, DrawCache* draws);
-  void forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running);
+  // `sparse`: the nonzeros of inp, for the sparse product (layer 1 only), or null for the dense one.
+  void forward_layer(int l, const Matrix<S>& inp, bool use_batch_statistics, bool update_running,
+                     const SparseInput<S>* sparse = nullptr);
   void normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
                          bool update_running);
   // dL/dz_l from dL/dh_l: through the activation and the normalization (scratch holds the one between).
@@ -157,6 +165,8 @@ class Network {
   Matrix<S> output_weight_, doutput_weight_, logits_;
   Vector<S> output_bias_, doutput_bias_;
   Mode mode_ = Mode::train;  // of the last forward()
+  SparseInput<S> sparse_input_;  // the nonzeros of input_ when input_sparse_
+  bool input_sparse_ = false;
   Matrix<S> dlinear_;  // dL/dz_l of the layer backward is in
   Matrix<S> scratch_;  // dL/da or dL/dp during backward
 };

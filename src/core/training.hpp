@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,15 +65,18 @@ template <typename S>
 class Optimizer {
  public:
   explicit Optimizer(const TrainingConfig& config) : config_(config) {}
-  // One update of every parameter from its gradient (backward() has run).
-  void step(Network<S>& net);
+  // One update of every parameter from its gradient (backward() has run). `measure_update_ratio`: also
+  // weight_update_ratio() (two more passes in double over every weight: the trainer asks only on the
+  // steps a report follows).
+  void step(Network<S>& net, bool measure_update_ratio = true);
   long steps_taken() const { return t_; }
-  // ||lr-scaled update|| / ||W|| of each layer's weight in the last step (layers 1..L+1; index 0 unused).
+  // ||lr-scaled update|| / ||W|| of each layer's weight in the last step (layers 1..L+1; index 0 unused);
+  // NaN when that step did not measure it.
   const std::vector<double>& weight_update_ratio() const { return update_ratio_; }
 
  private:
   struct Slot {
-    std::vector<S> first, second;  // SGD: the velocity v; Adam: m and v
+    std::vector<S> first, second;  // SGD: the velocity v (second unused); Adam: m and v
   };
   TrainingConfig config_;
   std::vector<Slot> slots_;
@@ -175,6 +179,9 @@ class Trainer {
   const TrainingHistory& history() const { return history_; }
   const TrainingReport* latest() const { return history_.reports().empty() ? nullptr : &history_.reports().back(); }
   const std::vector<int>& last_batch() const { return batch_labels_; }  // labels of the last step's batch
+  // The training loss of the last step's batch as that step computed it (before its update); NaN before
+  // the first step.
+  double last_loss() const { return last_loss_; }
   const std::vector<int>& last_batch_indices() const { return last_indices_; }
 
  private:
@@ -190,6 +197,7 @@ class Trainer {
   std::vector<int> batch_labels_, last_indices_, eval_indices_, eval_labels_;
   long steps_done_ = 0;
   double loss_sum_ = 0, accuracy_sum_ = 0;
+  double last_loss_ = std::numeric_limits<double>::quiet_NaN();
   long since_report_ = 0;
   double seconds_ = 0;
 };
