@@ -6,7 +6,7 @@ import { themeColors, FONT } from '../theme.js';
 import { fmt, pct } from '../format.js';
 import { sizedContext, viewCanvas } from './canvas.js';
 
-const M = { top: 26, right: 14, bottom: 38, left: 58 };
+const MARGIN = { top: 26, right: 14, bottom: 38, left: 58 };  // paint() pushes the top down for a legend of several rows
 
 // Round tick steps: 1, 2 or 5 times a power of ten, about `count` of them over the span.
 function tickStep(span, count) {
@@ -115,7 +115,25 @@ export class LineChart {
     return { xHi, yLo: lo - pad, yHi: hi + pad };
   }
 
+  // Legend entries laid out in rows that fit the width: [{series, x, row}], and the number of rows.
+  legendLayout(ctx, width) {
+    ctx.font = FONT;
+    const entries = [];
+    let lx = 4, row = 0;
+    for (const s of this.series) {
+      if (!s.label) continue;
+      const w = 28 + ctx.measureText(s.label).width;
+      if (lx > 4 && MARGIN.left + lx + w - 8 > width - MARGIN.right) { lx = 4; row++; }
+      entries.push({ s, x: MARGIN.left + lx, row });
+      lx += w;
+    }
+    return { entries, rows: entries.length ? row + 1 : 0 };
+  }
+
   paint(ctx, width, height, colors) {
+    const legend = this.legendLayout(ctx, width);
+    // the plot starts below the legend's rows (one row: the margin's own 26 px)
+    const M = { ...MARGIN, top: MARGIN.top + 14 * Math.max(0, legend.rows - 1) };
     const series = this.plotted();
     const { xHi, yLo, yHi } = this.domains(series);
     const tx = this.logX ? logStep : v => v;
@@ -233,20 +251,18 @@ export class LineChart {
     // legend, top left, one entry per labelled curve
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    let lx = M.left + 4;
-    for (const s of this.series) {
-      if (!s.label) continue;
+    for (const { s, x: lx, row } of legend.entries) {
+      const ly = MARGIN.top - 13 + 14 * row;
       ctx.strokeStyle = colorOf(colors, s.color);
       ctx.lineWidth = 2;
       ctx.setLineDash(s.dash || []);
       ctx.beginPath();
-      ctx.moveTo(lx, M.top - 13);
-      ctx.lineTo(lx + 16, M.top - 13);
+      ctx.moveTo(lx, ly);
+      ctx.lineTo(lx + 16, ly);
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = colors.fg;
-      ctx.fillText(s.label, lx + 20, M.top - 13);
-      lx += 28 + ctx.measureText(s.label).width;
+      ctx.fillText(s.label, lx + 20, ly);
     }
     ctx.restore();
     return { x, y, tx };
