@@ -597,3 +597,33 @@ TEST_CASE("summaries of finite data of any magnitude have a finite and accurate 
     CHECK_THAT(s.std, WithinRel(std, 1e-12));
   }
 }
+
+TEST_CASE("one figure axis for many tensors: their union, widened like histogram(), and one symlog threshold",
+          "[stats]") {
+  // Hand values of the rule in stats.hpp (histogram_axis).
+  SECTION("a tenth of the smallest std") {
+    const HistogramAxis a = histogram_axis(-2, 3, 0.5);
+    CHECK(a.lo == -2);
+    CHECK(a.hi == 3);
+    CHECK_THAT(a.symlog_threshold, WithinRel(0.05, 1e-15));
+  }
+  SECTION("at most a tenth of the largest magnitude, at least 30 decades below it") {
+    CHECK_THAT(histogram_axis(0, 1, 5).symlog_threshold, WithinRel(0.1, 1e-15));
+    CHECK_THAT(histogram_axis(-1e40, 1e40, 1e-35).symlog_threshold, WithinRel(1e10, 1e-12));
+  }
+  SECTION("a single value and no value at all get histogram()'s visible range") {
+    const HistogramAxis constant = histogram_axis(4, 4, 0);
+    CHECK_THAT(constant.lo, WithinRel(3.996, 1e-12));
+    CHECK_THAT(constant.hi, WithinRel(4.004, 1e-12));
+    CHECK_THAT(constant.symlog_threshold, WithinRel(symlog_threshold_for(4.004), 1e-12));  // no positive std
+    const HistogramAxis none = histogram_axis(1, 0, 0);
+    CHECK(none.lo == -0.5);
+    CHECK(none.hi == 0.5);
+    const std::vector<double> x = {4, 4, 4};
+    HistogramSpec spec;
+    spec.lo = spec.hi = 4;
+    const Histogram h = histogram(x.data(), x.size(), spec);
+    CHECK(h.edges.front() == constant.lo);
+    CHECK(h.edges.back() == constant.hi);
+  }
+}

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace layerscope {
 
@@ -108,6 +109,16 @@ RunReport run_and_summarize(Network<S>& net, bool with_percentiles) {
   return report;
 }
 
+double smallest_std(const RunReport& report, TensorKind kind) {
+  double smallest = 0;
+  for (const LayerReport& lr : report.layers) {
+    if (!lr.present[size_t(kind)]) continue;
+    const double s = lr[kind].std;
+    if (s > 0 && std::isfinite(s) && (smallest == 0 || s < smallest)) smallest = s;
+  }
+  return smallest;
+}
+
 std::pair<double, double> shared_range(const RunReport& report, TensorKind kind) {
   bool any = false;
   double lo = 0, hi = 0;
@@ -125,17 +136,22 @@ std::pair<double, double> shared_range(const RunReport& report, TensorKind kind)
 template <typename S>
 std::vector<Histogram> layer_histograms(const Network<S>& net, const RunReport& report, TensorKind kind, int bins,
                                         RangeMode range, Binning binning) {
+  // The page's rule (histogram_axis): shared, one axis and one threshold for all layers; own, each layer
+  // its own, from its own range and std.
   std::vector<Histogram> out(report.layers.size());
   const auto shared = shared_range(report, kind);
+  const HistogramAxis shared_axis = histogram_axis(shared.first, shared.second, smallest_std(report, kind));
   for (int l = 0; l <= net.depth(); ++l) {
     const TensorRef<S> t = tensor(net, kind, l);
     if (!t.exists()) continue;
     const TensorSummary& s = report.layers[size_t(l)][kind];
+    const HistogramAxis axis = range == RangeMode::shared ? shared_axis
+                               : s.finite_count ? histogram_axis(s.min, s.max, s.std)
+                                                : histogram_axis(1, 0, 0);
     HistogramSpec spec;
     spec.bins = bins;
     spec.binning = binning;
-    spec.lo = range == RangeMode::shared ? shared.first : s.min;
-    spec.hi = range == RangeMode::shared ? shared.second : s.max;
+    spec.lo = axis.lo, spec.hi = axis.hi, spec.symlog_threshold = axis.symlog_threshold;
     out[size_t(l)] = histogram(t.data, t.size, spec);
   }
   return out;

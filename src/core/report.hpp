@@ -68,12 +68,15 @@ enum class RangeMode {
   shared,  // every layer's histogram spans the [min, max] over all layers of this tensor
 };
 
-// Histograms of one tensor kind for every layer that has it (empty Histogram where it does not).
+// Histograms of one tensor kind for every layer that has it (empty Histogram where it does not), on the
+// axis histogram_axis() gives: shared over the layers, or each layer's own.
 template <typename S>
 std::vector<Histogram> layer_histograms(const Network<S>& net, const RunReport& report, TensorKind kind,
                                         int bins, RangeMode range, Binning binning);
 
 // The [min, max] over all layers of a tensor kind (finite values only); {0, 0} when there are none.
 std::pair<double, double> shared_range(const RunReport& report, TensorKind kind);
+// The smallest positive finite std over all layers of a tensor kind; 0 when there is none.
+double smallest_std(const RunReport& report, TensorKind kind);
 
 }  // namespace layerscope

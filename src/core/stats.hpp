@@ -77,7 +77,20 @@ template <typename S>
 Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec);
 
 // Default symlog threshold for values up to max_abs: 6 decades below the largest magnitude (never below
-// the smallest double, so never 0).
+// the smallest double, so never 0). What histogram() takes when given none, and histogram_axis() when no
+// tensor has a positive std.
 double symlog_threshold_for(double max_abs);
+
+// The x axis one figure shares over many tensors: every layer of both of the page's columns, every layer
+// of the tool's shared range, or one tensor alone. The one rule for both the page and the tool.
+//   lo, hi: the union of the tensors' finite [min, max] (lo > hi or NaN: none), made usable as histogram()
+//           makes any range: a single value widened to a visible bin, an empty one to [-0.5, 0.5];
+//   symlog_threshold: a tenth of the smallest positive std among them (linear bins inside the narrowest
+//           spread, log beyond), at most a tenth of the largest magnitude and at least 30 decades below
+//           it; without a positive std, symlog_threshold_for(the largest magnitude).
+struct HistogramAxis {
+  double lo = 0, hi = 0, symlog_threshold = 0;
+};
+HistogramAxis histogram_axis(double lo, double hi, double smallest_std);
 
 }  // namespace layerscope

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "stats_vectors.hpp"
@@ -100,6 +102,43 @@ void float_slots(const float* data, std::size_t count, const FloatBinning& fb, s
 
 }  // namespace
 
+namespace {
+
+// The range histogram() bins over, finite and non-empty whatever it is given: a NaN bound counts as 0, an
+// infinite one as the largest double; a single value (a constant tensor, or an empty one) gets a range of
+// 1e-3 relative around it (0.5 around 0), at least out to the neighbouring doubles: near the smallest
+// doubles |lo| 1e-3 is 0.
+std::pair<double, double> usable_range(double lo, double hi) {
+  constexpr double largest = std::numeric_limits<double>::max(), infinity = std::numeric_limits<double>::infinity();
+  if (std::isnan(lo) || std::isnan(hi)) lo = hi = 0;
+  lo = std::clamp(lo, -largest, largest), hi = std::clamp(hi, -largest, largest);
+  if (!(hi > lo)) {
+    const double centre = lo, half_width = centre == 0 ? 0.5 : std::abs(centre) * 1e-3;
+    lo = std::max(std::min(centre - half_width, std::nextafter(centre, -infinity)), -largest);
+    hi = std::min(std::max(centre + half_width, std::nextafter(centre, infinity)), largest);
+  }
+  return {lo, hi};
+}
+
+}  // namespace
+
+HistogramAxis histogram_axis(double lo, double hi, double smallest_std) {
+  if (!(lo <= hi)) lo = hi = 0;  // nothing finite anywhere
+  HistogramAxis axis;
+  std::tie(axis.lo, axis.hi) = usable_range(lo, hi);
+  const double top = std::max(std::abs(axis.lo), std::abs(axis.hi));
+  if (smallest_std > 0 && std::isfinite(smallest_std)) {
+    // A tenth of the narrowest spread: that tensor's bulk is binned linearly and the decades above it
+    // logarithmically; never more than a tenth of the largest magnitude, nor over 30 decades below it
+    // (bins spread over empty decades), nor 0.
+    axis.symlog_threshold = std::max({0.1 * std::min(smallest_std, top), top * 1e-30,
+                                      std::numeric_limits<double>::denorm_min()});
+  } else {
+    axis.symlog_threshold = symlog_threshold_for(top);
+  }
+  return axis;
+}
+
 double symlog_threshold_for(double max_abs) {
   if (!(max_abs > 0) || !std::isfinite(max_abs)) return 1e-6;
   // At the smallest magnitudes the product rounds to 0, which is no threshold: the smallest double instead.
@@ -132,18 +171,10 @@ template <typename S>
 Histogram histogram(const S* data, std::size_t n, const HistogramSpec& spec) {
   Histogram h;
   const int bins = std::max(1, spec.bins);
-  constexpr double largest = std::numeric_limits<double>::max(), infinity = std::numeric_limits<double>::infinity();
-  // The range, finite and non-empty whatever the spec holds (a NaN bound counts as 0, an infinite one as the
-  // largest double).
-  double lo = spec.lo, hi = spec.hi;
-  if (std::isnan(lo) || std::isnan(hi)) lo = hi = 0;
-  lo = std::clamp(lo, -largest, largest), hi = std::clamp(hi, -largest, largest);
-  if (!(hi > lo)) {  // a constant tensor (or an empty one): give the single value a visible bin
-    // 1e-3 relative, and at least out to the neighbouring doubles: near the smallest doubles |lo| 1e-3 is 0.
-    const double centre = lo, half_width = centre == 0 ? 0.5 : std::abs(centre) * 1e-3;
-    lo = std::max(std::min(centre - half_width, std::nextafter(centre, -infinity)), -largest);
-    hi = std::min(std::max(centre + half_width, std::nextafter(centre, infinity)), largest);
-  }
+  constexpr double largest = std::numeric_limits<double>::max();
+  // The range, finite and non-empty whatever the spec holds (usable_range).
+  double lo = 0, hi = 0;
+  std::tie(lo, hi) = usable_range(spec.lo, spec.hi);
   const double max_abs = std::max(std::abs(lo), std::abs(hi));
   const double c = spec.symlog_threshold > 0 && spec.symlog_threshold <= largest ? spec.symlog_threshold
                                                                                   : symlog_threshold_for(max_abs);

@@ -77,7 +77,7 @@ val Run::theory() const {
 }
 
 val Run::histograms(const std::string& kind_name, int bins, const std::string& range, double lo, double hi,
-                    const std::string& binning, double symlog_threshold) const {
+                    const std::string& binning, double symlog_threshold, double smallest_std) const {
   return guarded([&] {
     const Network<float>& net = network();
     const TensorKind kind = tensor_kind_from_string(kind_name);
@@ -91,7 +91,12 @@ val Run::histograms(const std::string& kind_name, int bins, const std::string& r
       throw ConfigError("binning", "must be 'linear' or 'symlog' (got '" + binning + "')");
     if (std::isnan(symlog_threshold))
       throw ConfigError("symlogThreshold", "must be a positive number");
+    if (std::isnan(smallest_std)) throw ConfigError("smallestStd", "must be a number (0: this run's)");
     const auto shared = shared_range(report_, kind);
+    const bool this_run = range == "shared";
+    const HistogramAxis figure = histogram_axis(this_run ? shared.first : lo, this_run ? shared.second : hi,
+                                                smallest_std > 0 ? smallest_std : layerscope::smallest_std(report_, kind));
+    const double figure_threshold = symlog_threshold > 0 ? symlog_threshold : figure.symlog_threshold;
 
     val list = val::array();
     for (int l = 0; l <= net.depth(); ++l) {
@@ -101,12 +106,16 @@ val Run::histograms(const std::string& kind_name, int bins, const std::string& r
         continue;
       }
       const TensorSummary& s = report_.layers[std::size_t(l)][kind];
+      HistogramAxis axis = figure;
+      axis.symlog_threshold = figure_threshold;
+      if (range == "own") {
+        axis = s.finite_count ? histogram_axis(s.min, s.max, s.std) : histogram_axis(1, 0, 0);
+        if (symlog_threshold > 0 || smallest_std > 0) axis.symlog_threshold = figure_threshold;
+      }
       HistogramSpec spec;
       spec.bins = bins;
       spec.binning = binning == "symlog" ? Binning::symlog : Binning::linear;
-      spec.symlog_threshold = symlog_threshold > 0 ? symlog_threshold : 0;
-      spec.lo = range == "own" ? s.min : range == "shared" ? shared.first : lo;
-      spec.hi = range == "own" ? s.max : range == "shared" ? shared.second : hi;
+      spec.lo = axis.lo, spec.hi = axis.hi, spec.symlog_threshold = axis.symlog_threshold;
       const Histogram h = histogram(t.data, t.size, spec);
       val row = val::object();
       row.set("edges", copy_to_js(h.edges));
@@ -116,6 +125,11 @@ val Run::histograms(const std::string& kind_name, int bins, const std::string& r
       row.set("nonfinite", double(h.nonfinite_count));
       list.call<void>("push", row);
     }
+    val axis = val::object();
+    axis.set("lo", figure.lo);
+    axis.set("hi", figure.hi);
+    axis.set("symlogThreshold", figure_threshold);
+    list.set("axis", axis);
     return list;
   });
 }

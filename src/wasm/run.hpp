@@ -29,11 +29,15 @@ class Run {
   emscripten::val summaries() const;
   // Float64Array of 5 * (L+1): variance_factor, pre_activation_std, output_std, doutput_std, dweight_std.
   emscripten::val theory() const;
-  // Array(L+1) of {edges: Float64Array, counts: Uint32Array, zeros, outside, nonfinite} | null.
-  // range: "own", "shared" or "explicit" (then [lo, hi]); binning: "linear" or "symlog";
-  // symlog_threshold <= 0 picks the default for the range.
+  // Array(L+1) of {edges: Float64Array, counts: Uint32Array, zeros, outside, nonfinite} | null, and on the
+  // array itself .axis = {lo, hi, symlogThreshold}: the figure's axis, by the core's one rule
+  // (stats.hpp histogram_axis) from [lo, hi] (range "explicit" or "own": the union of the tensors' finite
+  // ranges the figure shows, possibly over several runs; "shared": this run's layers) and smallest_std
+  // (<= 0: this run's smallest). range "own" bins each layer over its own range, with the figure's
+  // threshold when smallest_std > 0 is given, else each layer's own; binning: "linear" or "symlog";
+  // symlog_threshold > 0 overrides the rule's threshold.
   emscripten::val histograms(const std::string& kind, int bins, const std::string& range, double lo, double hi,
-                             const std::string& binning, double symlog_threshold) const;
+                             const std::string& binning, double symlog_threshold, double smallest_std) const;
   // Float64Array(5): the exact p5, p15, p50, p85, p95 of one tensor.
   emscripten::val percentiles(const std::string& kind, int layer) const;
 

@@ -136,3 +136,31 @@ test('the same config and seed give the same numbers; another seed does not', ()
     a.free(); b.free(); c.free();
   }
 });
+
+test('one figure over two runs: the core picks one axis and one symlog threshold, the same for both', () => {
+  // What the page does for its two columns (client.js): the union of both runs' finite ranges and their
+  // smallest std go to each run, and the core's rule (stats.hpp histogram_axis) makes the axis.
+  const a = ls.createRun({ depth: 3, width: 16, input_dim: 8, batch: 32, seed: 3 });
+  const b = ls.createRun({ depth: 3, width: 16, input_dim: 8, batch: 32, seed: 3, normalization: 'batch' });
+  try {
+    const layers = [...a.summaries.output, ...b.summaries.output];
+    const figure = {
+      lo: Math.min(...layers.map(s => s.min)), hi: Math.max(...layers.map(s => s.max)),
+      smallestStd: Math.min(...layers.map(s => s.std).filter(s => s > 0)),
+    };
+    const ha = a.histograms('output', { bins: 16, range: [figure.lo, figure.hi], binning: 'symlog', figure });
+    const hb = b.histograms('output', { bins: 16, range: [figure.lo, figure.hi], binning: 'symlog', figure });
+    assert.deepEqual(ha.axis, hb.axis);
+    assert.equal(ha.axis.lo, figure.lo);
+    assert.equal(ha.axis.hi, figure.hi);
+    // the rule: a tenth of the smallest std (here far above 1e-30 of the largest magnitude)
+    assert.ok(Math.abs(ha.axis.symlogThreshold - 0.1 * figure.smallestStd) <= 1e-15 * figure.smallestStd);
+    assert.deepEqual(Array.from(ha[1].edges), Array.from(hb[1].edges));
+    // own ranges per layer, still the figure's threshold: the zero edge sits where the threshold puts it
+    const own = a.histograms('output', { bins: 16, range: 'own', binning: 'symlog', figure });
+    assert.equal(own.axis.symlogThreshold, ha.axis.symlogThreshold);
+    assert.equal(own[2].edges[0], a.summaries.output[2].min);
+  } finally {
+    a.free(); b.free();
+  }
+});

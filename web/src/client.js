@@ -136,32 +136,37 @@ export class ComputeClient {
     }
   }
 
-  // Both columns have run: one x range over every layer of both, then each bins on it.
+  // Both columns have run: what the figure spans over every layer of both (the union of their finite
+  // ranges, their smallest std), sent to each worker, where the core makes the one x axis and symlog
+  // threshold of it (stats.hpp histogram_axis: the same rule as the command-line tool's) and bins on it.
   bin(req) {
     const kind = req.view.tensor;
     const live = COLUMNS.filter(c => req.runs[c].ok);
-    let [lo, hi] = [Infinity, -Infinity];
+    const figure = { lo: Infinity, hi: -Infinity, smallestStd: 0 };
     for (const c of live) {
-      const [l, h] = finiteRange(req.runs[c].summaries[kind]);
-      lo = Math.min(lo, l);
-      hi = Math.max(hi, h);
+      for (const s of req.runs[c].summaries[kind] || []) {
+        if (!s) continue;
+        if (Number.isFinite(s.min)) figure.lo = Math.min(figure.lo, s.min);
+        if (Number.isFinite(s.max)) figure.hi = Math.max(figure.hi, s.max);
+        if (s.std > 0 && Number.isFinite(s.std) && (!figure.smallestStd || s.std < figure.smallestStd)) figure.smallestStd = s.std;
+      }
     }
-    if (!(lo <= hi)) [lo, hi] = [-1, 1];
-    if (lo === hi) { const d = Math.abs(lo) * 1e-3 || 1e-30; lo -= d; hi += d; }
+    if (!(figure.lo <= figure.hi)) [figure.lo, figure.hi] = [0, 0];  // nothing finite: the core widens 0
     req.kind = kind;
-    req.range = [lo, hi];
-    req.symlogThreshold = symlogThresholdFor(live.map(c => req.runs[c]), kind, lo, hi);
     for (const c of live) {
       this.workers[c].postMessage({
         type: 'bin', id: req.id, kind, bins: req.view.bins,
-        range: req.view.axis === 'own' ? 'own' : req.range, binning: req.view.binning,
-        symlogThreshold: req.symlogThreshold,
+        range: req.view.axis === 'own' ? 'own' : [figure.lo, figure.hi], binning: req.view.binning, figure,
       });
     }
     if (!live.length) this.finish(req);
   }
 
   finish(req) {
+    // The axis the core chose (both workers compute it from the same figure, so either one's).
+    const axis = COLUMNS.map(c => req.hists[c] && req.hists[c].ok && req.hists[c].axis).find(Boolean);
+    req.range = axis ? [axis.lo, axis.hi] : [-0.5, 0.5];
+    req.symlogThreshold = axis ? axis.symlogThreshold : 1e-6;
     const columns = {};
     for (const c of COLUMNS) {
       const r = req.runs[c], h = req.hists[c];
@@ -199,27 +204,4 @@ export class ComputeClient {
     this.percentilesAsk = null;
     for (const c of ask.columns) this.workers[c].postMessage({ type: 'percentiles', id, kind: ask.kind });
   }
-}
-
-function finiteRange(summaries) {
-  let lo = Infinity, hi = -Infinity;
-  for (const s of summaries || []) {
-    if (!s) continue;
-    if (Number.isFinite(s.min)) lo = Math.min(lo, s.min);
-    if (Number.isFinite(s.max)) hi = Math.max(hi, s.max);
-  }
-  return [lo, hi];
-}
-
-// A symlog threshold small enough to resolve the smallest layer's spread (a tenth of its std), but at
-// most 30 decades below the largest magnitude so the bins are not spread over empty decades.
-function symlogThresholdFor(columns, kind, lo, hi) {
-  const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-  let smallest = top;
-  for (const c of columns) {
-    for (const s of (c && c.summaries[kind]) || []) {
-      if (s && s.std > 0 && Number.isFinite(s.std)) smallest = Math.min(smallest, s.std);
-    }
-  }
-  return Math.max(smallest * 0.1, top * 1e-30);
 }

@@ -203,10 +203,14 @@ class Run {
 
   // Histograms of one tensor kind, one per layer (null where the layer has no such tensor).
   // range: 'own' | 'shared' | [lo, hi]; binning: 'linear' | 'symlog'.
-  histograms(kind, { bins = 64, range = 'own', binning = 'linear', symlogThreshold } = {}) {
+  // figure: {lo, hi, smallestStd}, what the figure shows over several runs (the page's two columns): the
+  // union of their finite ranges and their smallest std, from which the core picks the one axis and symlog
+  // threshold (stats.hpp histogram_axis). The result array carries that axis as .axis {lo, hi, symlogThreshold}.
+  histograms(kind, { bins = 64, range = 'own', binning = 'linear', symlogThreshold, figure } = {}) {
     const handle = this.#live();
     checkKind(kind);
-    let mode = range, lo = 0, hi = 0;
+    let mode = range, lo = 0, hi = 0, smallestStd = 0;
+    if (figure) [lo, hi, smallestStd] = [Number(figure.lo), Number(figure.hi), Number(figure.smallestStd) || 0];
     if (Array.isArray(range)) {
       if (range.length !== 2) throw new LayerscopeError('range: must be [lo, hi]', 'range');
       [lo, hi] = range.map(Number);
@@ -214,7 +218,8 @@ class Run {
     }
     if (!Number.isInteger(bins)) throw new LayerscopeError(`bins: must be an integer from 1 to 4096 (got ${bins})`, 'bins');
     const threshold = symlogThreshold === undefined ? 0 : Number(symlogThreshold);
-    return unwrap(handle.histograms(kind, bins, String(mode), lo, hi, String(binning), threshold));
+    const list = unwrap(handle.histograms(kind, bins, String(mode), lo, hi, String(binning), threshold, smallestStd));
+    return list;
   }
 
   // Exact percentiles of one tensor, computed now (also for runs made with percentiles: false).

@@ -4,8 +4,10 @@
 // Protocol (page -> worker), answered in order; a 'run' drops whatever is still queued before it:
 //   {type:'run', id, column, config}             -> {type:'run', id, ok, runNumber, config, loss, depth,
 //                                                     summaries, theory, timing} or {..., ok:false, error}
-//   {type:'bin', id, kind, bins, range, binning, symlogThreshold}
-//                                                 -> {type:'histograms', id, ok, histograms, key, timing}
+//   {type:'bin', id, kind, bins, range, binning, symlogThreshold, figure}
+//                                                 -> {type:'histograms', id, ok, histograms, axis, key, timing}
+//     figure {lo, hi, smallestStd}: both columns' union of ranges and smallest std; axis {lo, hi,
+//     symlogThreshold}: what the core made of them (stats.hpp histogram_axis), the same in both workers.
 // runNumber and key are equal only for the very same numbers: the page skips redrawing those.
 //   {type:'percentiles', id, kind}               -> {type:'percentiles', id, kind, values}
 //                                                     values: per layer {p5, p15, p50, p85, p95} or null
@@ -82,20 +84,23 @@ async function runFor({ id, column, config }) {
   });
 }
 
-function binFor({ id, kind, bins, range, binning, symlogThreshold }) {
+function binFor({ id, kind, bins, range, binning, symlogThreshold, figure }) {
   const start = epochNow();
   const t = performance.now();
   if (!run) return self.postMessage({ type: 'histograms', id, ok: false, error: runError || errorInfo('no run') });
   // Same run, tensor and binning: the counts would come out the same, so they are not binned again.
-  const key = JSON.stringify([kind, bins, range, binning, binning === 'symlog' ? symlogThreshold : 0]);
+  const key = JSON.stringify([kind, bins, range, binning, binning === 'symlog' ? symlogThreshold : 0, figure]);
   try {
-    if (histCache.key !== key) histCache = { key, value: run.histograms(kind, { bins, range, binning, symlogThreshold }) };
+    if (histCache.key !== key) histCache = { key, value: run.histograms(kind, { bins, range, binning, symlogThreshold, figure }) };
   } catch (e) {
     histCache = { key: '', value: null };
     return self.postMessage({ type: 'histograms', id, ok: false, error: errorInfo(e) });
   }
   const timing = { start, sent: epochNow(), ms: performance.now() - t };
-  self.postMessage({ type: 'histograms', id, ok: true, histograms: histCache.value, key: `${runNumber} ${key}`, timing });
+  // axis: the figure's x axis and symlog threshold, by the core's rule (the array's own property, which
+  // postMessage would drop).
+  self.postMessage({ type: 'histograms', id, ok: true, histograms: histCache.value, axis: histCache.value.axis,
+    key: `${runNumber} ${key}`, timing });
 }
 
 // Exact percentiles for the table and the hover readout, one layer at a time so that a newer request
