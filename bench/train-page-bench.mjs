@@ -6,7 +6,7 @@
 //   - wall time of the run (the page's own clock, from the click to both workers finished; the data
 //     download and the .wasm compile come before the click, as for a visitor who pressed Play before),
 //   - the accuracies reached and the steps per second of each column,
-//   - control latency during the run: a click on "log step axis" to the next painted frame of the
+//   - control latency during the run: a click on "log step axis" to the rendered frame that holds the
 //     redrawn view, and a click on Pause to the workers' last step (median and max of the samples),
 //   - memory of the tab: the page's JS heap, each worker's wasm heap, the report snapshots the page keeps,
 //     and the resident memory of Chromium's renderer processes (the tab and its workers).
@@ -88,7 +88,9 @@ try {
         ch.port1.onmessage = () => resolve(performance.now() - start);
         ch.port2.postMessage(null);
       };
-      const wait = () => (Number(root.dataset.draws) > draws ? requestAnimationFrame(painted) : requestAnimationFrame(wait));
+      // rAF callbacks run in order: this one runs after the view's redraw in the same frame, and a task
+      // posted from it runs once that frame is rendered (page-bench.mjs measures "painted" the same way).
+      const wait = () => (Number(root.dataset.draws) > draws ? painted() : requestAnimationFrame(wait));
       requestAnimationFrame(wait);
     })));
     drawMs.push(await page.$eval('#training', el => Number(el.dataset.drawMs)));

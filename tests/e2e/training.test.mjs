@@ -66,14 +66,22 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   assert.ok(b.at(-1).testAccuracy > a.at(-1).testAccuracy + 0.3, `B ${b.at(-1).testAccuracy} vs A ${a.at(-1).testAccuracy}`);
   // The Figure 1 panel is drawn (by the next throttled redraw) and its caption gives the numbers.
   await page.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas').dataset.points) === 18, null, { timeout: 5000 });
-  for (const id of ['t-fig1-a', 't-fig1-b', 't-fig1-c', 't-loss', 't-acc', 't-bands'])
+  // Views below the fold draw when they scroll in.
+  for (const id of ['t-fig1-a', 't-fig1-b', 't-fig1-c', 't-loss', 't-acc', 't-bands']) {
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    await page.waitForFunction(i => Number(document.querySelector(`#${i} canvas`).dataset.points) >= 18, id, { timeout: 5000 })
+      .catch(() => {});
     assert.ok(Number(await page.$eval(`#${id} canvas`, c => c.dataset.points)) >= 18, `${id} has its curves`);
+  }
   const caption = await page.textContent('#t-fig1-caption');
   assert.match(caption, /After 2,000 steps the network with batch norm classifies 9\d(\.\d+)?% of the 10,000 test digits/);
   assert.match(caption, /Trained in this browser for \d+\.\d s/);
   // The scrubber: back to step 0 changes what both histogram canvases show.
   const signatures = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.dataset.signature));
   const pixels = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.toDataURL()));
+  await page.locator('#t-hist-a').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => [...document.querySelectorAll('#t-hist-a canvas, #t-hist-b canvas')]
+    .every(c => (c.dataset.signature || '').startsWith('2000:')), null, { timeout: 5000 }).catch(() => {});
   const [sigEnd, pixEnd] = [await signatures(), await pixels()];
   assert.ok(sigEnd.every(s => s.startsWith('2000:')), sigEnd.map(s => s.slice(0, 8)).join());
   await nextDraw(page, () => page.$eval('#t-scrub', el => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); }));
@@ -104,6 +112,8 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   assert.equal(history.columns.a.config.normalization, 'none');
   assert.equal(history.columns.b.config.normalization, 'batch');
   assert.equal(history.columns.b.reports.at(-1).testAccuracy, b.at(-1).testAccuracy);
+  await page.locator('#t-ratio-b').scrollIntoViewIfNeeded();  // the last views draw as they come in
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();

@@ -65,6 +65,7 @@ export class TrainingController {
       const w = Math.round(entries.at(-1).contentRect.width);
       if (w !== width) { width = w; this.requestDraw(); }
     }).observe(root);
+    this.watchOnScreen();
     window.__layerscopeTraining = this;  // for tests and the benchmark: read-only use
   }
 
@@ -103,6 +104,27 @@ export class TrainingController {
         [`t-ratio-${c}`, v.ratio[c], `update-ratio-${c}`]]),
     ];
     for (const [id, view, name] of exportsOf) $(id).appendChild(this.exportButtons(view, name, $(id).querySelector('figcaption').textContent));
+  }
+
+  drawnViews() {
+    const v = this.views;
+    return [v.loss, v.acc, v.bands, v.profile, v.fig1a, v.fig1b, v.fig1c,
+      ...COLUMNS.flatMap(c => [v.ratio[c], v.hist[c], v.dist[c]])];
+  }
+
+  // Which views' elements are on screen (or within 300 px of it); one coming in is drawn at once.
+  watchOnScreen() {
+    this.onScreen = new Set();
+    const observer = new IntersectionObserver(entries => {
+      let arrived = false;
+      for (const e of entries) {
+        if (e.isIntersecting) { arrived ||= !this.onScreen.has(e.target); this.onScreen.add(e.target); }
+        else this.onScreen.delete(e.target);
+      }
+      if (arrived) this.requestDraw(true);
+    }, { rootMargin: '300px 0px' });
+    for (const view of this.drawnViews()) observer.observe(view.element);
+    $('t-table').closest('details').addEventListener('toggle', () => this.requestDraw(true));
   }
 
   exportButtons(view, name, title) {
@@ -510,10 +532,11 @@ export class TrainingController {
       ...COLUMNS.flatMap(c => profileOf(c, 'preStd', 'std of pre-activation', [])),
       ...COLUMNS.flatMap(c => profileOf(c, 'doutputStd', 'std of dL/dh', [5, 4])),
     ], { xMax: Math.max(1, depth) });
-    v.table.update(at, titles);
+    if ($('t-table').closest('details').open) v.table.update(at, titles);
     this.drawFigure1(opts);
-    for (const chart of [v.loss, v.acc, v.bands, v.profile, v.fig1a, v.fig1b, v.fig1c, ...Object.values(v.ratio)]) chart.draw();
-    for (const c of COLUMNS) { v.hist[c].draw(); v.dist[c].draw(); }
+    // Every view holds its new numbers (exports read them); only those on screen draw now, the others
+    // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
+    for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();
     const kept = COLUMNS.map(c => this.stores[c].reports.length);
     const bytes = COLUMNS.reduce((n, c) => n + this.stores[c].bytes(), 0);
     $('t-memory').textContent = `Kept for the scrubber: ${kept.join(' + ')} reports (at most ${CAPACITY} a column), ` +
