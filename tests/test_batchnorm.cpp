@@ -340,3 +340,27 @@ TEST_CASE("a network whose input is NaN reports NaN, not dead units", "[batchnor
   CHECK(net.activations(1).activation_out.array().isNaN().all());
   CHECK(net.output(c.depth).array().isNaN().all());
 }
+
+TEST_CASE("every activation keeps NaN, in float and in double", "[batchnorm]") {
+  // NaN in, NaN out, for every nonlinearity (PyTorch's behaviour for each): a vectorized or approximated
+  // activation (the float sigmoid, say) must not turn NaN into a number.
+  const Activation kind = GENERATE(Activation::relu, Activation::leaky_relu, Activation::tanh, Activation::sigmoid,
+                                   Activation::linear);
+  CAPTURE(to_string(kind));
+  SECTION("float, a whole vector's worth and a tail") {
+    Matrix<float> x = Matrix<float>::Constant(3, 7, 0.5f), y;
+    x(0, 0) = x(2, 6) = x(1, 3) = std::numeric_limits<float>::quiet_NaN();
+    activation_forward(y, x, kind, 0.01f);
+    CHECK(std::isnan(y(0, 0)));
+    CHECK(std::isnan(y(1, 3)));
+    CHECK(std::isnan(y(2, 6)));
+    CHECK(std::isfinite(y(0, 1)));
+  }
+  SECTION("double") {
+    Matrix<double> x = Matrix<double>::Constant(2, 5, -0.5), y;
+    x(1, 4) = std::numeric_limits<double>::quiet_NaN();
+    activation_forward(y, x, kind, 0.01);
+    CHECK(std::isnan(y(1, 4)));
+    CHECK(std::isfinite(y(0, 0)));
+  }
+}
