@@ -173,6 +173,38 @@ void add_squares_about(S* __restrict out, const S* __restrict in, const S* __res
   }
 }
 
+// One column of batch norm backward's two sums: dbeta += dout, dgamma += dout xhat with xhat = (x - mu) rstd.
+// Per-column functions with __restrict pointers, as batchnorm_normalize_column: written as loops over
+// pointers declared once for the whole matrix, the wasm build did not vectorize them.
+template <typename S>
+void batchnorm_backward_sums_column(S* __restrict dbeta, S* __restrict dgamma, const S* __restrict dout,
+                                    const S* __restrict inp, const S* __restrict mean, const S* __restrict rstd,
+                                    Eigen::Index F) {
+  for (Eigen::Index f = 0; f < F; ++f) {
+    dbeta[f] += dout[f];
+    dgamma[f] += dout[f] * ((inp[f] - mean[f]) * rstd[f]);
+  }
+}
+// One column of dx = dout t1 + xhat t2 + t3 (the three terms below), and with ThroughRelu 0 where inp <= 0
+// (the same test as activation_backward's relu: a NaN input lets dx through).
+template <bool ThroughRelu, typename S>
+void batchnorm_backward_column(S* __restrict dinp, const S* __restrict dout, const S* __restrict inp,
+                               const S* __restrict mean, const S* __restrict rstd, const S* __restrict t1,
+                               const S* __restrict t2, const S* __restrict t3, Eigen::Index F) {
+  for (Eigen::Index f = 0; f < F; ++f) {
+    const S dx = dout[f] * t1[f] + ((inp[f] - mean[f]) * rstd[f]) * t2[f] + t3[f];
+    if constexpr (ThroughRelu)
+      dinp[f] = !(inp[f] <= S(0)) ? dx : S(0);  // computed unconditionally: a vector select, not a branch
+    else
+      dinp[f] = dx;
+  }
+}
+
+// What batch norm's backward continues through: nothing more, or the ReLU that produced its input
+// (placement after the activation). inp = relu(z) is <= 0 exactly where z is (and NaN exactly where z is),
+// so the ReLU's derivative (0 where z <= 0, else 1) can be read off inp, in the same pass, without reading z.
+enum class ThenThrough { nothing, relu_of_input };
+
 // xhat = (inp - mean) rstd, per feature: what batch norm normalizes to, as a whole matrix. Train-mode forward
 // and backward compute it column by column instead; eval mode (batchnorm_forward_eval/_backward_eval) and
 // Network::normalized() (for the views and the dump) use this.
@@ -215,49 +247,6 @@ void batchnorm_forward(Matrix<S>& out, Vector<S>& mean, Vector<S>& var, Vector<S
                                beta.data(), F);
 }
 
-// Eval mode: the running statistics replace the batch's, so the layer is a fixed affine map per feature.
-template <typename S>
-void batchnorm_forward_eval(Matrix<S>& out, Vector<S>& rstd, const Matrix<S>& inp, const Vector<S>& gamma,
-                            const Vector<S>& beta, const Vector<S>& running_mean, const Vector<S>& running_var,
-                            S eps) {
-  rstd = (running_var.array() + eps).rsqrt();
-  Matrix<S> xhat;
-  batchnorm_normalized(xhat, inp, running_mean, rstd);
-  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
-}
-
-// One column of batch norm backward's two sums: dbeta += dout, dgamma += dout xhat with xhat = (x - mu) rstd.
-// Per-column functions with __restrict pointers, as batchnorm_normalize_column: written as loops over
-// pointers declared once for the whole matrix, the wasm build did not vectorize them.
-template <typename S>
-void batchnorm_backward_sums_column(S* __restrict dbeta, S* __restrict dgamma, const S* __restrict dout,
-                                    const S* __restrict inp, const S* __restrict mean, const S* __restrict rstd,
-                                    Eigen::Index F) {
-  for (Eigen::Index f = 0; f < F; ++f) {
-    dbeta[f] += dout[f];
-    dgamma[f] += dout[f] * ((inp[f] - mean[f]) * rstd[f]);
-  }
-}
-// One column of dx = dout t1 + xhat t2 + t3 (the three terms below), and with ThroughRelu 0 where inp <= 0
-// (the same test as activation_backward's relu: a NaN input lets dx through).
-template <bool ThroughRelu, typename S>
-void batchnorm_backward_column(S* __restrict dinp, const S* __restrict dout, const S* __restrict inp,
-                               const S* __restrict mean, const S* __restrict rstd, const S* __restrict t1,
-                               const S* __restrict t2, const S* __restrict t3, Eigen::Index F) {
-  for (Eigen::Index f = 0; f < F; ++f) {
-    const S dx = dout[f] * t1[f] + ((inp[f] - mean[f]) * rstd[f]) * t2[f] + t3[f];
-    if constexpr (ThroughRelu)
-      dinp[f] = !(inp[f] <= S(0)) ? dx : S(0);  // computed unconditionally: a vector select, not a branch
-    else
-      dinp[f] = dx;
-  }
-}
-
-// What batch norm's backward continues through: nothing more, or the ReLU that produced its input
-// (placement after the activation). inp = relu(z) is <= 0 exactly where z is (and NaN exactly where z is),
-// so the ReLU's derivative (0 where z <= 0, else 1) can be read off inp, in the same pass, without reading z.
-enum class ThenThrough { nothing, relu_of_input };
-
 template <typename S>
 void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
                         const Matrix<S>& inp, const Vector<S>& mean, const Vector<S>& rstd, const Vector<S>& gamma,
@@ -295,6 +284,17 @@ void batchnorm_backward(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, co
       batchnorm_backward_column<false>(dinp.col(j).data(), dout.col(j).data(), inp.col(j).data(), mean.data(),
                                        rstd.data(), through_xhat.data(), through_var.data(), through_mean.data(), F);
   }
+}
+
+// Eval mode: the running statistics replace the batch's, so the layer is a fixed affine map per feature.
+template <typename S>
+void batchnorm_forward_eval(Matrix<S>& out, Vector<S>& rstd, const Matrix<S>& inp, const Vector<S>& gamma,
+                            const Vector<S>& beta, const Vector<S>& running_mean, const Vector<S>& running_var,
+                            S eps) {
+  rstd = (running_var.array() + eps).rsqrt();
+  Matrix<S> xhat;
+  batchnorm_normalized(xhat, inp, running_mean, rstd);
+  out = (xhat.array().colwise() * gamma.array()).colwise() + beta.array();
 }
 
 // Eval mode backward: out = gamma * rstd * (x - running_mean) + beta is affine in x.
