@@ -301,7 +301,7 @@ export class TrainingController {
         this.clients[col] = new ColumnClient(col, {
           started: config => { this.configs[col] = config; this.stores[col].config = config; this.syncControls(); },
           report: (report, progress) => this.receiveReport(col, report, progress),
-          progress: () => this.progressChanged(),
+          progress: () => this.progressChanged(false),  // the readout only: no new numbers to draw
           error: e => this.columnError(col, e),
         });
       }
@@ -431,7 +431,8 @@ export class TrainingController {
     this.progressChanged();
   }
 
-  progressChanged() {
+  // redraw: new numbers came (a report, a new run); a worker's progress alone updates the readout.
+  progressChanged(redraw = true) {
     if (this.clients && this.finished() && this.playing) {
       this.playing = false;
       this.stopClock();
@@ -454,7 +455,8 @@ export class TrainingController {
     }
     $('t-play').textContent = this.playing ? 'Pause' : 'Play';
     $('t-play').setAttribute('aria-pressed', String(this.playing));
-    this.requestDraw();
+    if (redraw || state !== this.drawnState) this.requestDraw();
+    this.drawnState = state;
   }
 
   // --- drawing -------------------------------------------------------------------------------
