@@ -184,6 +184,11 @@ test('training settings round-trip through the URL; bad values are named and the
   const search = await page.evaluate(() => location.search);
   for (const key of ['view=training', 't.preset=blog', 't.optimizer=adam', 't.learning_rate=0.002', 't.log_every=100'])
     assert.ok(search.includes(key), `${key} in ${search}`);
+  // The embed snippet: one line, Figure 1 alone, a 700 x 500 frame.
+  await page.click('#t-embed');
+  const snippet = await page.inputValue('#t-share-field');
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*view=training&amp;embed=fig1" width="700" height="500" [^\n]*><\/iframe>$/);
+  assert.equal(await page.isHidden('.masthead .share'), true, 'the init-time view\'s share buttons are not shown here');
   // A link restores the settings.
   const again = await context.newPage();
   await again.goto(server.url + search);
