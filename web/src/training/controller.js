@@ -288,9 +288,12 @@ export class TrainingController {
 
   // --- running -------------------------------------------------------------------------------
 
-  setState(state, text) {
+  // head: what the run is doing (announced to screen readers when it changes); counts: the step
+  // readout, updated many times a second and so not announced.
+  setState(state, head, counts = '') {
     this.root.dataset.state = state;
-    if (text !== undefined) $('t-status').textContent = text;
+    if ($('t-state').textContent !== head) $('t-state').textContent = head;
+    $('t-counts').textContent = counts;
   }
 
   // The workers and the data, made on first use (the init-time view never needs either).
@@ -451,7 +454,7 @@ export class TrainingController {
     if (this.root.dataset.state !== 'loading' || this.runStarted) {
       const head = { idle: 'Press Play to train.', finished: `Finished in ${this.runSeconds().toFixed(1)} s.`,
         running: 'Training…', paused: 'Paused.' }[state];
-      this.setState(state, `${head} ${parts.join(' · ')}`);
+      this.setState(state, head, parts.join(' · '));
     }
     $('t-play').textContent = this.playing ? 'Pause' : 'Play';
     $('t-play').setAttribute('aria-pressed', String(this.playing));
