@@ -553,9 +553,9 @@ export class TrainingController {
   syncLayerSelect(depth) {
     const select = $('t-layer');
     if (select.options.length === depth) return;
-    const keep = Number(select.value) || depth;
+    // a new network: the last hidden layer, the one the paper's Figure 1 follows
     select.replaceChildren(...Array.from({ length: depth }, (_, i) => new Option(`layer ${i + 1}`, String(i + 1))));
-    select.value = String(Math.min(keep, depth) || depth);
+    select.value = String(depth);
   }
 
   drawFigure1(opts) {
