@@ -163,6 +163,17 @@ test('pause really stops the steps; Step trains to the next report; Reset goes b
   await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) === 0, null, { timeout: 5000 });
   await page.waitForFunction(() => window.__layerscopeTraining.stores.a.reports.length === 1, null, { timeout: 10000 });
   assert.equal(await page.evaluate(() => window.__layerscopeTraining.stores.a.reports[0].step), 0);
+  // A setting changed while training starts the run over with it, and the training goes on.
+  await page.click('#t-play');
+  await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) > 100, null, { timeout: 20000 });
+  await page.fill(byId('t.seed'), '7');
+  await page.press(byId('t.seed'), 'Enter');
+  await page.waitForFunction(() => window.__layerscopeTraining.configs.a?.seed === 7 && window.__layerscopeTraining.configs.b?.seed === 7,
+    null, { timeout: 10000 });
+  await page.waitForFunction(() => {
+    const el = document.getElementById('training');
+    return el.dataset.state === 'running' && Number(el.dataset.stepsA) > 100 && Number(el.dataset.stepsB) > 100;
+  }, null, { timeout: 20000 });
   assert.deepEqual(problems, []);
   await context.close();
 });

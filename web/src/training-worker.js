@@ -129,8 +129,9 @@ async function loop() {
         lastProgress = t0;
         self.postMessage({ type: 'progress', runId, progress: progress() });
       }
-      await yieldTask();  // a 'pause' or 'start' waiting in the queue is handled here
-      if (training !== mine) break;
+      // A 'pause', 'start' or 'play' waiting in the queue is handled here. After a 'start' the loop goes
+      // on with the new session (its 'play' found this loop running and left the stepping to it).
+      await yieldTask();
     }
   } finally {
     looping = false;
