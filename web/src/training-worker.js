@@ -56,10 +56,11 @@ function postReport(report) {
 }
 
 // Step 0: the network as initialised. The core reports only after steps, so a throwaway session of the
-// same config (same seed: same weights, same first batch) takes one step whose update is scaled by
-// 1e-30 (no float weight of these nets moves by that: the smallest is far above 1e-30 / ulp) with batch
-// norm's running statistics set to that batch's own (momentum 1), then reports. Its train loss is the
-// first batch's at initialisation; its update ratio means nothing and is blanked.
+// same config (same seed: same weights, same first batch) takes one step at learning rate 1e-30, with
+// batch norm's running statistics set to that batch's own (momentum 1), then reports. The step moves a
+// parameter by lr * |g| < 1e-24 for any gradient below 1e6: a weight of about 0.01 (its last float bit
+// about 1e-9) stays as it was, a bias (0 at the start) below 1e-24. Its train loss is the first batch's
+// at initialisation; its update ratio means nothing and is blanked.
 function stepZeroReport(cfg) {
   const probe = ls.createTraining({ ...cfg, steps: 1, log_every: 1, learning_rate: 1e-30, momentum: 1 });
   try {
