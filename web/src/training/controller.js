@@ -10,7 +10,7 @@ import { chooseWasmBuild } from '../client.js';
 import { downloadText } from '../export.js';
 import { onThemeChange } from '../theme.js';
 import {
-  TRAINING_FIELDS, PAIRS, checkSetting, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLine,
+  TRAINING_FIELDS, TENSORS, PAIRS, checkSetting, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLine,
 } from './settings.js';
 import { fetchDataset } from './data.js';
 import { ColumnClient } from './column-client.js';
@@ -23,7 +23,6 @@ import { downloadFigurePng } from './export-figure.js';
 import { figure1Caption } from './figure1.js';
 
 const REDRAWS_PER_SECOND = 10;
-const TENSOR_SHORT = { pre_activation: 'pre-activation', activation: 'activation', grad_output: 'dL/dh', grad_weight: 'dL/dW' };
 const COLUMNS = ['a', 'b'];
 const WASM_BUILDS = { 'relaxed-simd': 'wasm/layerscope_wasm_relaxed.wasm', simd128: 'wasm/layerscope_wasm.wasm' };
 const $ = id => document.getElementById(id);
@@ -516,7 +515,7 @@ export class TrainingController {
       band: this.stores[c].reports.map(r => [r.step, r.preP15[bandLayer], r.preP85[bandLayer]]),
     })), { ...opts, marker });
     const at = { a: this.stores.a.at(step), b: this.stores.b.at(step) };
-    const tensorLabel = TENSOR_SHORT[s.tensor];
+    const tensorLabel = TENSORS[s.tensor];
     const titles = { a: 'without batch norm', b: 'with batch norm' };
     for (const c of COLUMNS) {
       v.hist[c].update(at[c], { tensorLabel, title: `${c.toUpperCase()}, ${titles[c]}` });

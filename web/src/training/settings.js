@@ -21,11 +21,9 @@ export const PAIRS = {
   },
 };
 
+// The tensors a report can bin per layer (the core's histogram_tensor), with the views' labels.
 export const TENSORS = {
-  pre_activation: 'pre-activation (input of the nonlinearity)',
-  activation: 'activation f(p)',
-  grad_output: 'gradient dL/dh',
-  grad_weight: 'gradient dL/dW',
+  pre_activation: 'pre-activation', activation: 'activation', grad_output: 'dL/dh', grad_weight: 'dL/dW',
 };
 
 // Same entry shape as the core's schema ({name, type, min, max, choices, default, help}); `key` is the
