@@ -164,3 +164,33 @@ test('one figure over two runs: the core picks one axis and one symlog threshold
     a.free(); b.free();
   }
 });
+
+test('the page\'s URL parser takes a value only where the core accepts it (web/src/state.js)', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
+  const table = state.stateTable(ls.schema, ls.presets);
+  // What strtod (and the page's old regex, for some) took: hex, a CR, an embedded NUL, a leading '+' that
+  // the URL turns into a space; and what is fine: plain decimals, -0.0 for a boolean.
+  const query = 'a.depth=0x10&b.depth=%0D7&a.width=3%00junk&b.width=%2B7&bins=+7&a.init_scale=1e-3&b.bias=-0.0&a.epsilon=0.0';
+  state.useCoreVerdicts(state.checkQueryWithCore(query, ls.schema, ls.presets, (spec, raw) => ls.checkValue(spec, raw)));
+  const { state: parsed, notices } = state.parseQuery(query, table);
+  const defaults = state.defaultState(table);
+  assert.equal(parsed.a.depth, defaults.a.depth);
+  assert.equal(parsed.b.depth, defaults.b.depth);
+  assert.equal(parsed.a.width, defaults.a.width);
+  assert.equal(parsed.view.bins, defaults.view.bins);  // '+7' arrives as ' 7'
+  assert.equal(parsed.b.width, 7);                     // '%2B7' is '+7': a plain decimal
+  assert.equal(parsed.a.init_scale, 1e-3);
+  assert.equal(parsed.b.bias, false);
+  assert.equal(parsed.a.epsilon, 0);
+  assert.equal(notices.length, 4);
+  assert.ok(notices.some(n => n.includes("b.depth must be an integer from 1 to 100 (got '\\r7')")), notices.join('\n'));
+  assert.ok(notices.some(n => n.includes("a.width must be an integer from 1 to 1024 (got '3\\0junk')")), notices.join('\n'));
+  // Without the core's verdicts nothing is taken (there is no second rule in the page).
+  state.useCoreVerdicts([]);
+  const unchecked = state.parseQuery('a.depth=7', table);
+  assert.equal(unchecked.state.a.depth, defaults.a.depth);
+  assert.match(unchecked.notices[0], /could not be checked/);
+});
