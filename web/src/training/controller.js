@@ -583,7 +583,8 @@ export class TrainingController {
     v.fig1b.spec.yDomain = v.fig1c.spec.yDomain = domain;
     const act = this.configs.b?.activation ?? 'sigmoid';
     v.fig1b.spec.yLabel = v.fig1c.spec.yLabel = `${act} input`;
-    for (const series of [sa, sb]) series[0].label = `unit ${unit} of layer ${depth || '–'}: p15`;
+    // the unit's name in the legend, where there is room for it (the embed's panels are small)
+    if (this.embed !== 'fig1') for (const series of [sa, sb]) series[0].label = `unit ${unit} of layer ${depth || '–'}: p15`;
     v.fig1b.update(sa, opts);
     v.fig1c.update(sb, opts);
     const caption = figure1Caption({

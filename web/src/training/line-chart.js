@@ -152,7 +152,8 @@ export class LineChart {
     ctx.lineWidth = 1;
     ctx.fillStyle = colors.muted;
     ctx.textAlign = 'right';
-    for (const t of ticks(y.domain[0], y.domain[1], 5)) {
+    // about one tick per 30 px of plot height, so a small chart's labels do not crowd
+    for (const t of ticks(y.domain[0], y.domain[1], Math.max(3, Math.min(5, Math.floor((height - M.top - M.bottom) / 30))))) {
       ctx.beginPath();
       ctx.moveTo(M.left, Math.round(y(t)) + 0.5);
       ctx.lineTo(width - M.right, Math.round(y(t)) + 0.5);
