@@ -5,10 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "gemm.hpp"
 #include "rng.hpp"
+#include "sigmoid.hpp"
 #include "sparse_input.hpp"
 
 using namespace layerscope;
@@ -179,4 +181,34 @@ TEST_CASE("the sparse product is chosen by the measured fraction of zeros", "[ge
   CHECK_FALSE(gather_sparse_input(s, sparse_matrix(784, 60, 0.25, false, 2)));
   CHECK_FALSE(gather_sparse_input(s, normal_matrix(100, 1000, 3)));
   CHECK_FALSE(gather_sparse_input(s, MatrixF(0, 0)));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The float sigmoid (sigmoid.hpp) against 1 / (1 + exp(-x)) in double.
+
+TEST_CASE("the float sigmoid is within a few ulp of the double one, and keeps NaN", "[gemm][sigmoid]") {
+  std::vector<float> x;
+  for (float v = -100.0f; v <= 100.0f; v += 0.0137f) x.push_back(v);
+  for (float v : {0.0f, -0.0f, 1e-30f, -1e-30f, 87.0f, -87.0f, 88.0f, -88.0f, 89.0f, -89.0f, 1e30f, -1e30f, INFINITY, -INFINITY})
+    x.push_back(v);
+  std::vector<float> s(x.size());
+  sigmoid_f32(s.data(), x.data(), x.size());
+  double worst = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double exact = 1.0 / (1.0 + std::exp(-double(x[i])));
+    CAPTURE(x[i], s[i], exact);
+    REQUIRE(std::isfinite(s[i]));
+    if (exact < 1e-37) {  // past the clamp: below any normal float's reach, and never negative
+      CHECK(s[i] >= 0.0f);
+      CHECK(s[i] < 1e-37f);
+      continue;
+    }
+    worst = std::max(worst, std::abs(double(s[i]) - exact) / exact);
+  }
+  // float's unit roundoff is 6e-8: a few roundings of the exponential, the sum and the quotient.
+  CHECK(worst < 4e-7);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  float out = 0;
+  sigmoid_f32(&out, &nan, 1);
+  CHECK(std::isnan(out));
 }

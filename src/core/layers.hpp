@@ -13,6 +13,7 @@
 
 #include "config.hpp"
 #include "gemm.hpp"
+#include "sigmoid.hpp"
 
 namespace layerscope {
 
@@ -97,7 +98,14 @@ void activation_forward(Matrix<S>& out, const Matrix<S>& inp, Activation kind, S
       break;
     }
     case Activation::tanh: out = inp.array().tanh(); break;
-    case Activation::sigmoid: out = (S(1) + (-inp.array()).exp()).inverse(); break;
+    case Activation::sigmoid:  // float: sigmoid.hpp (Eigen's exp is slow in wasm); double: Eigen's exp
+      if constexpr (std::is_same_v<S, float>) {
+        out.resize(inp.rows(), inp.cols());
+        sigmoid_f32(out.data(), inp.data(), std::size_t(size));
+      } else {
+        out = (S(1) + (-inp.array()).exp()).inverse();
+      }
+      break;
     case Activation::linear: out = inp; break;
   }
 }
