@@ -171,12 +171,14 @@ TEST_CASE("the sparse product is chosen by the measured fraction of zeros", "[ge
   CHECK(gather_sparse_input(s, sparse_matrix(784, 60, 0.81, true, 1)));
   CHECK(gather_sparse_input(s, MatrixF(MatrixF::Zero(10, 4))));
   CHECK(s.nonzeros() == 0);
-  // Half zeros sits on the threshold of 0.5 (sparse); a quarter, or a Gaussian input, is dense.
-  MatrixF half = MatrixF::Ones(10, 4);
-  half.topRows(5).setZero();
-  CHECK(gather_sparse_input(s, half));
-  half(0, 0) = 1.0f;  // one zero fewer than half
-  CHECK_FALSE(gather_sparse_input(s, half));
+  // 75 zeros of 100 sit on the threshold (0.75: sparse); one fewer, a quarter, or a Gaussian input is dense.
+  REQUIRE(sparse_input_min_zero_fraction == 0.75);
+  MatrixF edge = MatrixF::Ones(10, 10);
+  edge.leftCols(7).setZero();
+  edge.col(7).head(5).setZero();
+  CHECK(gather_sparse_input(s, edge));
+  edge(0, 0) = 1.0f;
+  CHECK_FALSE(gather_sparse_input(s, edge));
   CHECK(s.column_start.empty());
   CHECK_FALSE(gather_sparse_input(s, sparse_matrix(784, 60, 0.25, false, 2)));
   CHECK_FALSE(gather_sparse_input(s, normal_matrix(100, 1000, 3)));
