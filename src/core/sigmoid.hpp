@@ -1,6 +1,6 @@
 // The logistic sigmoid of a float array, s(x) = 1 / (1 + e^-x), written so that it vectorizes in
 // WebAssembly SIMD128 as well as natively. Eigen's exp compiled to wasm through Emscripten's SSE headers
-// (its float-to-int conversion is emulated lane by lane) took 16 ns per value: 18% of a Figure 1 training
+// (its float-to-int conversion is emulated lane by lane) took about 12 ns a value: 18% of a Figure 1 training
 // step in Node (node --cpu-prof). This one is plain float arithmetic and integer bit operations.
 //
 // e^t = 2^n e^r with n = round(t / ln 2) and r = t - n ln 2, |r| <= ln(2)/2:
