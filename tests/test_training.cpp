@@ -257,9 +257,10 @@ TEST_CASE("a few hundred steps of the Figure 1 network lower the loss and raise 
   CHECK(trainer.step(1000) == 300);  // never past config.steps
   CHECK(trainer.finished());
   const auto& reports = trainer.history().reports();
-  REQUIRE(reports.size() == 3);
-  CHECK(reports[0].step == 100);
-  CHECK(reports.back().train_loss < 0.5 * reports[0].train_loss);
+  REQUIRE(reports.size() == 4);  // step 0, then 100, 200, 300
+  CHECK(reports[0].step == 0);
+  CHECK(reports[1].step == 100);
+  CHECK(reports.back().train_loss < 0.5 * reports[1].train_loss);
   // Measured 0.772 after 100 steps and 0.861 after 300 (native float, seed 1); chance is about 0.1.
   CHECK(reports.back().test_accuracy > 0.8);
   // Batch norm keeps the last layer's sigmoid inputs spread around 0 (15th to 85th percentile of unit 0).
@@ -343,4 +344,90 @@ TEST_CASE("last_loss is the loss each step computed on its batch", "[training]")
     CHECK(t.last_loss() == t.latest()->train_loss);
     CHECK(t.last_loss() > 0);
   }
+}
+
+TEST_CASE("step 0 reports the network as initialised: the first batch's loss, evaluate() at init, no update", "[training][step0]") {
+  TrainingConfig c = training_preset("bn-paper-fig1");
+  c.steps = 3, c.log_every = 3, c.test_samples = 300;
+  Trainer<float> t(c, mnist());
+  Trainer<float> untouched(c, mnist());
+  const auto [init_loss, init_accuracy] = untouched.evaluate(c.test_samples);
+  // The first batch straight from a sampler of the same seed, through a network of the same config.
+  BatchSampler sampler(c.network.seed, mnist()->train.count, c.network.batch);
+  const std::vector<int> first = sampler.next();
+  std::vector<int> labels;
+  for (int i : first) labels.push_back(mnist()->train.labels[size_t(i)]);
+  Matrix<float> x;
+  fill_images(x, mnist()->train, first.data(), int(first.size()));
+  Network<float> direct(c.network);
+  direct.forward(x, Mode::train);
+  const double first_loss = direct.loss(labels);
+  direct.backward(labels, false);
+
+  std::vector<long> seen;
+  t.step(1, [&](const TrainingReport& r) { seen.push_back(r.step); });
+  CHECK(seen == std::vector<long>{0});  // the step-0 report reaches the callback too; step 1 is not a report step
+  REQUIRE(t.history().reports().size() == 1);
+  const TrainingReport& r0 = t.history().reports()[0];
+  CHECK(r0.step == 0);
+  CHECK(r0.train_loss == first_loss);
+  // N(0, 0.01^2) weights: every logit near 0, so the loss is near ln 10 = 2.3026 (the uniform guess);
+  // measured 2.3166 (native float, seed 1).
+  CHECK_THAT(r0.train_loss, WithinAbs(std::log(10.0), 0.05));
+  CHECK(r0.test_loss == init_loss);
+  CHECK(r0.test_accuracy == init_accuracy);
+  for (int l = 1; l <= c.network.depth; ++l) {
+    CAPTURE(l);
+    CHECK(std::isnan(r0.layers[size_t(l)].update_ratio_log10));
+    const Matrix<float>& dw = direct.gradients(l).dweight;
+    CHECK(r0.layers[size_t(l)].dweight_std ==
+          summarize(dw.data(), size_t(dw.size()), SaturationBand{}, false).std);
+    CHECK(r0.layers[size_t(l)].dweight_std > 0);
+  }
+  // The step after it: a real update, a finite ratio.
+  t.step(2);
+  CHECK(std::isfinite(t.latest()->layers[1].update_ratio_log10));
+}
+
+TEST_CASE("a run with the step-0 report is bit-identical afterwards to one without it", "[training][step0]") {
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch);
+  CAPTURE(to_string(norm));
+  TrainingConfig c = training_preset(norm == Normalization::batch ? "bn-paper-fig1" : "bn-paper-fig1-baseline");
+  c.optimizer = GENERATE(OptimizerKind::sgd, OptimizerKind::adam);
+  c.learning_rate = c.optimizer == OptimizerKind::adam ? 1e-3 : 0.01;
+  c.steps = 25, c.log_every = 10, c.test_samples = 200;
+  Trainer<float> t(c, mnist());
+  // Without it: the trainer's step written out by hand from the sampler, the network and the optimizer.
+  Network<float> net(c.network);
+  Optimizer<float> optimizer(c);
+  BatchSampler sampler(c.network.seed, mnist()->train.count, c.network.batch);
+  Matrix<float> x;
+  std::vector<int> labels;
+  for (int s = 1; s <= c.steps; ++s) {
+    const std::vector<int>& batch = sampler.next();
+    labels.clear();
+    for (int i : batch) labels.push_back(mnist()->train.labels[size_t(i)]);
+    fill_images(x, mnist()->train, batch.data(), int(batch.size()));
+    net.forward(x, Mode::train);
+    const double loss = net.loss(labels);
+    net.backward(labels, false);
+    optimizer.step(net, s % c.log_every == 0 || s == c.steps);  // measured where the trainer reports
+    t.step(1);
+    CAPTURE(s);
+    CHECK(t.last_batch_indices() == batch);
+    REQUIRE(t.last_loss() == loss);
+  }
+  REQUIRE(t.history().reports()[0].step == 0);
+  std::vector<std::vector<float>> mine, reference;
+  auto collect = [](Network<float>& n, std::vector<std::vector<float>>& out) {
+    n.for_each_parameter([&](int, const char*, float* w, const float*, size_t size) { out.emplace_back(w, w + size); });
+    for (int l = 1; l <= n.depth(); ++l) {
+      const auto& p = n.parameters(l);
+      out.emplace_back(p.running_mean.data(), p.running_mean.data() + p.running_mean.size());
+      out.emplace_back(p.running_var.data(), p.running_var.data() + p.running_var.size());
+    }
+  };
+  collect(t.network(), mine);
+  collect(net, reference);
+  CHECK(mine == reference);
 }

@@ -382,6 +382,13 @@ long Trainer<S>::step(long n, const ReportReady& report_ready) {
   auto start = clock::now();
   auto add_elapsed = [&] { seconds_ += std::chrono::duration<double>(clock::now() - start).count(); };
   long done = 0;
+  if (n > 0 && steps_done_ == 0 && !step_zero_reported_) {
+    step_zero_reported_ = true;
+    add_elapsed();
+    history_.add(make_step_zero_report());
+    if (report_ready) report_ready(history_.reports().back());
+    start = clock::now();
+  }
   while (done < n && steps_done_ < config_.steps) {
     last_indices_ = sampler_.next();
     batch_labels_.resize(last_indices_.size());
@@ -403,7 +410,7 @@ long Trainer<S>::step(long n, const ReportReady& report_ready) {
     accuracy_sum_ += net_.accuracy(batch_labels_);
     if (report_now) {
       add_elapsed();
-      history_.add(make_report());  // make_report adds its own time
+      history_.add(make_report(net_, true));  // make_report adds its own time
       if (report_ready) report_ready(history_.reports().back());
       start = clock::now();  // the callback's time is not the run's
     }
@@ -413,7 +420,30 @@ long Trainer<S>::step(long n, const ReportReady& report_ready) {
 }
 
 template <typename S>
-TrainingReport Trainer<S>::make_report() {
+TrainingReport Trainer<S>::make_step_zero_report() {
+  const auto start = std::chrono::steady_clock::now();
+  // The first batch, from a copy of the sampler (the run's own sampler still hands it to step 1), through
+  // a copy of the network: a train-mode forward updates batch norm's running statistics, which step 1 and
+  // the evaluation below must see as initialised. No optimizer step: nothing of the run is touched.
+  BatchSampler peek = sampler_;
+  const std::vector<int>& indices = peek.next();
+  std::vector<int> labels(indices.size());
+  for (size_t j = 0; j < indices.size(); ++j) labels[j] = data_->train.labels[size_t(indices[j])];
+  Matrix<S> x;
+  fill_images(x, data_->train, indices.data(), int(indices.size()));
+  Network<S> scratch = net_;
+  scratch.forward(x, Mode::train);
+  const double loss = scratch.loss(labels);
+  const double accuracy = scratch.accuracy(labels);
+  scratch.backward(labels, false);
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  TrainingReport r = make_report(scratch, false);
+  r.train_loss = loss, r.train_accuracy = accuracy;
+  return r;
+}
+
+template <typename S>
+TrainingReport Trainer<S>::make_report(const Network<S>& gradients, bool updated) {
   const auto start = std::chrono::steady_clock::now();
   const int L = net_.depth();
   TrainingReport r;
@@ -439,13 +469,13 @@ TrainingReport Trainer<S>::make_report() {
   // From the training step just taken: the gradients and the update.
   for (int l = 1; l <= L; ++l) {
     LayerTrainingStats& out = r.layers[size_t(l)];
-    const Matrix<S>& dout = net_.gradients(l).doutput;
-    const Matrix<S>& dweight = net_.gradients(l).dweight;
+    const Matrix<S>& dout = gradients.gradients(l).doutput;
+    const Matrix<S>& dweight = gradients.gradients(l).dweight;
     out.doutput_std = summarize(dout.data(), size_t(dout.size()), SaturationBand{}, false).std;
     out.dweight_std = summarize(dweight.data(), size_t(dweight.size()), SaturationBand{}, false).std;
-    const double ratio = optimizer_.weight_update_ratio()[size_t(l)];
-    out.update_ratio_log10 = ratio > 0 ? std::log10(ratio) : -std::numeric_limits<double>::infinity();
-    if (histogram_of_gradient) bin(out, tensor(net_, histogram_kind, l));
+    const double ratio = updated ? optimizer_.weight_update_ratio()[size_t(l)] : std::nan("");
+    out.update_ratio_log10 = !updated ? ratio : ratio > 0 ? std::log10(ratio) : -std::numeric_limits<double>::infinity();
+    if (histogram_of_gradient) bin(out, tensor(gradients, histogram_kind, l));
   }
   // The probe: the first chunk of the evaluation, eval mode.
   pending_probe_ = [&, histogram_of_gradient, histogram_kind] {

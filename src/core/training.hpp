@@ -6,6 +6,7 @@
 //   forward(x, train)  backward(labels)  optimizer.update(every parameter, its gradient)
 // Every `log_every` steps the trainer reports the mean training loss since the last report, the test loss
 // and accuracy in eval mode (batch norm's running statistics), and per layer what the views show.
+// Before the first step it reports step 0, the network as initialised (see Trainer::step).
 #pragma once
 
 #include <cstdint>
@@ -116,7 +117,8 @@ struct LayerTrainingStats {
   double nonfinite_fraction = 0;                     // of the pre-activation on the probe
   // From the training step just taken (its batch, train mode).
   double doutput_std = 0, dweight_std = 0;
-  double update_ratio_log10 = 0;  // log10(||lr-scaled update of W|| / ||W||); -3 is the usual reference
+  // log10(||lr-scaled update of W|| / ||W||); -3 is the usual reference. NaN at step 0: no update yet.
+  double update_ratio_log10 = 0;
   // The chosen tensor's histogram on its own [lo, hi] range.
   double histogram_lo = 0, histogram_hi = 0;
   std::vector<std::uint32_t> histogram_counts;
@@ -124,8 +126,8 @@ struct LayerTrainingStats {
 };
 
 struct TrainingReport {
-  long step = 0;                 // steps done
-  double train_loss = 0;         // mean over the steps since the last report
+  long step = 0;                 // steps done (0: the network as initialised, before any update)
+  double train_loss = 0;         // mean over the steps since the last report; step 0: the first batch's
   double train_accuracy = 0;     // mean over the batches since the last report
   double test_loss = 0, test_accuracy = 0;  // on the first test_samples test images, eval mode
   double seconds = 0;            // since the run started (steps and evaluations)
@@ -166,6 +168,13 @@ class Trainer {
   Trainer(const TrainingConfig& config, std::shared_ptr<const MnistData> data);
 
   // Runs up to n more steps (not past config.steps), reporting every log_every steps and at the last step.
+  // Before the first step (n > 0) it reports step 0: the test loss/accuracy and the probe of the network
+  // as initialised (eval mode: batch norm's running statistics as initialised, mean 0 var 1), and the
+  // gradients of the first training batch (train mode) taken on a copy of the network, with no update:
+  // the sampler, the RNG streams, the running statistics and the optimizer are left as they were, so the
+  // run afterwards is bit-identical to one without it. Its train loss/accuracy are the first batch's at
+  // initialisation (about ln 10 for a small init); its update ratios are NaN. It is the history's first
+  // entry, kept by the halving as the first always is.
   // Returns the steps done by this call. Throws TrainingDiverged at a non-finite loss.
   long step(long n, const ReportReady& report_ready = nullptr);
   // Test loss and accuracy on the first `samples` test images, eval mode, in chunks of 1000.
@@ -185,7 +194,11 @@ class Trainer {
   const std::vector<int>& last_batch_indices() const { return last_indices_; }
 
  private:
-  TrainingReport make_report();
+  // The report of the network now; its gradient statistics from `gradients` (the network whose backward
+  // ran last) and its update ratios from the optimizer's last step, or NaN when `updated` is false.
+  TrainingReport make_report(const Network<S>& gradients, bool updated);
+  TrainingReport make_step_zero_report();
+  bool step_zero_reported_ = false;
   std::function<void()> pending_probe_;  // set by make_report: reads the first evaluation chunk's tensors
   TrainingConfig config_;
   std::shared_ptr<const MnistData> data_;

@@ -74,6 +74,7 @@ train(['--steps', '3', '--log-every', '1', '--test_samples', '100', '--dump', `$
   '--json', `${outdir}/every.json`]);
 const every = JSON.parse(readFileSync(`${outdir}/every/index.json`, 'utf8'));
 const doc = JSON.parse(readFileSync(`${outdir}/every.json`, 'utf8'));
-assert.equal(every.steps.find((s) => s.step === 2).train_loss, doc.history.reports[1].train_loss);
-assert.equal(every.steps.find((s) => s.step === 3).test_accuracy, doc.history.reports[2].test_accuracy);
+// reports[0] is step 0 (the network as initialised), reports[s] is step s.
+assert.equal(every.steps.find((s) => s.step === 2).train_loss, doc.history.reports[2].train_loss);
+assert.equal(every.steps.find((s) => s.step === 3).test_accuracy, doc.history.reports[3].test_accuracy);
 console.log(`ok: ${index.files.length} files, step-0 weight std ${std.toFixed(5)}`);

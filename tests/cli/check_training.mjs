@@ -27,7 +27,12 @@ for (const field of ['learning_rate', 'sgd_momentum', 'nesterov', 'adam_beta1', 
 const { reports } = doc.history;
 assert.equal(doc.history.stride, 1);
 assert.ok(doc.history.capacity >= reports.length);
-assert.deepEqual(reports.map((r) => r.step), [100, 200, 300]);
+// Step 0 first: the network as initialised, before any update (its update ratios are null: NaN, no update).
+assert.deepEqual(reports.map((r) => r.step), [0, 100, 200, 300]);
+assert.ok(reports[0].layers.every((l) => l.update_ratio_log10 === null), 'no update ratio at step 0');
+assert.ok(reports.slice(1).every((r) => r.layers.every((l) => Number.isFinite(l.update_ratio_log10))), 'update ratios after');
+// N(0, 0.01^2) weights: logits near 0, so the first batch's loss is near ln 10 (measured 2.3166, seed 1).
+assert.ok(Math.abs(reports[0].train_loss - Math.log(10)) < 0.05, `step-0 loss ${reports[0].train_loss}`);
 const layerKeys = ['layer', 'pre_mean', 'pre_std', 'pre_p15', 'pre_p50', 'pre_p85', 'unit_p15', 'unit_p50',
   'unit_p85', 'activation_std', 'dead_fraction', 'saturated_fraction', 'nonfinite_fraction', 'doutput_std',
   'dweight_std', 'update_ratio_log10', 'histogram_lo', 'histogram_hi', 'histogram_counts', 'histogram_zero',
@@ -46,7 +51,7 @@ for (let i = 1; i < reports.length; ++i) assert.ok(reports[i].seconds >= reports
 
 // Measured when this test was written (float, seed 1, GCC Release build): train loss 1.618, 0.821, 0.580; test accuracy on the first 1000 test
 // images 77.2%, 86.2%, 86.1%. The thresholds leave room for other compilers' rounding.
-const [first, , last] = reports;
+const [, first, , last] = reports;
 assert.ok(last.train_loss < 0.6 * first.train_loss, `loss falls: ${first.train_loss} -> ${last.train_loss}`);
 assert.ok(last.test_accuracy > 0.8, `test accuracy ${last.test_accuracy} > 0.8 after 300 steps`);
 assert.equal(doc.final.steps, 300);
@@ -55,8 +60,9 @@ assert.ok(doc.final.steps_per_second > 0);
 
 // Not a terminal: one progress line per report on stderr, the summary on stdout.
 const lines = run.stderr.trim().split('\n');
-assert.equal(lines.length, 3, run.stderr);
-assert.match(lines[0], /^step 100\/300  loss \d+\.\d{4}  test acc \d+\.\d\d%  \d+ steps\/s$/);
+assert.equal(lines.length, 4, run.stderr);
+assert.match(lines[0], /^step 0\/300  loss 2\.3\d{3}  test acc \d+\.\d\d%  \d+ steps\/s$/);
+assert.match(lines[1], /^step 100\/300  loss \d+\.\d{4}  test acc \d+\.\d\d%  \d+ steps\/s$/);
 assert.match(run.stdout, /^300 steps: test loss \d+\.\d{4}  test acc \d+\.\d\d% \(1000 test images\)  \d+ steps\/s  wall /);
 
 // --quiet: no progress at all.
