@@ -431,3 +431,23 @@ TEST_CASE("a run with the step-0 report is bit-identical afterwards to one witho
   collect(net, reference);
   CHECK(mine == reference);
 }
+
+TEST_CASE("report_step_zero makes step 0 once, before any step, and step() does not make it again", "[training][step0]") {
+  TrainingConfig c = training_preset("bn-paper-fig1-baseline");
+  c.steps = 4, c.log_every = 2, c.test_samples = 100;
+  Trainer<float> t(c, mnist());
+  CHECK(t.latest() == nullptr);
+  t.report_step_zero();
+  REQUIRE(t.history().reports().size() == 1);
+  CHECK(t.latest()->step == 0);
+  t.report_step_zero();
+  CHECK(t.history().reports().size() == 1);
+  std::vector<long> seen;
+  t.step(4, [&](const TrainingReport& r) { seen.push_back(r.step); });
+  CHECK(seen == std::vector<long>{2, 4});
+  CHECK(t.history().reports().size() == 3);
+  // After a step there is no step 0 to report any more.
+  Trainer<float> late(c, mnist());
+  late.step(0);
+  CHECK(late.history().reports().empty());  // step(0) takes no step and makes no report
+}

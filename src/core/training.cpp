@@ -377,16 +377,22 @@ std::pair<double, double> Trainer<S>::evaluate(int samples) {
 }
 
 template <typename S>
+void Trainer<S>::report_step_zero(const ReportReady& report_ready) {
+  if (step_zero_reported_ || steps_done_ > 0) return;
+  step_zero_reported_ = true;
+  history_.add(make_step_zero_report());
+  if (report_ready) report_ready(history_.reports().back());
+}
+
+template <typename S>
 long Trainer<S>::step(long n, const ReportReady& report_ready) {
   using clock = std::chrono::steady_clock;
   auto start = clock::now();
   auto add_elapsed = [&] { seconds_ += std::chrono::duration<double>(clock::now() - start).count(); };
   long done = 0;
   if (n > 0 && steps_done_ == 0 && !step_zero_reported_) {
-    step_zero_reported_ = true;
     add_elapsed();
-    history_.add(make_step_zero_report());
-    if (report_ready) report_ready(history_.reports().back());
+    report_step_zero(report_ready);  // adds its own time
     start = clock::now();
   }
   while (done < n && steps_done_ < config_.steps) {

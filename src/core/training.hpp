@@ -177,6 +177,9 @@ class Trainer {
   // entry, kept by the halving as the first always is.
   // Returns the steps done by this call. Throws TrainingDiverged at a non-finite loss.
   long step(long n, const ReportReady& report_ready = nullptr);
+  // Makes the step-0 report (see step()) if it is not made yet and no step is done: for a caller that
+  // shows the network before the first step (the page). step() calls it itself.
+  void report_step_zero(const ReportReady& report_ready = nullptr);
   // Test loss and accuracy on the first `samples` test images, eval mode, in chunks of 1000.
   std::pair<double, double> evaluate(int samples);
 
