@@ -177,6 +177,8 @@ val TrainingSession::start(const val& config) {
     const TrainingConfig parsed = training_config_from_js(config);
     if (!loaded_data) throw DataError("mnist: no dataset loaded: call loadMnist(bytes) first");
     trainer_ = std::make_unique<Trainer<float>>(parsed, loaded_data);
+    // Step 0 at once: latest() and history() show the network as initialised before the first step.
+    trainer_->report_step_zero();
     return val::undefined();
   });
 }

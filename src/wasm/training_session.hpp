@@ -28,12 +28,14 @@ emscripten::val training_presets_to_js();
 class TrainingSession {
  public:
   // config: {preset?, ...training or network fields}. Starts from the preset (default bn-paper-fig1),
-  // then sets every other key through set_training_field(name, String(value)), then validates.
+  // then sets every other key through set_training_field(name, String(value)), then validates, then makes
+  // the core's step-0 report (the network as initialised; update ratios NaN), so a session always has one.
   emscripten::val start(const emscripten::val& config);
   // Up to n more steps. Value {stepsDone, finished}.
   emscripten::val step(int n);
   // The newest report: {step, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, depth, bins,
-  // <per-layer field>: Float64Array(L+1) ..., histogramCounts: Uint32Array((L+1) * bins)}; null before one.
+  // <per-layer field>: Float64Array(L+1) ..., histogramCounts: Uint32Array((L+1) * bins)}; step 0 before
+  // the first step.
   emscripten::val latest() const;
   // Every kept report as columns: {count, stride, capacity, depth, step, trainLoss, ...: Float64Array(count),
   // <per-layer field>: Float64Array(count * (L+1)) at [r * (L+1) + l]}.

@@ -94,20 +94,31 @@ test('bn-paper-fig1 learns: in 300 steps the loss falls and test accuracy passes
   // 1.975 at step 50 and 0.533 at step 300; test accuracy 0.564 at step 50 and 0.879 at step 300.
   const training = ls.createTraining({ preset: 'bn-paper-fig1', steps: 300, log_every: 50, test_samples: 1000 });
   try {
-    assert.equal(training.latest(), null, 'no report before the first step');
+    // Before the first step: the core's step-0 report, the network as initialised. N(0, 0.01^2) weights
+    // make every logit about 0, so the first batch's loss is about ln 10 (native float measured 2.3166).
+    const zero = training.latest();
+    assert.equal(zero.step, 0);
+    assert.ok(Math.abs(zero.trainLoss - Math.log(10)) < 0.05, `step-0 train loss ${zero.trainLoss}`);
+    assert.ok(zero.testAccuracy > 0 && zero.testAccuracy < 0.3, `step-0 test accuracy ${zero.testAccuracy}`);
+    for (let l = 1; l <= 3; ++l) {
+      assert.ok(Number.isNaN(zero.updateRatioLog10[l]), `step 0 layer ${l}: no update, update ratio NaN`);
+      assert.ok(zero.dweightStd[l] > 0, `step 0 layer ${l}: a gradient`);
+      assert.ok(Number.isFinite(zero.preP50[l]), `step 0 layer ${l}: the probe`);
+    }
     assert.deepEqual(training.step(100), { stepsDone: 100, finished: false });
     assert.deepEqual(training.step(1000), { stepsDone: 300, finished: true }, 'never past config.steps');
     const history = training.history();
-    assert.equal(history.count, 6);
-    assert.deepEqual(Array.from(history.step), [50, 100, 150, 200, 250, 300]);
+    assert.equal(history.count, 7);
+    assert.deepEqual(Array.from(history.step), [0, 50, 100, 150, 200, 250, 300]);
     const loss = history.trainLoss, accuracy = history.testAccuracy;
-    assert.ok(loss[5] < 0.5 * loss[0], `train loss ${loss[0]} -> ${loss[5]}`);
-    assert.ok(accuracy[5] > 0.8, `test accuracy at step 300: ${accuracy[5]}`);
+    assert.equal(loss[0], zero.trainLoss, 'step 0 is the history\'s first entry');
+    assert.ok(loss[6] < 0.5 * loss[1], `train loss ${loss[1]} -> ${loss[6]}`);
+    assert.ok(accuracy[6] > 0.8, `test accuracy at step 300: ${accuracy[6]}`);
 
     const latest = training.latest();
     assert.equal(latest.step, 300);
-    assert.equal(latest.trainLoss, loss[5]);
-    assert.equal(latest.testAccuracy, accuracy[5]);
+    assert.equal(latest.trainLoss, loss[6]);
+    assert.equal(latest.testAccuracy, accuracy[6]);
     assert.equal(latest.depth, 3);
     for (const name of ['preP15', 'preP50', 'preP85', 'unitP15', 'unitP50', 'unitP85', 'updateRatioLog10']) {
       assert.ok(latest[name] instanceof Float64Array, name);
@@ -115,8 +126,8 @@ test('bn-paper-fig1 learns: in 300 steps the loss falls and test accuracy passes
       assert.ok(Number.isNaN(latest[name][0]), `${name}[0]: the input has no statistics`);
       for (let l = 1; l <= 3; ++l) assert.ok(Number.isFinite(latest[name][l]), `${name}[${l}]`);
       assert.ok(latest.unitP15[1] <= latest.unitP50[1] && latest.unitP50[1] <= latest.unitP85[1]);
-      assert.ok(history[name] instanceof Float64Array && history[name].length === 6 * 4, name);
-      assert.equal(history[name][5 * 4 + 2], latest[name][2], `${name}: history row 5 layer 2 is the latest`);
+      assert.ok(history[name] instanceof Float64Array && history[name].length === 7 * 4, name);
+      assert.equal(history[name][6 * 4 + 2], latest[name][2], `${name}: history row 6 layer 2 is the latest`);
     }
     assert.ok(latest.histogramCounts instanceof Uint32Array);
     assert.equal(latest.histogramCounts.length, 4 * latest.bins);
@@ -161,7 +172,7 @@ test('memory stays flat past the history\'s capacity (3000 reports, 1024 kept)',
     training.latest();
     const history = training.history();
     assert.ok(history.count <= 1024 && history.stride > 1, `kept ${history.count}, stride ${history.stride}`);
-    assert.equal(history.step[0], 1, 'the first report stays');
+    assert.equal(history.step[0], 0, 'the first report (step 0) stays');
     assert.equal(history.step[history.count - 1], 3000, 'the newest report stays');
     const grown = ls.heapInUse() - atHalf;
     assert.ok(Math.abs(grown) < 64 * 1024, `heap in use went from ${atHalf} to ${ls.heapInUse()} bytes`);
@@ -225,6 +236,7 @@ test('the same seed trains to the native tool\'s losses', {
     training.step(1000);
     const history = training.history();
     const reports = native.history.reports;
+    assert.equal(reports[0].step, 0, 'native: step 0 first');
     assert.equal(history.count, reports.length);
     for (let r = 0; r < reports.length; ++r) {
       assert.equal(history.step[r], reports[r].step);

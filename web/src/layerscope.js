@@ -264,14 +264,15 @@ class Training {
     return unwrap(handle.step(n));
   }
 
-  // The newest report, or null before the first: {step, trainLoss, trainAccuracy, testLoss, testAccuracy,
-  // seconds, depth, bins, preP15..unitP85, updateRatioLog10, ...: Float64Array(depth + 1),
-  // histogramCounts: Uint32Array((depth + 1) * bins)}.
+  // The newest report, step 0 (the network as initialised, made by the core when the session starts; its
+  // updateRatioLog10 is NaN: no update yet) before the first step: {step, trainLoss, trainAccuracy,
+  // testLoss, testAccuracy, seconds, depth, bins, preP15..unitP85, updateRatioLog10, ...: Float64Array(depth
+  // + 1), histogramCounts: Uint32Array((depth + 1) * bins)}.
   latest() { return unwrap(this.#live().latest()); }
 
-  // Every kept report as columns (at most 1024 reports, thinned evenly as the run grows): {count, stride,
-  // capacity, depth, step, trainLoss, ...: Float64Array(count), per-layer fields: Float64Array(count *
-  // (depth + 1)) at [r * (depth + 1) + l]}.
+  // Every kept report as columns, step 0 first (at most 1024 reports, thinned evenly as the run grows):
+  // {count, stride, capacity, depth, step, trainLoss, ...: Float64Array(count), per-layer fields:
+  // Float64Array(count * (depth + 1)) at [r * (depth + 1) + l]}.
   history() { return unwrap(this.#live().history()); }
 
   free() {

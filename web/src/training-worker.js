@@ -55,26 +55,6 @@ function postReport(report) {
   self.postMessage({ type: 'report', runId, report, progress: progress() }, buffersOf(report));
 }
 
-// Step 0: the network as initialised. The core reports only after steps, so a throwaway session of the
-// same config (same seed: same weights, same first batch) takes one step at learning rate 1e-30, with
-// batch norm's running statistics set to that batch's own (momentum 1), then reports. The step moves a
-// parameter by lr * |g| < 1e-24 for any gradient below 1e6: a weight of about 0.01 (its last float bit
-// about 1e-9) stays as it was, a bias (0 at the start) below 1e-24. Its train loss is the first batch's
-// at initialisation; its update ratio means nothing and is blanked.
-function stepZeroReport(cfg) {
-  const probe = ls.createTraining({ ...cfg, steps: 1, log_every: 1, learning_rate: 1e-30, momentum: 1 });
-  try {
-    probe.step(1);
-    const report = probe.latest();
-    report.step = 0;
-    report.seconds = 0;
-    report.updateRatioLog10.fill(NaN);
-    return report;
-  } finally {
-    probe.free();
-  }
-}
-
 function start(msg) {
   playing = false;
   if (training) training.free();
@@ -88,7 +68,9 @@ function start(msg) {
     training = ls.createTraining(msg.config);
     config = training.config;
     self.postMessage({ type: 'started', runId, config });
-    postReport(stepZeroReport(msg.config));
+    // Step 0, the network as initialised: the core's own report, made when the session started (its
+    // update ratios are NaN: no update yet).
+    postReport(training.latest());
   } catch (e) {
     training = null;
     self.postMessage({ type: 'error', runId, ...errorMessage(e) });
