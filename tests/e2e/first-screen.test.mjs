@@ -141,7 +141,7 @@ test('sliders span their fields\' ranges on a log scale; at width 1024 one Arrow
 
 test('a slow setting shows progress with an estimate, dims the old figures and can be cancelled', async () => {
   // 600 wide, 25 deep: about 53 GFLOP, 1-3 s here and under the core's work budget (64 GFLOP)
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.width=300&a.depth=25');
+  const { page, context, problems, requests } = await openPage(chrome.browser, server.url + '?a.width=300&a.depth=25');
   await waitReady(page);
   await openSettings(page, 'a');
   await page.fill(byId('a.width-number'), '600');
@@ -156,6 +156,20 @@ test('a slow setting shows progress with an estimate, dims the old figures and c
   assert.equal(await page.evaluate(() => document.body.classList.contains('stale')), false, 'not dimmed again');
   await waitReady(page, 60000);
   assert.equal(await page.$eval('#profile-output svg', s => s.dataset.aStd.split(',').length), 26);
+  // Cancel stops the run for real: A's busy worker is replaced (a third fetch of worker.js), B's idle one
+  // is kept, and the cancelled 600-wide result never arrives to replace the figures.
+  const workerFetches = () => requests.filter(u => new URL(u).pathname.endsWith('/worker.js')).length;
+  assert.equal(workerFetches(), 3, 'one worker replaced');
+  await page.waitForTimeout(3000);
+  assert.equal(await page.inputValue(byId('a.width-number')), '300');
+  assert.match(await page.textContent('#column-a'), /25 × 300/, 'the figures are of the 300-wide net');
+  assert.doesNotMatch(await page.textContent('#column-a'), /× 600/);
+  // and the page goes on computing with the new worker
+  await afterRecompute(page, async () => {
+    await page.fill(byId('a.depth-number'), '10');
+    await page.press(byId('a.depth-number'), 'Enter');
+  });
+  assert.equal(await page.$eval('#profile-output svg', s => s.dataset.aStd.split(',').length), 11);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -365,7 +365,7 @@ export class Page {
   }
 
   // Back to the settings of the figures on screen (which then are current again). The client stops the
-  // runs in flight where it can; otherwise their results, older than the new request, are dropped.
+  // run in flight (client.js cancel: its worker is replaced), so its result never arrives.
   cancel() {
     if (!this.pending || !this.shownState) return;
     const back = structuredClone(this.shownState);
@@ -373,7 +373,7 @@ export class Page {
     for (const key of ['seed', 'tensor', 'bins', 'axis', 'binning']) this.state.view[key] = back.view[key];
     this.syncControls();
     this.share.scheduleWrite();
-    if (typeof this.client.cancel === 'function') this.client.cancel();
+    this.client.cancel();
     this.compute();
     this.pending.revert = true;
     this.progressView.hide();

@@ -45,10 +45,10 @@ export class Progress {
     const box = $('progress');
     box.hidden = false;
     if (first.revert) {
-      // After Cancel the figures on screen are the current settings again; the worker first finishes
-      // the run it had begun (a run cannot be stopped halfway), then confirms them.
+      // After Cancel the figures on screen are the current settings again; the client has stopped the
+      // cancelled run (its worker replaced) and the worker checks them again.
       box.querySelector('progress').removeAttribute('value');
-      setText($('progress-text'), 'cancelled: finishing the run already started, then back to these settings');
+      setText($('progress-text'), 'cancelled: back to the settings on screen');
       return;
     }
     setStale(true);
