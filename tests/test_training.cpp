@@ -451,3 +451,25 @@ TEST_CASE("report_step_zero makes step 0 once, before any step, and step() does 
   late.step(0);
   CHECK(late.history().reports().empty());  // step(0) takes no step and makes no report
 }
+
+TEST_CASE("step(n, report_last) reports its last step off the grid and leaves the grid's reports as they were", "[training]") {
+  TrainingConfig c = training_preset("bn-paper-fig1-baseline");
+  c.steps = 10, c.log_every = 4, c.test_samples = 100;
+  Trainer<float> t(c, mnist());
+  std::vector<long> seen;
+  const auto record = [&](const TrainingReport& r) { seen.push_back(r.step); };
+  t.step(1, record, true);   // the page's single Step: step 1 is reported at once
+  t.step(5, record);         // then the grid: 4 (and nothing at 6)
+  t.step(1, record, true);   // step 7, off the grid
+  t.step(3, record);         // 8, and 10 (the last step)
+  CHECK(seen == std::vector<long>{0, 1, 4, 7, 8, 10});
+  // An off-grid report measures its step like any other: its mean loss is that one step's loss.
+  const auto& reports = t.history().reports();
+  REQUIRE(reports.size() == 6);
+  CHECK(std::isfinite(reports[1].layers[1].update_ratio_log10));
+  // The same run without the extra reports ends with the same parameters (reports change nothing).
+  Trainer<float> plain(c, mnist());
+  plain.step(10);
+  CHECK(plain.network().output_weight() == t.network().output_weight());
+  CHECK(plain.latest()->test_loss == t.latest()->test_loss);
+}

@@ -206,46 +206,41 @@ TrainingConfig training_preset(const std::string& name) {
 namespace {
 
 // The update rules, each over one parameter tensor, in their own non-inlined functions (V8 tiers a wasm
-// function up only between calls). With Measure, also the sum of the squared updates (in double, one
-// sequential sum: the update-to-data ratio's numerator); without it the loop has no chain across entries
-// and vectorizes. The float arithmetic of the update is the same either way.
+// function up only between calls). Every step runs the same kernel: the update-to-data ratio is measured
+// around it (Optimizer::step), not inside it, since a measuring variant of the loop rounds differently
+// where the compiler vectorizes or fuses one and not the other, and the trained weights would then depend
+// on which steps report.
 
 // v <- mu v + g';  w <- w - lr v  (Nesterov: w <- w - lr (g' + mu v)), g' = g + decay w; mu = 0 is plain SGD.
-template <bool Measure, bool Nesterov, typename S>
-__attribute__((noinline)) double sgd_update(S* __restrict w, const S* __restrict g, S* __restrict v, size_t n,
-                                            S lr, S mu, S decay) {
-  double update_sq = 0;
+template <bool Nesterov, typename S>
+__attribute__((noinline)) void sgd_update(S* __restrict w, const S* __restrict g, S* __restrict v, size_t n,
+                                          S lr, S mu, S decay) {
   for (size_t i = 0; i < n; ++i) {
     const S grad = g[i] + decay * w[i];
     v[i] = mu * v[i] + grad;
     const S update = lr * (Nesterov ? grad + mu * v[i] : v[i]);
-    if constexpr (Measure) update_sq += double(update) * double(update);
     w[i] -= update;
   }
-  return update_sq;
 }
 
 // m <- b1 m + (1 - b1) g';  v <- b2 v + (1 - b2) g'^2;  w <- w - lr (m / c1) / (sqrt(v / c2) + eps)
-template <bool Measure, typename S>
-__attribute__((noinline)) double adam_update(S* __restrict w, const S* __restrict g, S* __restrict m,
-                                             S* __restrict v, size_t n, S lr, S decay, S b1, S b2, S eps, S c1,
-                                             S c2) {
-  double update_sq = 0;
+template <typename S>
+__attribute__((noinline)) void adam_update(S* __restrict w, const S* __restrict g, S* __restrict m,
+                                           S* __restrict v, size_t n, S lr, S decay, S b1, S b2, S eps, S c1,
+                                           S c2) {
   for (size_t i = 0; i < n; ++i) {
     const S grad = g[i] + decay * w[i];
     m[i] = b1 * m[i] + (S(1) - b1) * grad;
     v[i] = b2 * v[i] + (S(1) - b2) * grad * grad;
     const S update = lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + eps);
-    if constexpr (Measure) update_sq += double(update) * double(update);
     w[i] -= update;
   }
-  return update_sq;
 }
 
-template <bool Measure, typename S>
-double sgd_update(bool nesterov, S* w, const S* g, S* v, size_t n, S lr, S mu, S decay) {
-  return nesterov ? sgd_update<Measure, true>(w, g, v, n, lr, mu, decay)
-                  : sgd_update<Measure, false>(w, g, v, n, lr, mu, decay);
+template <typename S>
+void sgd_update(bool nesterov, S* w, const S* g, S* v, size_t n, S lr, S mu, S decay) {
+  if (nesterov) sgd_update<true>(w, g, v, n, lr, mu, decay);
+  else sgd_update<false>(w, g, v, n, lr, mu, decay);
 }
 
 }  // namespace
@@ -268,19 +263,20 @@ void Optimizer<S>::step(Network<S>& net, bool measure_update_ratio) {
     if (s.first.size() != n) s.first.assign(n, S(0)), s.second.assign(adam ? n : 0, S(0));
     const bool is_weight = name[0] == 'w';
     const S decay = is_weight ? wd : S(0);
-    if (!(measure_update_ratio && is_weight)) {
-      if (adam)
-        adam_update<false>(w, g, s.first.data(), s.second.data(), n, lr, decay, b1, b2, eps, c1, c2);
-      else
-        sgd_update<false>(config_.nesterov, w, g, s.first.data(), n, lr, mu, decay);
-      return;
+    const bool measure = measure_update_ratio && is_weight;
+    if (measure) weight_before_.assign(w, w + n);
+    if (adam)
+      adam_update(w, g, s.first.data(), s.second.data(), n, lr, decay, b1, b2, eps, c1, c2);
+    else
+      sgd_update(config_.nesterov, w, g, s.first.data(), n, lr, mu, decay);
+    if (!measure) return;
+    // ||update|| / ||W||, from W before and after the update (in double, sequential sums).
+    double weight_sq = 0, update_sq = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const double before = double(weight_before_[i]), change = before - double(w[i]);
+      weight_sq += before * before;
+      update_sq += change * change;
     }
-    // ||W|| before the update, in its own pass (the update-to-data ratio's denominator).
-    double weight_sq = 0;
-    for (size_t i = 0; i < n; ++i) weight_sq += double(w[i]) * double(w[i]);
-    const double update_sq =
-        adam ? adam_update<true>(w, g, s.first.data(), s.second.data(), n, lr, decay, b1, b2, eps, c1, c2)
-             : sgd_update<true>(config_.nesterov, w, g, s.first.data(), n, lr, mu, decay);
     update_ratio_[size_t(layer)] = weight_sq > 0 ? std::sqrt(update_sq / weight_sq) : 0.0;
   });
 }
@@ -385,7 +381,7 @@ void Trainer<S>::report_step_zero(const ReportReady& report_ready) {
 }
 
 template <typename S>
-long Trainer<S>::step(long n, const ReportReady& report_ready) {
+long Trainer<S>::step(long n, const ReportReady& report_ready, bool report_last) {
   using clock = std::chrono::steady_clock;
   auto start = clock::now();
   auto add_elapsed = [&] { seconds_ += std::chrono::duration<double>(clock::now() - start).count(); };
@@ -408,7 +404,8 @@ long Trainer<S>::step(long n, const ReportReady& report_ready) {
     }
     net_.backward(batch_labels_, false);
     const long next = steps_done_ + 1;
-    const bool report_now = next % config_.log_every == 0 || next == config_.steps;
+    const bool report_now =
+        next % config_.log_every == 0 || next == config_.steps || (report_last && done + 1 == n);
     optimizer_.step(net_, report_now);  // the update ratio only where a report reads it
     last_loss_ = loss;
     ++steps_done_, ++done, ++since_report_;

@@ -81,6 +81,7 @@ class Optimizer {
   };
   TrainingConfig config_;
   std::vector<Slot> slots_;
+  std::vector<S> weight_before_;  // a weight before its update, on the steps that measure the ratio
   std::vector<double> update_ratio_;
   long t_ = 0;
 };
@@ -176,7 +177,9 @@ class Trainer {
   // initialisation (about ln 10 for a small init); its update ratios are NaN. It is the history's first
   // entry, kept by the halving as the first always is.
   // Returns the steps done by this call. Throws TrainingDiverged at a non-finite loss.
-  long step(long n, const ReportReady& report_ready = nullptr);
+  // report_last: the call's last step also makes a report, off the log_every grid (the page's single
+  // Step shows the step it took); the grid's reports after it are unchanged.
+  long step(long n, const ReportReady& report_ready = nullptr, bool report_last = false);
   // Makes the step-0 report (see step()) if it is not made yet and no step is done: for a caller that
   // shows the network before the first step (the page). step() calls it itself.
   void report_step_zero(const ReportReady& report_ready = nullptr);

@@ -183,13 +183,13 @@ val TrainingSession::start(const val& config) {
   });
 }
 
-val TrainingSession::step(int n) {
+val TrainingSession::step(int n, bool report) {
   return guarded_training([&] {
     trainer();
     if (diverged_) throw *diverged_;  // the trainer stopped there: every later call says so
     if (n < 0) throw ConfigError("n", "must be a number of steps from 0 (got " + std::to_string(n) + ")");
     try {
-      trainer_->step(n);
+      trainer_->step(n, nullptr, report);
     } catch (const TrainingDiverged& e) {
       diverged_ = e;
       throw;

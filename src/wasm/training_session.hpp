@@ -31,8 +31,9 @@ class TrainingSession {
   // then sets every other key through set_training_field(name, String(value)), then validates, then makes
   // the core's step-0 report (the network as initialised; update ratios NaN), so a session always has one.
   emscripten::val start(const emscripten::val& config);
-  // Up to n more steps. Value {stepsDone, finished}.
-  emscripten::val step(int n);
+  // Up to n more steps; report: the last of them also makes a report (Trainer::step's report_last).
+  // Value {stepsDone, finished}.
+  emscripten::val step(int n, bool report);
   // The newest report: {step, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, depth, bins,
   // <per-layer field>: Float64Array(L+1) ..., histogramCounts: Uint32Array((L+1) * bins)}; step 0 before
   // the first step.

@@ -135,7 +135,7 @@ test('a data set that cannot be fetched gives a clear message and a Retry that w
   await context.close();
 });
 
-test('pause really stops the steps; Step trains to the next report; Reset goes back to step 0', async () => {
+test('pause really stops the steps; Step takes one step and shows it; Reset goes back to step 0', async () => {
   const { page, context, problems } = await openPage(chrome.browser, server.url + '?view=training');
   await page.click('#t-play');
   await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) > 300, null, { timeout: 30000 });
@@ -147,18 +147,18 @@ test('pause really stops the steps; Step trains to the next report; Reset goes b
   assert.deepEqual(await stepsDone(page), paused, 'no step while paused');
   assert.equal(await page.textContent('#t-play'), 'Play');
   await page.click('#t-step');
+  // Step takes exactly one training step in each column and shows it: the newest report is of that step.
   await page.waitForFunction(p => {
     const el = document.getElementById('training');
     return Number(el.dataset.stepsA) > p[0] && Number(el.dataset.stepsB) > p[1];
   }, paused, { timeout: 20000 });
-  // Step stops at the next report (every 500 steps here) in both columns.
-  await page.waitForFunction(() => {
-    const el = document.getElementById('training');
-    return Number(el.dataset.stepsA) % 500 === 0 && Number(el.dataset.stepsB) % 500 === 0;
-  }, null, { timeout: 20000 });
   await page.waitForTimeout(500);
   const stepped = await stepsDone(page);
-  for (let c = 0; c < 2; c++) assert.equal(stepped[c] % 500, 0, `Step stops at a report (every 500 steps): ${stepped}`);
+  assert.deepEqual(stepped, [paused[0] + 1, paused[1] + 1], `one step from ${paused}`);
+  await page.waitForFunction(p => {
+    const stores = window.__layerscopeTraining.stores;
+    return stores.a.reports.at(-1).step === p[0] && stores.b.reports.at(-1).step === p[1];
+  }, stepped, { timeout: 5000 });
   await page.click('#t-reset');
   await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) === 0, null, { timeout: 5000 });
   await page.waitForFunction(() => window.__layerscopeTraining.stores.a.reports.length === 1, null, { timeout: 10000 });

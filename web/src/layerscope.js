@@ -256,12 +256,13 @@ class Training {
   }
 
   // Runs up to n more steps (not past config.steps): {stepsDone, finished}. Throws LayerscopeError with
-  // .divergedAt when the loss stops being finite (and again on every later call).
-  step(n = 1) {
+  // .divergedAt when the loss stops being finite (and again on every later call). report: true makes
+  // the last of these steps report too, off the log_every grid (a single step the page shows).
+  step(n = 1, { report = false } = {}) {
     const handle = this.#live();
     if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1)
       throw new LayerscopeError(`n: must be a number of steps from 0 (got ${n})`, 'n');
-    return unwrap(handle.step(n));
+    return unwrap(handle.step(n, report === true));
   }
 
   // The newest report, step 0 (the network as initialised, made by the core when the session starts; its

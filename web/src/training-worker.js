@@ -7,7 +7,7 @@
 //                                    data: ArrayBuffer of dist/data/mnist-binary.bin (transferred)
 //   {type:'start', runId, config}    a new session (the old one is freed); reports step 0 at once
 //   {type:'play'} {type:'pause'}     run until finished / stop after the current chunk
-//   {type:'advance', runId}          step to the next report, then stop
+//   {type:'advance', runId}          one training step, with a report of it (off the log_every grid)
 // (worker -> page):
 //   {type:'ready', train, test}      module loaded and data parsed
 //   {type:'started', runId, config}  the session's full config
@@ -23,7 +23,6 @@ let training = null;
 let runId = 0;
 let config = null;
 let playing = false;
-let stopAtReport = false;
 let looping = false;
 let chunk = 20;       // steps per chunk, adapted to CHUNK_MS
 let stepsDone = 0;
@@ -77,12 +76,26 @@ function start(msg) {
   }
 }
 
+// The Step button: exactly one step, reported at once (the core makes that report off the grid, so the
+// views show the step just taken).
+function singleStep() {
+  try {
+    const result = training.step(1, { report: true });
+    stepsDone = result.stepsDone;
+    finished = result.finished;
+    postReport(training.latest());
+  } catch (e) {
+    self.postMessage({ type: 'error', runId, ...errorMessage(e) });
+  }
+  self.postMessage({ type: 'progress', runId, progress: progress() });
+}
+
 async function loop() {
   if (looping) return;
   looping = true;
   try {
     let lastProgress = 0;
-    while ((playing || stopAtReport) && training && !finished) {
+    while (playing && training && !finished) {
       const mine = training;
       // A chunk ends at the next report at the latest, so every report is posted as it is made.
       const toReport = config.log_every - (stepsDone % config.log_every);
@@ -92,7 +105,7 @@ async function loop() {
       try {
         result = mine.step(n);
       } catch (e) {
-        playing = stopAtReport = false;
+        playing = false;
         self.postMessage({ type: 'error', runId, ...errorMessage(e) });
         break;
       }
@@ -105,7 +118,6 @@ async function loop() {
       // Adapt the chunk on chunks without an evaluation (a report adds the test set's forward pass).
       if (!reported && ms > 0) chunk = Math.max(1, Math.min(5000, Math.round(n * Math.min(2, CHUNK_MS / ms))));
       if (reported) {
-        stopAtReport = false;
         postReport(mine.latest());
         if (!playing) break;
       } else if (t0 - lastProgress > 100) {
@@ -144,9 +156,9 @@ self.onmessage = event => {
   if (!ls) return;
   if (msg.type === 'start') return start(msg);
   if (msg.type === 'pause') {
-    playing = stopAtReport = false;
+    playing = false;
     return self.postMessage({ type: 'progress', runId, progress: progress() });
   }
   if (msg.type === 'play' && training && !finished) { playing = true; return void loop(); }
-  if (msg.type === 'advance' && training && !finished) { stopAtReport = true; return void loop(); }
+  if (msg.type === 'advance' && training && !finished && !looping) return singleStep();
 };
