@@ -1,26 +1,15 @@
 // End-to-end: the first screen tells the story (issue 11). Each test is one point a tester observed: a
 // fair default pair, the key charts above the fold, controls that span their range, feedback for slow and
 // refused settings, embeds that fit their frame, and exports that explain themselves.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, serveStatic, launchBrowser, openPage, waitReady, afterRecompute, drawnPixels } from './helpers.mjs';
+import {
+  ARTIFACTS, useSiteAndBrowser, openPage, waitReady, afterRecompute, drawnPixels, byId, openSettings, lastValue,
+} from './helpers.mjs';
 
-let server, chrome;
-before(async () => {
-  server = await serveStatic();
-  chrome = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const site = useSiteAndBrowser();
 
-const byId = id => `[id="${id}"]`;
-const openSettings = (page, col) => page.$eval(`#details-${col}`, d => { d.open = true; });
-const lastValue = list => Number(list.split(',').at(-1));
 const rect = (page, selector) => page.$eval(selector, el => {
   const r = el.getBoundingClientRect();
   return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height };
@@ -34,7 +23,7 @@ async function download(page, selector) {
 }
 
 test('the default pair is fair: B differs from A in batch norm only, marked in both forms', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  const { page, context, problems } = await openPage(site.browser, site.url);
   await waitReady(page);
   const marked = col => page.$$eval(`#controls-${col} .control.differs`, els => els.map(e => e.dataset.field));
   assert.deepEqual(await marked('a'), ['normalization']);
@@ -54,7 +43,7 @@ test('the default pair is fair: B differs from A in batch norm only, marked in b
 });
 
 test('at 1280x800 the first screen holds the overlaid profile, both columns\' histograms and a sentence from the numbers', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url, { width: 1280, height: 800 });
+  const { page, context, problems } = await openPage(site.browser, site.url, { width: 1280, height: 800 });
   await waitReady(page);
   for (const sel of ['#overview-profile svg', '#overview-hist-a canvas', '#overview-hist-b canvas', '#story']) {
     const r = await rect(page, sel);
@@ -82,7 +71,7 @@ test('at 1280x800 the first screen holds the overlaid profile, both columns\' hi
 });
 
 test('on a 360x740 phone A and B are on screen together, side by side', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url,
+  const { page, context, problems } = await openPage(site.browser, site.url,
     { width: 360, height: 740, colorScheme: 'dark' });
   await waitReady(page);
   const [ra, rb] = [await rect(page, '#overview-hist-a canvas'), await rect(page, '#overview-hist-b canvas')];
@@ -97,7 +86,7 @@ test('on a 360x740 phone A and B are on screen together, side by side', async ()
 });
 
 test('overlay mode puts A and B in the same row of each layer; percentile bands follow the tensor', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?layout=overlay');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?layout=overlay');
   await waitReady(page);
   const overlay = await page.$eval('#hist-overlay canvas', c => ({ ...c.dataset }));
   assert.equal(overlay.columns, 'a,b');
@@ -122,7 +111,7 @@ test('overlay mode puts A and B in the same row of each layer; percentile bands 
 });
 
 test('sliders span their fields\' ranges on a log scale; at width 1024 one ArrowLeft stays near 1024', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.width=1024&a.depth=2&a.batch=64');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?a.width=1024&a.depth=2&a.batch=64');
   await waitReady(page);
   await openSettings(page, 'a');
   const range = id => page.$eval(byId(id), el => [Number(el.min), Number(el.max)]);
@@ -141,7 +130,7 @@ test('sliders span their fields\' ranges on a log scale; at width 1024 one Arrow
 
 test('a slow setting shows progress with an estimate, dims the old figures and can be cancelled', async () => {
   // 600 wide, 25 deep: about 53 GFLOP, 1-3 s here and under the core's work budget (64 GFLOP)
-  const { page, context, problems, requests } = await openPage(chrome.browser, server.url + '?a.width=300&a.depth=25');
+  const { page, context, problems, requests } = await openPage(site.browser, site.url + '?a.width=300&a.depth=25');
   await waitReady(page);
   await openSettings(page, 'a');
   await page.fill(byId('a.width-number'), '600');
@@ -175,7 +164,7 @@ test('a slow setting shows progress with an estimate, dims the old figures and c
 });
 
 test('a memory refusal shows under the field that was changed, and a column without a result keeps no stale notes', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?b.batch=4096&every=5');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?b.batch=4096&every=5');
   await waitReady(page);
   assert.match(await page.textContent('#subset-b'), /every 5th/);
   await openSettings(page, 'b');
@@ -197,8 +186,8 @@ test('a memory refusal shows under the field that was changed, and a column with
 test('when B (batch norm) is over the memory budget where A runs, its message says why', async () => {
   // 95 layers of 100 over 4096 samples: A keeps about 490 MB of its 512 MB budget, B's normalization
   // keeps more matrices per layer and goes over (config.cpp estimated_bytes); both are small in work.
-  const { page, context, problems } = await openPage(chrome.browser,
-    server.url + '?a.depth=95&a.batch=4096&b.depth=95&b.batch=4096');
+  const { page, context, problems } = await openPage(site.browser,
+    site.url + '?a.depth=95&a.batch=4096&b.depth=95&b.batch=4096');
   await waitReady(page, 60000);
   assert.equal(await page.isVisible('#error-a'), false, 'A runs');
   await openSettings(page, 'b');
@@ -208,7 +197,7 @@ test('when B (batch norm) is over the memory budget where A runs, its message sa
 });
 
 test('cross-entropy says why there is no theory line; the dead-units chart names its tensor', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.upstream=cross_entropy');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?a.upstream=cross_entropy');
   await waitReady(page);
   const note = await page.textContent('#profile-grad_output .profile-note');
   assert.match(note, /A: no theory line \(.*cross-entropy/);
@@ -220,12 +209,12 @@ test('cross-entropy says why there is no theory line; the dead-units chart names
 });
 
 test('in a 700x500 iframe the embed fits its frame, with meaningful titles, a tensor switch and the way out', async () => {
-  const context = await chrome.browser.newContext({ viewport: { width: 800, height: 600 } });
+  const context = await site.browser.newContext({ viewport: { width: 800, height: 600 } });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', e => problems.push(e.message));
-  await page.goto(server.url + 'no-such-host-page');  // same origin, a blank 404 page to host the frame
-  await page.setContent(`<iframe src="${server.url}?embed=1&b.depth=30" width="700" height="500"></iframe>`);
+  await page.goto(site.url + 'no-such-host-page');  // same origin, a blank 404 page to host the frame
+  await page.setContent(`<iframe src="${site.url}?embed=1&b.depth=30" width="700" height="500"></iframe>`);
   const frame = await (await page.$('iframe')).contentFrame();
   await frame.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30000 });
   const fit = await frame.evaluate(() => ({ h: document.documentElement.scrollHeight, vh: innerHeight,
@@ -248,7 +237,7 @@ test('in a 700x500 iframe the embed fits its frame, with meaningful titles, a te
 });
 
 test('exports hold every layer and every count, and images explain themselves', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?every=5',
+  const { page, context, problems } = await openPage(site.browser, site.url + '?every=5',
     { colorScheme: 'dark' });
   await waitReady(page);
   // CSV: all 21 layers although every 5th is on screen; per layer the counts add up to its values.
@@ -290,7 +279,7 @@ test('exports hold every layer and every count, and images explain themselves', 
 });
 
 test('small things: notes sit outside the plot, Normalize reads in full at 1920 px, a tap shows the tapped bin', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.init=normal&a.depth=100',
+  const { page, context, problems } = await openPage(site.browser, site.url + '?a.init=normal&a.depth=100',
     { width: 1920, height: 1080 });
   await waitReady(page);
   // The 0.01 init underflows to exactly 0 within 100 layers: the note says so beside, not over, the lines.
@@ -320,9 +309,9 @@ test('small things: notes sit outside the plot, Normalize reads in full at 1920 
   assert.ok(fits.text <= fits.room, `Normalize: ${fits.text} px of text in ${fits.room} px`);
   await context.close();
 
-  const touch = await chrome.browser.newContext({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
+  const touch = await site.browser.newContext({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
   const phone = await touch.newPage();
-  await phone.goto(server.url);
+  await phone.goto(site.url);
   await waitReady(phone);
   const box = await rect(phone, '#overview-hist-b canvas');
   await phone.touchscreen.tap(box.left + box.width * 0.6, box.top + 40);

@@ -2,10 +2,11 @@
 // headless Chromium driven by playwright-core.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -61,6 +62,30 @@ export async function launchBrowser() {
   });
   return { browser, close: async () => { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
 }
+
+// One served site and one browser for a whole test file: before() starts them (and makes ARTIFACTS),
+// after() closes them. site.url and site.browser are there once the tests run. LAYERSCOPE_SITE=dir serves
+// another built copy of the site instead of dist/.
+export function useSiteAndBrowser() {
+  let server = null, chrome = null;
+  before(async () => {
+    server = await serveStatic(process.env.LAYERSCOPE_SITE || undefined);
+    chrome = await launchBrowser();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await chrome?.close();
+    await server?.close();
+  });
+  return { get url() { return server.url; }, get browser() { return chrome.browser; } };
+}
+
+// A control by its id (ids hold dots: `a.depth`, `t.steps`, which a #selector would read as classes).
+export const byId = id => `[id="${id}"]`;
+// The settings start folded (the figures come first): a test that types into them opens them first.
+export const openSettings = (page, col) => page.$eval(`#details-${col}`, d => { d.open = true; });
+// The last number of a comma-separated list (a data-* attribute of a view).
+export const lastValue = list => Number(list.split(',').at(-1));
 
 // A new page that records console errors, page errors and CSP violations.
 export async function openPage(browser, url, { width = 1280, height = 900, colorScheme = 'light' } = {}) {

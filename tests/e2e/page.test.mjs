@@ -1,29 +1,16 @@
 // End-to-end: the built page in dist/, served with its CSP, in headless Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ARTIFACTS, serveStatic, launchBrowser, openPage, waitReady, afterRecompute, drawnPixels,
+  ARTIFACTS, useSiteAndBrowser, openPage, waitReady, afterRecompute, drawnPixels, byId, openSettings, lastValue,
 } from './helpers.mjs';
 
-let server, chrome;
-before(async () => {
-  server = await serveStatic();
-  chrome = await launchBrowser();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const site = useSiteAndBrowser();
 
-const byId = id => `[id="${id}"]`;
-// The settings start folded (the figures come first): a test that types into them opens them first.
-const openSettings = (page, col) => page.$eval(`#details-${col}`, d => { d.open = true; });
-const lastValue = list => Number(list.split(',').at(-1));
 
 test('the default view loads with no console errors or CSP violations, and draws its figures', async () => {
-  const { page, context, problems, requests } = await openPage(chrome.browser, server.url);
+  const { page, context, problems, requests } = await openPage(site.browser, site.url);
   await waitReady(page);
   // The page compiles the module once and hands it to both column workers: Chromium has relaxed SIMD,
   // so the relaxed build, and the SIMD128 one is never fetched.
@@ -48,7 +35,6 @@ test('the default view loads with no console errors or CSP violations, and draws
   assert.equal(dashed, 2, 'a dashed theory curve per column');
   const tableRows = await page.$$eval('#table-a tbody tr', trs => trs.length);
   assert.equal(tableRows, 21);
-  mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'screenshot-default.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();
@@ -56,7 +42,7 @@ test('the default view loads with no console errors or CSP violations, and draws
 
 test('switching batch norm on brings the last layer of the 0.01 init back by orders of magnitude', async () => {
   // Column A: the post's N(0,1) x 0.01 weights without normalization.
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.init=normal');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?a.init=normal');
   await waitReady(page);
   await openSettings(page, 'a');
   const before = lastValue(await page.$eval('#profile-output svg', s => s.dataset.aStd));
@@ -78,7 +64,7 @@ test('switching batch norm on brings the last layer of the 0.01 init back by ord
 });
 
 test('a change to column A redraws both columns from the new numbers; percentiles are sorted once the table opens', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  const { page, context, problems } = await openPage(site.browser, site.url);
   await waitReady(page);
   const stdB = await page.$eval('#profile-output svg', s => s.dataset.bStd);
   await openSettings(page, 'a');
@@ -111,7 +97,7 @@ test('a change to column A redraws both columns from the new numbers; percentile
 });
 
 test('a readout resting on a histogram row fills in its percentiles when they arrive', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url);
+  const { page, context, problems } = await openPage(site.browser, site.url);
   await waitReady(page);
   // One pointer move onto a row of B's histograms: the readout shows at once, and entering the figure asks
   // the workers for percentiles; they must appear in the readout without the pointer moving again.
@@ -134,7 +120,7 @@ test('a readout resting on a histogram row fills in its percentiles when they ar
 
 test('a URL restores its settings in the controls and the figures', async () => {
   const query = '?a.depth=12&b.activation=tanh&b.init=xavier_normal&tensor=grad_output&count=log&seed=7&every=2';
-  const { page, context, problems } = await openPage(chrome.browser, server.url + query);
+  const { page, context, problems } = await openPage(site.browser, site.url + query);
   await waitReady(page);
   assert.equal(await page.inputValue(byId('a.depth')), '12');
   assert.equal(await page.inputValue(byId('a.depth-number')), '12');
@@ -158,7 +144,7 @@ test('a URL restores its settings in the controls and the figures', async () => 
 test('dragging a slider recomputes live and the last request wins', async () => {
   // width 200: a 60-layer run is then about 14 GFLOP, slow enough for the progress indicator even
   // with a much faster core (at 100 wide it could finish before the indicator's 200 ms)
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?a.width=200');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?a.width=200');
   await waitReady(page);
   await afterRecompute(page, async () => {
     await page.$eval(byId('a.depth'), slider => {
@@ -180,7 +166,7 @@ test('dragging a slider recomputes live and the last request wins', async () => 
 });
 
 test('embed mode hides the controls and keeps the first screen\'s figures and the tensor switch', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?embed=1&b.depth=30',
+  const { page, context, problems } = await openPage(site.browser, site.url + '?embed=1&b.depth=30',
     { width: 700, height: 600 });
   await waitReady(page);
   for (const sel of ['#controls-a', '#controls-b', '#copy-link', 'footer', '#columns', '.scenarios'])
@@ -198,8 +184,8 @@ test('embed mode hides the controls and keeps the first screen\'s figures and th
 
 test('bad URL values fall back to defaults with a notice, and nothing from the URL becomes HTML', async () => {
   const evil = encodeURIComponent('<img src=x onerror=alert(1)><script>alert(2)</script>');
-  const { page, context, problems } = await openPage(chrome.browser,
-    server.url + `?a.depth=0&a.activation=${evil}&b.epsilon=-1&bins=abc&zzz=1`);
+  const { page, context, problems } = await openPage(site.browser,
+    site.url + `?a.depth=0&a.activation=${evil}&b.epsilon=-1&bins=abc&zzz=1`);
   let dialogs = 0;
   page.on('dialog', d => { dialogs++; d.dismiss(); });
   await waitReady(page);
@@ -226,7 +212,7 @@ test('bad URL values fall back to defaults with a notice, and nothing from the U
 });
 
 test('a setting the run rejects (batch 1 with batch norm) shows its message and the other column still draws', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?b.batch=1');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?b.batch=1');
   await waitReady(page);
   await openSettings(page, 'b');
   assert.equal(await page.isVisible('#error-b'), true);
@@ -241,7 +227,7 @@ test('a setting the run rejects (batch 1 with batch norm) shows its message and 
 });
 
 test('share, embed snippet and exports produce a link, an iframe, PNGs and the numbers', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?b.depth=8');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?b.depth=8');
   await waitReady(page);
   await page.click('#copy-link');
   const link = await page.inputValue('#share-field');
@@ -281,12 +267,12 @@ test('share, embed snippet and exports produce a link, an iframe, PNGs and the n
 test('?wasm=simd128 computes with the SIMD128 build, and its numbers match the relaxed-SIMD build', async () => {
   const lastStds = async page => page.evaluate(() =>
     ['a', 'b'].map(col => Number(document.getElementById(`summary-${col}`).dataset.lastOutputStd)));
-  const relaxed = await openPage(chrome.browser, server.url);
+  const relaxed = await openPage(site.browser, site.url);
   await waitReady(relaxed.page);
   const relaxedStds = await lastStds(relaxed.page);
   await relaxed.context.close();
 
-  const plain = await openPage(chrome.browser, server.url + '?wasm=simd128');
+  const plain = await openPage(site.browser, site.url + '?wasm=simd128');
   await waitReady(plain.page);
   assert.equal(await plain.page.evaluate(() => document.body.dataset.wasm), 'simd128');
   assert.equal(plain.requests.filter(u => u.endsWith('/layerscope_wasm.wasm')).length, 1, plain.requests.join('\n'));
@@ -305,12 +291,12 @@ test('?wasm=simd128 computes with the SIMD128 build, and its numbers match the r
 });
 
 test('when the relaxed-SIMD build cannot be fetched, the workers load the SIMD128 build and the page works', async () => {
-  const context = await chrome.browser.newContext();
+  const context = await site.browser.newContext();
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', err => problems.push(err.message));
   await context.route('**/wasm/layerscope_wasm_relaxed.wasm', route => route.abort());
-  await page.goto(server.url);
+  await page.goto(site.url);
   await waitReady(page);
   assert.equal(await page.evaluate(() => document.body.dataset.wasm), 'simd128');
   assert.match(await page.getAttribute('#timing', 'title'), /SIMD128/);
@@ -320,17 +306,17 @@ test('when the relaxed-SIMD build cannot be fetched, the workers load the SIMD12
 });
 
 test('when the WebAssembly module cannot load, the page says so instead of going blank', async () => {
-  const context = await chrome.browser.newContext();
+  const context = await site.browser.newContext();
   const page = await context.newPage();
   await context.route('**/wasm/*.wasm', route => route.abort());
-  await page.goto(server.url);
+  await page.goto(site.url);
   await page.waitForSelector('#fatal:not([hidden])', { timeout: 20000 });
   assert.match(await page.textContent('#fatal'), /WebAssembly module failed to load/);
   await context.close();
 });
 
 test('a 360 px wide phone in dark mode gets the whole page without sideways scrolling', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url,
+  const { page, context, problems } = await openPage(site.browser, site.url,
     { width: 360, height: 740, colorScheme: 'dark' });
   await waitReady(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -341,7 +327,6 @@ test('a 360 px wide phone in dark mode gets the whole page without sideways scro
   // the theme reaches the canvas: its background is dark
   const bg = await page.$eval('#hist-a canvas', c => Array.from(c.getContext('2d').getImageData(0, 0, 1, 1).data));
   assert.ok(bg[0] + bg[1] + bg[2] < 150, `dark background ${bg}`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'screenshot-360-dark.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();

@@ -1,25 +1,15 @@
 // End-to-end: the training view of the built page (dist/), served with its CSP, in headless Chromium.
 // Real MNIST, real training in the two column workers. Runs are kept short (a few thousand steps) so the
 // file takes well under two minutes on a 2-core machine. LAYERSCOPE_SITE=dir tests another built copy of the
-// site instead of dist/.
-import { test, before, after } from 'node:test';
+// site instead of dist/ (helpers.mjs useSiteAndBrowser).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, serveStatic, launchBrowser, openPage } from './helpers.mjs';
+import { ARTIFACTS, useSiteAndBrowser, openPage, byId } from './helpers.mjs';
 
-let server, chrome;
-before(async () => {
-  server = await serveStatic(process.env.LAYERSCOPE_SITE || undefined);
-  chrome = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await chrome?.close();
-  await server?.close();
-});
+const site = useSiteAndBrowser();
 
-const byId = id => `[id="${id}"]`;
 const state = page => page.$eval('#training', el => el.dataset.state);
 const stepsDone = page => page.$eval('#training', el => [Number(el.dataset.stepsA), Number(el.dataset.stepsB)]);
 // The reports the page keeps, read through the controller's stores (read only).
@@ -39,8 +29,8 @@ async function nextDraw(page, action) {
 }
 
 test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps and ends above the baseline; the scrubber changes the histograms', async () => {
-  const { page, context, problems, requests } = await openPage(chrome.browser,
-    server.url + '?view=training&t.steps=2000&t.log_every=250', { width: 1280, height: 800 });
+  const { page, context, problems, requests } = await openPage(site.browser,
+    site.url + '?view=training&t.steps=2000&t.log_every=250', { width: 1280, height: 800 });
   await page.waitForSelector('#training:not([hidden])');
   assert.equal(await page.isHidden('#notices'), true, 'the init-time page raises no notice about the training keys');
   assert.equal(await page.isHidden('#t-notices'), true);
@@ -120,7 +110,7 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
 });
 
 test('a data set that cannot be fetched gives a clear message and a Retry that works', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?view=training&t.steps=100&t.log_every=50');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?view=training&t.steps=100&t.log_every=50');
   await page.route('**/data/mnist-binary.bin', route => route.fulfill({ status: 503, body: 'unavailable' }));
   await page.click('#t-play');
   await page.waitForSelector('#t-data-retry', { state: 'visible' });
@@ -136,7 +126,7 @@ test('a data set that cannot be fetched gives a clear message and a Retry that w
 });
 
 test('pause really stops the steps; Step takes one step and shows it; Reset goes back to step 0', async () => {
-  const { page, context, problems } = await openPage(chrome.browser, server.url + '?view=training');
+  const { page, context, problems } = await openPage(site.browser, site.url + '?view=training');
   await page.click('#t-play');
   await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) > 300, null, { timeout: 30000 });
   await page.click('#t-play');  // now "Pause"
@@ -180,7 +170,7 @@ test('pause really stops the steps; Step takes one step and shows it; Reset goes
 
 test('training settings round-trip through the URL; bad values are named and the page stays usable', async () => {
   const query = '?view=training&t.preset=blog&t.optimizer=adam&t.learning_rate=0.002&t.steps=1234&t.log_every=100&t.dist=heatmap&t.logx=1';
-  const { page, context, problems } = await openPage(chrome.browser, server.url + query, { width: 360, height: 740, colorScheme: 'dark' });
+  const { page, context, problems } = await openPage(site.browser, site.url + query, { width: 360, height: 740, colorScheme: 'dark' });
   await page.waitForSelector('#training:not([hidden])');
   const values = (p = page) => p.evaluate(() => Object.fromEntries(
     ['t.preset', 't.optimizer', 't.learning_rate', 't.steps', 't.log_every', 't.dist'].map(id => [id, document.getElementById(id).value])));
@@ -202,7 +192,7 @@ test('training settings round-trip through the URL; bad values are named and the
   assert.equal(await page.isHidden('.masthead .share'), true, 'the init-time view\'s share buttons are not shown here');
   // A link restores the settings.
   const again = await context.newPage();
-  await again.goto(server.url + search);
+  await again.goto(site.url + search);
   await again.waitForSelector('#training:not([hidden])');
   assert.deepEqual(await values(again), { ...expected, 't.steps': '4321' });
   // The init-time view keeps our keys when it rewrites the URL.
@@ -215,7 +205,7 @@ test('training settings round-trip through the URL; bad values are named and the
   const bad = await context.newPage();
   const badProblems = [];
   bad.on('console', m => { if (m.type() === 'error') badProblems.push(m.text()); });
-  await bad.goto(server.url + '?view=training&t.learning_rate=-1&t.steps=abc&t.colour=red');
+  await bad.goto(site.url + '?view=training&t.learning_rate=-1&t.steps=abc&t.colour=red');
   await bad.waitForSelector('#t-notices:not([hidden])');
   const notice = await bad.textContent('#t-notices');
   assert.match(notice, /t\.learning_rate must be a number greater than 0 and at most 10 \(got '-1'\)/);
@@ -234,8 +224,8 @@ test('training settings round-trip through the URL; bad values are named and the
 });
 
 test('embed=fig1 shows only Figure 1, fits a 700 x 500 frame and starts on a click', async () => {
-  const { page, context, problems } = await openPage(chrome.browser,
-    server.url + '?embed=fig1&t.steps=500&t.log_every=250', { width: 700, height: 500 });
+  const { page, context, problems } = await openPage(site.browser,
+    site.url + '?embed=fig1&t.steps=500&t.log_every=250', { width: 700, height: 500 });
   await page.waitForSelector('#t-embed-start', { state: 'visible' });
   for (const sel of ['header', '#columns', '.t-bar', '#t-loss', '#view-switch', 'footer'])
     assert.equal(await page.isHidden(sel), true, `${sel} hidden in embed mode`);
