@@ -220,7 +220,8 @@ std::string describe_allowed(const FieldSpec& s) {
       return "an integer from " + format_number(s.min) + " to " + format_number(s.max);
     case FieldType::real: {
       std::string lo = s.min_open ? "greater than " : "at least ";
-      return "a number " + lo + format_number(s.min) + " and at most " + format_number(s.max);
+      std::string hi = s.max_open ? " and below " : " and at most ";
+      return "a number " + lo + format_number(s.min) + hi + format_number(s.max);
     }
   }
   return "";

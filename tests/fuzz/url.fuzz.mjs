@@ -1,7 +1,7 @@
 // Usage: node tests/fuzz/url.fuzz.mjs [SECONDS] [SEED]
 // A seeded random fuzzer of the page's URL parser (web/src/state.js) with the core's rule behind it, as the
-// page runs it: the query's values checked in the wasm module (checkQueryWithCore, what the compute worker
-// does), then parseQuery. Each input is a query from tests/fuzz/corpus/url/ as it is, then mutated:
+// page runs it: parseQuery with state.js's checkValue going to the wasm module (what core-checks.js sets up
+// on the page's main thread). Each input is a query from tests/fuzz/corpus/url/ as it is, then mutated:
 // characters flipped, inserted (NUL, CR, ESC, C1 controls, '%', '&', '=', '+'), deleted, duplicated, and
 // tokens (hex, inf, -0.0, field names, percent escapes) spliced in.
 // A failure (exit 1, the query printed): parseQuery throws; a value it keeps is one the core refuses, or
@@ -16,6 +16,7 @@ const seed = BigInt(process.argv[3] || 1);
 const ls = await loadForNode();
 const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
 const table = state.stateTable(ls.schema, ls.presets);
+state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
 
 const corpusDir = join(root, 'tests', 'fuzz', 'corpus', 'url');
 const corpus = readdirSync(corpusDir).sort().map(f => readFileSync(join(corpusDir, f), 'utf8').trim());
@@ -49,7 +50,6 @@ function mutate(q) {
 }
 
 function check(query) {
-  state.useCoreVerdicts(state.checkQueryWithCore(query, ls.schema, ls.presets, (spec, raw) => ls.checkValue(spec, raw)));
   const { state: parsed, notices } = state.parseQuery(query, table);
   const params = new URLSearchParams(query);
   for (const row of table) {

@@ -174,7 +174,7 @@ test('the page\'s URL parser takes a value only where the core accepts it (web/s
   // What strtod (and the page's old regex, for some) took: hex, a CR, an embedded NUL, a leading '+' that
   // the URL turns into a space; and what is fine: plain decimals, -0.0 for a boolean.
   const query = 'a.depth=0x10&b.depth=%0D7&a.width=3%00junk&b.width=%2B7&bins=+7&a.init_scale=1e-3&b.bias=-0.0&a.epsilon=0.0';
-  state.useCoreVerdicts(state.checkQueryWithCore(query, ls.schema, ls.presets, (spec, raw) => ls.checkValue(spec, raw)));
+  state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));  // what core-checks.js does on the page
   const { state: parsed, notices } = state.parseQuery(query, table);
   const defaults = state.defaultState(table);
   assert.equal(parsed.a.depth, defaults.a.depth);
@@ -186,11 +186,46 @@ test('the page\'s URL parser takes a value only where the core accepts it (web/s
   assert.equal(parsed.b.bias, false);
   assert.equal(parsed.a.epsilon, 0);
   assert.equal(notices.length, 4);
-  assert.ok(notices.some(n => n.includes("b.depth must be an integer from 1 to 100 (got '\\r7')")), notices.join('\n'));
-  assert.ok(notices.some(n => n.includes("a.width must be an integer from 1 to 1024 (got '3\\0junk')")), notices.join('\n'));
-  // Without the core's verdicts nothing is taken (there is no second rule in the page).
-  state.useCoreVerdicts([]);
+  assert.ok(notices.includes("b.depth: must be an integer from 1 to 100 (got '\\r7'); using the default 20."), notices.join('\n'));
+  assert.ok(notices.includes("a.width: must be an integer from 1 to 1024 (got '3\\0junk'); using the default 100."), notices.join('\n'));
+  // The form controls' check is the same function: what a reader types is judged by the core too.
+  assert.deepEqual(state.checkValue('a.depth', table.find(r => r.key === 'a.depth').spec, '12'), { ok: true, value: 12 });
+  assert.deepEqual(state.checkValue('bins', table.find(r => r.key === 'bins').spec, ' 12'),
+    { ok: false, message: "bins: must be an integer from 4 to 256 (got ' 12')" });
+  assert.deepEqual(state.checkValue('a.init_scale', table.find(r => r.key === 'a.init_scale').spec, '0x1p3'),
+    { ok: false, message: "a.init_scale: must be a number greater than 0 and at most 1000000 (got '0x1p3')" });
+  // An open upper end is said as such (and the value at it refused).
+  assert.deepEqual(state.checkValue('share', { type: 'real', min: 0, max: 1, maxOpen: true }, '1'),
+    { ok: false, message: 'share: must be a number at least 0 and below 1 (got 1)' });
+  // Without the core nothing is taken (there is no second rule in the page).
+  state.useCoreChecker(null);
   const unchecked = state.parseQuery('a.depth=7', table);
   assert.equal(unchecked.state.a.depth, defaults.a.depth);
   assert.match(unchecked.notices[0], /could not be checked/);
+});
+
+test('the training view\'s settings take their ranges and their check from the core (web/src/training/settings.js)', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
+  const settings = await import(pathToFileURL(join(root, 'web', 'src', 'training', 'settings.js')).href);
+  state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
+  settings.useCoreSpecs(ls.trainingSchema, ls.schema);
+  const spec = name => settings.TRAINING_FIELDS.find(f => f.name === name);
+  // The page's table holds no range of its own: the seed's upper end is the core's 2^53 - 1.
+  assert.equal(spec('seed').max, ls.schema.find(s => s.name === 'seed').max);
+  assert.equal(spec('steps').max, ls.trainingSchema.find(s => s.name === 'steps').max);
+  assert.deepEqual(spec('optimizer').choices, ['sgd', 'adam']);
+  assert.deepEqual(settings.checkSetting(spec('steps'), '1e3'), { ok: true, value: 1000 });
+  assert.deepEqual(settings.checkSetting(spec('seed'), String(2 ** 53)),
+    { ok: false, message: 't.seed: must be an integer from 0 to 9007199254740991 (got 9007199254740992)' });
+  assert.equal(settings.checkSetting(spec('learning_rate'), '0x1p-3').ok, false);
+  const { settings: parsed, notices } = settings.parseTrainingQuery('t.steps=%0D7&t.learning_rate=0.5&t.optimizer=Adam');
+  assert.equal(parsed.steps, null);
+  assert.equal(parsed.learning_rate, 0.5);
+  assert.equal(parsed.optimizer, null);
+  assert.equal(notices.length, 2, notices.join('\n'));
+  assert.ok(notices.some(n => n.startsWith("t.steps: must be an integer from 1 to 1000000 (got '\\r7')")), notices.join('\n'));
+  state.useCoreChecker(null);
 });

@@ -2,7 +2,6 @@
 // compute in parallel. A request runs both columns, takes one x range over both (shared axes), has
 // both bin their tensor, and hands the page one result. Newest request wins, progress after 200 ms,
 // every failure turned into a message instead of a dead page.
-import { useCoreVerdicts } from './state.js';
 
 const COLUMNS = ['a', 'b'];
 
@@ -82,10 +81,9 @@ export class ComputeClient {
     this.workers[col] = worker;
   }
 
-  // The page's query goes along: the worker judges its values by the core's rule (state.js).
   sendModule(col) {
     const worker = this.workers[col];
-    this.module.then(module => worker.postMessage({ type: 'module', module, search: location.search }));
+    this.module.then(module => worker.postMessage({ type: 'module', module }));
   }
 
   // Stops the request in flight for real: a run inside the core cannot be interrupted, so each worker
@@ -130,7 +128,6 @@ export class ComputeClient {
         if (msg.ownModule) this.wasmBuild = 'simd128';
         // both modules are alike: the page starts with the first; requests queue in the other
         if (++this.readyCount === 1) {
-          useCoreVerdicts(msg.queryVerdicts);
           this.handlers.ready(msg);
         }
         return undefined;

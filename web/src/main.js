@@ -1,6 +1,8 @@
-// Page entry: starts the compute workers and, once the module is ready, the page controller (page.js);
-// every failure becomes a message on the page instead of a blank one.
+// Page entry: starts the compute workers and the main thread's checks (core-checks.js) on the module
+// compiled for them and, once both are ready, the page controller (page.js); every failure becomes a
+// message on the page instead of a blank one.
 import { ComputeClient } from './client.js';
+import { startCoreChecks } from './core-checks.js';
 import { Page } from './page.js';
 import { onThemeChange } from './theme.js';
 
@@ -34,11 +36,12 @@ function ready(client, info) {
 
 function start() {
   $('notice-dismiss').addEventListener('click', () => { $('notices').hidden = true; });
+  let checks = null;
   try {
     const client = new ComputeClient({
-      ready: info => {
+      ready: info => checks.then(() => {
         try { ready(client, info); } catch (e) { showFatal(`The page failed to start: ${e.message}`); }
-      },
+      }, e => showFatal(`The WebAssembly module failed to load: ${e && e.message || e}`)),
       result: msg => {
         try { page.received(msg); } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
       },
@@ -46,6 +49,7 @@ function start() {
       progress: (text, update) => page && page.progress(text, update),
       error: showFatal,
     });
+    checks = startCoreChecks(client.module);
   } catch (e) {
     showFatal(`Web Workers are needed to compute: ${e.message}`);
   }

@@ -58,31 +58,25 @@ export function describeAllowed(spec) {
 
 // A value as a notice shows it: cut after 40 characters, control characters escaped (\x1b, \r, \0) as the
 // core's messages do (config.hpp escape_for_message).
-function shown(raw) {
+export function shown(raw) {
   const s = String(raw);
   const cut = s.length > 40 ? s.slice(0, 40) + '…' : s;
   const named = { '\0': '\\0', '\r': '\\r', '\n': '\\n', '\t': '\\t' };
   return cut.replace(/[\x00-\x1f\x7f-\x9f]/g, c => named[c] || '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
 
-// Reads one value given as text (URL, form control) against a schema entry.
-// Returns {ok:true, value} with a typed value, or {ok:false, message} naming the field and what is allowed.
+// One value given as text (URL, form control) read against a schema entry by the core's rule
+// (config.hpp: the grammar and ranges of the command line and the wasm API), through the main thread's
+// instance of the module (core-checks.js). Returns {ok: true, value} with a typed value, or {ok: false,
+// message} naming the key and what is allowed, with the value quoted and its control characters escaped.
+// Until the core is installed nothing is taken: the page has no second rule of its own.
+let coreChecker = null;  // (spec, raw) -> {ok, value} | {ok: false, message}
+export function useCoreChecker(check) { coreChecker = check; }
+
 export function checkValue(key, spec, raw) {
-  const text = String(raw).trim();
-  const fail = () => ({ ok: false, message: `${key} must be ${describeAllowed(spec)} (got '${shown(raw)}')` });
-  if (spec.type === 'choice') return spec.choices.includes(text) ? { ok: true, value: text } : fail();
-  if (spec.type === 'boolean') {
-    if (text === 'true' || text === '1') return { ok: true, value: true };
-    if (text === 'false' || text === '0') return { ok: true, value: false };
-    return fail();
-  }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return fail();
-  const v = Number(text);
-  if (!Number.isFinite(v)) return fail();
-  if (spec.type === 'integer' && !Number.isInteger(v)) return fail();
-  const aboveMin = spec.minOpen ? v > spec.min : v >= spec.min;
-  const belowMax = spec.maxOpen ? v < spec.max : v <= spec.max;
-  return aboveMin && belowMax ? { ok: true, value: v } : fail();
+  if (!coreChecker) return { ok: false, message: `${key}: could not be checked (the WebAssembly module is not loaded)` };
+  const r = coreChecker({ ...spec, name: key }, String(raw));
+  return r.ok ? { ok: true, value: r.value } : { ok: false, message: r.message };
 }
 
 export function formatValue(spec, v) {
@@ -115,7 +109,6 @@ export function defaultState(table) {
 
 // URL query -> state. Bad values fall back to their default and produce a notice; unknown keys too.
 export function parseQuery(search, table) {
-  // The values are judged by the core's rule (see checkQueryWithCore below), not by checkValue.
   const state = defaultState(table);
   const notices = [];
   const params = new URLSearchParams(search);
@@ -127,48 +120,11 @@ export function parseQuery(search, table) {
       notices.push(`Unknown setting '${shown(key)}' in the link was ignored.`);
       continue;
     }
-    const verdict = coreVerdicts.get(key)?.get(raw);
-    if (verdict && verdict.ok) state[row.scope][row.field] = verdict.value;
-    else if (verdict) {
-      notices.push(`${key} must be ${describeAllowed(row.spec)} (got '${shown(raw)}'); ` +
-        `using the default ${formatValue(row.spec, row.default)}.`);
-    } else {
-      notices.push(`${key}='${shown(raw)}' could not be checked; using the default ${formatValue(row.spec, row.default)}.`);
-    }
+    const r = checkValue(key, row.spec, raw);
+    if (r.ok) state[row.scope][row.field] = r.value;
+    else notices.push(`${r.message}; using the default ${formatValue(row.spec, row.default)}.`);
   }
   return { state, notices };
-}
-
-// The URL's values are judged by the core's rule (config.hpp: the grammar and ranges of the command line
-// and the wasm API), in a compute worker, which has the module: checkQueryWithCore runs there on the page's
-// query as soon as the module is up, its verdicts ride on the worker's 'ready' message, and client.js
-// installs them (useCoreVerdicts) before the page parses its URL, so first paint waits for nothing more.
-//   verdicts: [[key, raw, {ok: true, value} | {ok: false}], ...]
-// A failure here leaves no verdicts (every value then falls back to its default with a notice): the worker
-// must come up whatever the query holds.
-export function checkQueryWithCore(search, schema, presets, checkValueInCore) {
-  const verdicts = [];
-  try {
-    const byKey = new Map(stateTable(schema, presets).map(r => [r.key, r]));
-    for (const [key, raw] of new URLSearchParams(search)) {
-      const row = byKey.get(key);
-      if (!row) continue;
-      const r = checkValueInCore(row.spec, raw);
-      verdicts.push([key, raw, r.ok ? { ok: true, value: r.value } : { ok: false }]);
-    }
-  } catch {
-    return [];
-  }
-  return verdicts;
-}
-
-let coreVerdicts = new Map();  // key -> raw -> verdict
-export function useCoreVerdicts(verdicts) {
-  coreVerdicts = new Map();
-  for (const [key, raw, verdict] of verdicts || []) {
-    if (!coreVerdicts.has(key)) coreVerdicts.set(key, new Map());
-    coreVerdicts.get(key).set(raw, verdict);
-  }
 }
 
 // keep: a query string whose training-view keys are carried over unchanged (the page's own URL).

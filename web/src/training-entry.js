@@ -1,12 +1,18 @@
 // Entry of the training view (bundled to dist/training.js, loaded by its own <script type="module">).
-// It only finds the view's section and hands it to the controller; the init-time page (app.js) neither
-// loads nor needs anything of it.
+// It only finds the view's section and hands it to the controller once the core's checks are up; the
+// init-time page (app.js) neither loads nor needs anything of it.
 import { TrainingController } from './training/controller.js';
+import { startCoreChecks } from './core-checks.js';
+import { useCoreSpecs } from './training/settings.js';
 
-function start() {
+// The controller reads its URL settings with the core's rule and ranges (core-checks.js: the instance
+// the init-time page made, or one of its own if that page is not there).
+async function start() {
   const root = document.getElementById('training');
   if (!root) return;
   try {
+    const core = await startCoreChecks();
+    useCoreSpecs(core.trainingSchema, core.schema);
     new TrainingController(root);
   } catch (e) {
     root.hidden = false;

@@ -15,7 +15,6 @@
 //   {type:'progress', id, message}, {type:'fatal', message}
 // timing: {start, sent} in ms since the epoch (to compare with the page's clock), ms: the work itself.
 import { loadLayerscope } from './layerscope.js';
-import { checkQueryWithCore } from './state.js';
 
 let ls = null;
 let run = null;        // the run of the last config, kept while the config is unchanged
@@ -121,7 +120,6 @@ async function percentilesFor({ id, kind }) {
 self.onmessage = event => {
   const msg = event.data;
   if (msg && msg.type === 'module') {
-    pageSearch = typeof msg.search === 'string' ? msg.search : '';
     return load(msg.module);
   }
   if (!msg || !['run', 'bin', 'percentiles'].includes(msg.type)) return;
@@ -136,7 +134,6 @@ self.onmessage = event => {
 // SIMD128 build fetched by this worker, and `ready` says so (ownModule), so the page names the right build.
 let loading = false;
 let ownModule = false;
-let pageSearch = '';  // the page's URL query, checked by the core's rule once the module is up (state.js)
 function load(wasmModule) {
   if (loading) return;
   loading = true;
@@ -156,7 +153,6 @@ function loaded(module) {
     presets: ls.presets,
     tensorKinds: ls.tensorKinds,
     defaultConfig: ls.defaultConfig(),
-    queryVerdicts: checkQueryWithCore(pageSearch, ls.schema, ls.presets, (spec, raw) => ls.checkValue(spec, raw)),
   });
   serve();
 }

@@ -5,7 +5,7 @@
 // A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
-import { checkValue } from '../state.js';
+import { checkValue, shown } from '../state.js';
 
 // Pairs of core presets: column A without batch norm, column B with it (same seed, same batches).
 export const PAIRS = {
@@ -27,15 +27,17 @@ export const TENSORS = {
 };
 
 // Same entry shape as the core's schema ({name, type, min, max, choices, default, help}); `key` is the
-// URL key. The numeric ranges are the core's (training.cpp); the core checks them again on start.
+// URL key. The settings that go to the core (CORE_FIELDS) take their type, range and choices from the
+// core's own tables (useCoreSpecs: training.cpp's, and config.cpp's seed) before anything is read; the
+// page adds only the key, the help and the default (null: the preset's).
 export const TRAINING_FIELDS = [
   { name: 'preset', type: 'choice', choices: Object.keys(PAIRS), default: 'fig1',
     help: 'the pair of networks: fig1 (the batch-norm paper) or blog (the post\'s 20 ReLU layers)' },
-  { name: 'optimizer', type: 'choice', choices: ['sgd', 'adam'], default: null, help: 'sgd (momentum 0.9) or adam' },
-  { name: 'learning_rate', type: 'real', min: 0, minOpen: true, max: 10, default: null, help: 'step size' },
-  { name: 'steps', type: 'integer', min: 1, max: 1000000, default: null, help: 'training steps (batches of 60)' },
-  { name: 'log_every', type: 'integer', min: 1, max: 1000000, default: null, help: 'steps between reports' },
-  { name: 'seed', type: 'integer', min: 0, max: 2 ** 53, default: 1, help: 'seed of both columns (weights and batches)' },
+  { name: 'optimizer', default: null, help: 'sgd (momentum 0.9) or adam' },
+  { name: 'learning_rate', default: null, help: 'step size' },
+  { name: 'steps', default: null, help: 'training steps (batches of 60)' },
+  { name: 'log_every', default: null, help: 'steps between reports' },
+  { name: 'seed', default: 1, help: 'seed of both columns (weights and batches)' },
   { name: 'tensor', type: 'choice', choices: Object.keys(TENSORS), default: 'pre_activation',
     help: 'the tensor whose distribution is tracked per layer' },
   { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
@@ -46,10 +48,19 @@ export const TRAINING_FIELDS = [
 // The settings that go to the core (the rest only change the drawing).
 export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
 
-const shown = raw => (String(raw).length > 40 ? String(raw).slice(0, 40) + '…' : String(raw));
+// Fills in CORE_FIELDS' specs from the core's schemas (Layerscope's trainingSchema and schema).
+export function useCoreSpecs(trainingSchema, networkSchema) {
+  for (const field of TRAINING_FIELDS) {
+    if (!CORE_FIELDS.includes(field.name)) continue;
+    const core = trainingSchema.find(s => s.name === field.name) ?? networkSchema.find(s => s.name === field.name);
+    if (!core) throw new Error(`the core has no setting '${field.name}'`);
+    const { type, min, max, minOpen, maxOpen, choices } = core;
+    Object.assign(field, { type, min, max, minOpen, maxOpen, choices });
+  }
+}
 
-// One value given as text: {ok, value} or {ok: false, message} naming the URL key and what it allows
-// (the init-time page's own rules, state.js).
+// One value given as text: {ok, value} or {ok: false, message} naming the URL key and what it allows,
+// by the core's rule (state.js checkValue; training-entry.js starts the core's checks first).
 export function checkSetting(spec, raw) {
   return checkValue(spec.key, spec, raw);
 }

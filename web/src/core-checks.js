@@ -1,0 +1,33 @@
+// The core's rule on the main thread: one small instance of the WebAssembly module, for checking values
+// only (never a run), so that a value typed into a form control or read from the URL is judged
+// synchronously by the same grammar and ranges as the command line and the wasm API (config.hpp).
+// There is no second rule in JavaScript: until the instance is up, state.js's checkValue refuses.
+//
+// The page has two bundles (app.js, training.js) and each carries its own copy of this file, so the one
+// instance is shared through a global registry key: the first bundle to ask makes it, on the compiled
+// WebAssembly.Module it is given (the init-time page's, compiled once for its workers too) or, without
+// one, on a module it loads itself. Instantiating a compiled module takes a few milliseconds; its heap is
+// Emscripten's initial 16 MiB, as a worker's starts.
+import { loadLayerscope } from './layerscope.js';
+import { useCoreChecker } from './state.js';
+
+const SHARED = Symbol.for('layerscope.coreChecks');
+
+// wasmModule: a Promise of a WebAssembly.Module or of null (then the module is loaded here). Resolves,
+// once this bundle's checkValue (state.js) uses the core, with the core's tables {schema,
+// trainingSchema}; rejects if the module cannot be loaded.
+export async function startCoreChecks(wasmModule = Promise.resolve(null)) {
+  globalThis[SHARED] ??= Promise.resolve(wasmModule).then(async module => {
+    if (module instanceof WebAssembly.Module) {
+      try {
+        return await loadLayerscope({ wasmModule: module });
+      } catch {
+        // fall through: load the SIMD128 build the usual way
+      }
+    }
+    return loadLayerscope();
+  });
+  const ls = await globalThis[SHARED];
+  useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
+  return { schema: ls.schema, trainingSchema: ls.trainingSchema };
+}
