@@ -66,6 +66,8 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   const caption = await page.textContent('#t-fig1-caption');
   assert.match(caption, /After 2,000 steps the network with batch norm classifies 9\d(\.\d+)?% of the 10,000 test digits/);
   assert.match(caption, /Trained in this browser for \d+\.\d s/);
+  // Fig. 1 (c) starts as narrow as (b): step 0 is evaluated with the initial running statistics.
+  assert.match(caption, /With batch norm the step-0 point is as narrow as the one without/);
   // The scrubber: back to step 0 changes what both histogram canvases show.
   const signatures = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.dataset.signature));
   const pixels = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.toDataURL()));

@@ -37,6 +37,14 @@ export function figure1Caption({ stores, configs, unit, seconds, finished }) {
   parts.push(`(b, c) The input of the ${act} of unit ${unit} in layer ${l}, on the first 1,000 test images: ` +
     `without batch norm its median went from ${fmt(a0.median)} to ${fmt(a1.median)} (15-85 spread ${fmt(a0.spread)} to ` +
     `${fmt(a1.spread)}); with batch norm from ${fmt(b0.median)} to ${fmt(b1.median)} (spread ${fmt(b0.spread)} to ${fmt(b1.spread)}).`);
+  // Step 0 is evaluated as every report is, in eval mode: batch norm divides by its running statistics,
+  // which start at mean 0 and variance 1, so the first point of (c) is the input not yet normalized (as
+  // small as the one without batch norm); from the next report on the statistics follow the batches.
+  if (b0.spread < 0.01 * b1.spread) {
+    parts.push('With batch norm the step-0 point is as narrow as the one without: it is evaluated with the running ' +
+      'statistics as initialised (mean 0, variance 1), so nothing is normalized yet; by the next report they ' +
+      'follow the batches.');
+  }
   // The paper's point: without batch norm the distribution a layer sees keeps moving as the layers below
   // learn. Said only when these numbers show it: A's median moved more than B's, measured in each one's
   // own spread at the end (a unit whose input barely varies has not "moved" by a shift of 0.01).
