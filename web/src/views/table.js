@@ -31,6 +31,7 @@ export class StatsTable {
   reset() {
     this.table.replaceChildren();
     this.body = null;
+    this.drawnKey = null;
   }
 
   // Built once, then updated in place: a redraw changes cell texts, not the table's structure, unless
@@ -49,10 +50,15 @@ export class StatsTable {
     this.body = this.table.createTBody();
   }
 
+  // result.runKey: equal keys, the very same numbers (client.js), so the table already shows them unless
+  // the tensor changed or percentiles arrived since (a change in the other column redraws nothing here).
   update(result, kind) {
+    const summaries = result.summaries[kind] || [];
+    const key = result.runKey ? `${result.runKey} ${kind} ${summaries.map(s => (s && s.percentiles ? 1 : 0)).join('')}` : null;
+    if (key && key === this.drawnKey && this.body) return;
+    this.drawnKey = key;
     if (!this.body) this.build();
     setText(this.caption, `Column ${this.column.toUpperCase()}: ${TENSOR_LABELS[kind]} per layer`);
-    const summaries = result.summaries[kind] || [];
     const shown = [];
     summaries.forEach((s, layer) => { if (s) shown.push(layer); });
     const rows = this.body.rows;
