@@ -211,7 +211,10 @@ test('the training view\'s settings take their ranges and their check from the c
   const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
   const settings = await import(pathToFileURL(join(root, 'web', 'src', 'training', 'settings.js')).href);
   state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
-  settings.useCoreSpecs(ls.trainingSchema, ls.schema);
+  settings.useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
+  // A field left empty shows the core preset's value: the blog pair trains 5,000 steps (training.cpp).
+  assert.equal(settings.presetSetting('blog', 'steps'), ls.trainingPresets.find(p => p.name === 'blog-deep-relu-bn').config.steps);
+  assert.equal(settings.presetSetting('fig1', 'log_every'), 500);
   const spec = name => settings.TRAINING_FIELDS.find(f => f.name === name);
   // The page's table holds no range of its own: the seed's upper end is the core's 2^53 - 1.
   assert.equal(spec('seed').max, ls.schema.find(s => s.name === 'seed').max);

@@ -15,7 +15,7 @@ const SHARED = Symbol.for('layerscope.coreChecks');
 
 // wasmModule: a Promise of a WebAssembly.Module or of null (then the module is loaded here). Resolves,
 // once this bundle's checkValue (state.js) uses the core, with the core's tables {schema,
-// trainingSchema}; rejects if the module cannot be loaded.
+// trainingSchema, trainingPresets}; rejects if the module cannot be loaded.
 export async function startCoreChecks(wasmModule = Promise.resolve(null)) {
   globalThis[SHARED] ??= Promise.resolve(wasmModule).then(async module => {
     if (module instanceof WebAssembly.Module) {
@@ -29,5 +29,5 @@ export async function startCoreChecks(wasmModule = Promise.resolve(null)) {
   });
   const ls = await globalThis[SHARED];
   useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
-  return { schema: ls.schema, trainingSchema: ls.trainingSchema };
+  return { schema: ls.schema, trainingSchema: ls.trainingSchema, trainingPresets: ls.trainingPresets };
 }

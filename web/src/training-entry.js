@@ -12,7 +12,7 @@ async function start() {
   if (!root) return;
   try {
     const core = await startCoreChecks();
-    useCoreSpecs(core.trainingSchema, core.schema);
+    useCoreSpecs(core.trainingSchema, core.schema, core.trainingPresets);
     new TrainingController(root);
   } catch (e) {
     root.hidden = false;

@@ -10,7 +10,7 @@ import { chooseWasmBuild } from '../client.js';
 import { downloadText } from '../export.js';
 import { onThemeChange } from '../theme.js';
 import {
-  TRAINING_FIELDS, TENSORS, PAIRS, checkSetting, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLine,
+  TRAINING_FIELDS, TENSORS, PAIRS, checkSetting, presetSetting, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLine,
 } from './settings.js';
 import { fetchDataset } from './data.js';
 import { ColumnClient } from './column-client.js';
@@ -26,6 +26,8 @@ const REDRAWS_PER_SECOND = 10;
 const COLUMNS = ['a', 'b'];
 const WASM_BUILDS = { 'relaxed-simd': 'wasm/layerscope_wasm_relaxed.wasm', simd128: 'wasm/layerscope_wasm.wasm' };
 const $ = id => document.getElementById(id);
+// The settings typed as text (numbers): their inputs share one reading and one placeholder rule.
+const typedFields = () => TRAINING_FIELDS.filter(f => f.type === 'integer' || f.type === 'real').map(f => f.name);
 
 async function compileWasm(url) {
   try {
@@ -177,18 +179,18 @@ export class TrainingController {
     history.replaceState(null, '', q ? '?' + q : location.pathname);
   }
 
-  // Placeholders show the preset's value of a field left empty.
+  // Placeholders show the preset's value of a field left empty: the running config's, or the core's preset.
   presetValue(name) {
     const c = this.configs.b;
     if (c && c[name] !== undefined) return c[name];
-    return { fig1: { steps: 50000, log_every: 500, learning_rate: 0.01 }, blog: { steps: 5000, log_every: 100, learning_rate: 0.01 } }[this.settings.preset][name];
+    return presetSetting(this.settings.preset, name);
   }
 
   syncControls() {
     const s = this.settings;
     $('t.preset').value = s.preset;
     $('t.optimizer').value = s.optimizer ?? '';
-    for (const name of ['learning_rate', 'steps', 'log_every', 'seed']) {
+    for (const name of typedFields()) {
       const el = $(`t.${name}`);
       if (document.activeElement !== el) el.value = s[name] === null ? '' : String(s[name]);
       el.placeholder = String(this.presetValue(name) ?? '');
@@ -196,7 +198,7 @@ export class TrainingController {
     $('t.tensor').value = s.tensor;
     $('t.dist').value = s.dist;
     $('t.logx').checked = s.logx;
-    const steps = s.steps ?? 50000;
+    const steps = s.steps ?? presetSetting('fig1', 'steps');
     $('t-fig1').textContent = `Batch-norm paper, Figure 1: train both to ${steps.toLocaleString('en')} steps`;
   }
 
@@ -226,7 +228,7 @@ export class TrainingController {
     };
     $('t.preset').addEventListener('change', e => setField('preset', e.target.value, true));
     $('t.optimizer').addEventListener('change', e => setField('optimizer', e.target.value, true));
-    for (const name of ['learning_rate', 'steps', 'log_every', 'seed']) {
+    for (const name of typedFields()) {
       const el = $(`t.${name}`);
       el.addEventListener('change', () => setField(name, el.value, true));
       el.addEventListener('keydown', e => { if (e.key === 'Enter') setField(name, el.value, true); });

@@ -48,8 +48,13 @@ export const TRAINING_FIELDS = [
 // The settings that go to the core (the rest only change the drawing).
 export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
 
-// Fills in CORE_FIELDS' specs from the core's schemas (Layerscope's trainingSchema and schema).
-export function useCoreSpecs(trainingSchema, networkSchema) {
+// The core's training presets ({name, config}), for what a field left empty means (presetSetting).
+let corePresets = [];
+
+// Fills in CORE_FIELDS' specs from the core's schemas (Layerscope's trainingSchema and schema), and keeps
+// its trainingPresets.
+export function useCoreSpecs(trainingSchema, networkSchema, trainingPresets = []) {
+  corePresets = trainingPresets;
   for (const field of TRAINING_FIELDS) {
     if (!CORE_FIELDS.includes(field.name)) continue;
     const core = trainingSchema.find(s => s.name === field.name) ?? networkSchema.find(s => s.name === field.name);
@@ -63,6 +68,12 @@ export function useCoreSpecs(trainingSchema, networkSchema) {
 // by the core's rule (state.js checkValue; training-entry.js starts the core's checks first).
 export function checkSetting(spec, raw) {
   return checkValue(spec.key, spec, raw);
+}
+
+// A setting's value in the core's preset of a pair (column B's; both columns of a pair train alike), or
+// undefined before the core's presets are in.
+export function presetSetting(pair, name) {
+  return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config[name];
 }
 
 export function defaultSettings() {
