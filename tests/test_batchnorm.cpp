@@ -162,9 +162,9 @@ TEST_CASE("ReLU then batch norm backward in one pass equals the two steps apart"
   CHECK((dz_fused.array() == 0).count() == (dz_apart.array() == 0).count());  // the same dead units
   CHECK((dz_fused - dz_apart).cwiseAbs().maxCoeff() <= 1e-13 * term);
   const double h_max = a.output(L - 1).cwiseAbs().maxCoeff();
-  CHECK((a.gradients(L).dweight - b.gradients(L).dweight).cwiseAbs().maxCoeff() <= 1e-13 * term * batch * h_max);
-  CHECK(a.gradients(L).dgamma.isApprox(b.gradients(L).dgamma, 1e-14));
-  CHECK(a.gradients(L).dbeta.isApprox(b.gradients(L).dbeta, 1e-14));
+  CHECK((a.param_grads(L).weight - b.param_grads(L).weight).cwiseAbs().maxCoeff() <= 1e-13 * term * batch * h_max);
+  CHECK(a.param_grads(L).gamma.isApprox(b.param_grads(L).gamma, 1e-14));
+  CHECK(a.param_grads(L).beta.isApprox(b.param_grads(L).beta, 1e-14));
 }
 
 TEST_CASE("train-mode forward updates the running statistics with momentum", "[batchnorm]") {
@@ -174,8 +174,8 @@ TEST_CASE("train-mode forward updates the running statistics with momentum", "[b
   c.momentum = momentum;
   Network<double> net(c);
   for (int l = 1; l <= c.depth; ++l) {  // PyTorch's starting values
-    CHECK(net.parameters(l).running_mean.isZero(0));
-    CHECK(net.parameters(l).running_var.isOnes(0));
+    CHECK(net.buffers(l).running_mean.isZero(0));
+    CHECK(net.buffers(l).running_var.isOnes(0));
   }
   // Two passes on the same input: running <- (1 - m) running + m batch, with the unbiased variance
   // N/(N-1) var (hand-computed from the normalization's input).
@@ -195,8 +195,8 @@ TEST_CASE("train-mode forward updates the running statistics with momentum", "[b
     CAPTURE(l);
     for (int i = 0; i < c.width; ++i) {
       CAPTURE(i);
-      CHECK_THAT(net.parameters(l).running_mean(i), WithinRel(mean_expected[l](i), 1e-12));
-      CHECK_THAT(net.parameters(l).running_var(i), WithinRel(var_expected[l](i), 1e-12));
+      CHECK_THAT(net.buffers(l).running_mean(i), WithinRel(mean_expected[l](i), 1e-12));
+      CHECK_THAT(net.buffers(l).running_var(i), WithinRel(var_expected[l](i), 1e-12));
     }
   }
 }
@@ -210,19 +210,20 @@ TEST_CASE("eval-mode batch norm applies the running statistics", "[batchnorm]") 
   c.warmup_batches = warmup;
   Network<double> net(c);
   randomize_gamma_beta(net);
-  if (warmup > 0) CHECK_FALSE(net.parameters(1).running_mean.isZero(0));  // warm-up moved them
-  const Vector<double> running_mean = net.parameters(1).running_mean;
+  if (warmup > 0) CHECK_FALSE(net.buffers(1).running_mean.isZero(0));  // warm-up moved them
+  const Vector<double> running_mean = net.buffers(1).running_mean;
   net.forward();
   for (int l = 1; l <= c.depth; ++l) {
     CAPTURE(l);
     const LayerParameters<double>& p = net.parameters(l);
+    const BatchNormBuffers<double>& running = net.buffers(l);
     const Matrix<double>& inp = normalization_input(net, l);
     const Matrix<double>& out = net.activations(l).norm_out;
     for (int i = 0; i < c.width; ++i) {
       for (int n = 0; n < c.batch; ++n) {
         // By hand: gamma (x - running_mean) / sqrt(running_var + eps) + beta.
         const double expected =
-            p.gamma(i) * (inp(i, n) - p.running_mean(i)) / std::sqrt(p.running_var(i) + c.epsilon) + p.beta(i);
+            p.gamma(i) * (inp(i, n) - running.running_mean(i)) / std::sqrt(running.running_var(i) + c.epsilon) + p.beta(i);
         if (std::abs(out(i, n) - expected) > 1e-12 * (1 + std::abs(expected))) {
           CAPTURE(i, n);
           CHECK_THAT(out(i, n), WithinAbs(expected, 1e-12 * (1 + std::abs(expected))));
@@ -232,7 +233,7 @@ TEST_CASE("eval-mode batch norm applies the running statistics", "[batchnorm]") 
     // So the batch's own statistics are not used: the rows are not standardized.
     CHECK(std::abs(net.normalized(l).row(0).mean()) > 1e-6);
   }
-  CHECK(net.parameters(1).running_mean == running_mean);  // eval forward does not update them
+  CHECK(net.buffers(1).running_mean == running_mean);  // eval forward does not update them
 }
 
 TEST_CASE("per-sample normalization standardizes each sample over its features", "[batchnorm]") {

@@ -127,26 +127,19 @@ CheckTally check_every_gradient(Network<double>& net) {
   REQUIRE(dinput.rows() == c.input_dim);
   REQUIRE(dinput.cols() == c.batch);
   check_gradient(net, net.input().data(), dinput, "dL/dx", tally);
-  for (int l = 1; l <= c.depth; ++l) {
+  // Every parameter of layers 1..L and of the output layer (L+1, cross-entropy), walked by the same table
+  // as the optimizer walks them (for_each_tensor), each against a copy of its analytic gradient.
+  for (int l = 1; l <= net.parameter_layers(); ++l) {
     CAPTURE(l);
+    const LayerParameters<double> g = net.param_grads(l);
     LayerParameters<double>& p = net.parameters(l);
-    const LayerGradients<double> g = net.gradients(l);
-    check_gradient(net, p.weight.data(), g.dweight, "dL/dW", tally);
-    if (c.bias) {
-      REQUIRE(g.dbias.size() == c.width);
-      check_gradient(net, p.bias.data(), as_matrix(g.dbias), "dL/db", tally);
-    }
-    if (c.normalization != Normalization::none) {
-      REQUIRE(g.dgamma.size() == c.width);
-      REQUIRE(g.dbeta.size() == c.width);
-      check_gradient(net, p.gamma.data(), as_matrix(g.dgamma), "dL/dgamma", tally);
-      check_gradient(net, p.beta.data(), as_matrix(g.dbeta), "dL/dbeta", tally);
-    }
-  }
-  if (c.upstream == UpstreamSource::cross_entropy) {
-    const Matrix<double> dout_weight = net.doutput_weight();
-    REQUIRE(dout_weight.rows() == c.classes);
-    check_gradient(net, net.output_weight().data(), dout_weight, "dL/dW_out", tally);
+    REQUIRE(p.bias.size() == (c.bias || l > c.depth ? p.weight.rows() : 0));
+    REQUIRE(p.gamma.size() == (c.normalization != Normalization::none && l <= c.depth ? c.width : 0));
+    for_each_tensor([&](const char* name, auto& parameter, const auto& gradient) {
+      REQUIRE(gradient.size() == parameter.size());
+      check_gradient(net, parameter.data(), as_matrix(gradient), std::string("dL/d") + name + "_" +
+                     (l > c.depth ? std::string("out") : std::to_string(l)), tally);
+    }, p, g);
   }
   return tally;
 }
@@ -201,7 +194,7 @@ TEST_CASE("backward matches central differences without bias and with deeper net
   Network<double> net(c);
   const CheckTally tally = check_every_gradient(net);
   check_few_skipped(tally);
-  CHECK(net.gradients(1).dbias.size() == 0);  // no bias, no bias gradient
+  CHECK(net.param_grads(1).bias.size() == 0);  // no bias, no bias gradient
 }
 
 TEST_CASE("eval-mode batch norm backward matches central differences", "[gradients][batchnorm]") {
@@ -215,10 +208,10 @@ TEST_CASE("eval-mode batch norm backward matches central differences", "[gradien
   c.mode = Mode::eval;
   c.warmup_batches = 3;
   Network<double> net(c);
-  const Vector<double> running_mean = net.parameters(1).running_mean;
+  const Vector<double> running_mean = net.buffers(1).running_mean;
   check_few_skipped(check_every_gradient(net));
   // Eval-mode forward passes leave the running statistics alone.
-  CHECK(net.parameters(1).running_mean == running_mean);
+  CHECK(net.buffers(1).running_mean == running_mean);
 }
 
 TEST_CASE("float gradients agree with double gradients within 1e-2 relative", "[gradients]") {
@@ -255,14 +248,15 @@ TEST_CASE("float gradients agree with double gradients within 1e-2 relative", "[
   agree(f.dinput(), d.dinput(), "dL/dx");
   for (int l = 1; l <= c.depth; ++l) {
     CAPTURE(l);
-    agree(f.gradients(l).dweight, d.gradients(l).dweight, "dL/dW");
-    agree(Matrix<float>(f.gradients(l).dbias), Matrix<double>(d.gradients(l).dbias), "dL/db");
+    agree(f.param_grads(l).weight, d.param_grads(l).weight, "dL/dW");
+    agree(Matrix<float>(f.param_grads(l).bias), Matrix<double>(d.param_grads(l).bias), "dL/db");
     if (norm != Normalization::none) {
-      agree(Matrix<float>(f.gradients(l).dgamma), Matrix<double>(d.gradients(l).dgamma), "dL/dgamma");
-      agree(Matrix<float>(f.gradients(l).dbeta), Matrix<double>(d.gradients(l).dbeta), "dL/dbeta");
+      agree(Matrix<float>(f.param_grads(l).gamma), Matrix<double>(d.param_grads(l).gamma), "dL/dgamma");
+      agree(Matrix<float>(f.param_grads(l).beta), Matrix<double>(d.param_grads(l).beta), "dL/dbeta");
     }
   }
-  if (upstream == UpstreamSource::cross_entropy) agree(f.doutput_weight(), d.doutput_weight(), "dL/dW_out");
+  if (upstream == UpstreamSource::cross_entropy)
+    agree(f.param_grads(f.depth() + 1).weight, d.param_grads(d.depth() + 1).weight, "dL/dW_out");
   CHECK_THAT(double(f.loss()), WithinRel(d.loss(), 1e-4));
 }
 
@@ -273,7 +267,7 @@ TEST_CASE("a wrong gradient is caught by the check, entry by entry", "[gradients
                                    UpstreamSource::mse));
   net.forward();
   net.backward();
-  const Matrix<double> right = net.gradients(1).dweight;
+  const Matrix<double> right = net.param_grads(1).weight;
   CheckTally tally;
   SECTION("the right gradient passes every entry") {
     CHECK(compare_gradient(net, net.parameters(1).weight.data(), right, tally).empty());

@@ -59,7 +59,7 @@ TEST_CASE("report summaries agree with the network's tensors", "[report]") {
     }
     const TensorSummary& g = report.layers[size_t(l)][TensorKind::grad_weight];
     CHECK_THAT(g.std * g.std + g.mean * g.mean,
-               WithinRel(net.gradients(l).dweight.squaredNorm() / double(net.gradients(l).dweight.size()), 1e-9));
+               WithinRel(net.param_grads(l).weight.squaredNorm() / double(net.param_grads(l).weight.size()), 1e-9));
   }
 }
 

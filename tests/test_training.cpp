@@ -94,8 +94,8 @@ TEST_CASE("SGD with momentum, Nesterov and Adam update as computed by hand", "[t
   auto gradients = [&](Network<double>& net) {
     net.forward(x, Mode::train);
     net.backward(labels, false);
-    return std::make_tuple(Matrix<double>(net.parameters(1).weight), Matrix<double>(net.gradients(1).dweight),
-                           Vector<double>(net.parameters(1).bias), Vector<double>(net.gradients(1).dbias));
+    return std::make_tuple(Matrix<double>(net.parameters(1).weight), Matrix<double>(net.param_grads(1).weight),
+                           Vector<double>(net.parameters(1).bias), Vector<double>(net.param_grads(1).bias));
   };
 
   SECTION("SGD with momentum: v = mu v + g + wd w, w -= lr v; the bias takes no weight decay") {
@@ -204,9 +204,9 @@ TEST_CASE("eval mode uses the running statistics: a sample's output does not dep
   net.forward(first_half, Mode::train);
   CHECK_FALSE(net.logits().isApprox(train_all, 1e-6));
   // And eval mode leaves the running statistics alone.
-  const Vector<double> mean = net.parameters(1).running_mean;
+  const Vector<double> mean = net.buffers(1).running_mean;
   net.forward(x, Mode::eval);
-  CHECK(net.parameters(1).running_mean == mean);
+  CHECK(net.buffers(1).running_mean == mean);
 }
 
 TEST_CASE("bad training settings are refused naming the field and what it allows", "[training][config]") {
@@ -319,9 +319,9 @@ TEST_CASE("layer 1 runs sparse on MNIST batches and dense on the init-time view'
   CHECK((sparse - dense).cwiseAbs().maxCoeff() <= 1e-5f * dense.cwiseAbs().maxCoeff());
   // dL/dW_1 without dL/dx (training: the sparse sum) against backward with it (the dense products).
   net.backward(labels, false);
-  const Matrix<float> dw_sparse = net.gradients(1).dweight;
+  const Matrix<float> dw_sparse = net.param_grads(1).weight;
   net.backward(labels, true);
-  const Matrix<float>& dw_dense = net.gradients(1).dweight;
+  const Matrix<float>& dw_dense = net.param_grads(1).weight;
   REQUIRE(dw_dense.cwiseAbs().maxCoeff() > 0);
   CHECK((dw_sparse - dw_dense).cwiseAbs().maxCoeff() <= 1e-5f * dw_dense.cwiseAbs().maxCoeff());
   CHECK(net.dinput().rows() == 784);
@@ -379,7 +379,7 @@ TEST_CASE("step 0 reports the network as initialised: the first batch's loss, ev
   for (int l = 1; l <= c.network.depth; ++l) {
     CAPTURE(l);
     CHECK(std::isnan(r0.layers[size_t(l)].update_ratio_log10));
-    const Matrix<float>& dw = direct.gradients(l).dweight;
+    const Matrix<float>& dw = direct.param_grads(l).weight;
     CHECK(r0.layers[size_t(l)].dweight_std ==
           summarize(dw.data(), size_t(dw.size()), SaturationBand{}, false).std);
     CHECK(r0.layers[size_t(l)].dweight_std > 0);
@@ -422,9 +422,9 @@ TEST_CASE("a run with the step-0 report is bit-identical afterwards to one witho
   auto collect = [](Network<float>& n, std::vector<std::vector<float>>& out) {
     n.for_each_parameter([&](int, const char*, float* w, const float*, size_t size) { out.emplace_back(w, w + size); });
     for (int l = 1; l <= n.depth(); ++l) {
-      const auto& p = n.parameters(l);
-      out.emplace_back(p.running_mean.data(), p.running_mean.data() + p.running_mean.size());
-      out.emplace_back(p.running_var.data(), p.running_var.data() + p.running_var.size());
+      const auto& b = n.buffers(l);
+      out.emplace_back(b.running_mean.data(), b.running_mean.data() + b.running_mean.size());
+      out.emplace_back(b.running_var.data(), b.running_var.data() + b.running_var.size());
     }
   };
   collect(t.network(), mine);
@@ -470,6 +470,7 @@ TEST_CASE("step(n, report_last) reports its last step off the grid and leaves th
   // The same run without the extra reports ends with the same parameters (reports change nothing).
   Trainer<float> plain(c, mnist());
   plain.step(10);
-  CHECK(plain.network().output_weight() == t.network().output_weight());
+  const int output_layer = plain.network().depth() + 1;
+  CHECK(plain.network().parameters(output_layer).weight == t.network().parameters(output_layer).weight);
   CHECK(plain.latest()->test_loss == t.latest()->test_loss);
 }

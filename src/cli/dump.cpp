@@ -84,9 +84,9 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
       break;
     case UpstreamSource::cross_entropy:
       d.labels(net.labels(), "class label of each sample (cross-entropy)");
-      d.matrix("output_weight", -1, net.output_weight(), "W_out, the output layer (classes x width)");
+      d.matrix("output_weight", -1, net.parameters(c.depth + 1).weight, "W_out, the output layer (classes x width)");
       d.matrix("logits", -1, net.logits(), "W_out h_L (classes x batch)");
-      d.matrix("doutput_weight", -1, net.doutput_weight(), "dL/dW_out");
+      d.matrix("doutput_weight", -1, net.param_grads(c.depth + 1).weight, "dL/dW_out");
       break;
   }
   d.matrix("dinput", -1, net.dinput(), "dL/dx, the gradient of the input");
@@ -94,14 +94,15 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
   for (int l = 1; l <= c.depth; ++l) {
     const LayerParameters<S>& p = net.parameters(l);
     const LayerActivations<S>& a = net.activations(l);
-    const LayerGradients<S>& g = net.gradients(l);
+    const LayerParameters<S>& g = net.param_grads(l);
+    const BatchNormBuffers<S>& running = net.buffers(l);
     d.matrix("weight", l, p.weight, "W_l (width x fan_in)");
     d.vector("bias", l, p.bias, "b_l");
     d.vector("gamma", l, p.gamma, "normalization scale, one per feature");
     d.vector("beta", l, p.beta, "normalization shift, one per feature");
     // Train mode updates the running statistics once per forward pass; these are their values after the run.
-    d.vector("running_mean", l, p.running_mean, "batch norm running mean, after this run");
-    d.vector("running_var", l, p.running_var, "batch norm running (unbiased) variance, after this run");
+    d.vector("running_mean", l, running.running_mean, "batch norm running mean, after this run");
+    d.vector("running_var", l, running.running_var, "batch norm running (unbiased) variance, after this run");
     d.matrix("linear_out", l, a.linear_out, "z_l = W_l h_{l-1} (+ b_l)");
     d.matrix("pre_activation", l, net.pre_activation(l), "p_l, the input of the activation function");
     d.matrix("normalized", l, net.normalized(l), "xhat_l, the normalized tensor before gamma and beta");
@@ -120,12 +121,12 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.vector("sample_rstd", l, a.sample_rstd, "per-sample norm: 1/sqrt(var + epsilon) of each sample");
     d.matrix("activation", l, a.activation_out, "a_l = f(p_l)");
     d.matrix("output", l, net.output(l), "h_l, the layer's output");
-    d.matrix("doutput", l, g.doutput, "dL/dh_l");
+    d.matrix("doutput", l, net.doutput(l), "dL/dh_l");
     d.matrix("dlinear", l, net.linear_gradient(l), "dL/dz_l");
-    d.matrix("dweight", l, g.dweight, "dL/dW_l");
-    d.vector("dbias", l, g.dbias, "dL/db_l");
-    d.vector("dgamma", l, g.dgamma, "dL/dgamma_l");
-    d.vector("dbeta", l, g.dbeta, "dL/dbeta_l");
+    d.matrix("dweight", l, g.weight, "dL/dW_l");
+    d.vector("dbias", l, g.bias, "dL/db_l");
+    d.vector("dgamma", l, g.gamma, "dL/dgamma_l");
+    d.vector("dbeta", l, g.beta, "dL/dbeta_l");
   }
 
   Json index;

@@ -31,7 +31,7 @@ std::vector<StateTensor<S>> state_tensors(Network<S>& net) {
   net.for_each_parameter([&](int l, const char* name, S* data, S*, std::size_t size) {
     const std::string tensor = name;
     if (tensor == "weight") {
-      const Matrix<S>& w = l <= L ? net.parameters(l).weight : net.output_weight();
+      const Matrix<S>& w = net.parameters(l).weight;
       out.push_back({l, tensor, data, {std::size_t(w.rows()), std::size_t(w.cols())},
                      l <= L ? "W_l (width x fan_in): z_l = W_l h_{l-1} (+ b_l)"
                             : "W_out (classes x width): logits = W_out h_L + b_out"});
@@ -43,12 +43,12 @@ std::vector<StateTensor<S>> state_tensors(Network<S>& net) {
     }
   });
   for (int l = 1; l <= L; ++l) {
-    LayerParameters<S>& p = net.parameters(l);
-    if (p.running_mean.size())
-      out.push_back({l, "running_mean", p.running_mean.data(), {std::size_t(p.running_mean.size())},
+    BatchNormBuffers<S>& b = net.buffers(l);
+    if (b.running_mean.size())
+      out.push_back({l, "running_mean", b.running_mean.data(), {std::size_t(b.running_mean.size())},
                      "batch norm running mean (eval mode uses it): r <- (1 - momentum) r + momentum batch_mean"});
-    if (p.running_var.size())
-      out.push_back({l, "running_var", p.running_var.data(), {std::size_t(p.running_var.size())},
+    if (b.running_var.size())
+      out.push_back({l, "running_var", b.running_var.data(), {std::size_t(b.running_var.size())},
                      "batch norm running variance (unbiased batch variance in the update)"});
   }
   return out;

@@ -16,9 +16,11 @@ Network<S>::Network(const NetworkConfig& config, DrawCache* draws) : config_(con
   input_.resize(I, N);
   fill_normal(draws, config_.seed, stream::input, input_.data(), size_t(input_.size()), config_.input_scale);
 
-  params_.resize(L + 1);
+  params_.resize(size_t(parameter_layers()) + 1);
+  param_grads_.resize(params_.size());
+  buffers_.resize(L + 1);
   acts_.resize(L + 1);
-  grads_.resize(L + 1);
+  doutputs_.resize(L + 1);
   for (int l = 1; l <= L; ++l) {
     LayerParameters<S>& p = params_[l];
     initialize_weights(p.weight, F, l == 1 ? I : F, stream::weights(l), draws);
@@ -29,8 +31,8 @@ Network<S>::Network(const NetworkConfig& config, DrawCache* draws) : config_(con
     }
     if (config_.normalization == Normalization::batch) {
       // Running statistics start where PyTorch's do: mean 0, variance 1.
-      p.running_mean = Vector<S>::Zero(F);
-      p.running_var = Vector<S>::Ones(F);
+      buffers_[l].running_mean = Vector<S>::Zero(F);
+      buffers_[l].running_var = Vector<S>::Ones(F);
     }
   }
 
@@ -48,8 +50,9 @@ Network<S>::Network(const NetworkConfig& config, DrawCache* draws) : config_(con
       Rng upstream_rng(config_.seed, stream::upstream);
       labels_.resize(size_t(N));
       for (int& label : labels_) label = int(upstream_rng.below(std::uint32_t(config_.classes)));
-      initialize_weights(output_weight_, config_.classes, F, stream::output_layer, draws);
-      output_bias_ = Vector<S>::Zero(config_.classes);
+      LayerParameters<S>& out = params_[L + 1];  // the output layer
+      initialize_weights(out.weight, config_.classes, F, stream::output_layer, draws);
+      out.bias = Vector<S>::Zero(config_.classes);
       break;
     }
   }
@@ -103,8 +106,9 @@ void Network<S>::forward(const Matrix<S>& x, Mode mode, const LayerReady& layer_
     if (layer_ready) layer_ready(l);
   }
   if (config_.upstream == UpstreamSource::cross_entropy) {
-    logits_.noalias() = output_weight_ * output(config_.depth);  // classes x N
-    logits_.colwise() += output_bias_;
+    const LayerParameters<S>& out = params_[config_.depth + 1];
+    logits_.noalias() = out.weight * output(config_.depth);  // classes x N
+    logits_.colwise() += out.bias;
   }
 }
 
@@ -144,22 +148,23 @@ template <typename S>
 void Network<S>::normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
                                    bool update_running) {
   LayerActivations<S>& a = acts_[l];
-  LayerParameters<S>& p = params_[l];
+  const LayerParameters<S>& p = params_[l];
+  BatchNormBuffers<S>& running = buffers_[l];
   const S eps = S(config_.epsilon);
   if (config_.normalization == Normalization::per_sample) {
     samplenorm_forward(out, a.sample_mean, a.sample_rstd, inp, p.gamma, p.beta, eps);
     return;
   }
   if (!use_batch_statistics) {
-    batchnorm_forward_eval(out, a.batch_rstd, inp, p.gamma, p.beta, p.running_mean, p.running_var, eps);
+    batchnorm_forward_eval(out, a.batch_rstd, inp, p.gamma, p.beta, running.running_mean, running.running_var, eps);
     return;
   }
   batchnorm_forward(out, a.batch_mean, a.batch_var, a.batch_rstd, inp, p.gamma, p.beta, eps);
   if (update_running) {
     // The running variance takes the unbiased estimate N/(N-1) var (the paper's inference step).
     const S n = S(inp.cols()), m = S(config_.momentum);
-    p.running_mean = (S(1) - m) * p.running_mean + m * a.batch_mean;
-    p.running_var = (S(1) - m) * p.running_var + (m * n / (n - S(1))) * a.batch_var;
+    running.running_mean = (S(1) - m) * running.running_mean + m * a.batch_mean;
+    running.running_var = (S(1) - m) * running.running_var + (m * n / (n - S(1))) * a.batch_var;
   }
 }
 
@@ -177,7 +182,7 @@ Matrix<S> Network<S>::normalized(int l) const {
     samplenorm_normalized(xhat, normalization_input(l), a.sample_mean, a.sample_rstd);
   else if (config_.normalization == Normalization::batch)
     batchnorm_normalized(xhat, normalization_input(l),
-                         mode_ == Mode::eval ? params_[l].running_mean : a.batch_mean, a.batch_rstd);
+                         mode_ == Mode::eval ? buffers_[l].running_mean : a.batch_mean, a.batch_rstd);
   return xhat;
 }
 
@@ -190,7 +195,7 @@ void Network<S>::normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, V
   if (config_.normalization == Normalization::per_sample)
     samplenorm_backward(dinp, dgamma, dbeta, dout, inp, a.sample_mean, a.sample_rstd, p.gamma);
   else if (mode_ == Mode::eval)
-    batchnorm_backward_eval(dinp, dgamma, dbeta, dout, inp, p.running_mean, a.batch_rstd, p.gamma);
+    batchnorm_backward_eval(dinp, dgamma, dbeta, dout, inp, buffers_[l].running_mean, a.batch_rstd, p.gamma);
   else
     batchnorm_backward(dinp, dgamma, dbeta, dout, inp, a.batch_mean, a.batch_rstd, p.gamma, then);
 }
@@ -217,9 +222,10 @@ void Network<S>::loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels)
       }
       dlogits /= n;
       // dL/db_out = sum over samples of dL/dlogits
-      doutput_bias_ = dlogits.rowwise().sum();
-      doutput_weight_.noalias() = dlogits * h.transpose();
-      dlast.noalias() = output_weight_.transpose() * dlogits;
+      LayerParameters<S>& output_grads = param_grads_[config_.depth + 1];
+      output_grads.bias = dlogits.rowwise().sum();
+      output_grads.weight.noalias() = dlogits * h.transpose();
+      dlast.noalias() = params_[config_.depth + 1].weight.transpose() * dlogits;
       break;
     }
   }
@@ -229,7 +235,7 @@ template <typename S>
 void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta,
                                     Matrix<S>& scratch) const {
   const LayerActivations<S>& a = acts_[l];
-  const Matrix<S>& dout = grads_[l].doutput;
+  const Matrix<S>& dout = doutputs_[l];
   const Activation act = config_.activation;
   const S slope = S(config_.leaky_slope);
   if (config_.normalization == Normalization::none) {
@@ -248,19 +254,19 @@ void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma
 
 template <typename S>
 void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, const LayerReady& layer_ready) {
-  loss_gradient(grads_[config_.depth].doutput, labels);
+  loss_gradient(doutputs_[config_.depth], labels);
   if (layer_ready) layer_ready(config_.depth);
   for (int l = config_.depth; l >= 1; --l) {
-    LayerGradients<S>& g = grads_[l];
-    backward_to_linear(l, dlinear_, g.dgamma, g.dbeta, scratch_);
+    LayerParameters<S>& g = param_grads_[l];
+    backward_to_linear(l, dlinear_, g.gamma, g.beta, scratch_);
     if (l == 1 && input_sparse_ && !input_gradient) {
       // dL/dW_1 = dL/dz_1 x^T summed over x's nonzeros only; dL/db_1 = sum over samples of dL/dz_1
       sparse_input_by_rows(sparse_input_);
-      sparse_linear_backward_weight(g.dweight, dlinear_, sparse_input_);
-      if (config_.bias) g.dbias = dlinear_.rowwise().sum();
+      sparse_linear_backward_weight(g.weight, dlinear_, sparse_input_);
+      if (config_.bias) g.bias = dlinear_.rowwise().sum();
     } else {
-      Matrix<S>* dprevious = l > 1 ? &grads_[l - 1].doutput : input_gradient ? &dinput_ : nullptr;
-      linear_backward(dprevious, g.dweight, config_.bias ? &g.dbias : nullptr, dlinear_, output(l - 1),
+      Matrix<S>* dprevious = l > 1 ? &doutputs_[l - 1] : input_gradient ? &dinput_ : nullptr;
+      linear_backward(dprevious, g.weight, config_.bias ? &g.bias : nullptr, dlinear_, output(l - 1),
                       params_[l].weight);
     }
     if (layer_ready) layer_ready(l - 1);

@@ -18,12 +18,33 @@
 
 namespace layerscope {
 
+// A layer's learnable tensors: W_l (F x I), and b_l, gamma_l, beta_l (F; empty where the layer has none).
+// The same type holds their gradients dL/dW_l, dL/db_l, ... (same shapes), as llm.c's ParameterTensors
+// serve both its parameters and its gradients, so that an optimizer walks a parameter and its gradient
+// alike (Network::for_each_parameter). The output layer of the cross-entropy head is one more entry,
+// L+1: W_out (classes x F) and b_out, without gamma and beta.
 template <typename S>
 struct LayerParameters {
-  Matrix<S> weight;       // F x I
-  Vector<S> bias;         // F (empty without bias)
-  Vector<S> gamma, beta;  // F (empty without normalization)
-  Vector<S> running_mean, running_var;  // F, batch norm only
+  Matrix<S> weight;
+  Vector<S> bias, gamma, beta;
+};
+
+// The one table of a layer's tensors: f(name, a's tensor, the others' tensors of that name...) for each
+// tensor that a has, in this order. The others are LayerParameters of the same layer: its gradients, an
+// optimizer's moments (of the same shapes, or empty before their first use).
+template <typename F, typename A, typename... Others>
+void for_each_tensor(F&& f, A& a, Others&... others) {
+  f("weight", a.weight, others.weight...);
+  if (a.bias.size()) f("bias", a.bias, others.bias...);
+  if (a.gamma.size()) f("gamma", a.gamma, others.gamma...);
+  if (a.beta.size()) f("beta", a.beta, others.beta...);
+}
+
+// Batch norm's running statistics: buffers that forward updates in train mode and reads in eval mode,
+// beside the parameters (no gradient, no optimizer). F each; empty without batch norm.
+template <typename S>
+struct BatchNormBuffers {
+  Vector<S> running_mean, running_var;
 };
 
 // What forward keeps for the statistics and for backward. The normalized xhat is not kept (backward
@@ -36,15 +57,6 @@ struct LayerActivations {
   Vector<S> batch_rstd;      // F, batch norm: 1/sqrt(var + eps) of the batch's (train) or running (eval) var
   RowVector<S> sample_mean, sample_rstd;   // N, per-sample normalization
   Matrix<S> activation_out;  // a = f(p): F x N
-};
-
-// What backward keeps. dL/dz_l passes through one buffer shared by all layers (nothing reads it once the
-// layer's products are done): Network::linear_gradient(l) recomputes it.
-template <typename S>
-struct LayerGradients {
-  Matrix<S> doutput;  // dL/dh_l: F x N
-  Matrix<S> dweight;  // dL/dW_l: F x I
-  Vector<S> dbias, dgamma, dbeta;  // F (empty when the parameter does not exist)
 };
 
 template <typename S>
@@ -87,19 +99,15 @@ class Network {
   // statistics are buffers, not parameters: they are not visited.
   template <typename Visit>
   void for_each_parameter(Visit&& visit) {
-    for (int l = 1; l <= config_.depth; ++l) {
-      LayerParameters<S>& p = params_[l];
-      LayerGradients<S>& g = grads_[l];
-      visit(l, "weight", p.weight.data(), g.dweight.data(), size_t(p.weight.size()));
-      if (p.bias.size()) visit(l, "bias", p.bias.data(), g.dbias.data(), size_t(p.bias.size()));
-      if (p.gamma.size()) visit(l, "gamma", p.gamma.data(), g.dgamma.data(), size_t(p.gamma.size()));
-      if (p.beta.size()) visit(l, "beta", p.beta.data(), g.dbeta.data(), size_t(p.beta.size()));
-    }
-    if (output_weight_.size()) {
-      visit(config_.depth + 1, "weight", output_weight_.data(), doutput_weight_.data(), size_t(output_weight_.size()));
-      visit(config_.depth + 1, "bias", output_bias_.data(), doutput_bias_.data(), size_t(output_bias_.size()));
+    const int last = parameter_layers();
+    for (int l = 1; l <= last; ++l) {
+      for_each_tensor([&](const char* name, auto& parameter, auto& gradient) {
+        visit(l, name, parameter.data(), gradient.data(), size_t(parameter.size()));
+      }, params_[l], param_grads_[l]);
     }
   }
+  // The layers that have parameters: L, or L+1 with the cross-entropy head's output layer.
+  int parameter_layers() const { return config_.depth + (config_.upstream == UpstreamSource::cross_entropy); }
   Mode last_mode() const { return mode_; }
   // Whether the last forward() ran layer 1 as a sparse product (and backward() without dL/dx will).
   bool input_was_sparse() const { return input_sparse_; }
@@ -111,11 +119,15 @@ class Network {
   const NetworkConfig& config() const { return config_; }
   int depth() const { return config_.depth; }
 
-  // Layers are numbered 1..L as in the equations; index 0 of the vectors is unused.
+  // Layers are numbered 1..L as in the equations (L+1: the output layer, for the parameters); index 0 of
+  // the vectors is unused.
   LayerParameters<S>& parameters(int l) { return params_[l]; }
   const LayerParameters<S>& parameters(int l) const { return params_[l]; }
+  // dL/dW_l, dL/db_l, dL/dgamma_l, dL/dbeta_l of the last backward(), for l = 1..parameter_layers().
+  const LayerParameters<S>& param_grads(int l) const { return param_grads_[l]; }
+  BatchNormBuffers<S>& buffers(int l) { return buffers_[l]; }
+  const BatchNormBuffers<S>& buffers(int l) const { return buffers_[l]; }
   const LayerActivations<S>& activations(int l) const { return acts_[l]; }
-  const LayerGradients<S>& gradients(int l) const { return grads_[l]; }
 
   Matrix<S>& input() { return input_; }
   const Matrix<S>& input() const { return input_; }
@@ -123,7 +135,8 @@ class Network {
   // h_l for l = 0..L (h_0 is the input), and p_l for l = 1..L.
   const Matrix<S>& output(int l) const;
   const Matrix<S>& pre_activation(int l) const;
-  const Matrix<S>& doutput(int l) const { return l == 0 ? dinput_ : grads_[l].doutput; }
+  // dL/dh_l for l = 0..L (dL/dh_0 is dL/dx: empty when backward() skipped it). Needs backward().
+  const Matrix<S>& doutput(int l) const { return l == 0 ? dinput_ : doutputs_[l]; }
   // What the normalization of layer l (1..L) takes in (z_l before the activation, a_l after it) and its
   // xhat, computed from that input and the statistics forward used. Needs normalization and forward().
   const Matrix<S>& normalization_input(int l) const;
@@ -134,12 +147,6 @@ class Network {
   // The random upstream G, the MSE targets, or (empty) for cross-entropy.
   const Matrix<S>& upstream() const { return upstream_; }
   const std::vector<int>& labels() const { return labels_; }
-  Matrix<S>& output_weight() { return output_weight_; }  // classes x F, cross-entropy only
-  const Matrix<S>& output_weight() const { return output_weight_; }
-  const Matrix<S>& doutput_weight() const { return doutput_weight_; }
-  Vector<S>& output_bias() { return output_bias_; }  // classes, cross-entropy only (starts at 0)
-  const Vector<S>& output_bias() const { return output_bias_; }
-  const Vector<S>& doutput_bias() const { return doutput_bias_; }
   const Matrix<S>& logits() const { return logits_; }
 
  private:
@@ -157,17 +164,19 @@ class Network {
 
   NetworkConfig config_;
   Matrix<S> input_, dinput_;
-  std::vector<LayerParameters<S>> params_;
-  std::vector<LayerActivations<S>> acts_;
-  std::vector<LayerGradients<S>> grads_;
+  std::vector<LayerParameters<S>> params_, param_grads_;  // 1..parameter_layers()
+  std::vector<BatchNormBuffers<S>> buffers_;               // 1..L
+  std::vector<LayerActivations<S>> acts_;                  // 1..L
+  std::vector<Matrix<S>> doutputs_;                        // dL/dh_l, 1..L
   Matrix<S> upstream_;
   std::vector<int> labels_;
-  Matrix<S> output_weight_, doutput_weight_, logits_;
-  Vector<S> output_bias_, doutput_bias_;
+  Matrix<S> logits_;
   Mode mode_ = Mode::train;  // of the last forward()
   SparseInput<S> sparse_input_;  // the nonzeros of input_ when input_sparse_
   bool input_sparse_ = false;
-  Matrix<S> dlinear_;  // dL/dz_l of the layer backward is in
+  // dL/dz_l of the layer backward is in: one buffer for all layers (nothing reads it once the layer's
+  // products are done); linear_gradient(l) recomputes it.
+  Matrix<S> dlinear_;
   Matrix<S> scratch_;  // dL/da or dL/dp during backward
 };
 

@@ -42,10 +42,9 @@ TensorRef<S> tensor(const Network<S>& net, TensorKind kind, int layer) {
     case TensorKind::pre_activation: return ref(net.pre_activation(layer));
     case TensorKind::activation: return ref(net.activations(layer).activation_out);
     case TensorKind::output: return ref(net.output(layer));
-    case TensorKind::grad_output:
-      return net.gradients(layer).doutput.size() ? ref(net.gradients(layer).doutput) : TensorRef<S>{};
+    case TensorKind::grad_output: return net.doutput(layer).size() ? ref(net.doutput(layer)) : TensorRef<S>{};
     case TensorKind::grad_weight:
-      return net.gradients(layer).dweight.size() ? ref(net.gradients(layer).dweight) : TensorRef<S>{};
+      return net.param_grads(layer).weight.size() ? ref(net.param_grads(layer).weight) : TensorRef<S>{};
   }
   return {};
 }

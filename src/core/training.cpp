@@ -250,35 +250,44 @@ void Optimizer<S>::step(Network<S>& net, bool measure_update_ratio) {
   ++t_;
   const S lr = S(config_.learning_rate), wd = S(config_.weight_decay);
   update_ratio_.assign(size_t(net.depth()) + 2, std::numeric_limits<double>::quiet_NaN());
-  size_t slot = 0;
   const bool adam = config_.optimizer == OptimizerKind::adam;
   // Adam's bias corrections, 1 - beta^t, in double: beta2^t for t in the tens of thousands.
   const double correction1 = 1 - std::pow(config_.adam_beta1, double(t_));
   const double correction2 = 1 - std::pow(config_.adam_beta2, double(t_));
   const S b1 = S(config_.adam_beta1), b2 = S(config_.adam_beta2), eps = S(config_.adam_epsilon);
   const S c1 = S(correction1), c2 = S(correction2), mu = S(config_.sgd_momentum);
-  net.for_each_parameter([&](int layer, const char* name, S* w, const S* g, size_t n) {
-    if (slots_.size() <= slot) slots_.emplace_back();
-    Slot& s = slots_[slot++];
-    if (s.first.size() != n) s.first.assign(n, S(0)), s.second.assign(adam ? n : 0, S(0));
-    const bool is_weight = name[0] == 'w';
-    const S decay = is_weight ? wd : S(0);
-    const bool measure = measure_update_ratio && is_weight;
-    if (measure) weight_before_.assign(w, w + n);
-    if (adam)
-      adam_update(w, g, s.first.data(), s.second.data(), n, lr, decay, b1, b2, eps, c1, c2);
-    else
-      sgd_update(config_.nesterov, w, g, s.first.data(), n, lr, mu, decay);
-    if (!measure) return;
-    // ||update|| / ||W||, from W before and after the update (in double, sequential sums).
-    double weight_sq = 0, update_sq = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const double before = double(weight_before_[i]), change = before - double(w[i]);
-      weight_sq += before * before;
-      update_sq += change * change;
-    }
-    update_ratio_[size_t(layer)] = weight_sq > 0 ? std::sqrt(update_sq / weight_sq) : 0.0;
-  });
+  const int layers = net.parameter_layers();
+  first_.resize(size_t(layers) + 1);
+  second_.resize(size_t(layers) + 1);
+  for (int layer = 1; layer <= layers; ++layer) {
+    for_each_tensor([&](const char* name, auto& weight, const auto& gradient, auto& first, auto& second) {
+      // The moments start at 0, in the parameter's shape, at the first step.
+      if (first.size() != weight.size()) {
+        first.setZero(weight.rows(), weight.cols());
+        if (adam) second.setZero(weight.rows(), weight.cols());
+      }
+      S* w = weight.data();
+      const S* g = gradient.data();
+      const size_t n = size_t(weight.size());
+      const bool is_weight = name[0] == 'w';
+      const S decay = is_weight ? wd : S(0);
+      const bool measure = measure_update_ratio && is_weight;
+      if (measure) weight_before_.assign(w, w + n);
+      if (adam)
+        adam_update(w, g, first.data(), second.data(), n, lr, decay, b1, b2, eps, c1, c2);
+      else
+        sgd_update(config_.nesterov, w, g, first.data(), n, lr, mu, decay);
+      if (!measure) return;
+      // ||update|| / ||W||, from W before and after the update (in double, sequential sums).
+      double weight_sq = 0, update_sq = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const double before = double(weight_before_[i]), change = before - double(w[i]);
+        weight_sq += before * before;
+        update_sq += change * change;
+      }
+      update_ratio_[size_t(layer)] = weight_sq > 0 ? std::sqrt(update_sq / weight_sq) : 0.0;
+    }, net.parameters(layer), net.param_grads(layer), first_[layer], second_[layer]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -472,8 +481,8 @@ TrainingReport Trainer<S>::make_report(const Network<S>& gradients, bool updated
   // From the training step just taken: the gradients and the update.
   for (int l = 1; l <= L; ++l) {
     LayerTrainingStats& out = r.layers[size_t(l)];
-    const Matrix<S>& dout = gradients.gradients(l).doutput;
-    const Matrix<S>& dweight = gradients.gradients(l).dweight;
+    const Matrix<S>& dout = gradients.doutput(l);
+    const Matrix<S>& dweight = gradients.param_grads(l).weight;
     out.doutput_std = summarize(dout.data(), size_t(dout.size()), SaturationBand{}, false).std;
     out.dweight_std = summarize(dweight.data(), size_t(dweight.size()), SaturationBand{}, false).std;
     const double ratio = updated ? optimizer_.weight_update_ratio()[size_t(l)] : std::nan("");

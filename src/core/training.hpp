@@ -60,7 +60,8 @@ const std::vector<TrainingPresetInfo>& training_preset_list();
 TrainingConfig training_preset(const std::string& name);  // ConfigError("preset", ...) for unknown names
 
 // ---------------------------------------------------------------------------------------------------
-// Optimizers: one state slot per parameter tensor, in Network::for_each_parameter's order.
+// Optimizers: their state has the parameters' shapes (LayerParameters per layer, as llm.c keeps m and v
+// beside its parameters), walked with them by for_each_tensor.
 
 template <typename S>
 class Optimizer {
@@ -76,11 +77,9 @@ class Optimizer {
   const std::vector<double>& weight_update_ratio() const { return update_ratio_; }
 
  private:
-  struct Slot {
-    std::vector<S> first, second;  // SGD: the velocity v (second unused); Adam: m and v
-  };
   TrainingConfig config_;
-  std::vector<Slot> slots_;
+  // Layers 1..L+1 (index 0 unused). SGD: the velocity v in first_ (second_ stays empty); Adam: m and v.
+  std::vector<LayerParameters<S>> first_, second_;
   std::vector<S> weight_before_;  // a weight before its update, on the steps that measure the ratio
   std::vector<double> update_ratio_;
   long t_ = 0;
