@@ -39,6 +39,9 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   await waitState(page, ['finished', 'error'], 90000);
   assert.equal(await state(page), 'finished', await page.textContent('#t-status'));
   assert.equal(requests.filter(u => u.includes('mnist-binary.bin')).length, 1, 'the data is fetched once for both workers');
+  // One download and compile of the .wasm for the whole page: the training workers get the init-time
+  // page's compiled module (client.js compiledModule), as its own workers and the main thread's checks do.
+  assert.equal(requests.filter(u => /\/wasm\/layerscope_wasm(_relaxed)?\.wasm$/.test(u)).length, 1, requests.join('\n'));
   const { a, b } = await reports(page);
   const steps = [0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000];
   assert.deepEqual(a.map(r => r.step), steps);

@@ -45,6 +45,15 @@ async function compileWasm(url) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
+// The compiled module of a build, compiled once for the whole page: both bundles (app.js, training.js)
+// carry this file, so the promises sit in a global registry. Resolves to null when the build cannot be
+// fetched or compiled here.
+export function compiledModule(build) {
+  const shared = (globalThis[Symbol.for('layerscope.compiledWasm')] ??= new Map());
+  if (!shared.has(build)) shared.set(build, compileWasm(WASM_BUILDS[build]).catch(() => null));
+  return shared.get(build);
+}
+
 export class ComputeClient {
   // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
   // result msg: {id, ms, kind, range, symlogThreshold, columns:{a, b}, timing}; a column is
@@ -63,9 +72,9 @@ export class ComputeClient {
     // One download and one compile of the .wasm for both workers; null (each worker then loads the
     // SIMD128 build itself, and reports what went wrong) if that fails here.
     this.wasmBuild = chooseWasmBuild(location.search);
-    this.module = compileWasm(WASM_BUILDS[this.wasmBuild]).then(module => module, () => {
-      this.wasmBuild = 'simd128';
-      return null;
+    this.module = compiledModule(this.wasmBuild).then(module => {
+      if (!module) this.wasmBuild = 'simd128';
+      return module;
     });
     for (const col of COLUMNS) this.sendModule(col);
   }

@@ -6,7 +6,7 @@
 // shapes agree, the same batches: the core's BatchSampler is seeded by the config's seed) -> each worker
 // posts step 0 and then a report every log_every steps -> the stores keep them, the views redraw at most
 // REDRAWS_PER_SECOND times a second, from a requestAnimationFrame callback.
-import { chooseWasmBuild } from '../client.js';
+import { chooseWasmBuild, compiledModule } from '../client.js';
 import { downloadText } from '../export.js';
 import { onThemeChange } from '../theme.js';
 import {
@@ -24,18 +24,9 @@ import { figure1Caption } from './figure1.js';
 
 const REDRAWS_PER_SECOND = 10;
 const COLUMNS = ['a', 'b'];
-const WASM_BUILDS = { 'relaxed-simd': 'wasm/layerscope_wasm_relaxed.wasm', simd128: 'wasm/layerscope_wasm.wasm' };
 const $ = id => document.getElementById(id);
 // The settings typed as text (numbers): their inputs share one reading and one placeholder rule.
 const typedFields = () => TRAINING_FIELDS.filter(f => f.type === 'integer' || f.type === 'real').map(f => f.name);
-
-async function compileWasm(url) {
-  try {
-    return await WebAssembly.compileStreaming(fetch(url));
-  } catch {
-    return null;  // each worker then loads the SIMD128 build itself and says what failed
-  }
-}
 
 export class TrainingController {
   constructor(root) {
@@ -309,7 +300,9 @@ export class TrainingController {
           error: e => this.columnError(col, e),
         });
       }
-      this.modulePromise = compileWasm(WASM_BUILDS[chooseWasmBuild(location.search)]);
+      // The init-time page's compile of the same build when it made one (null: each worker then loads the
+      // SIMD128 build itself and says what failed).
+      this.modulePromise = compiledModule(chooseWasmBuild(location.search));
     }
     if (!this.dataPromise) {
       const box = $('t-data'), bar = $('t-data-progress'), text = $('t-data-text'), retry = $('t-data-retry');
