@@ -25,4 +25,4 @@ em++ -O3 -DNDEBUG -msimd128 -fexceptions -msse2 -fgnuc-version=5.13 -mnontrappin
   bench/train_bench.cpp "$gemm" "$wasm/liblayerscope_core.a" \
   -sALLOW_MEMORY_GROWTH=1 -sNODERAWFS=1 -sWASM_ASYNC_COMPILATION=0 -o "$out/train_bench_simd128.cjs"
 echo "(wasm SIMD128 in Node; wall-clock times, not CPU time)"
-node "$out/train_bench_simd128.cjs" "$@" | sed 's/"build":"native"/"build":"wasm-simd128"/; s/^native, float/wasm SIMD128, float/'
+node "$out/train_bench_simd128.cjs" "$@" | sed 's/"build":"native"/"build":"wasm-simd128"/; s/^native, float/wasm SIMD128, float/; s/CPU ms per step/wall ms per step/; s/us (CPU)/us (wall)/'
