@@ -205,16 +205,7 @@ val schema_to_js() {
 }
 
 val presets_to_js() {
-  val list = val::array();
-  for (const PresetInfo& info : preset_list()) {
-    val row = val::object();
-    row.set("name", info.name);
-    row.set("title", info.title);
-    row.set("description", info.description);
-    row.set("config", config_to_js(preset(info.name)));
-    list.call<void>("push", row);
-  }
-  return list;
+  return preset_rows_to_js(preset_list(), [](const std::string& name) { return config_to_js(preset(name)); });
 }
 
 // The view and the copy happen inside one JS constructor call: nothing can grow the heap in between.

@@ -104,6 +104,21 @@ val fields_to_js(const std::vector<FieldSpec>& specs, DefaultOf&& default_of) {
 
 // [{name, title, description, config}]
 val presets_to_js();
+// The same rows for any table of presets ({name, title, description} each); config_of(name) gives the
+// preset's config as a JS object.
+template <typename Info, typename ConfigOf>
+val preset_rows_to_js(const std::vector<Info>& infos, ConfigOf&& config_of) {
+  val list = val::array();
+  for (const Info& info : infos) {
+    val row = val::object();
+    row.set("name", info.name);
+    row.set("title", info.title);
+    row.set("description", info.description);
+    row.set("config", config_of(info.name));
+    list.call<void>("push", row);
+  }
+  return list;
+}
 
 // Copies of native arrays as new JS typed arrays (see the note at the top).
 val copy_to_js(const std::vector<double>& values);

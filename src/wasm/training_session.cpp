@@ -152,16 +152,8 @@ val training_schema_to_js() {
 
 val training_presets_to_js() {
   return guarded([] {
-    val list = val::array();
-    for (const TrainingPresetInfo& info : training_preset_list()) {
-      val row = val::object();
-      row.set("name", info.name);
-      row.set("title", info.title);
-      row.set("description", info.description);
-      row.set("config", training_config_to_js(training_preset(info.name)));
-      list.call<void>("push", row);
-    }
-    return list;
+    return preset_rows_to_js(training_preset_list(),
+                             [](const std::string& name) { return training_config_to_js(training_preset(name)); });
   });
 }
 
