@@ -50,6 +50,8 @@ function start() {
       error: showFatal,
     });
     checks = startCoreChecks(client.module);
+    // Said at once (not as an unhandled rejection, and whether or not a worker comes up to say it too).
+    checks.catch(e => showFatal(`The WebAssembly module failed to load: ${e && e.message || e}`));
   } catch (e) {
     showFatal(`Web Workers are needed to compute: ${e.message}`);
   }
