@@ -4,21 +4,21 @@
 // There is no second rule in JavaScript: until the instance is up, state.js's checkValue refuses.
 //
 // The page has two bundles (app.js, training.js) and each carries its own copy of this file, so the one
-// instance is shared through a global registry key: the first bundle to ask makes it, on the compiled
-// WebAssembly.Module it is given (the init-time page's, compiled once for its workers too) or, without
-// one, on a module it loads itself. Instantiating a compiled module takes a few milliseconds; its heap is
-// Emscripten's initial 16 MiB, as a worker's starts.
+// instance is shared through a global registry key: the first bundle to ask makes it, on the page's one
+// compile of the chosen build (client.js compiledModule, the compile the workers get too) or, when that
+// compile failed, on the SIMD128 build loaded the usual way. Instantiating a compiled module takes a few
+// milliseconds; its heap is Emscripten's initial 16 MiB, as a worker's starts.
+import { chooseWasmBuild, compiledModule } from './client.js';
 import { loadLayerscope } from './layerscope.js';
 import { useCoreChecker } from './state.js';
 
 const SHARED = Symbol.for('layerscope.coreChecks');
 
-// wasmModule: a Promise of a WebAssembly.Module or of null (then the module is loaded here). Resolves,
-// once this bundle's checkValue (state.js) uses the core, with the core's tables {schema,
+// Resolves, once this bundle's checkValue (state.js) uses the core, with the core's tables {schema,
 // trainingSchema, trainingPresets}; rejects if the module cannot be loaded.
-export async function startCoreChecks(wasmModule = Promise.resolve(null)) {
-  globalThis[SHARED] ??= Promise.resolve(wasmModule).then(async module => {
-    if (module instanceof WebAssembly.Module) {
+export async function startCoreChecks() {
+  globalThis[SHARED] ??= compiledModule(chooseWasmBuild(location.search)).then(async module => {
+    if (module) {
       try {
         return await loadLayerscope({ wasmModule: module });
       } catch {

@@ -36,12 +36,18 @@ function ready(client, info) {
 
 function start() {
   $('notice-dismiss').addEventListener('click', () => { $('notices').hidden = true; });
-  let checks = null;
+  // The main thread's checks, on the same compile as the workers. A failure is said at once (whether or
+  // not a worker comes up to say it too) and leaves the page unstarted.
+  const checks = startCoreChecks().catch(e => {
+    showFatal(`The WebAssembly module failed to load: ${e && e.message || e}`);
+    return null;
+  });
   try {
     const client = new ComputeClient({
-      ready: info => checks.then(() => {
+      ready: info => checks.then(core => {
+        if (!core) return;
         try { ready(client, info); } catch (e) { showFatal(`The page failed to start: ${e.message}`); }
-      }, e => showFatal(`The WebAssembly module failed to load: ${e && e.message || e}`)),
+      }),
       result: msg => {
         try { page.received(msg); } catch (e) { showFatal(`Drawing failed: ${e.message}`); }
       },
@@ -49,9 +55,6 @@ function start() {
       progress: (text, update) => page && page.progress(text, update),
       error: showFatal,
     });
-    checks = startCoreChecks(client.module);
-    // Said at once (not as an unhandled rejection, and whether or not a worker comes up to say it too).
-    checks.catch(e => showFatal(`The WebAssembly module failed to load: ${e && e.message || e}`));
   } catch (e) {
     showFatal(`Web Workers are needed to compute: ${e.message}`);
   }
