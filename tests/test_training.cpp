@@ -52,8 +52,8 @@ TEST_CASE("the classifier's gradient matches central differences on a real MNIST
   // Copies of every analytic gradient, since the probes below run the network again.
   struct Probe { int layer; std::string name; double* w; std::vector<double> g; };
   std::vector<Probe> probes;
-  net.for_each_parameter([&](int layer, const char* name, double* w, const double* g, size_t n) {
-    probes.push_back({layer, name, w, std::vector<double>(g, g + n)});
+  net.for_each_parameter([&](int layer, ParameterKind kind, double* w, const double* g, size_t n) {
+    probes.push_back({layer, to_string(kind), w, std::vector<double>(g, g + n)});
   });
   // Weights, biases (none where batch norm follows), gamma and beta, the output layer's weight and bias.
   CHECK(probes.size() == (norm == Normalization::batch ? 3u * 3 + 2 : 3u * 2 + 2));
@@ -420,7 +420,7 @@ TEST_CASE("a run with the step-0 report is bit-identical afterwards to one witho
   REQUIRE(t.history().reports()[0].step == 0);
   std::vector<std::vector<float>> mine, reference;
   auto collect = [](Network<float>& n, std::vector<std::vector<float>>& out) {
-    n.for_each_parameter([&](int, const char*, float* w, const float*, size_t size) { out.emplace_back(w, w + size); });
+    n.for_each_parameter([&](int, ParameterKind, float* w, const float*, size_t size) { out.emplace_back(w, w + size); });
     for (int l = 1; l <= n.depth(); ++l) {
       const auto& b = n.buffers(l);
       out.emplace_back(b.running_mean.data(), b.running_mean.data() + b.running_mean.size());
@@ -473,4 +473,46 @@ TEST_CASE("step(n, report_last) reports its last step off the grid and leaves th
   const int output_layer = plain.network().depth() + 1;
   CHECK(plain.network().parameters(output_layer).weight == t.network().parameters(output_layer).weight);
   CHECK(plain.latest()->test_loss == t.latest()->test_loss);
+}
+
+TEST_CASE("weight decay changes exactly the weight matrices of every kind of layer", "[training][optimizer]") {
+  // Hidden layers with a bias and a normalization (so weight, bias, gamma and beta all exist) and the
+  // cross-entropy head's output layer (its weight and bias): one SGD step (no momentum) with and without
+  // decay from the same gradients. By w <- w - lr (g + wd w), the two results differ by lr wd w on the
+  // weights and not at all elsewhere.
+  const Normalization norm = GENERATE(Normalization::batch, Normalization::per_sample);
+  CAPTURE(to_string(norm));
+  NetworkConfig c = small_classifier(Normalization::batch);
+  c.normalization = norm;
+  c.bias = true;
+  Network<double> net(c);
+  Matrix<double> x;
+  std::vector<int> labels;
+  first_images(x, labels, 8);
+  net.forward(x, Mode::train);
+  net.backward(labels, false);
+  TrainingConfig plain;
+  plain.network = c, plain.learning_rate = 0.1, plain.sgd_momentum = 0;
+  TrainingConfig decayed = plain;
+  decayed.weight_decay = 0.5;
+  Network<double> without = net, with = net;
+  Optimizer<double>(plain).step(without, false);
+  Optimizer<double>(decayed).step(with, false);
+  std::set<std::string> kinds_seen;
+  for (int l = 1; l <= net.parameter_layers(); ++l) {
+    CAPTURE(l);
+    for_each_tensor([&](ParameterKind kind, const auto& before, const auto& after_plain, const auto& after_decay) {
+      CAPTURE(to_string(kind));
+      kinds_seen.insert(to_string(kind));
+      const auto difference = (after_plain - after_decay).eval();
+      if (kind == ParameterKind::weight) {
+        const auto expected = (0.1 * 0.5 * before).eval();  // lr wd w
+        CHECK_THAT((difference - expected).cwiseAbs().maxCoeff(), WithinAbs(0, 1e-15));
+        CHECK(expected.cwiseAbs().maxCoeff() > 1e-3);
+      } else {
+        CHECK(difference.cwiseAbs().maxCoeff() == 0);
+      }
+    }, net.parameters(l), without.parameters(l), with.parameters(l));
+  }
+  CHECK(kinds_seen == std::set<std::string>{"weight", "bias", "gamma", "beta"});
 }

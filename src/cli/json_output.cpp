@@ -51,19 +51,18 @@ Json histogram_json(const Histogram& h) {
 
 }  // namespace
 
-Json config_json(const NetworkConfig& config) {
-  Json out = Json::object();
-  for (const FieldSpec& spec : config_schema()) {
-    const std::string text = get_field(config, spec.name);  // exact: reads back to the same value
-    switch (spec.type) {
-      case FieldType::integer: out[spec.name] = std::strtoull(text.c_str(), nullptr, 10); break;
-      case FieldType::real: out[spec.name] = std::strtod(text.c_str(), nullptr); break;
-      case FieldType::boolean: out[spec.name] = text == "true"; break;
-      case FieldType::choice: out[spec.name] = text; break;
-    }
+Json field_value_json(const FieldSpec& spec, const std::string& text) {
+  // `text` is exact: it reads back to the same value.
+  switch (spec.type) {
+    case FieldType::integer: return std::strtoull(text.c_str(), nullptr, 10);
+    case FieldType::real: return number(std::strtod(text.c_str(), nullptr));
+    case FieldType::boolean: return text == "true";
+    case FieldType::choice: break;
   }
-  return out;
+  return text;
 }
+
+Json config_json(const NetworkConfig& config) { return fields_json(network_fields(), config); }
 
 template <typename S>
 Json run_json(const Network<S>& net, const RunReport& report, const Options& options) {

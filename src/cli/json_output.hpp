@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fields.hpp"
 #include "network.hpp"
 #include "options.hpp"
 #include "report.hpp"
@@ -14,7 +15,17 @@ namespace layerscope::cli {
 
 using Json = nlohmann::ordered_json;  // keeps keys in the order written
 
-// {field: value} for every schema field: integers and reals as numbers, choices as strings, bias as boolean.
+// A field's value (in get()'s text form) as JSON: integers and reals as numbers (a non-finite real as
+// null), choices as strings, booleans as booleans.
+Json field_value_json(const FieldSpec& spec, const std::string& text);
+// {field: value} for every row of a table of fields (fields.hpp), in the table's order.
+template <typename Config>
+Json fields_json(const FieldTable<Config>& table, const Config& config) {
+  Json out = Json::object();
+  for (const Field<Config>& field : table.rows()) out[field.spec.name] = field_value_json(field.spec, table.get(config, field.spec.name));
+  return out;
+}
+// The network's fields: fields_json(network_fields(), config).
 Json config_json(const NetworkConfig& config);
 
 // {"layerscope": 1, "scalar", "config", "loss", "tensors", "layers", "histograms", "theory"}.

@@ -28,17 +28,17 @@ template <typename S>
 std::vector<StateTensor<S>> state_tensors(Network<S>& net) {
   const int L = net.depth();
   std::vector<StateTensor<S>> out;
-  net.for_each_parameter([&](int l, const char* name, S* data, S*, std::size_t size) {
-    const std::string tensor = name;
-    if (tensor == "weight") {
+  net.for_each_parameter([&](int l, ParameterKind kind, S* data, S*, std::size_t size) {
+    const std::string tensor = to_string(kind);
+    if (kind == ParameterKind::weight) {
       const Matrix<S>& w = net.parameters(l).weight;
       out.push_back({l, tensor, data, {std::size_t(w.rows()), std::size_t(w.cols())},
                      l <= L ? "W_l (width x fan_in): z_l = W_l h_{l-1} (+ b_l)"
                             : "W_out (classes x width): logits = W_out h_L + b_out"});
     } else {
-      const char* meaning = tensor == "bias"    ? (l <= L ? "b_l" : "b_out")
-                            : tensor == "gamma" ? "normalization scale, one per feature"
-                                                : "normalization shift, one per feature";
+      const char* meaning = kind == ParameterKind::bias    ? (l <= L ? "b_l" : "b_out")
+                            : kind == ParameterKind::gamma ? "normalization scale, one per feature"
+                                                           : "normalization shift, one per feature";
       out.push_back({l, tensor, data, {size}, meaning});
     }
   });

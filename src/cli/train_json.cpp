@@ -9,24 +9,11 @@ namespace {
 
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
-Json typed_value(const FieldSpec& spec, const std::string& text) {
-  switch (spec.type) {
-    case FieldType::integer: return std::strtoull(text.c_str(), nullptr, 10);
-    case FieldType::real: return number(std::strtod(text.c_str(), nullptr));
-    case FieldType::boolean: return text == "true";
-    case FieldType::choice: break;
-  }
-  return text;
-}
 
 }  // namespace
 
-Json training_config_json(const TrainingConfig& config) {
-  Json out = Json::object();
-  for (const FieldSpec& spec : training_schema()) out[spec.name] = typed_value(spec, get_training_field(config, spec.name));
-  for (const FieldSpec& spec : config_schema()) out[spec.name] = typed_value(spec, get_field(config.network, spec.name));
-  return out;
-}
+// Every field of the one table: the training fields, then the network's.
+Json training_config_json(const TrainingConfig& config) { return fields_json(training_fields(), config); }
 
 Json training_report_json(const TrainingReport& r) {
   Json layers = Json::array();

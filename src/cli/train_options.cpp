@@ -11,10 +11,6 @@ namespace layerscope::cli {
 
 namespace {
 
-bool in_schema(const std::vector<FieldSpec>& schema, const std::string& name) {
-  return std::any_of(schema.begin(), schema.end(), [&](const FieldSpec& s) { return s.name == name; });
-}
-
 std::vector<long> parse_step_list(const std::string& text) {
   std::vector<long> steps;
   std::stringstream in(text);
@@ -61,7 +57,7 @@ TrainOptions parse_train_options(int argc, char** argv) {
     else if (name == "dump") options.dump_dir = value;
     else if (name == "init_from") options.init_from = value;
     else if (name == "dump_steps") dump_steps_text = value;
-    else if (in_schema(training_schema(), name) || in_schema(config_schema(), name)) field_flags.emplace_back(name, value);
+    else if (training_fields().find(name)) field_flags.emplace_back(name, value);
     else throw UsageError("unknown option '" + arg + "'; see layerscope train --help");
   }
   if (options.help) return options;
@@ -89,17 +85,19 @@ TrainOptions parse_train_options(int argc, char** argv) {
 }
 
 std::string train_usage() {
-  const TrainingConfig defaults = training_preset("bn-paper-fig1");
+  const TrainingConfig defaults = training_preset(default_training_preset);
   std::ostringstream out;
   out << "usage: layerscope train [--preset NAME] [--config FILE.json] [--FIELD VALUE ...] [--data PATH]\n"
          "                        [--scalar float|double] [--json FILE] [--dump DIR] [--dump-steps LIST]\n"
          "                        [--init-from DIR] [--quiet]\n\n"
          "Trains the network as a classifier of the MNIST digits (binarized) and reports, every log_every\n"
          "steps, the training loss, the test loss and accuracy, and per layer the statistics the page shows.\n\n"
-         "The config starts from --preset (default bn-paper-fig1), then each --config file (a flat JSON\n"
+      << "The config starts from --preset (default " << default_training_preset
+      << "), then each --config file (a flat JSON\n"
          "object of field: value, training or network fields), then the field flags, later ones overriding\n"
          "earlier ones. Flags are --name VALUE or --name=VALUE; dashes stand for underscores (--log-every).\n"
-         "Defaults below are bn-paper-fig1's.\n\n"
+         "Defaults below are "
+      << default_training_preset << "'s.\n\n"
          "Training fields:\n";
   auto field = [&](const FieldSpec& spec) {
     out << "  --" << spec.name << " VALUE\n"

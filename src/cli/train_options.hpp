@@ -11,7 +11,7 @@ namespace layerscope::cli {
 
 struct TrainOptions {
   TrainingConfig config;
-  std::string preset_name = "bn-paper-fig1";       // --preset (the default when none is given)
+  std::string preset_name = default_training_preset;  // --preset (the default when none is given)
   std::string data_path = "dist/data/mnist-binary.bin";  // --data: an MNIST pack, or a directory of IDX files
   bool help = false;
   bool use_double = false;  // --scalar double

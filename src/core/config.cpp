@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "fields.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -23,92 +25,40 @@ const std::vector<std::string> upstream_names = {"random", "mse", "cross_entropy
 // Largest integer a JavaScript number holds exactly: seeds travel through URLs and JS objects.
 constexpr double max_seed = 9007199254740991.0;  // 2^53 - 1
 
-// A field: its spec plus how to read and write it as a double (numbers, booleans, choice indices).
-struct Field {
-  FieldSpec spec;
-  std::function<void(NetworkConfig&, double)> store;
-  std::function<double(const NetworkConfig&)> load;
-};
+using NC = NetworkConfig;
 
-FieldSpec integer_spec(const char* name, double lo, double hi, const char* help) {
-  FieldSpec s;
-  s.name = name, s.type = FieldType::integer, s.min = lo, s.max = hi, s.help = help;
-  return s;
-}
-FieldSpec real_spec(const char* name, double lo, bool lo_open, double hi, const char* help) {
-  FieldSpec s;
-  s.name = name, s.type = FieldType::real, s.min = lo, s.min_open = lo_open, s.max = hi, s.help = help;
-  return s;
-}
-FieldSpec choice_spec(const char* name, const std::vector<std::string>& choices, const char* help) {
-  FieldSpec s;
-  s.name = name, s.type = FieldType::choice, s.choices = choices, s.help = help;
-  s.min = 0, s.max = double(choices.size() - 1);
-  return s;
-}
-FieldSpec boolean_spec(const char* name, const char* help) {
-  FieldSpec s;
-  s.name = name, s.type = FieldType::boolean, s.min = 0, s.max = 1, s.help = help;
-  return s;
-}
+}  // namespace
 
-#define LS_INT_FIELD(member, lo, hi, help)                                           \
-  Field{integer_spec(#member, lo, hi, help),                                         \
-        [](NetworkConfig& c, double v) { c.member = static_cast<int>(v); },          \
-        [](const NetworkConfig& c) { return static_cast<double>(c.member); }}
-#define LS_REAL_FIELD(member, lo, lo_open, hi, help)                                 \
-  Field{real_spec(#member, lo, lo_open, hi, help),                                   \
-        [](NetworkConfig& c, double v) { c.member = v; },                            \
-        [](const NetworkConfig& c) { return c.member; }}
-#define LS_CHOICE_FIELD(member, Enum, names, help)                                   \
-  Field{choice_spec(#member, names, help),                                           \
-        [](NetworkConfig& c, double v) { c.member = static_cast<Enum>(int(v)); },    \
-        [](const NetworkConfig& c) { return static_cast<double>(int(c.member)); }}
-
-const std::vector<Field>& fields() {
-  static const std::vector<Field> table = {
-      LS_INT_FIELD(depth, 1, 100, "number of hidden layers L"),
-      LS_INT_FIELD(width, 1, 1024, "features per hidden layer"),
-      LS_INT_FIELD(input_dim, 1, 1024, "features of the input x"),
-      LS_INT_FIELD(batch, 1, 4096, "samples per batch N (at least 2 with batch norm)"),
-      LS_REAL_FIELD(input_scale, 0, true, 1e6, "the input is input_scale * N(0,1)"),
-      LS_CHOICE_FIELD(init, InitScheme, init_names, "weight initialisation scheme"),
-      LS_REAL_FIELD(init_scale, 0, true, 1e6, "standard deviation of the 'normal' scheme"),
-      LS_REAL_FIELD(gain, 0, true, 100, "multiplies the initialisation's standard deviation"),
-      LS_CHOICE_FIELD(activation, Activation, activation_names, "nonlinearity after each layer"),
-      LS_REAL_FIELD(leaky_slope, 0, false, 1, "slope of leaky_relu for negative inputs"),
-      LS_CHOICE_FIELD(normalization, Normalization, normalization_names,
-                      "batch: each feature over the batch; per_sample: each sample over its features"),
-      LS_CHOICE_FIELD(placement, Placement, placement_names,
-                      "normalize before the activation (the paper) or after it (the post)"),
-      LS_REAL_FIELD(epsilon, 0, false, 1, "added to the variance before the square root"),
-      LS_REAL_FIELD(momentum, 0, true, 1, "weight of each batch in the running statistics"),
-      LS_CHOICE_FIELD(mode, Mode, mode_names, "train: batch statistics; eval: running statistics"),
-      LS_INT_FIELD(warmup_batches, 0, 1000, "eval mode: train-mode batches run first to fill the running statistics"),
-      Field{boolean_spec("bias", "add a learnable bias (initialised to 0) to each linear layer"),
-            [](NetworkConfig& c, double v) { c.bias = v != 0; },
-            [](const NetworkConfig& c) { return c.bias ? 1.0 : 0.0; }},
-      LS_CHOICE_FIELD(upstream, UpstreamSource, upstream_names,
-                      "where dL/dh of the last layer comes from"),
-      LS_REAL_FIELD(upstream_scale, 0, true, 1e6, "random upstream: dL/dh_L = upstream_scale * N(0,1)"),
-      LS_INT_FIELD(classes, 2, 1024, "cross_entropy: number of classes of the output layer"),
-      Field{integer_spec("seed", 0, max_seed, "seed of every random number of the run"),
-            [](NetworkConfig& c, double v) { c.seed = static_cast<std::uint64_t>(v); },
-            [](const NetworkConfig& c) { return static_cast<double>(c.seed); }},
-  };
+// The network's fields, in the order the CLI's --help, the JSON and the page list them.
+const FieldTable<NetworkConfig>& network_fields() {
+  static const FieldTable<NetworkConfig> table({
+      integer_field("depth", &NC::depth, 1, 100, "number of hidden layers L"),
+      integer_field("width", &NC::width, 1, 1024, "features per hidden layer"),
+      integer_field("input_dim", &NC::input_dim, 1, 1024, "features of the input x"),
+      integer_field("batch", &NC::batch, 1, 4096, "samples per batch N (at least 2 with batch norm)"),
+      real_field("input_scale", &NC::input_scale, 0, true, 1e6, "the input is input_scale * N(0,1)"),
+      choice_field("init", &NC::init, init_names, "weight initialisation scheme"),
+      real_field("init_scale", &NC::init_scale, 0, true, 1e6, "standard deviation of the 'normal' scheme"),
+      real_field("gain", &NC::gain, 0, true, 100, "multiplies the initialisation's standard deviation"),
+      choice_field("activation", &NC::activation, activation_names, "nonlinearity after each layer"),
+      real_field("leaky_slope", &NC::leaky_slope, 0, false, 1, "slope of leaky_relu for negative inputs"),
+      choice_field("normalization", &NC::normalization, normalization_names,
+                   "batch: each feature over the batch; per_sample: each sample over its features"),
+      choice_field("placement", &NC::placement, placement_names,
+                   "normalize before the activation (the paper) or after it (the post)"),
+      real_field("epsilon", &NC::epsilon, 0, false, 1, "added to the variance before the square root"),
+      real_field("momentum", &NC::momentum, 0, true, 1, "weight of each batch in the running statistics"),
+      choice_field("mode", &NC::mode, mode_names, "train: batch statistics; eval: running statistics"),
+      integer_field("warmup_batches", &NC::warmup_batches, 0, 1000,
+                    "eval mode: train-mode batches run first to fill the running statistics"),
+      boolean_field("bias", &NC::bias, "add a learnable bias (initialised to 0) to each linear layer"),
+      choice_field("upstream", &NC::upstream, upstream_names, "where dL/dh of the last layer comes from"),
+      real_field("upstream_scale", &NC::upstream_scale, 0, true, 1e6,
+                 "random upstream: dL/dh_L = upstream_scale * N(0,1)"),
+      integer_field("classes", &NC::classes, 2, 1024, "cross_entropy: number of classes of the output layer"),
+      integer_field("seed", &NC::seed, 0, max_seed, "seed of every random number of the run"),
+  });
   return table;
-}
-
-#undef LS_INT_FIELD
-#undef LS_REAL_FIELD
-#undef LS_CHOICE_FIELD
-
-const Field& find_field(const std::string& name) {
-  for (const Field& f : fields())
-    if (f.spec.name == name) return f;
-  std::string known;
-  for (const Field& f : fields()) known += (known.empty() ? "" : ", ") + f.spec.name;
-  throw ConfigError(name, "unknown setting; known settings are: " + known);
 }
 
 std::string format_number(double v) {
@@ -124,6 +74,8 @@ std::string format_number(double v) {
   }
   return buf;
 }
+
+namespace {
 
 // A value as a message shows it: escaped, and cut after 40 bytes (never inside an escape).
 std::string quoted(const std::string& s) {
@@ -144,7 +96,7 @@ void check_value(const FieldSpec& s, double v) {
 
 }  // namespace
 
-const FieldSpec& field_spec(const std::string& name) { return find_field(name).spec; }
+const FieldSpec& field_spec(const std::string& name) { return network_fields().at(name).spec; }
 
 std::string escape_for_message(const std::string& text) {
   static const char hex[] = "0123456789abcdef";
@@ -199,11 +151,7 @@ bool is_decimal_number(const std::string& t) {
 }
 
 const std::vector<FieldSpec>& config_schema() {
-  static const std::vector<FieldSpec> specs = [] {
-    std::vector<FieldSpec> out;
-    for (const Field& f : fields()) out.push_back(f.spec);
-    return out;
-  }();
+  static const std::vector<FieldSpec> specs = network_fields().schema();
   return specs;
 }
 
@@ -266,13 +214,11 @@ std::string format_field_value(const FieldSpec& spec, double v) {
 }
 
 void set_field(NetworkConfig& config, const std::string& name, const std::string& value) {
-  const Field& field = find_field(name);
-  field.store(config, parse_field_value(field.spec, value));
+  network_fields().set(config, name, value);
 }
 
 std::string get_field(const NetworkConfig& config, const std::string& name) {
-  const Field& field = find_field(name);
-  return format_field_value(field.spec, field.load(config));
+  return network_fields().get(config, name);
 }
 
 double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
@@ -291,7 +237,7 @@ double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
 }
 
 void validate(const NetworkConfig& c) {
-  for (const Field& f : fields()) check_value(f.spec, f.load(c));
+  network_fields().check_ranges(c);
   if (c.normalization == Normalization::batch && c.batch < 2)
     throw ConfigError("batch", "must be at least 2 with batch norm: the variance of one sample is 0 "
                                "(got " + format_number(c.batch) + ")");
@@ -339,68 +285,73 @@ WorkEstimate estimated_flops(const NetworkConfig& c) {
   return w;
 }
 
+// Each preset once: its name, its words and what it sets on top of the defaults (the post's shapes:
+// 20 x 100, input 100, 1000 samples, Xavier normal, ReLU, no normalization, upstream 100 N(0,1)).
 const std::vector<PresetInfo>& preset_list() {
+  // The post's batch-norm code: N(0,1) x 0.01 weights, batch norm after each ReLU, upstream 0.01 N(0,1).
+  auto post_bn_setup = [](NetworkConfig& c) {
+    c.init = InitScheme::normal_scaled;
+    c.init_scale = 0.01;
+    c.normalization = Normalization::batch;
+    c.placement = Placement::after_activation;
+    c.upstream_scale = 0.01;
+  };
   static const std::vector<PresetInfo> list = {
       {"blog-no-bn", "Xavier init, ReLU, no normalization (the post's first setup)",
        "20 ReLU layers of 100, Xavier normal weights, 1000 samples, upstream gradient 100 N(0,1). The "
        "variance of the activations halves per layer (fan_in x 2/(fan_in+fan_out) / 2), so their std "
-       "falls by 1/sqrt(2) a layer, to about 1e-3 at layer 20."},
+       "falls by 1/sqrt(2) a layer, to about 1e-3 at layer 20.",
+       [](NetworkConfig&) {}},
       {"xavier-bn", "Xavier init, ReLU, batch norm after each ReLU",
        "Exactly blog-no-bn plus batch norm over the batch after each ReLU (the post's placement): the "
-       "same Xavier normal weights, input and upstream 100 N(0,1); nothing else differs."},
+       "same Xavier normal weights, input and upstream 100 N(0,1); nothing else differs.",
+       [](NetworkConfig& c) { c.normalization = Normalization::batch; }},
       {"blog-bn", "The post's batch-norm setup (also a different init and upstream)",
        "The post's figures with batch norm: batch norm after each ReLU over the batch, but also N(0,1) x "
        "0.01 weights and upstream 0.01 N(0,1) instead of Xavier and 100, so against blog-no-bn three "
-       "things change at once, not only batch norm."},
+       "things change at once, not only batch norm.",
+       post_bn_setup},
       {"blog-as-written", "The post's code, normalization axis as written",
-       "Like blog-bn, but each sample is normalized over its features (axis 0), with no epsilon."},
+       "Like blog-bn, but each sample is normalized over its features (axis 0), with no epsilon.",
+       [post_bn_setup](NetworkConfig& c) {
+         post_bn_setup(c);
+         c.normalization = Normalization::per_sample;
+         c.epsilon = 0;
+       }},
       {"blog-small-init", "The post's 0.01 init without batch norm",
        "N(0,1) x 0.01 weights and ReLU without normalization: the variance shrinks 200x per layer "
-       "(100 x 1e-4 / 2), so the std shrinks about 14x (sqrt(200))."},
+       "(100 x 1e-4 / 2), so the std shrinks about 14x (sqrt(200)).",
+       [](NetworkConfig& c) {
+         c.init = InitScheme::normal_scaled;
+         c.init_scale = 0.01;
+       }},
       {"he-relu", "He init with ReLU",
-       "He normal weights keep the variance of ReLU layers constant without any normalization."},
+       "He normal weights keep the variance of ReLU layers constant without any normalization.",
+       [](NetworkConfig& c) { c.init = InitScheme::he_normal; }},
       {"tanh-xavier", "tanh with Xavier init",
-       "Xavier normal weights with tanh: the variance decays slowly; watch saturation."},
+       "Xavier normal weights with tanh: the variance decays slowly; watch saturation.",
+       [](NetworkConfig& c) { c.activation = Activation::tanh; }},
       {"bn-before-relu", "Batch norm before ReLU (the paper)",
-       "Normalize the linear output, then apply ReLU: half of each layer is exactly zero."},
+       "Normalize the linear output, then apply ReLU: half of each layer is exactly zero.",
+       [](NetworkConfig& c) {
+         c.init = InitScheme::normal_scaled;
+         c.normalization = Normalization::batch;
+         c.placement = Placement::before_activation;
+         c.upstream_scale = 0.01;
+       }},
   };
   return list;
 }
 
 NetworkConfig preset(const std::string& name) {
-  NetworkConfig c;  // defaults are the post's shapes: 20 x 100, input 100, 1000 samples
-  if (name == "blog-no-bn") return c;
-  if (name == "xavier-bn") {
-    c.normalization = Normalization::batch;  // and nothing else: the fair partner of blog-no-bn
-    return c;
-  }
-  if (name == "blog-bn" || name == "blog-as-written" || name == "blog-small-init") {
-    c.init = InitScheme::normal_scaled;
-    c.init_scale = 0.01;
-    if (name == "blog-small-init") return c;
-    c.normalization = name == "blog-bn" ? Normalization::batch : Normalization::per_sample;
-    c.placement = Placement::after_activation;
-    c.upstream_scale = 0.01;
-    if (name == "blog-as-written") c.epsilon = 0;
-    return c;
-  }
-  if (name == "he-relu") {
-    c.init = InitScheme::he_normal;
-    return c;
-  }
-  if (name == "tanh-xavier") {
-    c.activation = Activation::tanh;
-    return c;
-  }
-  if (name == "bn-before-relu") {
-    c.init = InitScheme::normal_scaled;
-    c.normalization = Normalization::batch;
-    c.placement = Placement::before_activation;
-    c.upstream_scale = 0.01;
-    return c;
-  }
+  NetworkConfig c;
+  find_preset(preset_list(), name).apply(c);
+  return c;
+}
+
+void throw_unknown_preset(const std::vector<std::string>& names, const std::string& name) {
   std::string known;
-  for (const auto& p : preset_list()) known += (known.empty() ? "" : ", ") + p.name;
+  for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
   throw ConfigError("preset", "must be one of: " + known + " (got " + quoted(name) + ")");
 }
 

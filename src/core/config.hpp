@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -93,7 +94,10 @@ struct FieldSpec {
   std::string help;
 };
 
-const std::vector<FieldSpec>& config_schema();
+template <typename Config> class FieldTable;
+// The network's fields as one table (fields.hpp): every route of a value goes through it.
+const FieldTable<NetworkConfig>& network_fields();
+const std::vector<FieldSpec>& config_schema();  // network_fields()'s specs
 // The field of that name; ConfigError(name, "unknown setting; known settings are: ...") for any other.
 const FieldSpec& field_spec(const std::string& name);
 
@@ -117,6 +121,10 @@ std::string get_field(const NetworkConfig& config, const std::string& name);
 double parse_field_value(const FieldSpec& spec, const std::string& value);
 void check_field_value(const FieldSpec& spec, double value);
 std::string format_field_value(const FieldSpec& spec, double value);
+
+// A number as messages and get_field write it: the shortest text that reads back to the same double,
+// whole numbers in plain digits ("100", not "1e+02").
+std::string format_number(double value);
 
 // What the field allows, in words: "an integer from 1 to 100", "one of: relu, tanh, ...".
 std::string describe_allowed(const FieldSpec& spec);
@@ -151,14 +159,31 @@ WorkEstimate estimated_flops(const NetworkConfig& config);
 // warm-up batches about 14; without a bound, warmup_batches = 1000 at the default sizes took 26 s natively.
 constexpr double work_budget_flops = 64e9;
 
-// Named starting points. preset() throws ConfigError("preset", ...) for unknown names.
+// Named starting points, each written once in its table (config.cpp): its name, title, description and
+// what it sets on top of the defaults. preset() throws ConfigError("preset", ...) for unknown names.
 struct PresetInfo {
   std::string name;
   std::string title;
   std::string description;
+  std::function<void(NetworkConfig&)> apply;
 };
 const std::vector<PresetInfo>& preset_list();
 NetworkConfig preset(const std::string& name);
+
+// The pair the page opens with, column A and column B: fair, as B is exactly A plus batch norm.
+inline const char* const default_pair[2] = {"blog-no-bn", "xavier-bn"};
+
+// The row of that name in a preset table (the network's, the training's): ConfigError("preset", "must be
+// one of: ... (got '...')") for any other name.
+[[noreturn]] void throw_unknown_preset(const std::vector<std::string>& names, const std::string& name);
+template <typename Row>
+const Row& find_preset(const std::vector<Row>& rows, const std::string& name) {
+  for (const Row& row : rows)
+    if (row.name == name) return row;
+  std::vector<std::string> names;
+  for (const Row& row : rows) names.push_back(row.name);
+  throw_unknown_preset(names, name);
+}
 
 const char* to_string(InitScheme);
 const char* to_string(Activation);

@@ -7,6 +7,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
 
 #include <Eigen/Core>
 #include <type_traits>
@@ -69,6 +72,59 @@ void linear_backward(Matrix<S>* dinp, Matrix<S>& dweight, Vector<S>* dbias, cons
   } else {
     dinp->noalias() = weight.transpose() * dout;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Softmax cross-entropy head: logits = W_out h + b_out, L = -1/N sum_j log softmax(logits_j)[y_j]
+// The classifier's output layer and its loss as one pair (the network's layer L+1). Its products run on
+// Eigen in every build: they are C = classes (10) rows tall, below gemm_f32's tile, and a cost of about
+// 1% of a training step.
+
+template <typename S>
+void cross_entropy_forward(Matrix<S>& logits, const Matrix<S>& inp, const Matrix<S>& weight, const Vector<S>& bias) {
+  // logits: C x N, inp: F x N (h_L), weight: C x F, bias: C
+  logits.noalias() = weight * inp;
+  logits.colwise() += bias;
+}
+
+// The mean loss of forward's logits, in double whatever S is: per column, log-sum-exp about its largest
+// logit (no overflow) minus the label's logit.
+template <typename S>
+double cross_entropy_loss(const Matrix<S>& logits, const std::vector<int>& labels) {
+  // logits: C x N, labels: N, each in 0..C-1
+  const Matrix<double> z = logits.template cast<double>();
+  double total = 0;
+  for (Eigen::Index j = 0; j < z.cols(); ++j) {
+    const double top = z.col(j).maxCoeff();
+    const double log_sum_exp = top + std::log((z.col(j).array() - top).exp().sum());
+    total += log_sum_exp - z(labels[size_t(j)], j);
+  }
+  return total / double(z.cols());
+}
+
+template <typename S>
+void cross_entropy_backward(Matrix<S>& dinp, Matrix<S>& dweight, Vector<S>& dbias, const Matrix<S>& logits,
+                            const std::vector<int>& labels, const Matrix<S>& inp, const Matrix<S>& weight) {
+  // dinp: F x N (dL/dh_L), dweight: C x F, dbias: C, logits: C x N, inp: F x N, weight: C x F
+  const Eigen::Index columns = logits.cols();
+  if (Eigen::Index(labels.size()) != columns)
+    throw ConfigError("labels", "need one label per sample (" + std::to_string(columns) + "), got " +
+                                    std::to_string(labels.size()));
+  // dL/dlogits = (softmax(logits) - onehot(label)) / N, the softmax about each column's largest logit
+  Matrix<S> dlogits = logits;
+  for (Eigen::Index j = 0; j < columns; ++j) {
+    auto col = dlogits.col(j);
+    col = (col.array() - col.maxCoeff()).exp();
+    col /= col.sum();
+    col(labels[size_t(j)]) -= S(1);
+  }
+  dlogits /= S(columns);
+  // dL/db_out = sum over samples of dL/dlogits
+  dbias = dlogits.rowwise().sum();
+  // dL/dW_out = dL/dlogits h^T
+  dweight.noalias() = dlogits * inp.transpose();
+  // dL/dh_L = W_out^T dL/dlogits
+  dinp.noalias() = weight.transpose() * dlogits;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -107,8 +107,7 @@ void Network<S>::forward(const Matrix<S>& x, Mode mode, const LayerReady& layer_
   }
   if (config_.upstream == UpstreamSource::cross_entropy) {
     const LayerParameters<S>& out = params_[config_.depth + 1];
-    logits_.noalias() = out.weight * output(config_.depth);  // classes x N
-    logits_.colwise() += out.bias;
+    cross_entropy_forward(logits_, output(config_.depth), out.weight, out.bias);
   }
 }
 
@@ -209,23 +208,9 @@ void Network<S>::loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels)
     case UpstreamSource::random: dlast = upstream_; break;
     case UpstreamSource::mse: dlast = (h - upstream_) / n; break;  // d/dh of 1/(2N) sum (h - t)^2
     case UpstreamSource::cross_entropy: {
-      // dL/dlogits = (softmax(logits) - onehot(label)) / N; dL/dW_out = dlogits h^T; dL/dh = W_out^T dlogits
-      if (Eigen::Index(labels.size()) != columns)
-        throw ConfigError("labels", "need one label per sample (" + std::to_string(columns) + "), got " +
-                                        std::to_string(labels.size()));
-      Matrix<S> dlogits = logits_;
-      for (Eigen::Index j = 0; j < columns; ++j) {
-        auto col = dlogits.col(j);
-        col = (col.array() - col.maxCoeff()).exp();
-        col /= col.sum();
-        col(labels[size_t(j)]) -= S(1);
-      }
-      dlogits /= n;
-      // dL/db_out = sum over samples of dL/dlogits
       LayerParameters<S>& output_grads = param_grads_[config_.depth + 1];
-      output_grads.bias = dlogits.rowwise().sum();
-      output_grads.weight.noalias() = dlogits * h.transpose();
-      dlast.noalias() = params_[config_.depth + 1].weight.transpose() * dlogits;
+      const LayerParameters<S>& out = params_[config_.depth + 1];
+      cross_entropy_backward(dlast, output_grads.weight, output_grads.bias, logits_, labels, h, out.weight);
       break;
     }
   }
@@ -300,16 +285,7 @@ double Network<S>::loss(const std::vector<int>& labels) const {
       for (Eigen::Index i = 0; i < size; ++i) total += (double(hv[i]) - double(uv[i])) * (double(hv[i]) - double(uv[i]));
       return 0.5 * total / n;
     }
-    case UpstreamSource::cross_entropy: {
-      const Matrix<double> z = logits_.template cast<double>();
-      double total = 0;
-      for (Eigen::Index j = 0; j < z.cols(); ++j) {
-        const double top = z.col(j).maxCoeff();
-        const double log_sum_exp = top + std::log((z.col(j).array() - top).exp().sum());
-        total += log_sum_exp - z(labels[size_t(j)], j);
-      }
-      return total / n;
-    }
+    case UpstreamSource::cross_entropy: return cross_entropy_loss(logits_, labels);
   }
   return 0;
 }
@@ -324,6 +300,11 @@ double Network<S>::accuracy(const std::vector<int>& labels) const {
     right += top == labels[size_t(j)];
   }
   return double(right) / double(logits_.cols());
+}
+
+const char* to_string(ParameterKind kind) {
+  static const char* const names[] = {"weight", "bias", "gamma", "beta"};
+  return names[int(kind)];
 }
 
 template class Network<float>;

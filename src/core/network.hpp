@@ -6,6 +6,8 @@
 //   placement after:  p_l = z_l,       a_l = f(p_l), h_l = norm(a_l)   (the post)
 //   no normalization: p_l = z_l,       h_l = a_l = f(p_l)
 // p_l is the "pre-activation" the statistics show. h_0 = x is the input.
+// With upstream cross_entropy a classifier head follows: logits = W_out h_L + b_out and the mean softmax
+// cross-entropy, layers.hpp's cross_entropy_forward/backward pair; its parameters are entry L+1 below.
 #pragma once
 
 #include <functional>
@@ -18,6 +20,11 @@
 
 namespace layerscope {
 
+// The kinds of learnable tensor a layer has, in the order every table of them walks (for_each_tensor).
+// What a parameter is decides how it is treated (weight decay takes the weights only), not its name.
+enum class ParameterKind { weight, bias, gamma, beta };
+const char* to_string(ParameterKind kind);  // "weight", "bias", "gamma", "beta": the dumps' names
+
 // A layer's learnable tensors: W_l (F x I), and b_l, gamma_l, beta_l (F; empty where the layer has none).
 // The same type holds their gradients dL/dW_l, dL/db_l, ... (same shapes), as llm.c's ParameterTensors
 // serve both its parameters and its gradients, so that an optimizer walks a parameter and its gradient
@@ -29,15 +36,15 @@ struct LayerParameters {
   Vector<S> bias, gamma, beta;
 };
 
-// The one table of a layer's tensors: f(name, a's tensor, the others' tensors of that name...) for each
-// tensor that a has, in this order. The others are LayerParameters of the same layer: its gradients, an
-// optimizer's moments (of the same shapes, or empty before their first use).
+// The one table of a layer's tensors: f(kind, a's tensor, the others' tensors of that kind...) for each
+// tensor that a has, in ParameterKind's order. The others are LayerParameters of the same layer: its
+// gradients, an optimizer's moments (of the same shapes, or empty before their first use).
 template <typename F, typename A, typename... Others>
 void for_each_tensor(F&& f, A& a, Others&... others) {
-  f("weight", a.weight, others.weight...);
-  if (a.bias.size()) f("bias", a.bias, others.bias...);
-  if (a.gamma.size()) f("gamma", a.gamma, others.gamma...);
-  if (a.beta.size()) f("beta", a.beta, others.beta...);
+  f(ParameterKind::weight, a.weight, others.weight...);
+  if (a.bias.size()) f(ParameterKind::bias, a.bias, others.bias...);
+  if (a.gamma.size()) f(ParameterKind::gamma, a.gamma, others.gamma...);
+  if (a.beta.size()) f(ParameterKind::beta, a.beta, others.beta...);
 }
 
 // Batch norm's running statistics: buffers that forward updates in train mode and reads in eval mode,
@@ -95,14 +102,14 @@ class Network {
 
   // Every learnable tensor with its gradient, which has the same shape: weight, bias, gamma, beta of layers
   // 1..L, then the output layer's weight and bias (cross-entropy). An optimizer walks them alike.
-  // visit(layer, name, parameter, gradient, size); layer L+1 is the output layer. Batch norm's running
+  // visit(layer, kind, parameter, gradient, size); layer L+1 is the output layer. Batch norm's running
   // statistics are buffers, not parameters: they are not visited.
   template <typename Visit>
   void for_each_parameter(Visit&& visit) {
     const int last = parameter_layers();
     for (int l = 1; l <= last; ++l) {
-      for_each_tensor([&](const char* name, auto& parameter, auto& gradient) {
-        visit(l, name, parameter.data(), gradient.data(), size_t(parameter.size()));
+      for_each_tensor([&](ParameterKind kind, auto& parameter, auto& gradient) {
+        visit(l, kind, parameter.data(), gradient.data(), size_t(parameter.size()));
       }, params_[l], param_grads_[l]);
     }
   }

@@ -20,8 +20,6 @@ using emscripten::val;
 // The one data set of the module (see the header): replaced whole by loadMnist, never modified.
 std::shared_ptr<const MnistData> loaded_data;
 
-const char* const default_preset = "bn-paper-fig1";  // as the command-line tool's train
-
 // guarded() plus the one failure that is not a bad setting: {ok: false, error, field: null, divergedAt}.
 template <typename Fn>
 val guarded_training(Fn&& fn) {
@@ -44,12 +42,10 @@ TrainingConfig training_config_from_js(const val& object) {
   // field gets set_training_field's unknown-setting message whatever the value.
   auto text_of = [](const JsSetting& s) -> std::string {
     if (s.text_ok || s.name == "preset") return s.text_ok ? s.text : "(" + s.got + ")";
-    for (const auto* schema : {&training_schema(), &config_schema()})
-      for (const FieldSpec& spec : *schema)
-        if (spec.name == s.name) return setting_text(s, spec);
-    return "";
+    const Field<TrainingConfig>* field = training_fields().find(s.name);
+    return field ? setting_text(s, field->spec) : "";
   };
-  std::string preset_name = default_preset;
+  std::string preset_name = default_training_preset;
   for (const JsSetting& s : settings)
     if (s.name == "preset") preset_name = text_of(s);
   TrainingConfig config = training_preset(preset_name);
@@ -61,9 +57,8 @@ TrainingConfig training_config_from_js(const val& object) {
 
 val training_config_to_js(const TrainingConfig& config) {
   val object = val::object();
-  for (const FieldSpec& spec : training_schema())
-    object.set(spec.name, field_text_to_js(spec, get_training_field(config, spec.name)));
-  for (const FieldSpec& spec : config_schema()) object.set(spec.name, field_to_js(config.network, spec));
+  for (const Field<TrainingConfig>& field : training_fields().rows())
+    object.set(field.spec.name, field_text_to_js(field.spec, get_training_field(config, field.spec.name)));
   return object;
 }
 
@@ -143,7 +138,7 @@ val load_mnist(const val& bytes) {
 
 val training_schema_to_js() {
   return guarded([] {
-    const TrainingConfig defaults = training_preset(default_preset);
+    const TrainingConfig defaults = training_preset(default_training_preset);
     return fields_to_js(training_schema(), [&](const FieldSpec& spec) {
       return field_text_to_js(spec, get_training_field(defaults, spec.name));
     });

@@ -232,3 +232,52 @@ test('the training view\'s settings take their ranges and their check from the c
   assert.ok(notices.some(n => n.startsWith("t.steps: must be an integer from 1 to 1000000 (got '\\r7')")), notices.join('\n'));
   state.useCoreChecker(null);
 });
+
+// Issue 19: a field added to the core's table appears in the page's URL state without a line of JS.
+// Each field of the network table is a column key (a.<name>, b.<name>; the seed is shared), each field of
+// the training table a t.<name> key, and a value other than the default survives the URL both ways.
+test('every field of the core\'s tables is a URL key whose value round-trips (state.js, training/settings.js)', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
+  const settings = await import(pathToFileURL(join(root, 'web', 'src', 'training', 'settings.js')).href);
+  state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
+  // A value of the spec other than `current`, that its range takes.
+  const another = (spec, current) => {
+    if (spec.type === 'choice') return spec.choices.find(c => c !== current);
+    if (spec.type === 'boolean') return !current;
+    const low = spec.type === 'integer' ? spec.min : spec.min + (spec.max - spec.min) / 4;
+    return low !== current ? low : spec.type === 'integer' ? low + 1 : spec.min + (spec.max - spec.min) / 8;
+  };
+  try {
+    const table = state.stateTable(ls.schema, ls.presets);
+    for (const spec of ls.schema) {
+      const keys = spec.name === 'seed' ? ['seed'] : ['a', 'b'].map(col => `${col}.${spec.name}`);
+      for (const key of keys) {
+        const row = table.find(r => r.key === key);
+        assert.ok(row, `the URL state has no key ${key}`);
+        const s = state.defaultState(table);
+        s[row.scope][row.field] = another(spec, row.default);
+        const { state: back, notices } = state.parseQuery(state.serializeQuery(s, table), table);
+        assert.deepEqual(notices, [], key);
+        assert.equal(back[row.scope][row.field], s[row.scope][row.field], key);
+      }
+    }
+    settings.useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
+    for (const spec of ls.trainingSchema) {
+      if (spec.name === 'histogram_tensor') continue;  // the view's own `t.tensor` sets it
+      const field = settings.TRAINING_FIELDS.find(f => f.name === spec.name);
+      assert.ok(field, `the training URL has no key t.${spec.name}`);
+      const value = another(spec, settings.presetSetting('fig1', spec.name));
+      const written = settings.writeTrainingQuery('', { ...settings.defaultSettings(), [spec.name]: value }, 'training');
+      const { settings: back, notices } = settings.parseTrainingQuery(written);
+      assert.deepEqual(notices, [], spec.name);
+      assert.equal(back[spec.name], value, spec.name);
+      // and it reaches both columns' core sessions
+      assert.equal(settings.columnConfigs(back).b[spec.name], value, spec.name);
+    }
+  } finally {
+    state.useCoreChecker(null);
+  }
+});

@@ -25,8 +25,10 @@ import { figure1Caption } from './figure1.js';
 const REDRAWS_PER_SECOND = 10;
 const COLUMNS = ['a', 'b'];
 const $ = id => document.getElementById(id);
-// The settings typed as text (numbers): their inputs share one reading and one placeholder rule.
-const typedFields = () => TRAINING_FIELDS.filter(f => f.type === 'integer' || f.type === 'real').map(f => f.name);
+// The settings typed as text (numbers): their inputs share one reading and one placeholder rule. Fields
+// with no control (settings.js: the core's other training fields, set by a link) have no input.
+const typedFields = () => TRAINING_FIELDS.filter(f => (f.type === 'integer' || f.type === 'real') && f.control !== false)
+  .map(f => f.name);
 
 export class TrainingController {
   constructor(root) {

@@ -45,16 +45,26 @@ export const TRAINING_FIELDS = [
   { name: 'logx', type: 'boolean', default: false, help: 'log scale for the step axis' },
 ].map(f => ({ ...f, key: `t.${f.name}` }));
 
-// The settings that go to the core (the rest only change the drawing).
+// The settings that go to the core (the rest only change the drawing). useCoreSpecs adds every other
+// field of the core's training table (`t.weight_decay`, `t.nesterov`, ...): the URL holds them all.
 export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
+// Core training fields the view sets itself: the binned tensor is the view's `tensor` setting.
+const VIEW_OWNED_CORE_FIELDS = ['histogram_tensor'];
 
 // The core's training presets ({name, config}), for what a field left empty means (presetSetting).
 let corePresets = [];
 
-// Fills in CORE_FIELDS' specs from the core's schemas (Layerscope's trainingSchema and schema), and keeps
+// Fills in CORE_FIELDS' specs from the core's schemas (Layerscope's trainingSchema and schema), adds a
+// `t.` key (left at null: the preset's value) for every other field of the training table, and keeps
 // its trainingPresets.
 export function useCoreSpecs(trainingSchema, networkSchema, trainingPresets = []) {
   corePresets = trainingPresets;
+  for (const core of trainingSchema) {
+    if (CORE_FIELDS.includes(core.name) || VIEW_OWNED_CORE_FIELDS.includes(core.name)) continue;
+    // No control of its own on this view (control: false): a link sets it.
+    TRAINING_FIELDS.push({ name: core.name, default: null, help: core.help, key: `t.${core.name}`, control: false });
+    CORE_FIELDS.push(core.name);
+  }
   for (const field of TRAINING_FIELDS) {
     if (!CORE_FIELDS.includes(field.name)) continue;
     const core = trainingSchema.find(s => s.name === field.name) ?? networkSchema.find(s => s.name === field.name);

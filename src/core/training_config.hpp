@@ -1,0 +1,61 @@
+// What one training run does: the training settings as one table of fields (fields.hpp) beside the
+// network's, and the training presets.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "fields.hpp"
+#include "report.hpp"
+
+namespace layerscope {
+
+enum class OptimizerKind { sgd, adam };
+const char* to_string(OptimizerKind);
+
+// `network` holds the shape (input_dim 784, classes 10, upstream cross_entropy, mode train are required
+// by validate_training); the rest is the table of training_fields().
+struct TrainingConfig {
+  NetworkConfig network;
+  OptimizerKind optimizer = OptimizerKind::sgd;
+  double learning_rate = 0.01;
+  double sgd_momentum = 0.9;     // v <- mu v + g; w <- w - lr v (PyTorch's convention); 0 = plain SGD
+  bool nesterov = false;         // w <- w - lr (g + mu v)
+  double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
+  double weight_decay = 0;       // L2 on the weights only (not biases, gamma, beta): g <- g + wd w
+  int steps = 50000;
+  int log_every = 500;
+  int test_samples = 10000;      // test images each report evaluates: the first n of the test set
+  int tracked_unit = 0;          // the fixed unit whose pre-activation percentiles are reported (paper Fig. 1)
+  int histogram_bins = 32;       // of the tracked tensor, per layer, per report
+  TensorKind histogram_tensor = TensorKind::pre_activation;  // the tensor each report bins (report.hpp's names)
+};
+
+// The training fields, then every network field of config.network: one table, one lookup, one message
+// for an unknown name. training_schema() is the training fields alone (own_schema()).
+const FieldTable<TrainingConfig>& training_fields();
+const std::vector<FieldSpec>& training_schema();
+// A training field, or (any other name) a network field of config.network. Throws ConfigError.
+void set_training_field(TrainingConfig& config, const std::string& name, const std::string& value);
+std::string get_training_field(const TrainingConfig& config, const std::string& name);
+// Every field's range, the network's validate(), and what a classifier needs: throws ConfigError.
+void validate_training(const TrainingConfig& config);
+
+// Evaluation runs the test images in chunks of this many columns: bounded memory, products still large.
+// The widest batch a training run holds, so validate_training budgets the network at this size.
+constexpr int eval_chunk = 1000;
+
+// Each training preset once: name, words, and what it sets on the classifier's base (784 inputs, 10
+// classes, cross-entropy, batch 60, N(0, 0.01^2) weights, SGD lr 0.01 momentum 0.9).
+struct TrainingPresetInfo {
+  std::string name, title, description;
+  std::function<void(TrainingConfig&)> apply;
+};
+const std::vector<TrainingPresetInfo>& training_preset_list();
+TrainingConfig training_preset(const std::string& name);  // ConfigError("preset", ...) for unknown names
+// What `layerscope train` and the page's training start from when no preset is named.
+inline const char* const default_training_preset = "bn-paper-fig1";
+
+}  // namespace layerscope
