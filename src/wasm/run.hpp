@@ -1,5 +1,6 @@
-// One run of the network as JavaScript sees it: the only Embind class (JS must .delete() it; the JS
-// layer's Run.free() does). Every method that can fail returns a result object (see conversions.hpp).
+// One run of the network as JavaScript sees it: one of the module's two Embind classes, with
+// TrainingSession (training_session.hpp). JS must .delete() it; the JS layer's Run.free() does. Every
+// method that can fail returns a result object (see conversions.hpp).
 #pragma once
 
 #include <emscripten/val.h>

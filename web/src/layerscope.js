@@ -1,6 +1,7 @@
 // The one JavaScript module that talks to the WebAssembly core (src/wasm). Everything else — the page,
-// its Web Worker — uses the plain objects and typed arrays this module returns; only this file knows
-// about Embind, result objects and .delete().
+// its workers (one per column for init-time runs, worker.js; one per column for training,
+// training-worker.js) and the main thread's check instance (core-checks.js) — uses the plain objects and
+// typed arrays this module returns; only this file knows about Embind, result objects and .delete().
 //
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});
@@ -45,8 +46,9 @@ function isNode() {
 
 // options: {wasmBinary?, wasmModule?, locateFile?, moduleUrl?}. moduleUrl (an addition) points at the
 // Emscripten ES module when it is not at ./wasm/layerscope_wasm.mjs beside this file (tests under Node).
-// wasmModule: a WebAssembly.Module compiled elsewhere (the page compiles once for both workers), which is
-// then instantiated instead of fetching and compiling the .wasm again.
+// wasmModule: a WebAssembly.Module compiled elsewhere (the page compiles the .wasm once, client.js
+// compiledModule, for every worker and the main thread's check instance), which is then instantiated
+// instead of fetching and compiling the .wasm again.
 // Under Node the 3.1.6 ES build needs globalThis.require/__dirname and wasmBinary; the caller sets
 // them up (see tests/js/load.mjs) so that this module imports nothing of Node's.
 export async function loadLayerscope(options = {}) {

@@ -6,14 +6,17 @@
 //   {type:'init', module, data}      module: a compiled WebAssembly.Module (or null: fetch our own);
 //                                    data: ArrayBuffer of dist/data/mnist-binary.bin (transferred)
 //   {type:'start', runId, config}    a new session (the old one is freed); reports step 0 at once
-//   {type:'play'} {type:'pause'}     run until finished / stop after the current chunk
-//   {type:'advance', runId}          one training step, with a report of it (off the log_every grid)
+//   {type:'play'} {type:'pause'}     run until finished / stop after the current chunk (a pause answers
+//                                    with a 'progress')
+//   {type:'advance'}                 one training step of the current session, with a report of it (off
+//                                    the log_every grid); ignored while the loop runs or once finished
+// Every message but 'init' is ignored until the module is loaded.
 // (worker -> page):
 //   {type:'ready', train, test}      module loaded and data parsed
 //   {type:'started', runId, config}  the session's full config
 //   {type:'report', runId, report, progress}   a new report (typed arrays transferred)
 //   {type:'progress', runId, progress}         {stepsDone, finished, playing, stepsPerSecond, heapBytes}
-//   {type:'error', runId, message, field, divergedAt}
+//   {type:'error', runId, message, field, divergedAt}   runId 0: the module or the data failed to load
 import { loadLayerscope } from './layerscope.js';
 
 const CHUNK_MS = 60;  // a chunk of steps takes about this long (the page's controls answer between chunks)
