@@ -627,3 +627,88 @@ TEST_CASE("one figure axis for many tensors: their union, widened like histogram
     CHECK(h.edges.back() == constant.hi);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Kept distributions (stats.hpp keep_distribution, redraw): what a training report keeps of a tensor.
+
+namespace {
+std::vector<double> normal_values(std::size_t n, double scale, std::uint64_t seed) {
+  // A deterministic bell curve (sum of uniforms, Irwin-Hall), enough for binning tests.
+  std::vector<double> v(n);
+  std::uint64_t s = seed;
+  for (double& x : v) {
+    double sum = 0;
+    for (int k = 0; k < 12; ++k) {
+      s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+      sum += double(s >> 11) / 9007199254740992.0;
+    }
+    x = (sum - 6) * scale;
+  }
+  return v;
+}
+}  // namespace
+
+TEST_CASE("a kept distribution redrawn on its own axis is its histogram, bin for bin", "[stats][kept]") {
+  const Binning binning = GENERATE(Binning::linear, Binning::symlog);
+  std::vector<double> v = normal_values(5000, 3.0, 7);
+  v[10] = 0, v[11] = 0, v[12] = std::nan("");
+  const TensorSummary s = summarize(v.data(), v.size());
+  const KeptDistribution kept = keep_distribution(v.data(), v.size(), s);
+  const HistogramAxis own = histogram_axis(s.min, s.max, s.std);
+  HistogramSpec spec;
+  spec.bins = kept_fine_bins, spec.lo = own.lo, spec.hi = own.hi, spec.binning = binning;
+  spec.symlog_threshold = own.symlog_threshold;
+  const Histogram exact = histogram(v.data(), v.size(), spec);
+  const DrawnHistogram drawn = redraw(kept, spec);
+  REQUIRE(drawn.counts.size() == exact.counts.size());
+  for (std::size_t b = 0; b < exact.counts.size(); ++b) CHECK(drawn.counts[b] == double(exact.counts[b]));
+  CHECK(drawn.zero_count == 2);
+  CHECK(drawn.nonfinite_count == 1);
+  CHECK(drawn.outside == 0);
+}
+
+TEST_CASE("a kept distribution redrawn on another axis keeps every value and stays near its histogram", "[stats][kept]") {
+  // Kept at 64 fine bins of its own range, drawn at 32 bins over a range 3 times as wide: the counts sum to
+  // the values, and each display bin is within the fine bins that straddle its edges of the exact count.
+  std::vector<double> v = normal_values(20000, 1.0, 3);
+  const TensorSummary s = summarize(v.data(), v.size());
+  const KeptDistribution kept = keep_distribution(v.data(), v.size(), s);
+  HistogramSpec display;
+  display.bins = 32, display.lo = 3 * s.min, display.hi = 3 * s.max;
+  const DrawnHistogram drawn = redraw(kept, display);
+  const Histogram exact = histogram(v.data(), v.size(), display);
+  double total = 0, worst = 0;
+  for (std::size_t b = 0; b < drawn.counts.size(); ++b) {
+    total += drawn.counts[b];
+    worst = std::max(worst, std::abs(drawn.counts[b] - double(exact.counts[b])));
+  }
+  CHECK_THAT(total, WithinRel(20000.0, 1e-12));
+  // A display bin's edge cuts at most one fine bin on each side; the largest fine bin of a bell curve of
+  // 20000 values over its own +-6 sigma range holds about 20000 * 0.19 * 0.4 = 1500 (pdf at 0 times width).
+  CHECK(worst < 1600);
+  CHECK(drawn.outside == 0);
+}
+
+TEST_CASE("a shared symlog axis holds a tensor at 1e-13 and one at 1 in one picture without losing either",
+          "[stats][kept]") {
+  // The init view's vanishing layer beside a healthy one: on the shared axis (histogram_axis of the union
+  // and the smallest std), both spread over several bins, where a linear axis would put the first in one.
+  const std::vector<double> tiny = normal_values(10000, 1e-13, 5), unit = normal_values(10000, 1.0, 6);
+  const TensorSummary st = summarize(tiny.data(), tiny.size()), su = summarize(unit.data(), unit.size());
+  const HistogramAxis axis = histogram_axis(std::min(st.min, su.min), std::max(st.max, su.max), std::min(st.std, su.std));
+  HistogramSpec display;
+  display.bins = 64, display.lo = axis.lo, display.hi = axis.hi, display.symlog_threshold = axis.symlog_threshold;
+  display.binning = Binning::symlog;
+  auto bins_used = [&](const std::vector<double>& v, const TensorSummary& s) {
+    const DrawnHistogram d = redraw(keep_distribution(v.data(), v.size(), s), display);
+    int used = 0;
+    double total = 0;
+    for (double c : d.counts) used += c >= 1, total += c;
+    CHECK_THAT(total, WithinRel(10000.0, 1e-9));
+    return used;
+  };
+  CHECK(bins_used(tiny, st) >= 4);
+  CHECK(bins_used(unit, su) >= 4);
+  display.binning = Binning::linear;
+  CHECK(bins_used(tiny, st) <= 2);  // what the symlog axis is for
+}

@@ -516,3 +516,93 @@ TEST_CASE("weight decay changes exactly the weight matrices of every kind of lay
   }
   CHECK(kinds_seen == std::set<std::string>{"weight", "bias", "gamma", "beta"});
 }
+
+TEST_CASE("any network a reader builds trains: trainable says what it replaced and why", "[training][trainable]") {
+  // The issue's example: 30 tanh layers, Xavier, batch norm before the activation, built for the
+  // init-time view (100 inputs, random upstream, eval mode, a moved input scale).
+  NetworkConfig built = preset("xavier-bn");
+  built.depth = 30, built.activation = Activation::tanh, built.placement = Placement::before_activation;
+  built.mode = Mode::eval, built.input_scale = 2;
+  TrainingConfig settings = training_preset(default_training_preset);
+  settings.steps = 4, settings.log_every = 2, settings.test_samples = 100;
+  std::vector<TrainingChange> changes;
+  const TrainingConfig t = trainable(built, settings, &changes);
+  CHECK(t.network.input_dim == 784);
+  CHECK(t.network.upstream == UpstreamSource::cross_entropy);
+  CHECK(t.network.classes == 10);
+  CHECK(t.network.mode == Mode::train);
+  CHECK(t.network.depth == 30);  // the rest is the reader's
+  CHECK(t.network.activation == Activation::tanh);
+  CHECK(t.network.batch == built.batch);
+  CHECK(t.steps == 4);
+  std::vector<std::string> fields;
+  for (const TrainingChange& c : changes) {
+    fields.push_back(c.field);
+    CHECK(!c.why.empty());
+  }
+  // (classes is 10 already, so it is no change)
+  CHECK(fields == std::vector<std::string>{"input_dim", "upstream", "mode", "input_scale"});
+  CHECK(changes[0].from == "100");
+  CHECK(changes[0].to == "784");
+  Trainer<float> trainer(t, mnist());
+  trainer.step(4);
+  CHECK(trainer.steps_done() == 4);
+  CHECK(std::isfinite(trainer.latest()->test_loss));
+  // A value training cannot take is refused naming the field, before anything runs.
+  TrainingConfig wide = settings;
+  wide.tracked_unit = 50;
+  NetworkConfig narrow = built;
+  narrow.width = 10;
+  CHECK_THROWS_WITH(trainable(narrow, wide), Contains("tracked_unit"));
+}
+
+TEST_CASE("step 0 of a run holds the init-time view of the network on the first batch", "[training][trainable]") {
+  // The report's summaries of every tensor kind (train mode, batch statistics, the first batch) equal what
+  // the init-time run of the same network computes on that batch (report.hpp summarize_network), to 1e-6.
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch);
+  CAPTURE(to_string(norm));
+  NetworkConfig built = preset("blog-no-bn");
+  built.normalization = norm, built.depth = 6, built.width = 32, built.batch = 50;
+  TrainingConfig settings = training_preset(default_training_preset);
+  settings.steps = 10, settings.log_every = 5, settings.test_samples = 200;
+  const TrainingConfig t = trainable(built, settings);
+  Trainer<float> trainer(t, mnist());
+  trainer.report_step_zero();
+  const TrainingReport& zero = trainer.history().reports().front();
+  REQUIRE(zero.step == 0);
+  REQUIRE(zero.tensors.size() == size_t(t.network.depth) + 1);
+
+  // The init-time view of the same network: built from the same config (same seed: the same weights), run
+  // once in train mode on the first batch the sampler hands out.
+  Network<float> net(t.network);
+  BatchSampler sampler(t.network.seed, mnist()->train.count, t.network.batch);
+  const std::vector<int>& indices = sampler.next();
+  std::vector<int> labels;
+  for (int i : indices) labels.push_back(mnist()->train.labels[size_t(i)]);
+  Matrix<float> x;
+  fill_images(x, mnist()->train, indices.data(), int(indices.size()));
+  net.forward(x, Mode::train);
+  net.backward(labels, false);
+  const RunReport init_view = summarize_network(net, true);
+  int compared = 0;
+  for (int l = 0; l <= t.network.depth; ++l)
+    for (int k = 0; k < tensor_kind_count; ++k) {
+      CAPTURE(l, to_string(TensorKind(k)));
+      REQUIRE(zero.tensors[size_t(l)].present[size_t(k)] == init_view.layers[size_t(l)].present[size_t(k)]);
+      if (!init_view.layers[size_t(l)].present[size_t(k)]) continue;
+      const TensorSummary& a = zero.tensors[size_t(l)].tensors[size_t(k)];
+      const TensorSummary& b = init_view.layers[size_t(l)].tensors[size_t(k)];
+      for (auto [x1, x2] : {std::pair{a.mean, b.mean}, {a.std, b.std}, {a.min, b.min}, {a.max, b.max},
+                            {a.percentiles[2], b.percentiles[2]}})
+        CHECK_THAT(x1, WithinAbs(x2, 1e-6 * std::max(1.0, std::abs(x2))));
+      CHECK(a.zero_count == b.zero_count);
+      // and what is kept of it draws back on its own axis to the tensor's exact histogram's total
+      const KeptDistribution& kept = zero.distributions[size_t(l)][size_t(k)];
+      REQUIRE(kept.exists());
+      double total = double(kept.linear.zero_count + kept.linear.nonfinite_count);
+      for (auto c : kept.linear.counts) total += c;
+      CHECK(total == double(b.count));
+      ++compared;
+    }
+  CHECK(compared == 1 + 5 * t.network.depth);  // layer 0: the input (dL/dx is not computed in training)
+}

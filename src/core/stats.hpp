@@ -93,4 +93,31 @@ struct HistogramAxis {
 };
 HistogramAxis histogram_axis(double lo, double hi, double smallest_std);
 
+// ---------------------------------------------------------------------------------------------------
+// A distribution kept for drawing later (stats_kept.cpp): the training views redraw every report on any
+// axis (shared or per layer, linear or symlog, any number of bins) after the run's tensors are gone.
+//
+// What is kept of one tensor: `kept_fine_bins` bins over its own axis (histogram_axis of its own finite
+// [min, max] and std), once linear and once symlog, with its exact zeros and non-finite values apart as
+// histogram() counts them. Drawn on its own axis with as many bins it is exact; on any other axis each
+// fine bin's count is split over the display bins it overlaps in proportion to the overlap, measured in
+// the display's coordinate (x, or symlog t(x)): uniform within a fine bin. A tensor whose own range is a
+// sliver of the display's lands in the one or two display bins that hold it, as its exact histogram would.
+constexpr int kept_fine_bins = 64;
+struct KeptDistribution {
+  Histogram linear, symlog;  // empty (no edges) for a tensor that does not exist
+  bool exists() const { return !linear.edges.empty(); }
+};
+template <typename S>
+KeptDistribution keep_distribution(const S* data, std::size_t n, const TensorSummary& summary);
+
+// A kept distribution on a display axis: counts are real numbers (shares of fine bins); zero_count and
+// nonfinite_count as kept; `outside` the share of the finite non-zero values beyond [lo, hi].
+struct DrawnHistogram {
+  std::vector<double> edges, counts;
+  double outside = 0;
+  std::uint64_t zero_count = 0, nonfinite_count = 0;
+};
+DrawnHistogram redraw(const KeptDistribution& kept, const HistogramSpec& display);
+
 }  // namespace layerscope

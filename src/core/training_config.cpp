@@ -76,6 +76,40 @@ void validate_training(const TrainingConfig& c) {
   validate(widest);
 }
 
+TrainingConfig trainable(const NetworkConfig& built, const TrainingConfig& settings, std::vector<TrainingChange>* changes) {
+  TrainingConfig t = settings;
+  t.network = built;
+  NetworkConfig& n = t.network;
+  const NetworkConfig before = n;
+  n.input_dim = 784;
+  n.upstream = UpstreamSource::cross_entropy;
+  n.classes = 10;
+  n.mode = Mode::train;
+  if (changes) {
+    changes->clear();
+    auto note = [&](const char* field, const char* why) {
+      const std::string from = get_field(before, field), to = get_field(n, field);
+      if (from != to) changes->push_back({field, from, to, why});
+    };
+    note("input_dim", "the input is an MNIST image: 28 x 28 = 784 pixels (0 or 1)");
+    note("upstream", "the gradient comes from the real loss: softmax cross-entropy of the 10 digits");
+    note("classes", "MNIST has 10 classes, the digits 0 to 9");
+    note("mode", "training normalizes each batch with its own statistics; the reports evaluate in eval mode");
+    // Kept, but with no effect: say so where they differ from the defaults a reader may have moved.
+    const NetworkConfig defaults;
+    auto unused = [&](const char* field, const char* why) {
+      if (get_field(before, field) != get_field(defaults, field))
+        changes->push_back({field, get_field(before, field), get_field(before, field), why});
+    };
+    unused("input_scale", "has no effect: the input is MNIST's pixels, not input_scale * N(0,1)");
+    unused("upstream_scale", "has no effect: the gradient comes from the cross-entropy loss");
+    if (n.normalization == Normalization::batch)
+      unused("warmup_batches", "has no effect: the running statistics fill as training runs");
+  }
+  validate_training(t);
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Presets
 

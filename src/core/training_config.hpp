@@ -43,6 +43,21 @@ std::string get_training_field(const TrainingConfig& config, const std::string& 
 // Every field's range, the network's validate(), and what a classifier needs: throws ConfigError.
 void validate_training(const TrainingConfig& config);
 
+// Training any network a reader built (an init-time config): what training changes and why, field by
+// field, so the page can say it beside its Train button and the CLI in its output.
+struct TrainingChange {
+  std::string field, from, to, why;
+};
+// `settings` with its network replaced by `built` as a classifier of MNIST: input_dim 784 (the 28 x 28
+// pixels), upstream cross_entropy and classes 10 (the real loss of a 10-class softmax replaces the
+// stand-in gradient), mode train (training normalizes with batch statistics; its reports evaluate in eval
+// mode themselves). Every other field of `built` is kept. `changes`, when given, lists each field whose
+// value was replaced, and each kept field that has no effect in training (input_scale, upstream_scale,
+// warmup_batches: the input is MNIST's, the loss is real, there is no warm-up), with the reason. Throws
+// ConfigError (validate_training) for a value training cannot take, naming the field.
+TrainingConfig trainable(const NetworkConfig& built, const TrainingConfig& settings,
+                         std::vector<TrainingChange>* changes = nullptr);
+
 // Evaluation runs the test images in chunks of this many columns: bounded memory, products still large.
 // The widest batch a training run holds, so validate_training budgets the network at this size.
 constexpr int eval_chunk = 1000;

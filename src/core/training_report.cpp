@@ -51,6 +51,14 @@ void record_gradients(TrainingReport& r, const Network<S>& gradients, const std:
   const int L = gradients.depth();
   size_for(r, L);
   const bool binned_here = bins_a_gradient(config.histogram_tensor);
+  // Every tensor of the batch as the step ran it: the init-time view's summaries, and what is kept of each.
+  r.tensors = summarize_network(gradients, true).layers;
+  r.distributions.assign(size_t(L) + 1, {});
+  for (int l = 0; l <= L; ++l)
+    for (int k = 0; k < tensor_kind_count; ++k) {
+      const TensorRef<S> t = tensor(gradients, TensorKind(k), l);
+      if (t.exists()) r.distributions[size_t(l)][size_t(k)] = keep_distribution(t.data, t.size, r.tensors[size_t(l)].tensors[size_t(k)]);
+    }
   for (int l = 1; l <= L; ++l) {
     LayerTrainingStats& out = r.layers[size_t(l)];
     const Matrix<S>& dout = gradients.doutput(l);

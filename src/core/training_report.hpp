@@ -2,6 +2,7 @@
 // history that keeps them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,14 @@ struct TrainingReport {
   double test_loss = 0, test_accuracy = 0;  // on the first test_samples test images, eval mode
   double seconds = 0;            // since the run started (steps and evaluations)
   std::vector<LayerTrainingStats> layers;  // 1..L (index 0 unused)
+  // Every tracked tensor of every layer (report.hpp's summaries, layers 0..L) of the step's training
+  // batch as the step ran it: train mode, batch statistics, the weights before the step's update. These
+  // are the numbers the init-time view shows of this network on that batch; at step 0 the network as
+  // initialised on the first batch. dL/dx (layer 0) is not computed in training, so it is absent.
+  std::vector<LayerReport> tensors;
+  // The same tensors' distributions, kept for drawing on any axis later (stats.hpp KeptDistribution):
+  // [layer][tensor kind], empty where the tensor does not exist.
+  std::vector<std::array<KeptDistribution, tensor_kind_count>> distributions;
 };
 
 // Reports kept: at most `capacity`; when full, every second one is dropped (the first and the newest
@@ -57,8 +66,9 @@ class TrainingHistory {
 
 // A report is made in two parts, each from the network as it is at that moment (the trainer calls them in
 // this order; nothing is stored for later):
-//  - record_gradients: from the network whose backward ran last (the step just taken, or at step 0 a copy
-//    that took the first batch): dL/dh and dL/dW per layer, the update ratios of the optimizer's last step
+//  - record_gradients: from the network whose forward and backward ran last on a training batch (the step
+//    just taken, or at step 0 a copy that took the first batch): the summaries and kept distributions of
+//    every tensor kind, dL/dh and dL/dW per layer, the update ratios of the optimizer's last step
 //    (`update_ratio`, layers 1..L+1; null at step 0: NaN), and the histogram when it bins a gradient.
 //  - record_probe: from the network right after its eval-mode forward of the probe (the first chunk of the
 //    test images): the pre-activation's summaries and percentiles, the tracked unit's, the activation's
