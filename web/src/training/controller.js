@@ -21,6 +21,7 @@ import { StepHistograms } from './step-histograms.js';
 import { StepTable } from './step-table.js';
 import { downloadFigurePng } from './export-figure.js';
 import { figure1Caption } from './figure1.js';
+import { inControlWords, showNotices } from './messages.js';
 
 const REDRAWS_PER_SECOND = 10;
 const COLUMNS = ['a', 'b'];
@@ -31,7 +32,7 @@ const typedFields = () => TRAINING_FIELDS.filter(f => f.type === 'integer' || f.
 export class TrainingController {
   constructor(root) {
     this.root = root;
-    const parsed = parseTrainingQuery(location.search);
+    const parsed = parseTrainingQuery(location.search, inControlWords);
     this.settings = parsed.settings;
     this.view = parsed.view;
     this.embed = parsed.embed;
@@ -45,7 +46,7 @@ export class TrainingController {
     this.clock = { ms: 0, since: null };  // wall time spent playing (the Figure 1 caption's run time)
     this.drawPending = false;
     this.lastDraw = 0;
-    this.showNotices(parsed.notices);
+    showNotices($('t-notices'), parsed.notices);
     this.buildViews();
     this.bindControls();
     this.syncControls();
@@ -143,28 +144,6 @@ export class TrainingController {
 
   // --- settings and URL ----------------------------------------------------------------------
 
-  showNotices(notices) {
-    const box = $('t-notices');
-    box.replaceChildren();
-    if (!notices.length) { box.hidden = true; return; }
-    const p = document.createElement('p');
-    const strong = document.createElement('strong');
-    strong.textContent = 'Some training settings in the link could not be used:';
-    p.appendChild(strong);
-    const ul = document.createElement('ul');
-    for (const n of notices) {
-      const li = document.createElement('li');
-      li.textContent = n;
-      ul.appendChild(li);
-    }
-    const dismiss = document.createElement('button');
-    dismiss.type = 'button';
-    dismiss.textContent = 'Dismiss';
-    dismiss.addEventListener('click', () => { box.hidden = true; });
-    box.append(p, ul, dismiss);
-    box.hidden = false;
-  }
-
   writeUrl() {
     const q = writeTrainingQuery(location.search, this.settings, this.view, this.embed);
     history.replaceState(null, '', q ? '?' + q : location.pathname);
@@ -203,7 +182,7 @@ export class TrainingController {
       } else {
         const r = checkSetting(spec, raw);
         if (!r.ok) {
-          fieldError.textContent = r.message;
+          fieldError.textContent = inControlWords(r.message, spec.key);
           fieldError.hidden = false;
           el.setAttribute('aria-invalid', 'true');
           return;
@@ -422,7 +401,9 @@ export class TrainingController {
 
   columnError(col, e) {
     this.errors = { ...this.errors, [col]: e };
-    const what = e.divergedAt ? `stopped at step ${e.divergedAt}: ${e.message}` : e.message;
+    // the core names a setting by its key ('learning_rate: ...'); the reader sees the control's words
+    const message = e.field ? inControlWords(e.message, e.field, `t.${e.field}`) : e.message;
+    const what = e.divergedAt ? `stopped at step ${e.divergedAt}: ${message}` : message;
     $('t-field-error').textContent = `Column ${col.toUpperCase()} ${what}`;
     $('t-field-error').hidden = false;
     this.progressChanged();

@@ -81,8 +81,9 @@ export function defaultSettings() {
 }
 
 // URL -> {settings, view: 'init'|'training', embed: null|'fig1', notices}. A bad value keeps its default
-// and adds a notice; keys of the init-time page are not ours and are left alone.
-export function parseTrainingQuery(search) {
+// and adds a notice; keys of the init-time page are not ours and are left alone. words(message, key): how
+// the page names the setting in the notice (messages.js: the control's label).
+export function parseTrainingQuery(search, words = message => message) {
   const params = new URLSearchParams(search);
   const settings = defaultSettings();
   const notices = [];
@@ -90,7 +91,7 @@ export function parseTrainingQuery(search) {
     if (!params.has(spec.key)) continue;
     const r = checkSetting(spec, params.get(spec.key));
     if (r.ok) settings[spec.name] = r.value;
-    else notices.push(`${r.message}; using ${spec.default === null ? "the preset's value" : `the default ${spec.default}`}.`);
+    else notices.push(`${words(r.message, spec.key)}; using ${spec.default === null ? "the preset's value" : `the default ${spec.default}`}.`);
   }
   for (const key of params.keys()) {
     if (key.startsWith('t.') && !TRAINING_FIELDS.some(f => f.key === key))
