@@ -6,6 +6,7 @@
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
 import { checkValue, shown } from '../state.js';
+import { settingsLine } from '../format.js';
 
 // Pairs of core presets: column A without batch norm, column B with it (same seed, same batches).
 export const PAIRS = {
@@ -42,6 +43,8 @@ export const TRAINING_FIELDS = [
     help: 'the tensor whose distribution is tracked per layer' },
   { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
     help: 'distribution over steps: offset histograms or a heatmap' },
+  { name: 'values', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
+    help: 'value axis of the distributions over steps: linear, or symlog (logarithmic on both sides of 0)' },
   { name: 'logx', type: 'boolean', default: false, help: 'log scale for the step axis' },
 ].map(f => ({ ...f, key: `t.${f.name}` }));
 
@@ -74,6 +77,11 @@ export function checkSetting(spec, raw) {
 // undefined before the core's presets are in.
 export function presetSetting(pair, name) {
   return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config[name];
+}
+
+// The whole core preset of a pair's column B (null before the core's presets are in).
+export function presetConfig(pair) {
+  return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config ?? null;
 }
 
 export function defaultSettings() {
@@ -128,12 +136,14 @@ export function columnConfigs(settings) {
   return { a: { preset: pair.a, ...overrides }, b: { preset: pair.b, ...overrides } };
 }
 
-// The one-line summary of a run's settings printed under every exported figure.
-export function settingsLine(configs) {
+// The settings printed in every exported figure: one line per column (the network: init, normalization
+// and its placement, bias; format.js's line, as the init-time page's exports print it) and one for the
+// training both share. [] before the run has a config.
+export function settingsLines(configs) {
   const c = configs.b || configs.a;
-  if (!c) return '';
+  if (!c) return [];
+  const network = col => configs[col] && `${col.toUpperCase()}: ${settingsLine(configs[col])}${configs[col].bias ? '' : ', no bias'}`;
   const opt = c.optimizer === 'adam' ? 'Adam' : `SGD momentum ${c.sgd_momentum}`;
-  return `MNIST, ${c.depth} x ${c.width} ${c.activation}, batch ${c.batch}, ${opt}, lr ${c.learning_rate}, ` +
-    `${c.steps} steps, report every ${c.log_every}, seed ${c.seed}; A: ${configs.a?.normalization === 'none' ? 'no normalization' : configs.a?.normalization}, ` +
-    `B: ${configs.b?.normalization === 'batch' ? 'batch norm' : configs.b?.normalization}`;
+  return [network('a'), network('b'),
+    `MNIST, ${opt}, learning rate ${c.learning_rate}, ${c.steps} steps, a report every ${c.log_every}, seed ${c.seed}`].filter(Boolean);
 }
