@@ -273,7 +273,7 @@ export class TrainingController {
     });
     const config = this.run.configs.b ?? { ...presetConfig(s.preset), steps: this.stepsToTrain() };
     this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
-      startLabel: (this.embed ? $('t-embed-start') : $('t-play')).textContent, figureTitle: PAIRS[s.preset].figure });
+      startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
     for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();

@@ -29,6 +29,9 @@ export class Figure1Panel {
       const element = this.charts[key].element;
       element.append(viewButtons(this.charts[key], name, element.querySelector('figcaption').textContent, run));
     }
+    const whole = document.createElement('span');
+    whole.className = 't-export-what';
+    whole.textContent = 'Whole figure:';
     this.element.querySelector('.t-fig1-head').append(figureButtons({
       name: 'figure1',
       body: colors => this.figureSvg(colors),
@@ -36,6 +39,7 @@ export class Figure1Panel {
       csv: () => seriesCsv(Object.values(this.charts).flatMap(c => c.series)),
       json: () => ({ settings: run.settingsLines(), panels: Object.values(this.charts).map(c => c.json()) }),
     }));
+    this.element.querySelector('.t-fig1-head .export').prepend(whole);
   }
 
   views() {
