@@ -76,7 +76,7 @@ export function checkSetting(spec, raw) {
 // A setting's value in the core's preset of a pair (column B's; both columns of a pair train alike), or
 // undefined before the core's presets are in.
 export function presetSetting(pair, name) {
-  return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config[name];
+  return presetConfig(pair)?.[name];
 }
 
 // The whole core preset of a pair's column B (null before the core's presets are in).
