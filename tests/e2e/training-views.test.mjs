@@ -69,43 +69,64 @@ test('update ratios: the legend lists exactly the drawn layers and A and B share
   await context.close();
 });
 
-test('the Figure 1 embed fits a 500 x 500 frame, names only its own button and links back to the full view', async () => {
-  const { page, context, problems } = await openPage(site.browser,
-    site.url + '?embed=fig1&t.steps=500&t.log_every=250', { width: 500, height: 500 });
-  await page.waitForSelector('#t-embed-start', { state: 'visible' });
+// The embed as a reader's page holds it: the snippet of the full page's "Embed Figure 1", pasted into a page
+// of its own (no margin), so the check is the iframe's own scrollbars.
+async function embeddedFrame(context, problems) {
+  const fullPage = await context.newPage();
+  await fullPage.goto(site.url + '?view=training&t.steps=500&t.log_every=250');
+  await fullPage.click('#t-embed');
+  const snippet = await fullPage.inputValue('#t-share-field');
+  await fullPage.close();
+  assert.match(snippet, /width="500" height="500"/);
+  const host = await context.newPage();
+  host.on('console', msg => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  host.on('pageerror', err => problems.push(`pageerror: ${err.message}`));
+  // runs in the iframe too: a CSP violation there is a console error here
+  await host.addInitScript(() => document.addEventListener('securitypolicyviolation', e => {
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+  }));
+  await host.setContent(`<!doctype html><html><body style="margin:0">${snippet}</body></html>`);
+  const frame = await (await host.waitForSelector('iframe')).contentFrame();
+  await frame.waitForSelector('#t-embed-start', { state: 'visible' });
+  return { host, frame };
+}
+
+test('the Figure 1 embed fits its 500 x 500 iframe, names only its own button and links back to the full view', async () => {
+  const { context, problems } = await openPage(site.browser, 'about:blank', { width: 800, height: 700 });
+  const { host, frame } = await embeddedFrame(context, problems);
   for (const sel of ['header', '#columns', '.t-bar', '#t-loss', '#view-switch', 'footer', '#t-play'])
-    assert.equal(await page.isHidden(sel), true, `${sel} hidden in embed mode`);
-  assert.equal(await page.$eval('#training', el => el.dataset.state), 'idle', 'nothing trains before the click');
+    assert.equal(await frame.isHidden(sel), true, `${sel} hidden in embed mode`);
+  assert.equal(await frame.$eval('#training', el => el.dataset.state), 'idle', 'nothing trains before the click');
   const fits = async when => {
-    const [sw, sh, cw, ch] = await page.evaluate(() => {
+    const [sw, sh, cw, ch] = await frame.evaluate(() => {
       const d = document.documentElement;
       return [d.scrollWidth, d.scrollHeight, d.clientWidth, d.clientHeight];
     });
-    assert.ok(sw <= cw && sh <= ch, `${when}: ${sw} x ${sh} drawn in ${cw} x ${ch}`);
-    const cut = await page.$$eval('#t-fig1-panel figcaption', fs => fs.filter(f => f.scrollWidth > f.clientWidth).map(f => f.textContent));
+    assert.ok(cw === 500 && ch === 500 && sw <= cw && sh <= ch, `${when}: ${sw} x ${sh} drawn in ${cw} x ${ch}`);
+    const cut = await frame.$$eval('#t-fig1-panel figcaption', fs => fs.filter(f => f.scrollWidth > f.clientWidth).map(f => f.textContent));
     assert.deepEqual(cut, [], `${when}: panel titles cut`);
   };
   await fits('before training');
   // Its words point to what it has: the "Train both networks" button, not Play or the full page's presets.
-  const words = await page.textContent('#t-fig1-panel') + await page.textContent('#t-status');
+  const words = await frame.textContent('#t-fig1-panel') + await frame.textContent('#t-status');
   assert.ok(words.includes('“Train both networks”'), words);
   assert.doesNotMatch(words, /Play|Batch-norm paper, Figure 1”/);
   // The link back: relative, the same settings, the full view (no embed), in a new tab.
-  const href = await page.getAttribute('#t-full-view', 'href');
+  const href = await frame.getAttribute('#t-full-view', 'href');
   assert.match(href, /^\?/);
   const params = new URLSearchParams(href);
   assert.deepEqual([params.get('view'), params.get('t.steps'), params.get('t.log_every'), params.has('embed')], ['training', '500', '250', false]);
-  const [full] = await Promise.all([context.waitForEvent('page'), page.click('#t-full-view')]);
+  const [full] = await Promise.all([context.waitForEvent('page'), frame.click('#t-full-view')]);
   await full.waitForSelector('#t-loss', { state: 'visible' });
   assert.equal(await full.inputValue(byId('t.steps')), '500');
   await full.close();
-  await page.click('#t-embed-start');
-  await waitState(page, ['finished', 'error'], 60000);
-  assert.equal(await page.$eval('#training', el => el.dataset.state), 'finished');
-  await page.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas').dataset.points) === 6, null, { timeout: 5000 });
+  await frame.click('#t-embed-start');
+  await frame.waitForFunction(() => ['finished', 'error'].includes(document.getElementById('training').dataset.state), null, { timeout: 60000 });
+  assert.equal(await frame.$eval('#training', el => el.dataset.state), 'finished');
+  await frame.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas').dataset.points) === 6, null, { timeout: 5000 });
   await fits('after training');
-  assert.equal(await page.isVisible('#t-full-view'), true, 'the link stays after the run');
-  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training-embed.png') });
+  assert.equal(await frame.isVisible('#t-full-view'), true, 'the link stays after the run');
+  await host.screenshot({ path: join(ARTIFACTS, 'screenshot-training-embed.png'), clip: { x: 0, y: 0, width: 500, height: 500 } });
   assert.deepEqual(problems, []);
   await context.close();
 });
