@@ -44,7 +44,9 @@ export class Dashboard {
       [this.profile, 't-profile', 'depth-profile'],
       ...COLUMNS.flatMap(c => [[this.hist[c], `t-hist-${c}`, `histograms-${c}`], [this.dist[c], `t-dist-${c}`, `distribution-${c}`],
         [this.ratio[c], `t-ratio-${c}`, `update-ratio-${c}`]])];
-    for (const [view, id, name] of named) $(id).append(viewButtons(view, name, $(id).querySelector('figcaption').textContent, run));
+    // an export's title is the figure's caption; a column's badge ("A") becomes words ("Column A:")
+    const title = id => $(id).querySelector('figcaption').textContent.trim().replace(/^([AB]) /, 'Column $1: ');
+    for (const [view, id, name] of named) $(id).append(viewButtons(view, name, title(id), run));
   }
 
   views() {
