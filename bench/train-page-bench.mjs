@@ -69,13 +69,13 @@ try {
     if (samples++ % 5 === 4) {
       // Pause, until both workers report that they stopped; then play on.
       pauseMs.push(await page.evaluate(() => new Promise(resolve => {
-        const t = window.__layerscopeTraining;
+        const t = window.__layerscopeTraining.run;
         const start = performance.now();
         t.pause();
         const poll = () => (Object.values(t.clients).every(c => !c.progress.playing) ? resolve(performance.now() - start) : setTimeout(poll, 2));
         poll();
       })));
-      await page.evaluate(() => window.__layerscopeTraining.play());
+      await page.click('#t-play');  // Play again
       continue;
     }
     redrawMs.push(await page.evaluate(() => new Promise(resolve => {
@@ -97,13 +97,13 @@ try {
   }
   const wallNode = (Date.now() - t0) / 1000;
   const result = await page.evaluate(() => {
-    const t = window.__layerscopeTraining;
+    const t = window.__layerscopeTraining.run;
     const col = c => ({
       steps: t.clients[c].progress.stepsDone, accuracy: t.stores[c].latest.testAccuracy,
       seconds: t.stores[c].latest.seconds, heapMiB: t.clients[c].progress.heapBytes / 2 ** 20,
       reports: t.stores[c].reports.length,
     });
-    return { seconds: t.runSeconds(), a: col('a'), b: col('b'), snapshotKiB: (t.stores.a.bytes() + t.stores.b.bytes()) / 1024,
+    return { seconds: t.seconds(), a: col('a'), b: col('b'), snapshotKiB: (t.stores.a.bytes() + t.stores.b.bytes()) / 1024,
       state: document.getElementById('training').dataset.state, caption: document.getElementById('t-fig1-caption').textContent };
   });
   const cdp = await context.newCDPSession(page);

@@ -28,6 +28,46 @@ async function nextDraw(page, action) {
   await page.waitForFunction(n => Number(document.getElementById('training').dataset.draws || 0) > n, before, { timeout: 5000 });
 }
 
+// Sentences in a caption: ends of sentences (a full stop, not one inside a number like 2.9 or 1.26e-4).
+const sentences = text => (text.match(/[.!?](\s|$)/g) || []).length;
+
+async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+}
+
+// The whole Figure 1 as one image, PNG and SVG: title, legend, both columns' settings (init, normalization
+// placement, bias) and the accuracies, over the three panels.
+async function checkFigure1Exports(page, a, b) {
+  const svg = await download(page, '.t-fig1-head .export button:has-text("SVG")');
+  assert.equal(svg.name, 'layerscope-training-figure1.svg');
+  const text = svg.bytes.toString('utf8');
+  assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  for (const part of ['Layerscope · Figure 1 of the batch-norm paper, trained here', 'A: without batch norm', 'B: with batch norm',
+    'A: 3 × 100 sigmoid, batch 60, N(0, 0.01²), no normalization, cross-entropy, 10 classes, bias',
+    'B: 3 × 100 sigmoid, batch 60, N(0, 0.01²), batch norm before f, cross-entropy, 10 classes, no bias',
+    'learning rate 0.01, 2000 steps', '(a) Test accuracy', '(b) Without batch norm', '(c) With batch norm'])
+    assert.ok(text.includes(part), `the Figure 1 SVG has "${part}"`);
+  const pct = r => `${Number((r.testAccuracy * 100).toPrecision(3))}%`;
+  assert.ok(text.includes(`Test accuracy at step 2,000: A (without batch norm) ${pct(a.at(-1))}, B (with batch norm) ${pct(b.at(-1))}`));
+  assert.ok((text.match(/<path /g) || []).length > 20, 'the panels are drawn as vector paths');
+  const png = await download(page, '.t-fig1-head .export button:has-text("PNG")');
+  assert.equal(png.bytes.subarray(1, 4).toString(), 'PNG');
+  assert.equal(png.bytes.readUInt32BE(16), 2 * (720 + 28), 'one image of the whole figure at 2x');
+}
+
+// Every training chart offers an SVG; one of each kind of view downloads as a vector file.
+async function checkEveryChartHasSvg(page) {
+  const missing = await page.$$eval('#training figure.t-fig', figs => figs.filter(f => !f.querySelector('.export button[aria-label^="Download vector image"]')).map(f => f.id));
+  assert.deepEqual(missing, [], 'figures without an SVG export');
+  for (const id of ['t-hist-a', 't-dist-b', 't-ratio-a', 't-profile']) {
+    const svg = await download(page, `#${id} .export button:has-text("SVG")`);
+    const text = svg.bytes.toString('utf8');
+    assert.match(text, /^<svg /, id);
+    assert.match(text, /<path d="M/, `${id} has vector marks`);
+  }
+}
+
 test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps and ends above the baseline; the scrubber changes the histograms', async () => {
   const { page, context, problems, requests } = await openPage(site.browser,
     site.url + '?view=training&t.steps=2000&t.log_every=250', { width: 1280, height: 800 });
@@ -35,6 +75,11 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   assert.equal(await page.isHidden('#notices'), true, 'the init-time page raises no notice about the training keys');
   assert.equal(await page.isHidden('#t-notices'), true);
   assert.equal(requests.filter(u => u.includes('mnist-binary.bin')).length, 0, 'no data fetched before the first training');
+  // Before any training the caption already says, in two sentences, what Figure 1 will show and how to start.
+  const idleCaption = await page.textContent('#t-fig1-caption');
+  assert.equal(sentences(idleCaption), 2, idleCaption);
+  assert.match(idleCaption, /^\(a\) will show both networks' test accuracy over 2,000 training steps, \(b\) and \(c\) the 15th, 50th and 85th percentiles of the input to the sigmoid of unit 0 in layer 3/);
+  assert.match(idleCaption, /press “Play” to train both/);
   await page.click('#t-fig1');
   await waitState(page, ['finished', 'error'], 90000);
   assert.equal(await state(page), 'finished', await page.textContent('#t-status'));
@@ -66,11 +111,15 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
       .catch(() => {});
     assert.ok(Number(await page.$eval(`#${id} canvas`, c => c.dataset.points)) >= 18, `${id} has its curves`);
   }
+  // Two sentences from the run's numbers: the accuracies (and when B passed 90%), then the unit's input.
   const caption = await page.textContent('#t-fig1-caption');
-  assert.match(caption, /After 2,000 steps the network with batch norm classifies 9\d(\.\d+)?% of the 10,000 test digits/);
-  assert.match(caption, /Trained in this browser for \d+\.\d s/);
+  assert.equal(sentences(caption), 2, caption);
+  const pctOf = r => `${Number((r.testAccuracy * 100).toPrecision(3))}%`;
+  assert.ok(caption.startsWith(`After 2,000 steps, test accuracy is ${pctOf(b.at(-1))} with batch norm (over 90% from step `), caption);
+  assert.ok(caption.includes(`and ${pctOf(a.at(-1))} without, after `), caption);
+  assert.match(caption, /after \d+\.\d s of training in this browser\. The median input to the sigmoid of unit 0 in layer 3 moved from /);
   // Fig. 1 (c) starts as narrow as (b): step 0 is evaluated with the initial running statistics.
-  assert.match(caption, /With batch norm the step-0 point is as narrow as the one without/);
+  assert.match(caption, /\(c\) starts as narrow as \(b\) because step 0 is evaluated with the initial running statistics\.$/);
   // The scrubber: back to step 0 changes what both histogram canvases show.
   const signatures = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.dataset.signature));
   const pixels = () => page.$$eval('#t-hist-a canvas, #t-hist-b canvas', cs => cs.map(c => c.toDataURL()));
@@ -90,14 +139,16 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   // The table follows the scrubber too.
   await page.click('.t-table-box summary');
   assert.match(await page.textContent('#t-table caption'), /at step 0 /);
-  // Exports: a PNG of a figure at 2x with its title and settings line, and the whole run as JSON.
-  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#t-fig1-a .t-export button:has-text("PNG")')]);
+  // Exports: a PNG of a figure at 2x, framed (14 px each side) with its title and settings lines, and the whole run as JSON.
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#t-fig1-a .export button:has-text("PNG")')]);
   assert.equal(png.suggestedFilename(), 'layerscope-training-fig1a-test-accuracy.png');
   const pngBytes = readFileSync(await png.path());
   assert.equal(pngBytes.subarray(1, 4).toString(), 'PNG');
   const cssWidth = await page.$eval('#t-fig1-a canvas', c => c.getBoundingClientRect().width);
-  assert.equal(pngBytes.readUInt32BE(16), 2 * Math.round(cssWidth), 'the PNG is twice the chart\'s width');
-  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#t-acc .t-export button:has-text("CSV")')]);
+  assert.equal(pngBytes.readUInt32BE(16), 2 * (Math.round(cssWidth) + 28), 'the PNG is twice the framed chart\'s width');
+  await checkFigure1Exports(page, a, b);
+  await checkEveryChartHasSvg(page);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#t-acc .export button:has-text("CSV")')]);
   const csvLines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
   assert.equal(csvLines[0], 'step,a_testAccuracy,b_testAccuracy');
   assert.equal(csvLines.length, 1 + steps.length);
@@ -182,6 +233,9 @@ test('training settings round-trip through the URL; bad values are named and the
   const expected = { 't.preset': 'blog', 't.optimizer': 'adam', 't.learning_rate': '0.002', 't.steps': '1234', 't.log_every': '100', 't.dist': 'heatmap' };
   assert.deepEqual(await values(), expected);
   assert.equal(await page.isChecked(byId('t.logx')), true);
+  // At 360 px nothing is wider than the screen (the networks' dropdown used to stick out by 7 px).
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 360,
+    `page width at 360 px: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
   assert.equal(await page.isHidden('#notices'), true);
   // A change goes into the URL; the other keys stay.
   await page.fill(byId('t.steps'), '4321');
@@ -190,10 +244,10 @@ test('training settings round-trip through the URL; bad values are named and the
   const search = await page.evaluate(() => location.search);
   for (const key of ['view=training', 't.preset=blog', 't.optimizer=adam', 't.learning_rate=0.002', 't.log_every=100'])
     assert.ok(search.includes(key), `${key} in ${search}`);
-  // The embed snippet: one line, Figure 1 alone, a 700 x 500 frame.
+  // The embed snippet: one line, Figure 1 alone, a 500 x 500 frame.
   await page.click('#t-embed');
   const snippet = await page.inputValue('#t-share-field');
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*view=training&amp;embed=fig1" width="700" height="500" [^\n]*><\/iframe>$/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*view=training&amp;embed=fig1" width="500" height="500" [^\n]*><\/iframe>$/);
   assert.equal(await page.isHidden('.masthead .share'), true, 'the init-time view\'s share buttons are not shown here');
   // A link restores the settings.
   const again = await context.newPage();
@@ -213,37 +267,19 @@ test('training settings round-trip through the URL; bad values are named and the
   await bad.goto(site.url + '?view=training&t.learning_rate=-1&t.steps=abc&t.colour=red');
   await bad.waitForSelector('#t-notices:not([hidden])');
   const notice = await bad.textContent('#t-notices');
-  assert.match(notice, /t\.learning_rate: must be a number greater than 0 and at most 10 \(got -1\)/);
-  assert.match(notice, /t\.steps: must be an integer from 1 to 1000000 \(got 'abc'\)/);
+  // Named by the words of their controls, not by the URL keys; the core's words follow.
+  assert.match(notice, /Learning rate: must be a number greater than 0 and at most 10 \(got -1\); using the preset's value\./);
+  assert.match(notice, /Steps: must be an integer from 1 to 1000000 \(got 'abc'\)/);
+  assert.doesNotMatch(notice, /t\.(learning_rate|steps):/);
   assert.match(notice, /Unknown training setting 't\.colour'/);
   assert.equal(await bad.isHidden('#notices'), true, 'the init-time page does not flag our keys');
   await bad.fill(byId('t.log_every'), '0');
   await bad.press(byId('t.log_every'), 'Enter');
-  assert.match(await bad.textContent('#t-field-error'), /t\.log_every: must be an integer from 1 to 1000000 \(got 0\)/);
+  assert.equal(await bad.textContent('#t-field-error'), 'Report every: must be an integer from 1 to 1000000 (got 0)');
   await bad.fill(byId('t.log_every'), '50');
   await bad.press(byId('t.log_every'), 'Enter');
   assert.equal(await bad.isHidden('#t-field-error'), true);
   assert.deepEqual(problems, []);
   assert.deepEqual(badProblems, []);
-  await context.close();
-});
-
-test('embed=fig1 shows only Figure 1, fits a 700 x 500 frame and starts on a click', async () => {
-  const { page, context, problems } = await openPage(site.browser,
-    site.url + '?embed=fig1&t.steps=500&t.log_every=250', { width: 700, height: 500 });
-  await page.waitForSelector('#t-embed-start', { state: 'visible' });
-  for (const sel of ['header', '#columns', '.t-bar', '#t-loss', '#view-switch', 'footer'])
-    assert.equal(await page.isHidden(sel), true, `${sel} hidden in embed mode`);
-  assert.equal(await state(page), 'idle', 'nothing trains before the click');
-  await page.click('#t-embed-start');
-  await waitState(page, ['finished', 'error'], 60000);
-  assert.equal(await state(page), 'finished');
-  const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
-  assert.ok(size[0] <= 700, `no horizontal scrolling: ${size}`);
-  assert.ok(size[1] <= 560, `about the frame's height: ${size}`);
-  // steps 0, 250 and 500 of both columns, drawn by the next (throttled) redraw
-  await page.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas').dataset.points) === 6, null, { timeout: 5000 });
-  await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training-embed.png') });
-  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,63 +1,100 @@
-// The caption under the Figure 1 panel, written from the run's own numbers: what to look at, the
-// accuracies reached, when each network got going, how the tracked unit's input moved, and how long the
-// run took in this browser.
-import { fmt, pct } from '../format.js';
+// The Figure 1 panel (it owns #t-fig1-panel): the batch-norm paper's Figure 1 as trained here, (a) test
+// accuracy against step, (b, c) the 15th, 50th and 85th percentiles of the tracked unit's input without
+// and with batch norm on one y axis; its two-sentence caption; the whole figure as one image; in embed
+// mode, the link to the full view.
+import { LineChart, seriesCsv } from './line-chart.js';
+import { figure1Caption, accuracyLine } from './figure1-caption.js';
+import { viewSvg, viewButtons, trainingFrame, figureButtons } from './exports.js';
+import { sharedDomain } from './shared-scale.js';
 
-const first = (reports, test) => reports.find(test) || null;
+const $ = id => document.getElementById(id);
+const PERCENTILES = [['unitP15', 'p15', [4, 3]], ['unitP50', 'p50 (median)', []], ['unitP85', 'p85', [4, 3]]];
+const EXPORT = { width: 720, panel: 210, label: 18, gap: 16 };  // the whole figure's layout, px
 
-// The median and the 15-85 spread of the tracked unit's input at a report (layer l).
-function unitAt(report, l) {
-  return { median: report.unitP50[l], spread: report.unitP85[l] - report.unitP15[l] };
-}
+export class Figure1Panel {
+  // small: the embed's panel (fits a 500 x 500 frame); run: {settingsLines(), source()} for the exports
+  constructor(small, run) {
+    this.element = $('t-fig1-panel');
+    this.run = run;
+    this.charts = {
+      a: new LineChart($('t-fig1-a'), { title: '(a) Test accuracy', xLabel: 'training step', yLabel: 'test accuracy', percent: true,
+        yDomain: [0, 1], height: small ? 130 : 200, empty: 'Test accuracy of both networks, once they train.' }),
+      b: new LineChart($('t-fig1-b'), { title: '(b) Without batch norm', xLabel: 'training step', yLabel: 'sigmoid input',
+        height: small ? 124 : 190, empty: 'The unit\'s input without batch norm.' }),
+      c: new LineChart($('t-fig1-c'), { title: '(c) With batch norm', xLabel: 'training step', yLabel: 'sigmoid input',
+        height: small ? 124 : 190, empty: 'The same unit with batch norm.' }),
+    };
+    this.small = small;
+    for (const [key, name] of [['a', 'fig1a-test-accuracy'], ['b', 'fig1b-without-bn'], ['c', 'fig1c-with-bn']]) {
+      const element = this.charts[key].element;
+      element.append(viewButtons(this.charts[key], name, element.querySelector('figcaption').textContent, run));
+    }
+    const whole = document.createElement('span');
+    whole.className = 't-export-what';
+    whole.textContent = 'Whole figure:';
+    this.element.querySelector('.t-fig1-head').append(figureButtons({
+      name: 'figure1',
+      body: colors => this.figureSvg(colors),
+      frame: colors => trainingFrame(run, $('t-fig1-title').textContent, colors, [accuracyLine(this.stores)]),
+      csv: () => seriesCsv(Object.values(this.charts).flatMap(c => c.series)),
+      json: () => ({ settings: run.settingsLines(), panels: Object.values(this.charts).map(c => c.json()) }),
+    }));
+    this.element.querySelector('.t-fig1-head .export').prepend(whole);
+  }
 
-export function figure1Caption({ stores, configs, unit, seconds, finished }) {
-  const a = stores.a.reports, b = stores.b.reports;
-  if (a.length < 2 || b.length < 2) {
-    return 'Press “Batch-norm paper, Figure 1” to train both networks; the figure fills in as they learn. ' +
-      'Look for two things: how soon each network’s test accuracy leaves 10% (a), and whether the input of ' +
-      'one last-layer unit keeps its place while the layers below it learn (b, c).';
+  views() {
+    return Object.values(this.charts);
   }
-  const lastA = a.at(-1), lastB = b.at(-1);
-  const parts = [];
-  parts.push(`${finished ? 'After' : 'So far, at'} ${lastB.step.toLocaleString('en')} steps the network with batch norm ` +
-    `classifies ${pct(lastB.testAccuracy)} of the 10,000 test digits, the one without ${pct(lastA.testAccuracy)}.`);
-  const passB = first(b, r => r.testAccuracy >= 0.9), passA = first(a, r => r.testAccuracy >= 0.9);
-  if (passB) {
-    parts.push(`With batch norm it passed 90% at step ${passB.step.toLocaleString('en')}` +
-      (passA ? `, without it at step ${passA.step.toLocaleString('en')}.` : '; without it not yet.'));
+
+  // stores: {a, b}; config: column B's (or the preset's before the run, with the steps to train); opts:
+  // the line charts' {logX, xMax, marker}; figureTitle: what the pair is.
+  update({ stores, config, opts, seconds, finished, startLabel, figureTitle }) {
+    this.stores = stores;
+    const acc = col => stores[col].curve('testAccuracy');
+    this.charts.a.update([
+      { label: 'without batch norm', color: 'a', csvName: 'a_test_accuracy', points: acc('a') },
+      { label: 'with batch norm', color: 'b', csvName: 'b_test_accuracy', points: acc('b') },
+    ], opts);
+    const unit = config.tracked_unit;
+    const percentiles = col => {
+      const l = stores[col].depth;
+      return PERCENTILES.map(([field, name, dash], i) => ({
+        // the unit's name in the legend where there is room for it (the embed's panels are small)
+        label: i === 0 && !this.small ? `unit ${unit} of layer ${l}: ${name}` : name,
+        color: col, dash, csvName: `${col}_layer${l}_unit${unit}_${field}`, points: l ? stores[col].curve(field, l) : [],
+      }));
+    };
+    const without = percentiles('a'), withBn = percentiles('b');
+    // (b) and (c) share one y axis, so the two drifts compare at a glance
+    const domain = sharedDomain([without, withBn]);
+    for (const chart of [this.charts.b, this.charts.c]) {
+      chart.spec.yDomain = domain;
+      chart.spec.yLabel = `${config.activation} input`;
+    }
+    this.charts.b.update(without, opts);
+    this.charts.c.update(withBn, opts);
+    $('t-fig1-caption').textContent = figure1Caption({ stores, config, seconds, finished, startLabel });
+    $('t-fig1-title').textContent = figureTitle;
   }
-  const stuck = a.filter(r => r.step > 0 && r.testAccuracy < 0.2);
-  if (stuck.length) {
-    parts.push(`Without batch norm the accuracy stayed under 20% (about the share of the most common digit) ` +
-      `up to step ${stuck.at(-1).step.toLocaleString('en')}.`);
+
+  // The link back to the full page (shown in embed mode): the same settings, the whole training view.
+  setFullViewHref(href) {
+    $('t-full-view').href = href;
   }
-  const l = Math.min(lastA.depth, lastB.depth);
-  const act = configs.b?.activation ?? 'sigmoid';
-  const a0 = unitAt(a[0], l), a1 = unitAt(lastA, l), b0 = unitAt(b[0], l), b1 = unitAt(lastB, l);
-  parts.push(`(b, c) The input of the ${act} of unit ${unit} in layer ${l}, on the first 1,000 test images: ` +
-    `without batch norm its median went from ${fmt(a0.median)} to ${fmt(a1.median)} (15-85 spread ${fmt(a0.spread)} to ` +
-    `${fmt(a1.spread)}); with batch norm from ${fmt(b0.median)} to ${fmt(b1.median)} (spread ${fmt(b0.spread)} to ${fmt(b1.spread)}).`);
-  // Step 0 is evaluated as every report is, in eval mode: batch norm divides by its running statistics,
-  // which start at mean 0 and variance 1, so the first point of (c) is the input not yet normalized (as
-  // small as the one without batch norm); from the next report on the statistics follow the batches.
-  if (b0.spread < 0.01 * b1.spread) {
-    parts.push('With batch norm the step-0 point is as narrow as the one without: it is evaluated with the running ' +
-      'statistics as initialised (mean 0, variance 1), so nothing is normalized yet; by the next report they ' +
-      'follow the batches.');
+
+  // The three panels as one SVG body: (a) across the top, (b) and (c) side by side under it, each under
+  // its own label.
+  figureSvg(colors) {
+    const { width, panel, label, gap } = EXPORT;
+    const half = (width - gap) / 2;
+    const place = (chart, x, y, w) => {
+      const svg = viewSvg(chart, colors, { width: w, height: panel });
+      return `<text x="${x}" y="${y + 13}" font-size="12" font-weight="600" fill="${colors.fg}">${chart.spec.title}</text>` +
+        `<g transform="translate(${x},${y + label})">${svg.markup}</g>`;
+    };
+    const row2 = panel + label + gap;
+    const markup = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${2 * row2}">` +
+      place(this.charts.a, 0, 0, width) + place(this.charts.b, 0, row2, half) + place(this.charts.c, half + gap, row2, half) + '</svg>';
+    return { markup, width, height: 2 * row2 };
   }
-  // The paper's point: without batch norm the distribution a layer sees keeps moving as the layers below
-  // learn. Said only when these numbers show it: A's median moved more than B's, measured in each one's
-  // own spread at the end (a unit whose input barely varies has not "moved" by a shift of 0.01).
-  const driftA = Math.abs(a1.median - a0.median) / Math.max(a1.spread, 1e-12);
-  const driftB = Math.abs(b1.median - b0.median) / Math.max(b1.spread, 1e-12);
-  if (a1.spread < 1e-3 * Math.max(b1.spread, 1e-12)) {
-    parts.push(`Without batch norm this input hardly varies from image to image: the signal has faded before layer ${l}.`);
-  } else if (driftA > 2 * driftB) {
-    parts.push('Without batch norm the input moved by more of its own spread, so the layer above kept learning against a ' +
-      'moving distribution; with batch norm it stayed in place.');
-  }
-  const opt = configs.b ? `${configs.b.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${configs.b.learning_rate}` : '';
-  parts.push(`${finished ? 'Trained' : 'Training'} in this browser for ${seconds.toFixed(1)} s, both networks side by side, ` +
-    `one worker each (${opt}, batch ${configs.b?.batch ?? 60}).`);
-  return parts.join(' ');
 }

@@ -1,46 +1,17 @@
 // A line chart on a canvas: curves of [step, value] against step, optional shaded bands, reference lines,
 // a legend, and a hover readout (step, value of every curve). It owns its element: a canvas and one
-// readout line. paint() draws into any 2-D context at any size and palette, so the page and the PNG export
-// (2x, light background) draw the same figure.
+// readout line. paint() draws into any 2-D context at any size and palette, so the page and the exports
+// (svg-context.js) draw the same figure. With nothing to draw it says what will appear (spec.empty)
+// instead of inventing an axis: ticks 0..1 over no data would read as data.
 import { themeColors, FONT } from '../theme.js';
 import { fmt, pct } from '../format.js';
-import { sizedContext, viewCanvas } from './canvas.js';
+import { sizedContext, viewCanvas, paintEmpty, paintBackground } from './canvas.js';
+import { ticks, scaleLinear, logStep, unlogStep, logStepTicks } from './chart-scales.js';
+import { seriesCsv, seriesJson } from './series-data.js';
+
+export { seriesCsv };
 
 const MARGIN = { top: 26, right: 14, bottom: 38, left: 58 };  // paint() pushes the top down for a legend of several rows
-
-// Round tick steps: 1, 2 or 5 times a power of ten, about `count` of them over the span.
-function tickStep(span, count) {
-  const raw = span / Math.max(1, count);
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / p;
-  return (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * p;
-}
-
-export function ticks(lo, hi, count) {
-  if (!(hi > lo)) return [lo];
-  const step = tickStep(hi - lo, count);
-  const out = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
-}
-
-// A linear map from [d0, d1] to [r0, r1]; nice() widens the domain to round ticks.
-function scaleLinear(d0, d1, r0, r1, nice = 0) {
-  if (nice && d1 > d0) {
-    const step = tickStep(d1 - d0, nice);
-    d0 = Math.floor(d0 / step + 1e-9) * step;
-    d1 = Math.ceil(d1 / step - 1e-9) * step;
-  }
-  const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
-  const f = v => r0 + (v - d0) * k;
-  f.invert = px => (k ? d0 + (px - r0) / k : d0);
-  f.domain = [d0, d1];
-  return f;
-}
-
-// The step axis on a log scale: x' = log10(1 + step), so step 0 (the initialisation) stays on the chart.
-const logStep = s => Math.log10(1 + Math.max(0, s));
-const unlogStep = v => 10 ** v - 1;
 
 export function colorOf(colors, key) {
   return colors[key] || key;
@@ -48,7 +19,7 @@ export function colorOf(colors, key) {
 
 export class LineChart {
   // spec: {title, xLabel, yLabel, percent?, logY?, yDomain?: [lo, hi] (as plotted), refLines?: [{y, label}],
-  //        height?, xName? ('step'), integerX?, maxXTicks?}
+  //        height?, xName? ('step'), integerX?, maxXTicks?, empty?: what the chart will show, said while it has no data}
   constructor(element, spec) {
     this.element = element;
     this.spec = spec;
@@ -85,6 +56,20 @@ export class LineChart {
     const ctx = sizedContext(this.canvas, width, height);
     this.scales = this.paint(ctx, width, height, themeColors());
     this.canvas.dataset.points = String(this.series.reduce((n, s) => n + s.points.length, 0));
+    // what a test or a screen reader can check: the tick labels and legend entries drawn (none when empty)
+    this.canvas.dataset.yTicks = (this.scales?.yTicks || []).join(' ');
+    this.canvas.dataset.legend = (this.scales?.legend || []).join('|');
+    this.canvas.setAttribute('aria-label', this.scales ? this.spec.title : `${this.spec.title}: ${this.emptyText()}`);
+  }
+
+  emptyText() {
+    return this.spec.empty || 'Nothing to show yet.';
+  }
+
+  // The curves that put at least one mark on the chart: only they get a legend entry.
+  drawnSeries(series) {
+    const finite = s => s.points.some(p => Number.isFinite(p[1])) || (s.band || []).some(b => Number.isFinite(b[1]) || Number.isFinite(b[2]));
+    return series.filter(finite);
   }
 
   // The series as plotted: log10 of the values on a log y axis.
@@ -116,11 +101,11 @@ export class LineChart {
   }
 
   // Legend entries laid out in rows that fit the width: [{series, x, row}], and the number of rows.
-  legendLayout(ctx, width) {
+  legendLayout(ctx, width, series) {
     ctx.font = FONT;
     const entries = [];
     let lx = 4, row = 0;
-    for (const s of this.series) {
+    for (const s of series) {
       if (!s.label) continue;
       const w = 28 + ctx.measureText(s.label).width;
       if (lx > 4 && MARGIN.left + lx + w - 8 > width - MARGIN.right) { lx = 4; row++; }
@@ -130,83 +115,110 @@ export class LineChart {
     return { entries, rows: entries.length ? row + 1 : 0 };
   }
 
+  // Returns the scales drawn with, or null when there was nothing to draw.
   paint(ctx, width, height, colors) {
-    const legend = this.legendLayout(ctx, width);
+    const series = this.drawnSeries(this.plotted());
+    if (!series.length) {
+      paintEmpty(ctx, width, height, colors, this.emptyText());
+      return null;
+    }
+    const legend = this.legendLayout(ctx, width, series);
     // the plot starts below the legend's rows (one row: the margin's own 26 px)
     const M = { ...MARGIN, top: MARGIN.top + 14 * Math.max(0, legend.rows - 1) };
-    const series = this.plotted();
     const { xHi, yLo, yHi } = this.domains(series);
     const tx = this.logX ? logStep : v => v;
     // log y: values are plotted as log10(v) (v <= 0 has no place and is left out), ticks read 10^k.
     const x = scaleLinear(0, tx(xHi), M.left, width - M.right);
     const y = scaleLinear(yLo, yHi, height - M.bottom, M.top, this.spec.yDomain ? 0 : 5);
-    const X = v => x(tx(v));
+    const plot = { M, width, height, xHi, x, y, X: v => x(tx(v)), left: M.left, right: width - M.right, top: M.top, bottom: height - M.bottom };
     ctx.save();
-    ctx.fillStyle = colors.bg;
-    ctx.fillRect(0, 0, width, height);
-    ctx.font = FONT;
-    ctx.textBaseline = 'middle';
-    // grid and y ticks
+    paintBackground(ctx, width, height, colors);
+    const yTicks = this.paintAxes(ctx, plot, colors);
+    this.paintReferenceLines(ctx, plot, colors);
+    this.paintCurves(ctx, plot, series, colors);
+    if (this.marker !== null && this.marker !== undefined) {  // the scrubber's step
+      ctx.strokeStyle = colors.fg;
+      ctx.globalAlpha = 0.5;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(plot.X(this.marker)) + 0.5, plot.top);
+      ctx.lineTo(Math.round(plot.X(this.marker)) + 0.5, plot.bottom);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+    this.paintLegend(ctx, legend, colors);
+    ctx.restore();
+    return { x, y, tx, yTicks, legend: legend.entries.map(e => e.s.label) };
+  }
+
+  // Grid, ticks and axis labels; returns the y tick labels drawn.
+  paintAxes(ctx, plot, colors) {
+    const { y, X, left, right, top, bottom, width, height } = plot;
     const yFormat = this.spec.percent ? v => pct(v) : this.spec.logY ? v => fmt(10 ** v) : v => fmt(v);
     ctx.strokeStyle = colors.grid;
     ctx.lineWidth = 1;
     ctx.fillStyle = colors.muted;
     ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
     // about one tick per 30 px of plot height, so a small chart's labels do not crowd
-    for (const t of ticks(y.domain[0], y.domain[1], Math.max(3, Math.min(5, Math.floor((height - M.top - M.bottom) / 30))))) {
+    const yTicks = ticks(y.domain[0], y.domain[1], Math.max(3, Math.min(5, Math.floor((bottom - top) / 30))));
+    for (const t of yTicks) {
       ctx.beginPath();
-      ctx.moveTo(M.left, Math.round(y(t)) + 0.5);
-      ctx.lineTo(width - M.right, Math.round(y(t)) + 0.5);
+      ctx.moveTo(left, Math.round(y(t)) + 0.5);
+      ctx.lineTo(right, Math.round(y(t)) + 0.5);
       ctx.stroke();
-      ctx.fillText(yFormat(t), M.left - 5, y(t));
+      ctx.fillText(yFormat(t), left - 5, y(t));
     }
     // x ticks: steps (on the log axis at 0, 1, 10, 100, ...)
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    const xTicks = this.logX
-      ? [0, ...Array.from({ length: Math.floor(Math.log10(xHi)) + 1 }, (_, e) => 10 ** e)]
-      : ticks(0, xHi, Math.max(2, Math.min(this.spec.maxXTicks || 99, Math.floor(width / 90))))
+    const xTicks = this.logX ? logStepTicks(plot.xHi)
+      : ticks(0, plot.xHi, Math.max(2, Math.min(this.spec.maxXTicks || 99, Math.floor(width / 90))))
         .filter(t => !this.spec.integerX || Number.isInteger(t));
     ctx.strokeStyle = colors.muted;
     ctx.beginPath();
-    ctx.moveTo(M.left, height - M.bottom + 0.5);
-    ctx.lineTo(width - M.right, height - M.bottom + 0.5);
-    ctx.moveTo(M.left + 0.5, M.top);
-    ctx.lineTo(M.left + 0.5, height - M.bottom);
+    ctx.moveTo(left, bottom + 0.5);
+    ctx.lineTo(right, bottom + 0.5);
+    ctx.moveTo(left + 0.5, top);
+    ctx.lineTo(left + 0.5, bottom);
     ctx.stroke();
     for (const t of xTicks) {
       const px = Math.round(X(t)) + 0.5;
       ctx.beginPath();
-      ctx.moveTo(px, height - M.bottom);
-      ctx.lineTo(px, height - M.bottom + 4);
+      ctx.moveTo(px, bottom);
+      ctx.lineTo(px, bottom + 4);
       ctx.stroke();
-      ctx.fillText(t >= 10000 ? `${t / 1000}k` : String(t), px, height - M.bottom + 6);
+      ctx.fillText(t >= 10000 ? `${t / 1000}k` : String(t), px, bottom + 6);
     }
-    // axis labels
-    ctx.fillText(this.logX ? `${this.spec.xLabel} (log scale)` : this.spec.xLabel, (M.left + width - M.right) / 2, height - 14);
+    ctx.fillText(this.logX ? `${this.spec.xLabel} (log scale)` : this.spec.xLabel, (left + right) / 2, height - 14);
     ctx.save();
-    ctx.translate(12, (M.top + height - M.bottom) / 2);
+    ctx.translate(12, (top + bottom) / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText(this.spec.yLabel, 0, 0);
     ctx.restore();
-    // reference lines
+    return yTicks.map(yFormat);
+  }
+
+  paintReferenceLines(ctx, { y, left, right }, colors) {
     ctx.setLineDash([5, 4]);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'bottom';
     for (const r of this.spec.refLines || []) {
       ctx.strokeStyle = colors.muted;
       ctx.beginPath();
-      ctx.moveTo(M.left, y(r.y));
-      ctx.lineTo(width - M.right, y(r.y));
+      ctx.moveTo(left, y(r.y));
+      ctx.lineTo(right, y(r.y));
       ctx.stroke();
-      ctx.fillText(r.label, width - M.right - 2, y(r.y) - 2);
+      ctx.fillText(r.label, right - 2, y(r.y) - 2);
     }
     ctx.setLineDash([]);
-    // plot area clip, then bands and lines
+  }
+
+  // Bands, then lines, clipped to the plot area; a curve of one point is a dot.
+  paintCurves(ctx, { X, y, left, right, top, bottom }, series, colors) {
     ctx.save();
     ctx.beginPath();
-    ctx.rect(M.left, M.top - 2, width - M.left - M.right, height - M.top - M.bottom + 4);
+    ctx.rect(left, top - 2, right - left, bottom - top + 4);
     ctx.clip();
     for (const s of series) {
       if (!s.band || !s.band.length) continue;
@@ -239,17 +251,10 @@ export class LineChart {
     }
     ctx.setLineDash([]);
     ctx.restore();
-    // the scrubber's step
-    if (this.marker !== null && this.marker !== undefined) {
-      ctx.strokeStyle = colors.fg;
-      ctx.globalAlpha = 0.5;
-      ctx.beginPath();
-      ctx.moveTo(Math.round(X(this.marker)) + 0.5, M.top);
-      ctx.lineTo(Math.round(X(this.marker)) + 0.5, height - M.bottom);
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-    }
-    // legend, top left, one entry per labelled curve
+  }
+
+  // The legend, top left: one entry per drawn curve that has a label.
+  paintLegend(ctx, legend, colors) {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     for (const { s, x: lx, row } of legend.entries) {
@@ -265,12 +270,10 @@ export class LineChart {
       ctx.fillStyle = colors.fg;
       ctx.fillText(s.label, lx + 20, ly);
     }
-    ctx.restore();
-    return { x, y, tx };
   }
 
   hover(event) {
-    if (!this.scales || !this.series.length) return;
+    if (!this.scales) return;
     const rect = this.canvas.getBoundingClientRect();
     const v = this.scales.x.invert(event.clientX - rect.left);
     const step = this.logX ? unlogStep(v) : v;
@@ -289,29 +292,11 @@ export class LineChart {
 
   // The numbers behind the figure: one row per step of every curve.
   csv() {
-    const steps = [...new Set(this.series.flatMap(s => s.points.map(p => p[0])))].sort((a, b) => a - b);
-    const cols = [];
-    for (const s of this.series) {
-      const name = (s.csvName || s.label || 'value').replace(/[, ]+/g, '_');
-      cols.push({ name, map: new Map(s.points.map(p => [p[0], p[1]])) });
-      if (s.band) {
-        cols.push({ name: `${name}_band_lo`, map: new Map(s.band.map(p => [p[0], p[1]])) });
-        cols.push({ name: `${name}_band_hi`, map: new Map(s.band.map(p => [p[0], p[2]])) });
-      }
-    }
-    const lines = [['step', ...cols.map(c => c.name)].join(',')];
-    for (const st of steps) lines.push([st, ...cols.map(c => (c.map.has(st) ? c.map.get(st) : ''))].join(','));
-    return lines.join('\n') + '\n';
+    return seriesCsv(this.series);
   }
 
   json() {
-    const finite = v => (Number.isFinite(v) ? v : null);
-    return {
-      figure: this.spec.title, x: this.spec.xLabel, y: this.spec.yLabel,
-      series: this.series.map(s => ({
-        name: s.csvName || s.label, points: s.points.map(([a, b]) => [a, finite(b)]),
-        ...(s.band ? { band: s.band.map(([a, l, h]) => [a, finite(l), finite(h)]) } : {}),
-      })),
-    };
+    return seriesJson(this.spec, this.series);
   }
 }
+

@@ -6,6 +6,7 @@
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
 import { checkValue, shown } from '../state.js';
+import { settingsLine } from '../format.js';
 
 // Pairs of core presets: column A without batch norm, column B with it (same seed, same batches).
 export const PAIRS = {
@@ -42,6 +43,8 @@ export const TRAINING_FIELDS = [
     help: 'the tensor whose distribution is tracked per layer' },
   { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
     help: 'distribution over steps: offset histograms or a heatmap' },
+  { name: 'values', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
+    help: 'value axis of the distributions over steps: linear, or symlog (logarithmic on both sides of 0)' },
   { name: 'logx', type: 'boolean', default: false, help: 'log scale for the step axis' },
 ].map(f => ({ ...f, key: `t.${f.name}` }));
 
@@ -83,7 +86,12 @@ export function checkSetting(spec, raw) {
 // A setting's value in the core's preset of a pair (column B's; both columns of a pair train alike), or
 // undefined before the core's presets are in.
 export function presetSetting(pair, name) {
-  return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config[name];
+  return presetConfig(pair)?.[name];
+}
+
+// The whole core preset of a pair's column B (null before the core's presets are in).
+export function presetConfig(pair) {
+  return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config ?? null;
 }
 
 export function defaultSettings() {
@@ -91,8 +99,9 @@ export function defaultSettings() {
 }
 
 // URL -> {settings, view: 'init'|'training', embed: null|'fig1', notices}. A bad value keeps its default
-// and adds a notice; keys of the init-time page are not ours and are left alone.
-export function parseTrainingQuery(search) {
+// and adds a notice; keys of the init-time page are not ours and are left alone. words(message, key): how
+// the page names the setting in the notice (messages.js: the control's label).
+export function parseTrainingQuery(search, words = message => message) {
   const params = new URLSearchParams(search);
   const settings = defaultSettings();
   const notices = [];
@@ -100,7 +109,7 @@ export function parseTrainingQuery(search) {
     if (!params.has(spec.key)) continue;
     const r = checkSetting(spec, params.get(spec.key));
     if (r.ok) settings[spec.name] = r.value;
-    else notices.push(`${r.message}; using ${spec.default === null ? "the preset's value" : `the default ${spec.default}`}.`);
+    else notices.push(`${words(r.message, spec.key)}; using ${spec.default === null ? "the preset's value" : `the default ${spec.default}`}.`);
   }
   for (const key of params.keys()) {
     if (key.startsWith('t.') && !TRAINING_FIELDS.some(f => f.key === key))
@@ -137,12 +146,14 @@ export function columnConfigs(settings) {
   return { a: { preset: pair.a, ...overrides }, b: { preset: pair.b, ...overrides } };
 }
 
-// The one-line summary of a run's settings printed under every exported figure.
-export function settingsLine(configs) {
+// The settings printed in every exported figure: one line per column (the network: init, normalization
+// and its placement, bias; format.js's line, as the init-time page's exports print it) and one for the
+// training both share. [] before the run has a config.
+export function settingsLines(configs) {
   const c = configs.b || configs.a;
-  if (!c) return '';
+  if (!c) return [];
+  const network = col => configs[col] && `${col.toUpperCase()}: ${settingsLine(configs[col])}${configs[col].bias ? '' : ', no bias'}`;
   const opt = c.optimizer === 'adam' ? 'Adam' : `SGD momentum ${c.sgd_momentum}`;
-  return `MNIST, ${c.depth} x ${c.width} ${c.activation}, batch ${c.batch}, ${opt}, lr ${c.learning_rate}, ` +
-    `${c.steps} steps, report every ${c.log_every}, seed ${c.seed}; A: ${configs.a?.normalization === 'none' ? 'no normalization' : configs.a?.normalization}, ` +
-    `B: ${configs.b?.normalization === 'batch' ? 'batch norm' : configs.b?.normalization}`;
+  return [network('a'), network('b'),
+    `MNIST, ${opt}, learning rate ${c.learning_rate}, ${c.steps} steps, a report every ${c.log_every}, seed ${c.seed}`].filter(Boolean);
 }

@@ -2,10 +2,10 @@
 // range [lo, hi] (the core bins each layer on its values' min and max), bars scaled to the row's largest
 // bin. Values exactly 0 are counted apart by the core (dead ReLU units); the row says their share.
 // It owns one element (a canvas); dataset.signature changes whenever the drawn numbers do.
-import { themeColors, FONT } from '../theme.js';
+import { themeColors } from '../theme.js';
 import { fmt, pct } from '../format.js';
 import { colorOf } from './line-chart.js';
-import { sizedContext, viewCanvas } from './canvas.js';
+import { sizedContext, viewCanvas, paintEmpty, paintBackground } from './canvas.js';
 
 const ROW_H = 34;
 const M = { top: 20, right: 12, left: 62 };
@@ -22,12 +22,17 @@ export class StepHistograms {
     this.report = report;
     this.tensorLabel = tensorLabel;
     this.title = title;
-    this.canvas.setAttribute('aria-label', `${title}: histograms of the ${tensorLabel} at step ${report ? report.step : '–'}`);
+    this.canvas.setAttribute('aria-label', report ? `${title}: histograms of the ${tensorLabel} at step ${report.step}`
+      : `${title}: ${this.emptyText()}`);
+  }
+
+  emptyText() {
+    return `Each layer's histogram of the ${this.tensorLabel} appears here once training starts.`;
   }
 
   size() {
-    const depth = this.report ? this.report.depth : 1;
-    return { width: Math.max(260, this.element.clientWidth || 400), height: M.top + depth * ROW_H + 6 };
+    const width = Math.max(260, this.element.clientWidth || 400);
+    return { width, height: this.report ? M.top + this.report.depth * ROW_H + 6 : 90 };
   }
 
   draw() {
@@ -40,11 +45,9 @@ export class StepHistograms {
   }
 
   paint(ctx, width, height, colors) {
-    ctx.fillStyle = colors.bg;
-    ctx.fillRect(0, 0, width, height);
-    ctx.font = FONT;
     const r = this.report;
-    if (!r) return;
+    if (!r) { paintEmpty(ctx, width, height, colors, this.emptyText()); return; }
+    paintBackground(ctx, width, height, colors);
     ctx.fillStyle = colors.fg;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';

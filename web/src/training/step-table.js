@@ -23,7 +23,11 @@ export class StepTable {
     this.table.replaceChildren();
     const caption = this.table.createCaption();
     const steps = Object.values(reports).filter(Boolean).map(r => r.step);
-    caption.textContent = `Per-layer statistics at step ${steps.length ? Math.max(...steps) : '–'} ` +
+    if (!steps.length) {  // no "step –" over an empty table: say what will be here
+      caption.textContent = 'Each layer\'s statistics appear here once training starts.';
+      return;
+    }
+    caption.textContent = `Per-layer statistics at step ${Math.max(...steps)} ` +
       '(pre-activation and activation on the first 1,000 test images in eval mode; gradients and update of that step\'s batch)';
     const head = this.table.createTHead().insertRow();
     for (const text of ['column', 'layer', ...COLUMNS_SHOWN.map(c => c[1])]) {

@@ -1,0 +1,150 @@
+// The two columns' training: their workers (made on first use), the data set (fetched once, on the first
+// Play, each worker getting its own copy), the kept reports, and the run's wall clock. It draws nothing:
+// the controller hears of every change through `changed(redraw)` and of a column's failure through
+// `failed(col, error)`.
+//
+// Flow: play() -> (first time) compile the .wasm, start two workers, fetch the data once and hand each
+// worker its copy -> start both sessions with the same config keys and seed (same weights where the
+// shapes agree, the same batches: the core's BatchSampler is seeded by the config's seed) -> each worker
+// posts step 0 and then a report every log_every steps -> the stores keep them.
+import { chooseWasmBuild, compiledModule } from '../client.js';
+import { fetchDataset } from './data.js';
+import { ColumnClient } from './column-client.js';
+import { ReportStore } from './snapshots.js';
+
+export const COLUMNS = ['a', 'b'];
+const $ = id => document.getElementById(id);
+
+export class PairRunner {
+  // changed(redraw): new numbers (redraw) or only a new step count; failed(col, e); dataState(state, text);
+  // newRun(): a run starts over (from step 0)
+  constructor({ changed, failed, dataState, newRun }) {
+    Object.assign(this, { changed, failed, dataState, newRun });
+    this.stores = { a: new ReportStore(), b: new ReportStore() };
+    this.configs = { a: null, b: null };
+    this.clients = null;
+    this.dataPromise = null;
+    this.playing = false;
+    this.started = false;
+    this.errors = {};
+    this.clock = { ms: 0, since: null };  // wall time spent playing (the Figure 1 caption's run time)
+  }
+
+  makeClients() {
+    this.clients = {};
+    for (const col of COLUMNS) {
+      this.clients[col] = new ColumnClient(col, {
+        started: config => { this.configs[col] = config; this.stores[col].config = config; this.changed(true); },
+        report: (report, progress) => { this.stores[col].add(report); this.clients[col].progress = progress; this.changed(true); },
+        progress: () => this.changed(false),  // the readout only: no new numbers to draw
+        error: e => { this.errors = { ...this.errors, [col]: e }; this.failed(col, e); },
+      });
+    }
+    // The page's one compile of the chosen build (null: each worker then loads the SIMD128 build itself
+    // and says what failed).
+    this.modulePromise = compiledModule(chooseWasmBuild(location.search));
+  }
+
+  // The workers and the data, made on first use (the init-time view never needs either).
+  async ensureWorkers() {
+    if (!this.clients) this.makeClients();
+    if (!this.dataPromise) {
+      const box = $('t-data'), bar = $('t-data-progress'), text = $('t-data-text'), retry = $('t-data-retry');
+      box.hidden = false;
+      retry.hidden = true;
+      this.dataState('loading', 'Fetching the MNIST data…');
+      this.dataPromise = (async () => {
+        const buffer = await fetchDataset((got, total) => {
+          bar.value = total ? got / total : 0;
+          if (!total) bar.removeAttribute('value');
+          text.textContent = `fetching the MNIST data: ${(got / 1e6).toFixed(1)} MB` + (total ? ` of ${(total / 1e6).toFixed(1)} MB` : '');
+        });
+        text.textContent = 'preparing both workers…';
+        const module = await this.modulePromise;
+        // each worker gets its own copy (transferred): A a copy, B the original
+        await Promise.all([this.clients.a.init(module, buffer.slice(0)), this.clients.b.init(module, buffer)]);
+        box.hidden = true;
+      })().catch(e => {
+        this.dataPromise = null;
+        bar.value = 0;
+        text.textContent = `Training cannot start: ${e.message}.`;
+        retry.hidden = false;
+        this.dataState('error', 'The data could not be loaded.');
+        throw e;
+      });
+    }
+    return this.dataPromise;
+  }
+
+  start(configs) {
+    for (const col of COLUMNS) {
+      this.stores[col].reset();
+      this.configs[col] = null;
+      this.clients[col].start(configs[col]);
+    }
+    this.started = true;
+    this.clock = { ms: 0, since: null };
+    this.errors = {};
+    this.newRun();
+  }
+
+  // Each resolves false when the workers or the data could not be made (the data box says why).
+  async ready() {
+    try { await this.ensureWorkers(); return true; } catch { return false; }
+  }
+
+  async play(configs) {
+    if (!await this.ready()) return;
+    if (!this.started || this.finished()) this.start(configs);
+    this.playing = true;
+    this.clock.since ??= performance.now();
+    for (const col of COLUMNS) this.clients[col].play();
+    this.changed(true);
+  }
+
+  pause() {
+    this.playing = false;
+    this.stopClock();
+    if (this.clients) for (const col of COLUMNS) this.clients[col].pause();
+    this.changed(true);
+  }
+
+  async advance(configs) {
+    if (this.playing || !await this.ready()) return;
+    if (!this.started || this.finished()) this.start(configs);
+    for (const col of COLUMNS) this.clients[col].advance();
+  }
+
+  async reset(configs) {
+    this.pause();
+    if (!await this.ready()) return;
+    this.start(configs);
+    this.changed(true);
+  }
+
+  stopClock() {
+    if (this.clock.since !== null) this.clock.ms += performance.now() - this.clock.since;
+    this.clock.since = null;
+  }
+
+  seconds() {
+    return (this.clock.ms + (this.clock.since !== null ? performance.now() - this.clock.since : 0)) / 1000;
+  }
+
+  finished() {
+    return Boolean(this.clients) && COLUMNS.every(c => this.clients[c].progress.finished || this.errors[c]);
+  }
+
+  // 'idle' | 'finished' | 'running' | 'paused'; a run that has just finished stops its clock.
+  state() {
+    if (this.clients && this.finished() && this.playing) {
+      this.playing = false;
+      this.stopClock();
+    }
+    return !this.started ? 'idle' : this.finished() ? 'finished' : this.playing ? 'running' : 'paused';
+  }
+
+  progress(col) {
+    return this.clients?.[col].progress ?? null;
+  }
+}

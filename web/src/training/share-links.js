@@ -1,0 +1,23 @@
+// The training view's links: the page's own URL (settings under `t.`), the embed snippet for Figure 1,
+// and the embed's relative link back to the full view with the same settings.
+import { writeTrainingQuery } from './settings.js';
+
+// The frame the embed is made for, and tested in (tests/e2e/training.test.mjs).
+export const EMBED_SIZE = { width: 500, height: 500 };
+
+// The link to these settings (embed: the Figure 1 embed's own URL instead).
+export function settingsUrl(settings, embed) {
+  const base = location.href.split(/[?#]/)[0];
+  return base + '?' + writeTrainingQuery(embed ? '' : location.search, { ...settings }, 'training', embed ? 'fig1' : null);
+}
+
+export function embedSnippet(settings) {
+  const src = settingsUrl(settings, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<iframe src="${src}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" loading="lazy" ` +
+    'title="Layerscope: the batch-norm paper\'s Figure 1, trained in your browser" frameborder="0"></iframe>';
+}
+
+// Relative (the site may live under any path): the same query without embed, so it opens the full view.
+export function fullViewHref(settings) {
+  return '?' + writeTrainingQuery(location.search, settings, 'training', null);
+}
