@@ -54,5 +54,8 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("step", &TrainingSession::step)
       .function("latest", &TrainingSession::latest)
       .function("history", &TrainingSession::history)
-      .function("config", &TrainingSession::config);
+      .function("config", &TrainingSession::config)
+      .function("summaries", &TrainingSession::summaries)
+      .function("histograms", &TrainingSession::histograms);
+  function("trainable", &trainable_to_js);
 }

@@ -9,14 +9,10 @@
 #include <string>
 
 #include "network.hpp"
+#include "figure.hpp"
 #include "report.hpp"
 
 namespace layerscope::wasm {
-
-// Per (layer, kind) the summaries are packed as summary_stride doubles:
-//   present, count, finite, nan, inf, zeros, saturated, mean, std, min, max, has_percentiles, p5..p95
-// at index (layer * tensor_kind_count + kind) * summary_stride. Counts stay exact in a double (< 2^53).
-constexpr int summary_stride = 12 + summary_percentile_count;
 
 class Run {
  public:
@@ -26,7 +22,7 @@ class Run {
   emscripten::val config() const;  // the full config as a plain object
   double loss() const { return report_.loss; }
   int depth() const { return report_.config.depth; }
-  // Float64Array of (L+1) * kinds * summary_stride (see above).
+  // Float64Array of (L+1) * kinds * summary_stride (figure.hpp).
   emscripten::val summaries() const;
   // Float64Array of 5 * (L+1): variance_factor, pre_activation_std, output_std, doutput_std, dweight_std.
   emscripten::val theory() const;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conversions.hpp"
+#include "figure.hpp"
 #include "mnist.hpp"
 
 namespace layerscope::wasm {
@@ -233,6 +234,67 @@ val TrainingSession::history() const {
 
 val TrainingSession::config() const {
   return guarded([&] { return training_config_to_js(trainer().config()); });
+}
+
+const TrainingReport& TrainingSession::report_at(int index) const {
+  const std::vector<TrainingReport>& reports = trainer().history().reports();
+  if (index == -1) return reports.back();
+  if (index < 0 || index >= int(reports.size()))
+    throw ConfigError("report", "must be an index from 0 to " + std::to_string(reports.size() - 1) +
+                                    " of the kept reports, or -1 for the newest (got " + std::to_string(index) + ")");
+  return reports[std::size_t(index)];
+}
+
+val TrainingSession::summaries(int index) const {
+  return guarded([&] { return summaries_to_js(report_at(index).tensors); });
+}
+
+val TrainingSession::histograms(int index, const std::string& kind, int bins, const std::string& range, double lo,
+                                double hi, const std::string& binning, double symlog_threshold,
+                                double smallest_std) const {
+  return guarded([&] {
+    const TrainingReport& r = report_at(index);
+    const FigureRequest request = figure_request(kind, bins, range, lo, hi, binning, symlog_threshold, smallest_std);
+    return histograms_to_js(r.tensors, request, [&](int l, const HistogramSpec& spec, val& row) {
+      const KeptDistribution& kept = r.distributions[std::size_t(l)][std::size_t(request.kind)];
+      if (!kept.exists()) return false;
+      const DrawnHistogram h = redraw(kept, spec);
+      row.set("edges", copy_to_js(h.edges));
+      row.set("counts", copy_to_js(h.counts));
+      row.set("zeros", double(h.zero_count));
+      row.set("outside", h.outside);
+      row.set("nonfinite", double(h.nonfinite_count));
+      return true;
+    });
+  });
+}
+
+val trainable_to_js(const val& network, const val& training) {
+  return guarded([&] {
+    // The reader's network, read as the init-time page's configs are (defaults for what it leaves out);
+    // the training settings on the default training preset.
+    NetworkConfig built;
+    for (const JsSetting& s : settings_from_js(network)) {
+      const Field<NetworkConfig>* field = network_fields().find(s.name);
+      set_field(built, s.name, field ? setting_text(s, field->spec) : s.text);
+    }
+    TrainingConfig settings = training_config_from_js(training);
+    std::vector<TrainingChange> changes;
+    const TrainingConfig config = trainable(built, settings, &changes);
+    val list = val::array();
+    for (const TrainingChange& c : changes) {
+      val row = val::object();
+      row.set("field", c.field);
+      row.set("from", c.from);
+      row.set("to", c.to);
+      row.set("why", c.why);
+      list.call<void>("push", row);
+    }
+    val out = val::object();
+    out.set("config", training_config_to_js(config));
+    out.set("changes", list);
+    return out;
+  });
 }
 
 }  // namespace layerscope::wasm

@@ -24,6 +24,11 @@ emscripten::val training_schema_to_js();
 // [{name, title, description, config}], config holding every training and network field.
 emscripten::val training_presets_to_js();
 
+// trainable(network, training): {config, changes: [{field, from, to, why}]}: the network a reader built
+// for the init-time view (any of its fields; defaults for the rest) as the classifier training trains
+// (training_config.hpp trainable), with the training settings of `training` ({preset?, ...fields}).
+emscripten::val trainable_to_js(const emscripten::val& network, const emscripten::val& training);
+
 // Per-layer arrays below hold L + 1 entries, index l = layer l (index 0, the input, is NaN / zero counts).
 class TrainingSession {
  public:
@@ -42,9 +47,19 @@ class TrainingSession {
   // <per-layer field>: Float64Array(count * (L+1)) at [r * (L+1) + l]}.
   emscripten::val history() const;
   emscripten::val config() const;  // every training and network field
+  // Report `index` of history() (-1: the newest): the summaries of every tensor kind of every layer of its
+  // training batch, as Run::summaries packs them (figure.hpp; layer 0's dL/dx absent).
+  emscripten::val summaries(int index) const;
+  // Report `index`'s histograms of one tensor kind, redrawn from what the report kept (stats.hpp
+  // KeptDistribution) on the figure's axes by the same rule and arguments as Run::histograms; counts are
+  // a Float64Array (shares of the kept fine bins). Any display change redraws from the kept report.
+  emscripten::val histograms(int index, const std::string& kind, int bins, const std::string& range, double lo,
+                             double hi, const std::string& binning, double symlog_threshold,
+                             double smallest_std) const;
 
  private:
   const Trainer<float>& trainer() const;
+  const TrainingReport& report_at(int index) const;  // ConfigError("report") for an index out of range
   std::unique_ptr<Trainer<float>> trainer_;
   std::optional<TrainingDiverged> diverged_;
 };

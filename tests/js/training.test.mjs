@@ -250,3 +250,52 @@ test('the same seed trains to the native tool\'s losses', {
     training.free();
   }
 });
+
+// Issue 20: the pair a reader built trains, and every report keeps what any view draws of it.
+test('a network built for the init view trains, and its step 0 is that view on the first batch', () => {
+  ensureData();
+  const built = { ...ls.presets.find(p => p.name === 'xavier-bn').config, depth: 6, width: 24, batch: 40,
+    activation: 'tanh', placement: 'before', mode: 'eval' };
+  const { config, changes } = ls.trainable(built, { steps: 6, log_every: 3, test_samples: 200 });
+  assert.equal(config.input_dim, 784);
+  assert.equal(config.upstream, 'cross_entropy');
+  assert.equal(config.mode, 'train');
+  assert.equal(config.depth, 6);
+  assert.equal(config.activation, 'tanh');
+  assert.deepEqual(changes.map(c => c.field), ['input_dim', 'upstream', 'mode']);
+  assert.ok(changes.every(c => c.why.length > 10));
+  assert.throws(() => ls.trainable({ ...built, width: 5 }, { tracked_unit: 9 }), e => e.field === 'tracked_unit');
+
+  const training = ls.createTraining(config);
+  try {
+    const zero = training.summaries(0);
+    // every forward tensor of every layer, and the gradients of layers 1..L (dL/dx is not computed)
+    for (let l = 1; l <= 6; ++l)
+      for (const kind of ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'])
+        assert.ok(zero[kind][l] && zero[kind][l].count > 0, `${kind} ${l}`);
+    assert.equal(zero.output[0].count, 784 * 40);  // the input: 40 MNIST images
+    assert.equal(zero.grad_output[0], null);
+    // Batch norm before tanh, train mode: each layer's pre-activation is normalized over the batch.
+    for (let l = 1; l <= 6; ++l) assert.ok(Math.abs(zero.pre_activation[l].std - 1) < 0.01, `layer ${l}`);
+    training.step(6);
+    const count = training.history().count;
+    assert.equal(count, 3);  // steps 0, 3, 6
+    // Any display, redrawn from what each report kept: own axes exact totals, a shared axis, symlog.
+    for (const options of [{ bins: 64, range: 'own' }, { bins: 20, range: 'shared', binning: 'symlog' },
+                           { bins: 32, range: [-3, 3] }]) {
+      const hist = training.histograms(2, 'activation', options);
+      assert.equal(hist.length, 7);
+      assert.equal(hist[0], null);
+      for (let l = 1; l <= 6; ++l) {
+        const h = hist[l];
+        const total = h.counts.reduce((a, b) => a + b, 0) + h.zeros + h.outside + h.nonfinite;
+        assert.ok(Math.abs(total - 24 * 40) < 1e-6, `${JSON.stringify(options)} layer ${l}: ${total}`);
+      }
+      assert.ok(Number.isFinite(hist.axis.lo) && hist.axis.hi > hist.axis.lo);
+    }
+    assert.throws(() => training.histograms(3, 'activation'), e => e.field === 'report');
+    assert.throws(() => training.histograms(0, 'weights'), e => e.field === 'tensor');
+  } finally {
+    training.free();
+  }
+});

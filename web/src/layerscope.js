@@ -141,12 +141,18 @@ class Layerscope {
     const handle = new this.#module.TrainingSession();
     try {
       unwrap(handle.start(config));
-      return new Training(handle);
+      return new Training(handle, this.#stride);
     } catch (error) {
       handle.delete();
       throw error;
     }
   }
+
+  // The network a reader built for the init-time view (its fields; defaults for the rest) as the classifier
+  // training trains: {config, changes: [{field, from, to, why}]}, config ready for createTraining. The
+  // training settings ({preset?, ...}) come from `training`. Throws LayerscopeError naming a field
+  // training cannot take.
+  trainable(network = {}, training = {}) { return unwrap(this.#module.trainable(network, training)); }
 
   // Bytes malloc has handed out in the wasm heap, and the heap's size: for leak checks.
   heapInUse() { return this.#module.heapInUse(); }
@@ -155,6 +161,12 @@ class Layerscope {
   // Medians (ms) of one update's pieces timed inside the module, as bench/bench.cpp times them natively:
   // {forward, forwardBackward, statsWithPercentiles, statsWithoutPercentiles, histograms}.
   timeUpdatePieces(config = {}, { reps = 20 } = {}) { return unwrap(this.#module.timeUpdatePieces(config, reps)); }
+}
+
+// A report's index for the core: an integer (-1: the newest), else LayerscopeError naming 'report'.
+function reportIndex(index) {
+  if (!Number.isInteger(index)) throw new LayerscopeError(`report: must be an integer index (got ${index})`, 'report');
+  return index;
 }
 
 function unpackSummaries(packed, depth, stride) {
@@ -183,6 +195,25 @@ function unpackSummaries(packed, depth, stride) {
   return summaries;
 }
 
+// The core's histograms() arguments from the page's options, for a run and a training report alike:
+// range: 'own' | 'shared' | [lo, hi]; binning: 'linear' | 'symlog'.
+// figure: {lo, hi, smallestStd}, what the figure shows over several runs (the page's two columns): the
+// union of their finite ranges and their smallest std, from which the core picks the one axis and symlog
+// threshold (stats.hpp histogram_axis).
+function histogramArguments(kind, { bins = 64, range = 'own', binning = 'linear', symlogThreshold, figure } = {}) {
+  checkKind(kind);
+  let mode = range, lo = 0, hi = 0, smallestStd = 0;
+  if (figure) [lo, hi, smallestStd] = [Number(figure.lo), Number(figure.hi), Number(figure.smallestStd) || 0];
+  if (Array.isArray(range)) {
+    if (range.length !== 2) throw new LayerscopeError('range: must be [lo, hi]', 'range');
+    [lo, hi] = range.map(Number);
+    mode = 'explicit';
+  }
+  if (!Number.isInteger(bins)) throw new LayerscopeError(`bins: must be an integer from 1 to 4096 (got ${bins})`, 'bins');
+  const threshold = symlogThreshold === undefined ? 0 : Number(symlogThreshold);
+  return [kind, bins, String(mode), lo, hi, String(binning), threshold, smallestStd];
+}
+
 class Run {
   #handle;
 
@@ -203,25 +234,11 @@ class Run {
     return this.#handle;
   }
 
-  // Histograms of one tensor kind, one per layer (null where the layer has no such tensor).
-  // range: 'own' | 'shared' | [lo, hi]; binning: 'linear' | 'symlog'.
-  // figure: {lo, hi, smallestStd}, what the figure shows over several runs (the page's two columns): the
-  // union of their finite ranges and their smallest std, from which the core picks the one axis and symlog
-  // threshold (stats.hpp histogram_axis). The result array carries that axis as .axis {lo, hi, symlogThreshold}.
-  histograms(kind, { bins = 64, range = 'own', binning = 'linear', symlogThreshold, figure } = {}) {
+  // Histograms of one tensor kind, one per layer (null where the layer has no such tensor); options as
+  // histogramArguments takes them. The result array carries the figure's axis as .axis {lo, hi, symlogThreshold}.
+  histograms(kind, options = {}) {
     const handle = this.#live();
-    checkKind(kind);
-    let mode = range, lo = 0, hi = 0, smallestStd = 0;
-    if (figure) [lo, hi, smallestStd] = [Number(figure.lo), Number(figure.hi), Number(figure.smallestStd) || 0];
-    if (Array.isArray(range)) {
-      if (range.length !== 2) throw new LayerscopeError('range: must be [lo, hi]', 'range');
-      [lo, hi] = range.map(Number);
-      mode = 'explicit';
-    }
-    if (!Number.isInteger(bins)) throw new LayerscopeError(`bins: must be an integer from 1 to 4096 (got ${bins})`, 'bins');
-    const threshold = symlogThreshold === undefined ? 0 : Number(symlogThreshold);
-    const list = unwrap(handle.histograms(kind, bins, String(mode), lo, hi, String(binning), threshold, smallestStd));
-    return list;
+    return unwrap(handle.histograms(...histogramArguments(kind, options)));
   }
 
   // Exact percentiles of one tensor, computed now (also for runs made with percentiles: false).
@@ -246,9 +263,11 @@ class Run {
 // src/wasm/training_session.hpp for the fields.
 class Training {
   #handle;
+  #stride;
 
-  constructor(handle) {
+  constructor(handle, stride) {
     this.#handle = handle;
+    this.#stride = stride;
     this.config = unwrap(handle.config());
   }
 
@@ -277,6 +296,20 @@ class Training {
   // {count, stride, capacity, depth, step, trainLoss, ...: Float64Array(count), per-layer fields:
   // Float64Array(count * (depth + 1)) at [r * (depth + 1) + l]}.
   history() { return unwrap(this.#live().history()); }
+
+  // Report `index` of history() (-1: the newest): every tensor kind of every layer of its training batch
+  // as the step ran it (train mode), unpacked as a Run's summaries are; step 0's is the init-time view of
+  // this network on the first batch. dL/dx (layer 0) is absent: training does not compute it.
+  summaries(index = -1) {
+    return unpackSummaries(unwrap(this.#live().summaries(reportIndex(index))), this.config.depth, this.#stride);
+  }
+
+  // Report `index`'s histograms of one tensor kind, redrawn by the core from what the report kept, with
+  // a Run's options (histogramArguments): any display change redraws, nothing is recomputed. Counts are
+  // a Float64Array (shares of the kept fine bins).
+  histograms(index, kind, options = {}) {
+    return unwrap(this.#live().histograms(reportIndex(index), ...histogramArguments(kind, options)));
+  }
 
   free() {
     if (!this.#handle) return;
