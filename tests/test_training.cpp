@@ -606,3 +606,13 @@ TEST_CASE("step 0 of a run holds the init-time view of the network on the first 
     }
   CHECK(compared == 1 + 5 * t.network.depth);  // layer 0: the input (dL/dx is not computed in training)
 }
+
+TEST_CASE("the history keeps as many reports as fit its memory budget, from 64 to 1024", "[training][history]") {
+  // What a report keeps grows with the depth (every tensor kind of every layer): the cap follows it.
+  CHECK(history_capacity_for(3) == 1024);   // Figure 1's nets
+  CHECK(history_capacity_for(20) == 256);   // the post's 20 layers
+  CHECK(history_capacity_for(100) == 64);
+  TrainingConfig t = training_preset("blog-deep-relu-bn");
+  t.steps = 1, t.test_samples = 100;
+  CHECK(Trainer<float>(t, mnist()).history().capacity() == 256);
+}

@@ -27,7 +27,8 @@ Trainer<S>::Trainer(const TrainingConfig& config, std::shared_ptr<const MnistDat
       data_(std::move(data)),
       net_(checked_network(config)),
       optimizer_(config),
-      sampler_(config.network.seed, data_->train.count, config.network.batch) {
+      sampler_(config.network.seed, data_->train.count, config.network.batch),
+      history_(history_capacity_for(config.network.depth)) {
   if (config_.test_samples > data_->test.count)
     throw ConfigError("test_samples", "must be at most the test set's " + format_number(data_->test.count) + " images");
 }

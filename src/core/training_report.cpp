@@ -22,6 +22,16 @@ void TrainingHistory::add(TrainingReport report) {
   }
 }
 
+std::size_t history_capacity_for(int depth) {
+  // Per tensor: the two kept histograms (kept_fine_bins + 1 edges in double, kept_fine_bins counts) and a
+  // summary; per layer: tensor_kind_count of them and the layer's own statistics.
+  const double per_tensor = 2.0 * ((kept_fine_bins + 1) * 8.0 + kept_fine_bins * 4.0) + sizeof(TensorSummary);
+  const double per_report = (depth + 1.0) * (tensor_kind_count * per_tensor + sizeof(LayerTrainingStats));
+  std::size_t capacity = 1024;
+  while (capacity > 64 && capacity * per_report > history_memory_budget) capacity /= 2;
+  return capacity;
+}
+
 namespace {
 
 bool bins_a_gradient(TensorKind kind) { return kind == TensorKind::grad_output || kind == TensorKind::grad_weight; }

@@ -50,6 +50,13 @@ struct TrainingReport {
 
 // Reports kept: at most `capacity`; when full, every second one is dropped (the first and the newest
 // always stay), so the history spans the whole run at a density that halves as it grows.
+// The history's capacity for a network of `depth` layers: as many reports as fit in
+// history_memory_budget (what one report keeps grows with the layers: about 1.5 KB for each of the 5
+// tensor kinds of each layer, plus its summaries), rounded down to a power of two, from 64 to 1024. The
+// Figure 1 nets keep 1024 reports, the 20-layer ones 256, a 100-layer one 64.
+constexpr double history_memory_budget = 64.0 * 1024 * 1024;
+std::size_t history_capacity_for(int depth);
+
 class TrainingHistory {
  public:
   explicit TrainingHistory(std::size_t capacity = 1024) : capacity_(capacity) {}
