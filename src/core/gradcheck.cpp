@@ -165,6 +165,13 @@ struct TensorCheck {
 
 }  // namespace
 
+const char* const gradcheck_method =
+    "Each sampled entry is moved by +-h (1e-5 times its tensor's root mean square) and the loss recomputed in "
+    "double from that layer on, so the central difference (L(+h) - L(-h)) / 2h estimates the gradient to within "
+    "about h^2, and is compared with what backward computed. The relative error of an entry is |a - n| / "
+    "max(|a|, |n|, floor), with a floor of 1e5 times the rounding noise of the difference, so that an entry "
+    "that is zero in both does not count as 100% wrong.";
+
 const char* to_string(BnBackward b) { return bn_backward_names[std::size_t(b)].c_str(); }
 
 const std::vector<FieldSpec>& gradcheck_schema() {
@@ -175,6 +182,8 @@ const std::vector<FieldSpec>& gradcheck_schema() {
   }();
   return specs;
 }
+
+const FieldSpec& gradcheck_field_spec(const std::string& name) { return find_field(name).spec; }
 
 void set_gradcheck_field(GradcheckSettings& settings, const std::string& name, const std::string& value) {
   const GradcheckField& f = find_field(name);

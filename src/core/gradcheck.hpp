@@ -2,11 +2,7 @@
 // differences of its own loss, on a seeded sample of the entries of every parameter kind of every layer and
 // of every dL/dh_l, reported per layer and kind as the worst relative error.
 //
-// Method, in two sentences (the page and the CLI say them): each sampled entry theta is moved by +-h and the
-// loss recomputed from that layer on, so (L(theta + h) - L(theta - h)) / 2h estimates dL/dtheta to about
-// h^2 and is compared with what backward() computed. An entry's relative error is |a - n| / max(|a|, |n|,
-// floor), where the floor (the rounding noise of the difference, times 1e5) keeps entries that are zero
-// in both from counting as 100% wrong.
+// The method, in two sentences, is gradcheck_method below (the CLI prints it, the page shows it).
 //
 // What is checked is the config's network on its first `check_batch` samples: the same weights, the same
 // input columns and upstream gradient (the RNG draws those column by column, so a smaller batch draws the
@@ -38,9 +34,17 @@ struct GradcheckSettings {
 // The settings' table (as config_schema() for the network): names, ranges, help. set_gradcheck_field reads
 // one by the rules of set_field and throws ConfigError naming the field for a bad value or an unknown name.
 const std::vector<FieldSpec>& gradcheck_schema();
+// The setting of that name; ConfigError(name, "unknown setting of the gradient check; ...") for any other.
+const FieldSpec& gradcheck_field_spec(const std::string& name);
 void set_gradcheck_field(GradcheckSettings& settings, const std::string& name, const std::string& value);
 std::string get_gradcheck_field(const GradcheckSettings& settings, const std::string& name);
 const char* to_string(BnBackward);
+
+// Each sampled entry theta is moved by +-h and the loss recomputed from that layer on, so (L(theta + h) -
+// L(theta - h)) / 2h estimates dL/dtheta to within about h^2, and is compared with what backward() computed.
+// An entry's relative error is |a - n| / max(|a|, |n|, floor), where the floor (1e5 times the rounding noise
+// of the difference quotient) keeps an entry that is zero in both from counting as 100% wrong.
+extern const char* const gradcheck_method;
 
 // The verdict's bound on every entry's relative error, and the finite difference's relative step: entry
 // theta of tensor T moves by h = step * rms(T) (by step * rms of the layer's output for a tensor of zeros,
