@@ -179,7 +179,8 @@ TEST_CASE("the check's settings are read by the config's rules and name the fiel
   CHECK_THROWS_WITH(set_gradcheck_field(s, "bn_backward", "paper"), Catch::Contains("bn_backward: must be one of"));
   CHECK_THROWS_WITH(set_gradcheck_field(s, "check_batch", "0"), Catch::StartsWith("check_batch: "));
   CHECK_THROWS_WITH(set_gradcheck_field(s, "entries", "3"), Catch::StartsWith("entries: unknown setting"));
-  // A batch-norm config cut to one sample is refused like the config itself would be, naming batch.
+  // A batch-norm config cut to one sample is refused, naming the setting that cut it and the config's rule.
   s.check_batch = 1;
-  CHECK_THROWS_WITH(check_gradients(preset("xavier-bn"), s), Catch::StartsWith("batch: "));
+  CHECK_THROWS_WITH(check_gradients(preset("xavier-bn"), s),
+                    Catch::StartsWith("check_batch: ") && Catch::Contains("batch: must be at least 2 with batch norm"));
 }

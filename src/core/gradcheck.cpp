@@ -223,7 +223,12 @@ GradcheckResult check_gradients(const NetworkConfig& config, const GradcheckSett
   result.settings = settings;
   result.config = config;
   result.config.batch = std::min(config.batch, settings.check_batch);
-  validate(result.config);  // batch norm needs 2 samples: the message names batch
+  try {
+    validate(result.config);  // batch norm needs 2 samples
+  } catch (const ConfigError& e) {
+    throw ConfigError("check_batch", "the check's batch of " + std::to_string(result.config.batch) +
+                                         " samples is refused: " + e.what());
+  }
 
   Network<double> net(result.config);
   const NetworkConfig& c = net.config();
