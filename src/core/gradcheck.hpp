@@ -27,7 +27,7 @@ enum class BnBackward {
 
 struct GradcheckSettings {
   BnBackward bn_backward = BnBackward::correct;
-  int check_batch = 32;        // samples: the first of the config's batch (all of them when it has fewer)
+  int check_batch = 16;        // samples: the first of the config's batch (all of them when it has fewer)
   int entries_per_tensor = 3;  // entries checked per tensor (its sample; all when it has fewer)
 };
 
@@ -50,7 +50,7 @@ extern const char* const gradcheck_method;
 // theta of tensor T moves by h = step * rms(T) (by step * rms of the layer's output for a tensor of zeros,
 // as biases and betas start): a fixed h would be huge for the 1e-20 activations of a 0.01 init.
 constexpr double gradcheck_tolerance = 1e-4;
-constexpr double gradcheck_step = 1e-5;
+constexpr double gradcheck_step = 1e-6;
 // The floor of the relative error, in units of the difference quotient's rounding noise
 // (2^-52 * sum of the loss's terms' magnitudes / h).
 constexpr double gradcheck_floor_noise = 1e5;
