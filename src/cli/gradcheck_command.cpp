@@ -39,7 +39,7 @@ std::string gradcheck_usage() {
          "bias, gamma, beta) the worst relative error of a seeded sample of entries. With no network setting\n"
          "it checks the page's default pair, blog-no-bn and xavier-bn. The network settings are those of\n"
          "`layerscope --help`, read the same way.\n\n"
-      << gradcheck_method << "\n\nCheck settings:\n";
+      << gradcheck_method() << "\n\nCheck settings:\n";
   const GradcheckSettings defaults;
   for (const FieldSpec& spec : gradcheck_schema())
     out << "  --" << spec.name << " VALUE\n      " << spec.help << "\n      " << describe_allowed(spec)
@@ -122,7 +122,7 @@ int run_gradcheck(int argc, char** argv) {
   // Every check first: bad input (a batch norm config cut to one sample) exits 2 before anything is printed.
   std::vector<GradcheckResult> results;
   for (const auto& [name, config] : configs) results.push_back(check_gradients(config, settings));
-  std::printf("%s\n\n", gradcheck_method);
+  std::printf("%s\n\n", gradcheck_method().c_str());
   double worst = 0;
   Json checks = Json::array();
   for (std::size_t k = 0; k < configs.size(); ++k) {
@@ -133,7 +133,7 @@ int run_gradcheck(int argc, char** argv) {
     checks.push_back(result_json(name, r));
   }
   if (!json_path.empty())
-    write_json_file(json_path, {{"method", gradcheck_method}, {"tolerance", gradcheck_tolerance},
+    write_json_file(json_path, {{"method", gradcheck_method()}, {"tolerance", gradcheck_tolerance},
                                 {"worst", std::isfinite(worst) ? Json(worst) : Json()}, {"checks", checks}});
   std::printf("worst relative error: %s\n", number(worst).c_str());
   return worst <= gradcheck_tolerance ? 0 : 1;

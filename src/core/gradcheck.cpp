@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 
@@ -165,12 +166,21 @@ struct TensorCheck {
 
 }  // namespace
 
-const char* const gradcheck_method =
-    "Each sampled entry is moved by +-h (1e-5 times its tensor's root mean square) and the loss recomputed in "
-    "double from that layer on, so the central difference (L(+h) - L(-h)) / 2h estimates the gradient to within "
-    "about h^2, and is compared with what backward computed. The relative error of an entry is |a - n| / "
-    "max(|a|, |n|, floor), with a floor of 1e5 times the rounding noise of the difference, so that an entry "
-    "that is zero in both does not count as 100% wrong.";
+const std::string& gradcheck_method() {
+  static const std::string text = [] {
+    char buf[640];
+    std::snprintf(buf, sizeof buf,
+                  "Each sampled entry is moved by +-h (%g times its tensor's root mean square) and the loss "
+                  "recomputed in double from that layer on, so the central difference (L(+h) - L(-h)) / 2h "
+                  "estimates the gradient to within about h^2, and is compared with what backward computed. The "
+                  "relative error of an entry is |a - n| / max(|a|, |n|, floor), with a floor of %g times the "
+                  "rounding noise of the difference, so that an entry that is zero in both does not count as "
+                  "100%% wrong; the tolerance is %g.",
+                  gradcheck_step, gradcheck_floor_noise, gradcheck_tolerance);
+    return std::string(buf);
+  }();
+  return text;
+}
 
 const char* to_string(BnBackward b) { return bn_backward_names[std::size_t(b)].c_str(); }
 

@@ -2,7 +2,7 @@
 // differences of its own loss, on a seeded sample of the entries of every parameter kind of every layer and
 // of every dL/dh_l, reported per layer and kind as the worst relative error.
 //
-// The method, in two sentences, is gradcheck_method below (the CLI prints it, the page shows it).
+// The method, in two sentences, is gradcheck_method() below (the CLI prints it, the page shows it).
 //
 // What is checked is the config's network on its first `check_batch` samples: the same weights, the same
 // input columns and upstream gradient (the RNG draws those column by column, so a smaller batch draws the
@@ -44,8 +44,6 @@ const char* to_string(BnBackward);
 // L(theta - h)) / 2h estimates dL/dtheta to within about h^2, and is compared with what backward() computed.
 // An entry's relative error is |a - n| / max(|a|, |n|, floor), where the floor (1e5 times the rounding noise
 // of the difference quotient) keeps an entry that is zero in both from counting as 100% wrong.
-extern const char* const gradcheck_method;
-
 // The verdict's bound on every entry's relative error, and the finite difference's relative step: entry
 // theta of tensor T moves by h = step * rms(T) (by step * rms of the layer's output for a tensor of zeros,
 // as biases and betas start): a fixed h would be huge for the 1e-20 activations of a 0.01 init.
@@ -54,6 +52,8 @@ constexpr double gradcheck_step = 1e-6;
 // The floor of the relative error, in units of the difference quotient's rounding noise
 // (2^-52 * sum of the loss's terms' magnitudes / h).
 constexpr double gradcheck_floor_noise = 1e5;
+// Those two sentences, with the constants above written in.
+const std::string& gradcheck_method();
 
 // One layer and kind: the worst of its checked entries.
 struct GradcheckRow {
