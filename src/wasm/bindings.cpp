@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 
 #include "conversions.hpp"
+#include "gradcheck_result.hpp"
 #include "run.hpp"
 #include "timing.hpp"
 #include "training_session.hpp"
@@ -19,6 +20,7 @@ val check_field(std::string name, val value) {
 }
 val check_value(val spec, val value) { return guarded([&] { return check_value_to_js(spec, value); }); }
 int summary_stride_value() { return summary_stride; }
+val check_gradients(val config, val settings) { return guarded([&] { return gradcheck_to_js(config, settings); }); }
 
 }  // namespace
 }  // namespace layerscope::wasm
@@ -35,6 +37,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
   function("summaryStride", &summary_stride_value);
   function("heapInUse", &heap_in_use);
   function("timeUpdatePieces", &time_update_pieces);
+  function("checkGradients", &check_gradients);
   class_<Run>("Run")
       .constructor<>()
       .function("start", &Run::start)

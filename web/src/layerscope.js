@@ -146,6 +146,11 @@ class Layerscope {
     }
   }
 
+  // The gradient check (src/core/gradcheck.hpp) of a config ({...network settings}, as createRun) with its
+  // settings ({bn_backward: 'correct' | 'post', check_batch, entries_per_tensor}): {method, tolerance, worst,
+  // passed, postBackwardUsed, config, settings, rows: [{layer, kind, worst, checked, skipped, ...}]}.
+  checkGradients(config = {}, settings = {}) { return unwrap(this.#module.checkGradients(config, settings)); }
+
   // Bytes malloc has handed out in the wasm heap, and the heap's size: for leak checks.
   heapInUse() { return this.#module.heapInUse(); }
   heapSize() { return this.#module.HEAP8.buffer.byteLength; }
