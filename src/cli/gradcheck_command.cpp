@@ -78,7 +78,12 @@ Json result_json(const std::string& name, const GradcheckResult& r) {
                     {"checked", row.checked}, {"skipped", row.skipped}, {"index", row.worst_index},
                     {"analytic", row.analytic}, {"numeric", row.numeric}, {"step", row.step}});
   Json settings = Json::object();
-  for (const FieldSpec& spec : gradcheck_schema()) settings[spec.name] = get_gradcheck_field(r.settings, spec.name);
+  for (const FieldSpec& spec : gradcheck_schema()) {  // numbers as numbers, as config_json writes the config
+    const std::string text = get_gradcheck_field(r.settings, spec.name);
+    settings[spec.name] = spec.type == FieldType::choice    ? Json(text)
+                          : spec.type == FieldType::integer ? Json(std::stoll(text))
+                                                            : Json(std::stod(text));
+  }
   return {{"name", name}, {"config", config_json(r.config)}, {"settings", settings},
           {"post_backward_used", r.post_backward_used}, {"worst", std::isfinite(r.worst) ? Json(r.worst) : Json()},
           {"passed", r.passed()}, {"rows", rows}};

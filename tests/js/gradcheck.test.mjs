@@ -49,6 +49,8 @@ for (const bn_backward of ['correct', 'post']) {
     assert.equal(wasm.tolerance, doc.tolerance);
     assert.equal(wasm.method, doc.method);
     assert.equal(wasm.config.batch, 16);
+    assert.deepEqual(wasm.settings, native.settings);
+    assert.deepEqual(wasm.settings, { bn_backward, check_batch: 16, entries_per_tensor: 3 });
     assert.equal(wasm.postBackwardUsed, native.post_backward_used);
     assert.equal(wasm.rows.length, native.rows.length);
     wasm.rows.forEach((w, i) => {
