@@ -257,7 +257,9 @@ GradcheckResult check_gradients(const NetworkConfig& config, const GradcheckSett
   Rng rng(c.seed, stream::gradcheck);
   const double loss_terms = loss_magnitude(net);
   // Tail l holds layers l..L and has input h_{l-1}: it checks layer l's parameters and dL/dh_{l-1}. Tail L+1
-  // (the identity layer) checks dL/dh_L and the cross-entropy output layer's parameters.
+  // (the identity layer) checks dL/dh_L and the cross-entropy output layer's parameters. Rows are kept per
+  // layer, dL/dh first, then the parameter table's order.
+  std::vector<std::vector<GradcheckRow>> by_layer(std::size_t(net.parameter_layers()) + 1);
   for (int l = 1; l <= c.depth + 1; ++l) {
     Network<double> tail = tail_network(net, l, draws);
     TensorCheck check{tail, mode, loss_terms, settings.entries_per_tensor, rng};
@@ -267,17 +269,18 @@ GradcheckResult check_gradients(const NetworkConfig& config, const GradcheckSett
       const double fallback = p > c.depth ? rms(net.logits().data(), net.logits().size())
                                           : rms(net.output(p).data(), net.output(p).size());
       for_each_tensor([&](const char* name, auto& values, const auto& gradient) {
-        result.rows.push_back(check(p, name, values.data(), gradient.data(), values.size(), fallback));
+        by_layer[std::size_t(p)].push_back(check(p, name, values.data(), gradient.data(), values.size(), fallback));
       }, tail.parameters(tail_layer), net.param_grads(p));
     }
     const Matrix<double>& dh = net.doutput(l - 1);
-    result.rows.push_back(check(l - 1, "h", tail.input().data(), dh.data(), dh.size(), 0.0));
+    std::vector<GradcheckRow>& rows = by_layer[std::size_t(l - 1)];
+    rows.insert(rows.begin(), check(l - 1, "h", tail.input().data(), dh.data(), dh.size(), 0.0));
   }
-  // Layer by layer, dL/dh first, then the parameter table's order.
-  std::stable_sort(result.rows.begin(), result.rows.end(), [](const GradcheckRow& a, const GradcheckRow& b) {
-    return a.layer != b.layer ? a.layer < b.layer : (a.kind == "h" && b.kind != "h");
-  });
-  for (const GradcheckRow& row : result.rows) result.worst = std::max(result.worst, row.worst);
+  for (const std::vector<GradcheckRow>& rows : by_layer)
+    for (const GradcheckRow& row : rows) {
+      result.rows.push_back(row);
+      result.worst = std::max(result.worst, row.worst);
+    }
   return result;
 }
 

@@ -19,18 +19,20 @@ GradcheckSettings gradcheck_settings_from_js(const val& object) {
 
 val gradcheck_to_js(const val& config, const val& settings) {
   const GradcheckResult r = check_gradients(config_from_js(config), gradcheck_settings_from_js(settings));
+  // One setter for every number (each distinct key type of val::set is code of its own in the download).
+  const auto put = [](val& object, const char* key, double value) { object.set(key, value); };
   val rows = val::array();
   for (const GradcheckRow& row : r.rows) {
     val js = val::object();
-    js.set("layer", row.layer);
+    put(js, "layer", row.layer);
     js.set("kind", row.kind);
-    js.set("worst", row.worst);
-    js.set("checked", row.checked);
-    js.set("skipped", row.skipped);
-    js.set("index", double(row.worst_index));
-    js.set("analytic", row.analytic);
-    js.set("numeric", row.numeric);
-    js.set("step", row.step);
+    put(js, "worst", row.worst);
+    put(js, "checked", row.checked);
+    put(js, "skipped", row.skipped);
+    put(js, "index", double(row.worst_index));
+    put(js, "analytic", row.analytic);
+    put(js, "numeric", row.numeric);
+    put(js, "step", row.step);
     rows.call<void>("push", js);
   }
   val js_settings = val::object();
