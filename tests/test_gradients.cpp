@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gradcheck.hpp"
 #include "network.hpp"
 #include "rng.hpp"
 
@@ -27,16 +28,6 @@ constexpr double step = 1e-5;
 constexpr double relative_tolerance = 1e-6;
 constexpr double absolute_floor_per_loss = 1e-8;
 
-// The signs of every activation input: a ReLU kink is crossed between two evaluations when they differ.
-std::vector<bool> kink_side(const Network<double>& net) {
-  std::vector<bool> side;
-  for (int l = 1; l <= net.depth(); ++l) {
-    const Matrix<double>& p = net.pre_activation(l);
-    for (Eigen::Index i = 0; i < p.size(); ++i) side.push_back(p.data()[i] > 0);
-  }
-  return side;
-}
-
 struct CheckTally {
   int checked = 0, skipped = 0;
 };
@@ -53,29 +44,19 @@ struct Mismatch {
 std::vector<Mismatch> compare_gradient(Network<double>& net, double* values, const Matrix<double>& analytic,
                                        CheckTally& tally) {
   const Eigen::Index n = analytic.size();
-  const bool has_kinks = net.config().activation == Activation::relu ||
-                         net.config().activation == Activation::leaky_relu;
   net.forward();
   const double floor = absolute_floor_per_loss * std::max(1.0, std::abs(net.loss()));
   std::vector<Mismatch> mismatches;
   for (Eigen::Index i = 0; i < n; ++i) {
-    const double original = values[i];
-    values[i] = original + step;
-    net.forward();
-    const double loss_plus = net.loss();
-    std::vector<bool> side_plus;
-    if (has_kinks) side_plus = kink_side(net);
-    values[i] = original - step;
-    net.forward();
-    const double loss_minus = net.loss();
-    values[i] = original;
+    // The gradient check's own central difference (gradcheck.hpp), entry by entry.
+    const CentralDifference cd = central_difference(net, values + i, step, net.config().mode);
     // A kink crossed inside [x - h, x + h] makes the difference quotient meaningless there: skip it.
-    if (has_kinks && kink_side(net) != side_plus) {
+    if (cd.crossed_kink) {
       ++tally.skipped;
       continue;
     }
     ++tally.checked;
-    const double numeric = (loss_plus - loss_minus) / (2 * step);
+    const double numeric = cd.numeric;
     const double a = analytic.data()[i];
     const double allowed = std::max(relative_tolerance * std::max(std::abs(numeric), std::abs(a)), floor);
     if (!(std::abs(numeric - a) <= allowed)) mismatches.push_back({i, numeric, a});  // NaN is a mismatch too

@@ -1,5 +1,6 @@
 // layerscope: run a deep network forward and backward once and print what happens layer by layer;
 // `layerscope train ...` trains it on MNIST instead (train.hpp).
+// `layerscope gradcheck ...` checks its backward against finite differences (gradcheck_command.hpp).
 // Bad input of any kind prints "layerscope: <message>" to stderr and exits with status 2.
 #include <cstdio>
 #include <cstring>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "dump.hpp"
+#include "gradcheck_command.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
 #include "table.hpp"
@@ -50,6 +52,7 @@ void run(const cli::Options& options) {
 int main(int argc, char** argv) {
   try {
     if (argc > 1 && std::strcmp(argv[1], "train") == 0) return cli::run_train(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "gradcheck") == 0) return cli::run_gradcheck(argc, argv);
     const cli::Options options = cli::parse_options(argc, argv);
     if (options.help) {
       std::fputs(cli::usage().c_str(), stdout);

@@ -1,7 +1,9 @@
 #include "network.hpp"
 
 #include <cmath>
+#include <type_traits>
 
+#include "post_batchnorm.hpp"
 #include "rng.hpp"
 
 namespace layerscope {
@@ -191,6 +193,15 @@ void Network<S>::normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, V
   const LayerActivations<S>& a = acts_[l];
   const LayerParameters<S>& p = params_[l];
   const Matrix<S>& inp = normalization_input(l);
+  // The gradient check's wrong-on-purpose variant (see the member), double networks only (no float code for it
+  // in the wasm download); the post has no eval mode.
+  if constexpr (std::is_same_v<S, double>) {
+    if (post_normalization_backward_ && !(config_.normalization == Normalization::batch && mode_ == Mode::eval)) {
+      post_normalization_backward(config_.normalization, dinp, dgamma, dbeta, dout, inp, a.norm_out, p.gamma);
+      if (then == ThenThrough::relu_of_input) dinp = (inp.array() <= S(0)).select(S(0), dinp);
+      return;
+    }
+  }
   if (config_.normalization == Normalization::per_sample)
     samplenorm_backward(dinp, dgamma, dbeta, dout, inp, a.sample_mean, a.sample_rstd, p.gamma);
   else if (mode_ == Mode::eval)

@@ -185,6 +185,12 @@ class Network {
   // products are done); linear_gradient(l) recomputes it.
   Matrix<S> dlinear_;
   Matrix<S> scratch_;  // dL/da or dL/dp during backward
+
+  // The gradient check's bn_backward = post only (gradcheck.hpp): normalization backward runs the seed post's
+  // wrong equations (post_batchnorm.hpp) where batch statistics are used. No config field reaches it; only
+  // that friend sets it, on a double network of its own.
+  friend void use_post_normalization_backward(Network<double>& net);
+  bool post_normalization_backward_ = false;
 };
 
 extern template class Network<float>;

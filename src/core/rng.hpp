@@ -25,6 +25,7 @@ constexpr std::uint64_t upstream = 2;     // random dL/dh_L, or MSE targets, or 
 constexpr std::uint64_t warmup = 3;       // eval mode: the batches that fill running statistics
 constexpr std::uint64_t output_layer = 4; // cross-entropy output weights
 constexpr std::uint64_t batches = 5;      // training: the order of the training images
+constexpr std::uint64_t gradcheck = 6;    // the entries the gradient check samples
 constexpr std::uint64_t weights(int layer) { return 0x100000000ull + std::uint64_t(layer); }
 }  // namespace stream
 

@@ -30,3 +30,13 @@ export async function loadForNode() {
     wasmBinary: readFileSync(join(dir, wasmFile)),
   });
 }
+
+// The native tool `layerscope` (src/cli), for the tests that compare the wasm numbers with its own: LAYERSCOPE_CLI,
+// or a build in build/ or build-cli/.
+export function findNativeTool() {
+  const candidates = [process.env.LAYERSCOPE_CLI,
+    ...['build', 'build-cli'].flatMap(dir => [join(root, dir, 'src', 'cli', 'layerscope'), join(root, dir, 'layerscope')])];
+  for (const path of candidates) if (path && existsSync(path)) return path;
+  throw new Error('native tool `layerscope` not found: set LAYERSCOPE_CLI or build it first ' +
+                  '(cmake -S . -B build && cmake --build build --target layerscope)');
+}

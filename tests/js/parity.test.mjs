@@ -20,18 +20,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadForNode, root } from './load.mjs';
-
-function findNativeTool() {
-  const candidates = [process.env.LAYERSCOPE_CLI,
-    ...['build', 'build-cli'].flatMap(dir => [join(root, dir, 'src', 'cli', 'layerscope'), join(root, dir, 'layerscope')])];
-  for (const path of candidates) if (path && existsSync(path)) return path;
-  throw new Error('native tool `layerscope` not found: set LAYERSCOPE_CLI or build it first ' +
-                  '(cmake -S . -B build && cmake --build build --target layerscope)');
-}
+import { findNativeTool, loadForNode } from './load.mjs';
 
 function runNative(tool, preset, overrides, scalar) {
   const dir = mkdtempSync(join(tmpdir(), 'layerscope-parity-'));
