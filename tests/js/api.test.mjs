@@ -5,6 +5,15 @@ import assert from 'node:assert/strict';
 import { loadForNode } from './load.mjs';
 
 const ls = await loadForNode();
+
+// The page's URL-state modules (web/src/state.js, web/src/training/settings.js), as the page imports them.
+async function pageModules() {
+  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const web = (...path) => import(pathToFileURL(join(root, 'web', 'src', ...path)).href);
+  return { state: await web('state.js'), settings: await web('training', 'settings.js') };
+}
 const KINDS = ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'];
 
 test('the schema lists every setting with its type, range and default', () => {
@@ -166,10 +175,7 @@ test('one figure over two runs: the core picks one axis and one symlog threshold
 });
 
 test('the page\'s URL parser takes a value only where the core accepts it (web/src/state.js)', async () => {
-  const { pathToFileURL } = await import('node:url');
-  const { join } = await import('node:path');
-  const { root } = await import('./load.mjs');
-  const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
+  const { state } = await pageModules();
   const table = state.stateTable(ls.schema, ls.presets);
   // What strtod (and the page's old regex, for some) took: hex, a CR, an embedded NUL, a leading '+' that
   // the URL turns into a space; and what is fine: plain decimals, -0.0 for a boolean.
@@ -205,11 +211,7 @@ test('the page\'s URL parser takes a value only where the core accepts it (web/s
 });
 
 test('the training view\'s settings take their ranges and their check from the core (web/src/training/settings.js)', async () => {
-  const { pathToFileURL } = await import('node:url');
-  const { join } = await import('node:path');
-  const { root } = await import('./load.mjs');
-  const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
-  const settings = await import(pathToFileURL(join(root, 'web', 'src', 'training', 'settings.js')).href);
+  const { state, settings } = await pageModules();
   state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
   settings.useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
   // A field left empty shows the core preset's value: the blog pair trains 5,000 steps (training.cpp).
@@ -237,11 +239,7 @@ test('the training view\'s settings take their ranges and their check from the c
 // Each field of the network table is a column key (a.<name>, b.<name>; the seed is shared), each field of
 // the training table a t.<name> key, and a value other than the default survives the URL both ways.
 test('every field of the core\'s tables is a URL key whose value round-trips (state.js, training/settings.js)', async () => {
-  const { pathToFileURL } = await import('node:url');
-  const { join } = await import('node:path');
-  const { root } = await import('./load.mjs');
-  const state = await import(pathToFileURL(join(root, 'web', 'src', 'state.js')).href);
-  const settings = await import(pathToFileURL(join(root, 'web', 'src', 'training', 'settings.js')).href);
+  const { state, settings } = await pageModules();
   state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
   // A value of the spec other than `current`, that its range takes.
   const another = (spec, current) => {
