@@ -616,3 +616,35 @@ TEST_CASE("the history keeps as many reports as fit its memory budget, from 64 t
   t.steps = 1, t.test_samples = 100;
   CHECK(Trainer<float>(t, mnist()).history().capacity() == 256);
 }
+
+TEST_CASE("every one-click pair names two presets that train, and its caption says what the numbers do", "[training][pairs]") {
+  for (const TrainingPairInfo& p : training_pair_list()) {
+    CAPTURE(p.name);
+    CHECK_NOTHROW(validate_training(training_preset(p.a)));
+    CHECK_NOTHROW(validate_training(training_preset(p.b)));
+    CHECK(&find_preset(training_pair_list(), p.name) == &p);
+  }
+  // Histories written by hand (test accuracy against step): B passes 90% at step 200, A never does.
+  auto history = [](std::vector<std::pair<long, double>> points) {
+    std::vector<TrainingReport> h;
+    for (auto [step, accuracy] : points) {
+      TrainingReport r;
+      r.step = step, r.test_accuracy = accuracy;
+      h.push_back(r);
+    }
+    return h;
+  };
+  const TrainingPairInfo& fig1 = find_preset(training_pair_list(), "fig1");
+  CHECK(pair_caption(fig1, history({{0, 0.098}}), history({{0, 0.1135}})) ==
+        "At step 0, A (without batch norm) classifies 9.8% of the test digits and B (with batch norm) 11.3% "
+        "(chance is 10%). Train both to see which learns, and how fast.");
+  // A has reported up to step 300, B up to 400: the caption speaks of step 300, where both are.
+  CHECK(pair_caption(fig1, history({{0, 0.1}, {100, 0.11}, {200, 0.11}, {300, 0.113}}),
+                     history({{0, 0.1}, {100, 0.8}, {200, 0.905}, {300, 0.93}, {400, 0.95}})) ==
+        "After 300 steps, A (without batch norm) classifies 11.3% of the test digits and B (with batch norm) "
+        "93.0%. B reached 90% first, at step 200; A has not yet.");
+  CHECK_THAT(pair_caption(fig1, history({{0, 0.1}, {100, 0.95}}), history({{0, 0.1}, {100, 0.5}})),
+             Catch::Matchers::EndsWith("A reached 90% first, at step 100; B has not yet."));
+  CHECK_THAT(pair_caption(fig1, history({{0, 0.1}, {100, 0.5}}), history({{0, 0.1}, {100, 0.5}})),
+             Catch::Matchers::EndsWith("Neither has reached 90% yet."));
+}

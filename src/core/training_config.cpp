@@ -1,6 +1,9 @@
 #include "training_config.hpp"
 
+#include "training_report.hpp"
+
 #include <algorithm>
+#include <cstdio>
 
 namespace layerscope {
 
@@ -159,6 +162,15 @@ void post_deep_relu(TrainingConfig& t, bool batch_norm) {
   pair_member(t, 20, Activation::relu, Placement::after_activation, batch_norm, 5000, 100);
 }
 
+// The post's 20 ReLU layers of 100 with Xavier normal weights (its first setup, trained): `normalization`
+// at `placement`; a bias only where nothing normalizes after the linear map.
+void xavier_relu(TrainingConfig& t, Normalization normalization, Placement placement) {
+  pair_member(t, 20, Activation::relu, placement, normalization == Normalization::batch, 5000, 100);
+  t.network.init = InitScheme::xavier_normal;
+  t.network.normalization = normalization;
+  t.network.bias = normalization == Normalization::none;
+}
+
 }  // namespace
 
 const std::vector<TrainingPresetInfo>& training_preset_list() {
@@ -177,8 +189,97 @@ const std::vector<TrainingPresetInfo>& training_preset_list() {
       {"blog-deep-relu-bn", "The post's setting as a classifier, with batch norm",
        "The same 20 layers with batch norm after each ReLU (the post's placement): it learns.",
        [](TrainingConfig& t) { post_deep_relu(t, true); }},
+      {"xavier-relu-bn-after", "20 ReLU layers, Xavier, batch norm after each ReLU",
+       "The post's first setup (Xavier normal weights) trained with batch norm after each ReLU, its placement.",
+       [](TrainingConfig& t) { xavier_relu(t, Normalization::batch, Placement::after_activation); }},
+      {"xavier-relu-bn-before", "20 ReLU layers, Xavier, batch norm before each ReLU",
+       "The same with batch norm before each ReLU, the paper's placement: half of every layer is then exactly 0.",
+       [](TrainingConfig& t) { xavier_relu(t, Normalization::batch, Placement::before_activation); }},
+      {"xavier-relu-per-sample", "20 ReLU layers, Xavier, each sample normalized after each ReLU",
+       "The post's axis: each sample over its features (a layer norm without its epsilon question), after each "
+       "ReLU, with per-feature gamma and beta: everything else as xavier-relu-bn-after.",
+       [](TrainingConfig& t) { xavier_relu(t, Normalization::per_sample, Placement::after_activation); }},
+      {"he-relu-20", "20 ReLU layers, He init, no normalization",
+       "He normal weights keep the ReLU layers' variance without any normalization; with a bias.",
+       [](TrainingConfig& t) {
+         xavier_relu(t, Normalization::none, Placement::after_activation);
+         t.network.init = InitScheme::he_normal;
+       }},
+      {"tanh-50", "50 tanh layers, Xavier, no normalization",
+       "50 tanh layers of 100, Xavier normal weights, a bias: the signal fades slowly over the depth.",
+       [](TrainingConfig& t) {
+         pair_member(t, 50, Activation::tanh, Placement::before_activation, false, 5000, 100);
+         t.network.init = InitScheme::xavier_normal;
+       }},
+      {"tanh-50-bn", "50 tanh layers, Xavier, batch norm before each tanh",
+       "The same 50 layers with batch norm before each tanh and no bias.",
+       [](TrainingConfig& t) {
+         pair_member(t, 50, Activation::tanh, Placement::before_activation, true, 5000, 100);
+         t.network.init = InitScheme::xavier_normal;
+       }},
   };
   return list;
+}
+
+const std::vector<TrainingPairInfo>& training_pair_list() {
+  static const std::vector<TrainingPairInfo> list = {
+      {"fig1", "Batch-norm paper, Figure 1: 3 sigmoid layers of 100, without vs with batch norm",
+       "bn-paper-fig1-baseline", "bn-paper-fig1", "without batch norm", "with batch norm"},
+      {"blog", "The post's setting: 20 ReLU layers of 100, N(0,1) x 0.01 weights, without vs with batch norm",
+       "blog-deep-relu", "blog-deep-relu-bn", "without batch norm", "with batch norm"},
+      {"bn-placement", "Batch norm before vs after the ReLU: 20 layers, Xavier", "xavier-relu-bn-before",
+       "xavier-relu-bn-after", "batch norm before ReLU", "batch norm after ReLU"},
+      {"bn-axis", "Normalize each sample (the post's axis) vs each feature (batch norm): 20 ReLU layers",
+       "xavier-relu-per-sample", "xavier-relu-bn-after", "per-sample normalization", "batch norm"},
+      {"he-vs-bn", "He init without normalization vs Xavier with batch norm: 20 ReLU layers", "he-relu-20",
+       "xavier-relu-bn-after", "He, no normalization", "Xavier + batch norm"},
+      {"tanh-50", "50 tanh layers, without vs with batch norm", "tanh-50", "tanh-50-bn", "without batch norm",
+       "with batch norm"},
+  };
+  return list;
+}
+
+std::string pair_caption(const TrainingPairInfo& pair, const std::vector<TrainingReport>& a,
+                         const std::vector<TrainingReport>& b) {
+  // Sentence 1: where the newest common step has them; sentence 2: who passed 90% test accuracy first.
+  auto percent = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+    return std::string(buf);
+  };
+  auto first_at = [](const std::vector<TrainingReport>& h, double level) {
+    for (const TrainingReport& r : h)
+      if (r.test_accuracy >= level) return r.step;
+    return -1L;
+  };
+  if (a.empty() || b.empty()) return "";
+  const std::string name_a = "A (" + pair.a_label + ")", name_b = "B (" + pair.b_label + ")";
+  const TrainingReport& la = a.back();
+  const TrainingReport& lb = b.back();
+  if (la.step == 0 && lb.step == 0)
+    return "At step 0, " + name_a + " classifies " + percent(la.test_accuracy) + " of the test digits and " +
+           name_b + " " + percent(lb.test_accuracy) + " (chance is 10%). Train both to see which learns, and how fast.";
+  const long step = std::min(la.step, lb.step);
+  auto at = [&](const std::vector<TrainingReport>& h) {
+    const TrainingReport* found = &h.front();
+    for (const TrainingReport& r : h)
+      if (r.step <= step) found = &r;
+    return found->test_accuracy;
+  };
+  const std::string first = "After " + std::to_string(step) + " steps, " + name_a + " classifies " +
+                            percent(at(a)) + " of the test digits and " + name_b + " " + percent(at(b)) + ".";
+  const long fa = first_at(a, 0.9), fb = first_at(b, 0.9);
+  std::string second;
+  if (fa < 0 && fb < 0) second = "Neither has reached 90% yet.";
+  else if (fa == fb) second = "Both reached 90% at step " + std::to_string(fa) + ".";
+  else {
+    const bool a_first = fa >= 0 && (fb < 0 || fa < fb);
+    const long first_step = a_first ? fa : fb, other_step = a_first ? fb : fa;
+    second = std::string(a_first ? "A" : "B") + " reached 90% first, at step " + std::to_string(first_step) +
+             (other_step < 0 ? std::string("; ") + (a_first ? "B" : "A") + " has not yet."
+                             : std::string("; ") + (a_first ? "B" : "A") + " at step " + std::to_string(other_step) + ".");
+  }
+  return first + " " + second;
 }
 
 TrainingConfig training_preset(const std::string& name) {

@@ -70,6 +70,19 @@ struct TrainingPresetInfo {
 };
 const std::vector<TrainingPresetInfo>& training_preset_list();
 TrainingConfig training_preset(const std::string& name);  // ConfigError("preset", ...) for unknown names
+// Pairs of training presets the page trains side by side in one click (A, then B: the same seed, the same
+// batches), each with the words its caption uses for A and B.
+struct TrainingPairInfo {
+  std::string name, title, a, b, a_label, b_label;
+};
+const std::vector<TrainingPairInfo>& training_pair_list();
+struct TrainingReport;
+// Two sentences computed from the pair's two histories (test accuracy against step): where they are at
+// the newest step both have reached, and which reached 90% test accuracy first and when. At step 0 alone
+// it says where both start.
+std::string pair_caption(const TrainingPairInfo& pair, const std::vector<TrainingReport>& a,
+                         const std::vector<TrainingReport>& b);
+
 // What `layerscope train` and the page's training start from when no preset is named.
 inline const char* const default_training_preset = "bn-paper-fig1";
 

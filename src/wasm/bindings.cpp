@@ -58,4 +58,6 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("summaries", &TrainingSession::summaries)
       .function("histograms", &TrainingSession::histograms);
   function("trainable", &trainable_to_js);
+  function("trainingPairs", &training_pairs_to_js);
+  function("pairCaption", &pair_caption_to_js);
 }

@@ -297,4 +297,47 @@ val trainable_to_js(const val& network, const val& training) {
   });
 }
 
+val training_pairs_to_js() {
+  return guarded([] {
+    val list = val::array();
+    for (const TrainingPairInfo& p : training_pair_list()) {
+      val row = val::object();
+      row.set("name", p.name);
+      row.set("title", p.title);
+      row.set("a", p.a);
+      row.set("b", p.b);
+      row.set("aLabel", p.a_label);
+      row.set("bLabel", p.b_label);
+      list.call<void>("push", row);
+    }
+    return list;
+  });
+}
+
+namespace {
+// A history() object's steps and test accuracies as reports (the caption reads nothing else).
+std::vector<TrainingReport> caption_history(const val& history, const char* which) {
+  auto is_array = [](const val& v) {
+    return v.instanceof(val::global("Float64Array")) || val::global("Array").call<bool>("isArray", v);
+  };
+  const bool object = history.typeOf().as<std::string>() == "object" && !history.isNull();
+  if (!object || !is_array(history["step"]) || !is_array(history["testAccuracy"]))
+    throw ConfigError(which, "must be a training history ({step, testAccuracy, ...}: history())");
+  const std::vector<double> steps = emscripten::convertJSArrayToNumberVector<double>(history["step"]);
+  const std::vector<double> accuracy = emscripten::convertJSArrayToNumberVector<double>(history["testAccuracy"]);
+  if (steps.size() != accuracy.size() || steps.empty())
+    throw ConfigError(which, "must hold as many test accuracies as steps, at least one");
+  std::vector<TrainingReport> reports(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) reports[i].step = long(steps[i]), reports[i].test_accuracy = accuracy[i];
+  return reports;
+}
+}  // namespace
+
+val pair_caption_to_js(const std::string& pair, const val& history_a, const val& history_b) {
+  return guarded([&] {
+    const TrainingPairInfo& info = find_preset(training_pair_list(), pair);
+    return val(pair_caption(info, caption_history(history_a, "historyA"), caption_history(history_b, "historyB")));
+  });
+}
+
 }  // namespace layerscope::wasm

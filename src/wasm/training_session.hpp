@@ -29,6 +29,12 @@ emscripten::val training_presets_to_js();
 // (training_config.hpp trainable), with the training settings of `training` ({preset?, ...fields}).
 emscripten::val trainable_to_js(const emscripten::val& network, const emscripten::val& training);
 
+// [{name, title, a, b, aLabel, bLabel}]: the one-click pairs of training presets (training_pair_list).
+emscripten::val training_pairs_to_js();
+// The pair's two-sentence caption (training_config.hpp pair_caption) from its columns' history() objects.
+emscripten::val pair_caption_to_js(const std::string& pair, const emscripten::val& history_a,
+                                   const emscripten::val& history_b);
+
 // Per-layer arrays below hold L + 1 entries, index l = layer l (index 0, the input, is NaN / zero counts).
 class TrainingSession {
  public:

@@ -299,3 +299,20 @@ test('a network built for the init view trains, and its step 0 is that view on t
     training.free();
   }
 });
+
+test('the one-click pairs come from the core, and a pair\'s caption is computed from its two histories', () => {
+  ensureData();
+  const names = ls.trainingPairs.map(p => p.name);
+  assert.deepEqual(names, ['fig1', 'blog', 'bn-placement', 'bn-axis', 'he-vs-bn', 'tanh-50']);
+  const presets = new Set(ls.trainingPresets.map(p => p.name));
+  for (const p of ls.trainingPairs) assert.ok(presets.has(p.a) && presets.has(p.b), p.name);
+  const run = name => {
+    const t = ls.createTraining({ preset: name, steps: 200, log_every: 100, test_samples: 500 });
+    try { t.step(200); return t.history(); } finally { t.free(); }
+  };
+  const caption = ls.pairCaption('fig1', run('bn-paper-fig1-baseline'), run('bn-paper-fig1'));
+  assert.match(caption, /^After 200 steps, A \(without batch norm\) classifies \d+\.\d% of the test digits and B \(with batch norm\) \d+\.\d%\. /);
+  assert.equal(caption.split('. ').length >= 2, true);
+  assert.throws(() => ls.pairCaption('nope', {}, {}), e => e.field === 'preset');
+  assert.throws(() => ls.pairCaption('fig1', {}, {}), e => e.field === 'historyA');
+});

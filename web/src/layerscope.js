@@ -154,6 +154,11 @@ class Layerscope {
   // training cannot take.
   trainable(network = {}, training = {}) { return unwrap(this.#module.trainable(network, training)); }
 
+  // The one-click pairs of training presets, [{name, title, a, b, aLabel, bLabel}], and a pair's
+  // two-sentence caption computed from its columns' history() objects.
+  get trainingPairs() { return unwrap(this.#module.trainingPairs()); }
+  pairCaption(pair, historyA, historyB) { return unwrap(this.#module.pairCaption(pair, historyA, historyB)); }
+
   // Bytes malloc has handed out in the wasm heap, and the heap's size: for leak checks.
   heapInUse() { return this.#module.heapInUse(); }
   heapSize() { return this.#module.HEAP8.buffer.byteLength; }
