@@ -11,8 +11,10 @@ import { CAPACITY } from './snapshots.js';
 import { Figure1Panel } from './figure1.js';
 import { Dashboard } from './dashboard.js';
 import { inControlWords, showNotices } from './messages.js';
-import { settingsUrl, embedSnippet, fullViewHref } from './share-links.js';
+import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
+import { StepScrubber } from './scrubber.js';
+import { runJson } from './exports.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -32,9 +34,9 @@ export class TrainingController {
       changed: redraw => this.progressChanged(redraw),
       failed: (col, e) => this.columnFailed(col, e),
       dataState: (state, head) => this.setState(state, head),
-      newRun: () => { this.scrubIndex = null; this.syncControls(); },
+      newRun: () => { this.scrubber.follow(); this.syncControls(); },
     });
-    this.scrubIndex = null;   // null: follow the newest report
+    this.scrubber = new StepScrubber($('t-scrub').closest('.t-scrub'), () => this.requestDraw(true));
     this.redraws = new Redraws(() => { if (this.view === 'training') this.draw(); }, REDRAWS_PER_SECOND);
     showNotices($('t-notices'), parsed.notices);
     // what the exports print under a figure, read at the click
@@ -140,16 +142,10 @@ export class TrainingController {
     $('t-embed-start').addEventListener('click', () => this.runPreset('fig1'));
     $('t-blog').addEventListener('click', () => this.runPreset('blog'));
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.run.play(columnConfigs(this.settings)); });
-    const scrub = $('t-scrub');
-    scrub.addEventListener('input', () => {
-      const i = Number(scrub.value);
-      this.scrubIndex = i >= Number(scrub.max) ? null : i;
-      this.requestDraw(true);
-    });
     $('t-export-run').addEventListener('click', () =>
-      downloadText(JSON.stringify(this.runJson(), null, 1), 'layerscope-training-run.json', 'application/json'));
-    $('t-copy-link').addEventListener('click', () => this.share(settingsUrl(this.settings, false)));
-    $('t-embed').addEventListener('click', () => this.share(embedSnippet(this.settings)));
+      downloadText(JSON.stringify(runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
+    $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.settings, false)));
+    $('t-embed').addEventListener('click', () => shareText(embedSnippet(this.settings)));
     for (const button of document.querySelectorAll('#view-switch [data-view]')) {
       button.addEventListener('click', () => {
         this.view = button.dataset.view;
@@ -167,14 +163,6 @@ export class TrainingController {
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
     if (training) this.requestDraw();
-  }
-
-  share(text) {
-    const field = $('t-share-field');
-    field.value = text;
-    field.hidden = false;
-    field.select();
-    navigator.clipboard?.writeText(text).catch(() => {});
   }
 
   // --- running -------------------------------------------------------------------------------
@@ -246,27 +234,12 @@ export class TrainingController {
     this.redraws.request(urgent);
   }
 
-  // The steps the scrubber moves over: those of the column with more reports (both report at the same
-  // steps). Returns the scrubbed step (null before any report).
-  syncScrubber() {
-    const a = this.run.stores.a.reports, b = this.run.stores.b.reports;
-    const steps = (a.length >= b.length ? a : b).map(r => r.step);
-    const scrub = $('t-scrub');
-    scrub.max = String(Math.max(0, steps.length - 1));
-    const index = this.scrubIndex === null ? steps.length - 1 : Math.min(this.scrubIndex, steps.length - 1);
-    scrub.value = String(Math.max(0, index));
-    const step = steps.length ? steps[Math.max(0, index)] : null;
-    $('t-scrub-out').textContent = step === null ? 'no reports yet'
-      : `step ${step.toLocaleString('en')}${this.scrubIndex === null ? ' (newest)' : ''}`;
-    return step;
-  }
-
   draw() {
     const t0 = performance.now();
     const s = this.settings, stores = this.run.stores;
-    const step = this.syncScrubber();
+    const step = this.scrubber.sync(stores);
     const xMax = Math.max(...COLUMNS.map(c => this.run.configs[c]?.steps || 0), 1);
-    const opts = { logX: s.logx, xMax, marker: this.scrubIndex === null ? null : step };
+    const opts = { logX: s.logx, xMax, marker: this.scrubber.following ? null : step };
     const depth = Math.max(stores.a.depth, stores.b.depth);
     const at = { a: step === null ? null : stores.a.at(step), b: step === null ? null : stores.b.at(step) };
     this.dashboard.update(stores, at, opts, {
@@ -295,14 +268,5 @@ export class TrainingController {
       select.value = String(depth);
     }
     return Math.min(depth, Number(select.value) || depth);
-  }
-
-  // The whole run: settings, both columns' configs and every kept report.
-  runJson() {
-    return {
-      layerscope: 'training run', settings: this.settings, settingsLines: settingsLines(this.run.configs),
-      runSeconds: this.run.seconds(),
-      columns: Object.fromEntries(COLUMNS.map(c => [c, this.run.stores[c].toJSON()])),
-    };
   }
 }

@@ -4,6 +4,7 @@
 // So every training figure has PNG and SVG, and both show the same drawing as the page.
 import { exportButtons, framedSvg, svgToPng, PALETTES } from '../export.js';
 import { SvgContext } from './svg-context.js';
+import { settingsLines } from './settings.js';
 
 export const COLUMN_NAMES = { a: 'A: without batch norm', b: 'B: with batch norm' };
 
@@ -48,4 +49,12 @@ export function viewButtons(view, name, title, run) {
     csv: () => view.csv(),
     json: () => ({ settings: run.settingsLines(), ...view.json() }),
   });
+}
+
+// "Download the whole run": the settings, both columns' configs and every kept report. run: the PairRunner.
+export function runJson(settings, run) {
+  return {
+    layerscope: 'training run', settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(),
+    columns: Object.fromEntries(['a', 'b'].map(c => [c, run.stores[c].toJSON()])),
+  };
 }

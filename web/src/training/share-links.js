@@ -21,3 +21,12 @@ export function embedSnippet(settings) {
 export function fullViewHref(settings) {
   return '?' + writeTrainingQuery(location.search, settings, 'training', null);
 }
+
+// A link or snippet in the view's share box, selected and copied where the browser lets us.
+export function shareText(text) {
+  const field = document.getElementById('t-share-field');
+  field.value = text;
+  field.hidden = false;
+  field.select();
+  navigator.clipboard?.writeText(text).catch(() => {});
+}
