@@ -13,6 +13,7 @@ import { Dashboard } from './dashboard.js';
 import { inControlWords, showNotices } from './messages.js';
 import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
+import { builtPair, BuiltPairNote, showBuiltSeed } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson } from './exports.js';
 
@@ -38,7 +39,9 @@ export class TrainingController {
     });
     this.scrubber = new StepScrubber($('t-scrub').closest('.t-scrub'), () => this.requestDraw(true));
     this.redraws = new Redraws(() => { if (this.view === 'training') this.draw(); }, REDRAWS_PER_SECOND);
-    showNotices($('t-notices'), parsed.notices);
+    this.builtNote = new BuiltPairNote($('t-built'));
+    this.built = null;  // builtPair()'s result while the built pair is chosen
+    showNotices($('t-notices'), [...parsed.notices, ...(this.syncBuilt()?.notices ?? [])]);
     // what the exports print under a figure, read at the click
     const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}` };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
@@ -56,6 +59,8 @@ export class TrainingController {
     }).observe(root);
     this.onScreen = this.redraws.watch(this.drawnViews().map(v => v.element));
     $('t-table').closest('details').addEventListener('toggle', () => this.requestDraw(true));
+    // The init-time page's "Train this pair" (share.js): the URL holds the pair it built.
+    window.addEventListener('layerscope:train-built', () => this.runPair('built', { ...this.settings, preset: 'built' }));
     window.__layerscopeTraining = this;  // for tests and the benchmark: read-only use
   }
 
@@ -82,8 +87,29 @@ export class TrainingController {
     return presetSetting(this.settings.preset, name);
   }
 
+  // The built pair, read again from the URL (the init-time view may have changed it) and checked by the
+  // core; its note or refusal shown beside Play. Returns it (null for a preset pair).
+  syncBuilt() {
+    this.built = this.settings.preset === 'built' ? builtPair(location.search, this.settings) : null;
+    this.builtNote.update(this.built);
+    return this.built;
+  }
+
+  // The configs both columns start from, or null when the built pair cannot train (its refusal is shown).
+  pairConfigs() {
+    if (this.settings.preset !== 'built') return columnConfigs(this.settings);
+    return this.syncBuilt().errors.length ? null : this.built.configs;
+  }
+
+  // Runs `action(configs)` when there are configs to run.
+  withConfigs(action) {
+    const configs = this.pairConfigs();
+    return configs ? action(configs) : undefined;
+  }
+
   syncControls() {
     const s = this.settings;
+    this.syncBuilt();
     $('t.preset').value = s.preset;
     $('t.optimizer').value = s.optimizer ?? '';
     for (const name of typedFields()) {
@@ -91,6 +117,7 @@ export class TrainingController {
       if (document.activeElement !== el) el.value = s[name] === null ? '' : String(s[name]);
       el.placeholder = String(this.presetValue(name) ?? '');
     }
+    showBuiltSeed($('t.seed'), this.built);
     for (const name of ['tensor', 'dist', 'values']) $(`t.${name}`).value = s[name];
     $('t.logx').checked = s.logx;
     $('t-fig1').textContent = `Batch-norm paper, Figure 1: train both to ${this.stepsToTrain().toLocaleString('en')} steps`;
@@ -135,13 +162,13 @@ export class TrainingController {
     }
     $('t.logx').addEventListener('change', e => this.setField('logx', e.target.checked ? '1' : '0'));
     $('t-layer').addEventListener('change', () => this.requestDraw(true));
-    $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.run.play(columnConfigs(this.settings))));
-    $('t-step').addEventListener('click', () => this.run.advance(columnConfigs(this.settings)));
-    $('t-reset').addEventListener('click', () => this.run.reset(columnConfigs(this.settings)));
+    $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.withConfigs(c => this.run.play(c))));
+    $('t-step').addEventListener('click', () => this.withConfigs(c => this.run.advance(c)));
+    $('t-reset').addEventListener('click', () => this.withConfigs(c => this.run.reset(c)));
     $('t-fig1').addEventListener('click', () => this.runPreset('fig1'));
     $('t-embed-start').addEventListener('click', () => this.runPreset('fig1'));
     $('t-blog').addEventListener('click', () => this.runPreset('blog'));
-    $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.run.play(columnConfigs(this.settings)); });
+    $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
     $('t-export-run').addEventListener('click', () =>
       downloadText(JSON.stringify(runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
     $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.settings, false)));
@@ -162,7 +189,7 @@ export class TrainingController {
     document.body.classList.toggle('t-embed-fig1', this.embed === 'fig1');
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
-    if (training) this.requestDraw();
+    if (training) { this.syncControls(); this.requestDraw(); }  // the built pair may have changed meanwhile
   }
 
   // --- running -------------------------------------------------------------------------------
@@ -179,20 +206,31 @@ export class TrainingController {
   settingsChanged() {
     if (!this.run.started) { this.requestDraw(true); return; }
     const was = this.run.playing;
-    this.run.reset(columnConfigs(this.settings)).then(() => { if (was) this.run.play(columnConfigs(this.settings)); });
+    const configs = this.pairConfigs();
+    if (!configs) { this.run.pause(); return; }  // the refusal is shown; the run so far stays on screen
+    this.run.reset(configs).then(() => { if (was) this.run.play(configs); });
   }
 
   runPreset(pair) {
     // The preset's recipe (optimizer, learning rate); the step count and report interval stay as set.
-    this.settings = { ...this.settings, preset: pair, optimizer: null, learning_rate: null };
-    if (pair !== 'fig1') this.settings.steps = null;
+    const settings = { ...this.settings, preset: pair, optimizer: null, learning_rate: null };
+    if (pair !== 'fig1') settings.steps = null;
+    this.runPair(pair, settings);
+  }
+
+  // Trains `settings` from step 0 in the training view (a built pair training cannot take runs nothing
+  // and says why beside Play).
+  runPair(pair, settings) {
+    this.settings = settings;
     this.view = 'training';
     this.writeUrl();
     this.syncControls();
     this.applyView();
     this.run.pause();
+    const configs = this.pairConfigs();
+    if (!configs) return;
     this.run.started = false;
-    this.run.play(columnConfigs(this.settings));
+    this.run.play(configs);
     $('t-fig1-panel').scrollIntoView?.({ block: 'nearest' });
   }
 
@@ -246,7 +284,7 @@ export class TrainingController {
       tensorLabel: TENSORS[s.tensor], dist: s.dist, values: s.values, bandLayer: this.syncLayerSelect(depth),
       tableOpen: $('t-table').closest('details').open,
     });
-    const config = this.run.configs.b ?? { ...presetConfig(s.preset), steps: this.stepsToTrain() };
+    const config = this.run.configs.b ?? { ...(this.built?.configs?.b ?? presetConfig(s.preset)), steps: this.stepsToTrain() };
     this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
       startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
