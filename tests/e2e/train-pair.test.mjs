@@ -118,3 +118,18 @@ test('a pair training cannot take says which setting and what is allowed, and tr
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a built pair whose columns both go without batch norm is told apart by letter, not called "with batch norm"', async () => {
+  // A: the default (ReLU, no normalization); B: tanh, no normalization. Nothing needs to train for the words.
+  const { page, context, problems } = await openPage(site.browser,
+    `${site.url}?view=training&t.preset=built&b.normalization=none&b.activation=tanh`, { width: 1280, height: 800 });
+  await page.waitForFunction(() => window.__layerscopeTraining && document.getElementById('training').dataset.draws, null, { timeout: 30000 });
+  const captions = await page.$$eval('#t-fig1-b figcaption, #t-fig1-c figcaption', fs => fs.map(f => f.textContent));
+  assert.match(captions[0], /^\(b\) A, without batch norm: /);
+  assert.match(captions[1], /^\(c\) B, without batch norm: /);
+  const idle = await page.textContent('#t-fig1-caption');
+  assert.match(idle, /the input to the activation of unit 0 in layer 20 on 1,000 test images, in A and in B\./, idle);
+  assert.ok(!idle.includes('with batch norm'), idle);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -15,7 +15,7 @@ import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-link
 import { Redraws } from './redraws.js';
 import { builtPair, BuiltPairNote, showBuiltSeed } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
-import { runJson } from './exports.js';
+import { runJson, columnWords } from './exports.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -43,7 +43,8 @@ export class TrainingController {
     this.built = null;  // builtPair()'s result while the built pair is chosen
     showNotices($('t-notices'), [...parsed.notices, ...(this.syncBuilt()?.notices ?? [])]);
     // what the exports print under a figure, read at the click
-    const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}` };
+    const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}`,
+      words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
     this.dashboard = new Dashboard(exportRun);
     this.bindControls();
@@ -281,12 +282,12 @@ export class TrainingController {
     const depth = Math.max(stores.a.depth, stores.b.depth);
     const at = { a: step === null ? null : stores.a.at(step), b: step === null ? null : stores.b.at(step) };
     this.dashboard.update(stores, at, opts, {
-      tensorLabel: TENSORS[s.tensor], dist: s.dist, values: s.values, bandLayer: this.syncLayerSelect(depth),
-      tableOpen: $('t-table').closest('details').open,
+      tensorLabel: TENSORS[s.tensor], dist: s.dist, values: s.values, bandLayer: this.dashboard.syncLayerSelect(depth),
+      tableOpen: $('t-table').closest('details').open, words: this.columnWords(),
     });
     const config = this.run.configs.b ?? { ...(this.built?.configs?.b ?? presetConfig(s.preset)), steps: this.stepsToTrain() };
     this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
-      startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure });
+      startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure, words: this.columnWords() });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
     for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();
@@ -298,13 +299,9 @@ export class TrainingController {
     this.root.dataset.draws = String(Number(this.root.dataset.draws || 0) + 1);
   }
 
-  // The layer of the percentile bands (a new network: its last hidden layer, the one Figure 1 follows).
-  syncLayerSelect(depth) {
-    const select = $('t-layer');
-    if (select.options.length !== depth) {
-      select.replaceChildren(...Array.from({ length: depth }, (_, i) => new Option(`layer ${i + 1}`, String(i + 1))));
-      select.value = String(depth);
-    }
-    return Math.min(depth, Number(select.value) || depth);
+  // What each column is (the running configs', or before a run the built pair's or the presets').
+  columnWords() {
+    return columnWords(this.run.configs.a || this.run.configs.b ? this.run.configs : this.built?.configs ?? {});
   }
+
 }
