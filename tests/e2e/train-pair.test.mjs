@@ -73,6 +73,13 @@ test('"Train this pair" trains the A and B built in the init view, says what tra
   const restored = await page.evaluate(() => window.__layerscopeTraining.built.configs);
   assertBuiltPair(restored, 'after a reload');
   assert.equal(restored.a.seed, run.a.seed, 'the same seed');
+  // Its embed keeps the pair too (the init view's keys, not a copy), and its title says what it shows.
+  await page.click('#t-embed');
+  const snippet = await page.inputValue('#t-share-field');
+  const src = new URL(snippet.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&'));
+  assert.deepEqual(['embed', 't.preset', 'a.depth', 'b.activation', 'b.placement'].map(k => src.searchParams.get(k)),
+    ['fig1', 'built', '8', 'tanh', 'before'], snippet);
+  assert.match(snippet, /title="Layerscope: a pair of networks built in Layerscope, trained in your browser/);
   // The presets are still there: Figure 1 is one choice away and leaves the built pair's note.
   await page.selectOption(byId('t.preset'), 'fig1');
   assert.equal(await page.isHidden('#t-built'), true);

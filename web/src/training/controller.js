@@ -167,7 +167,8 @@ export class TrainingController {
     $('t-step').addEventListener('click', () => this.withConfigs(c => this.run.advance(c)));
     $('t-reset').addEventListener('click', () => this.withConfigs(c => this.run.reset(c)));
     $('t-fig1').addEventListener('click', () => this.runPreset('fig1'));
-    $('t-embed-start').addEventListener('click', () => this.runPreset('fig1'));
+    // The embed trains its Figure 1: the paper's pair, or the pair a reader built and embedded.
+    $('t-embed-start').addEventListener('click', () => (this.settings.preset === 'built' ? this.runPair('built', this.settings) : this.runPreset('fig1')));
     $('t-blog').addEventListener('click', () => this.runPreset('blog'));
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
     $('t-export-run').addEventListener('click', () =>

@@ -26,7 +26,7 @@ export const PAIRS = {
   built: {
     recipe: 'blog-deep-relu',
     title: 'The pair you built in the init-time view: A and B as set there',
-    figure: 'The pair you built, trained, drawn as the paper\'s Figure 1',
+    figure: 'The pair built in the init-time view, trained, drawn as the paper\'s Figure 1',
   },
 };
 
