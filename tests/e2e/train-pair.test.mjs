@@ -118,10 +118,20 @@ test('a pair training cannot take says which setting and what is allowed, and tr
   }
   await waitReady(page);
   await page.click('#train-pair');
-  await page.waitForFunction(() => window.__layerscopeTraining?.configs.b, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.__layerscopeTraining?.configs.a && window.__layerscopeTraining.configs.b, null, { timeout: 30000 });
   assert.equal(await page.isHidden('#t-built .field-error'), true);
-  assert.equal(await page.evaluate(() => window.__layerscopeTraining.configs.b.width), 20);
+  assert.deepEqual(await page.evaluate(() => ['a', 'b'].map(c => window.__layerscopeTraining.configs[c].width)), [20, 20]);
   await page.click('#t-play');  // pause
+  // Changed again in the init view and back by the view switch: the run starts over with the new pair.
+  await page.click('#view-switch [data-view=init]');
+  await page.fill(byId('a.width-number'), '30');
+  await page.dispatchEvent(byId('a.width-number'), 'change');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('a.width') === '30', null, { timeout: 5000 });
+  await page.click('#view-switch [data-view=training]');
+  // (each column says it started on its own: wait for both)
+  await page.waitForFunction(() => window.__layerscopeTraining.configs.a?.width === 30 && window.__layerscopeTraining.configs.b,
+    null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => window.__layerscopeTraining.configs.b.width), 20);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -75,6 +75,35 @@ export function showBuiltSeed(input, pair) {
   if (pair) input.value = String(pair.configs.a?.seed ?? pair.configs.b?.seed ?? '');
 }
 
+// The built pair as the training view holds it: read again at each use (the init view may have changed
+// it), its note kept current, and the configs the run on screen started from remembered.
+export class BuiltPairSource {
+  constructor(note) {
+    this.note = note;   // a BuiltPairNote
+    this.pair = null;   // builtPair()'s result while the built pair is chosen
+    this.ran = null;    // the configs the last run started from, as JSON
+  }
+
+  // The pair for these settings (null for a preset pair), read and shown now.
+  sync(settings) {
+    this.pair = settings.preset === 'built' ? builtPair(location.search, settings) : null;
+    this.note.update(this.pair);
+    return this.pair;
+  }
+
+  // The configs to run, remembered as the run's; null when refused (the note says why).
+  configs(settings) {
+    const pair = this.sync(settings);
+    this.ran = pair.errors.length ? null : JSON.stringify(pair.configs);
+    return this.ran && pair.configs;
+  }
+
+  // Whether the pair now differs from the one the run on screen was made of.
+  moved() {
+    return Boolean(this.pair && this.ran) && JSON.stringify(this.pair.configs) !== this.ran;
+  }
+}
+
 export class BuiltPairNote {
   constructor(element) {
     this.element = element;

@@ -13,7 +13,7 @@ import { Dashboard } from './dashboard.js';
 import { inControlWords, showNotices } from './messages.js';
 import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
-import { builtPair, BuiltPairNote, showBuiltSeed } from './built-pair.js';
+import { BuiltPairSource, BuiltPairNote, showBuiltSeed } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
 
@@ -39,9 +39,8 @@ export class TrainingController {
     });
     this.scrubber = new StepScrubber($('t-scrub').closest('.t-scrub'), () => this.requestDraw(true));
     this.redraws = new Redraws(() => { if (this.view === 'training') this.draw(); }, REDRAWS_PER_SECOND);
-    this.builtNote = new BuiltPairNote($('t-built'));
-    this.built = null;  // builtPair()'s result while the built pair is chosen
-    showNotices($('t-notices'), [...parsed.notices, ...(this.syncBuilt()?.notices ?? [])]);
+    this.builtPair = new BuiltPairSource(new BuiltPairNote($('t-built')));
+    showNotices($('t-notices'), [...parsed.notices, ...(this.builtPair.sync(this.settings)?.notices ?? [])]);
     // what the exports print under a figure, read at the click
     const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}`,
       words: () => this.columnWords() };
@@ -88,18 +87,12 @@ export class TrainingController {
     return presetSetting(this.settings.preset, name);
   }
 
-  // The built pair, read again from the URL (the init-time view may have changed it) and checked by the
-  // core; its note or refusal shown beside Play. Returns it (null for a preset pair).
-  syncBuilt() {
-    this.built = this.settings.preset === 'built' ? builtPair(location.search, this.settings) : null;
-    this.builtNote.update(this.built);
-    return this.built;
-  }
+  // The built pair while it is chosen (builtPair's result; null for a preset pair). For tests: read only.
+  get built() { return this.builtPair.pair; }
 
   // The configs both columns start from, or null when the built pair cannot train (its refusal is shown).
   pairConfigs() {
-    if (this.settings.preset !== 'built') return columnConfigs(this.settings);
-    return this.syncBuilt().errors.length ? null : this.built.configs;
+    return this.settings.preset === 'built' ? this.builtPair.configs(this.settings) : columnConfigs(this.settings);
   }
 
   // Runs `action(configs)` when there are configs to run.
@@ -110,7 +103,7 @@ export class TrainingController {
 
   syncControls() {
     const s = this.settings;
-    this.syncBuilt();
+    this.builtPair.sync(this.settings);
     $('t.preset').value = s.preset;
     $('t.optimizer').value = s.optimizer ?? '';
     for (const name of typedFields()) {
@@ -191,7 +184,12 @@ export class TrainingController {
     document.body.classList.toggle('t-embed-fig1', this.embed === 'fig1');
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
-    if (training) { this.syncControls(); this.requestDraw(); }  // the built pair may have changed meanwhile
+    if (!training) return;
+    this.syncControls();
+    this.requestDraw();
+    // Back from the init view with the built pair changed there: the run on screen is of the old pair, so
+    // it starts over with the new one, as after a changed setting.
+    if (this.run.started && this.builtPair.moved()) this.settingsChanged();
   }
 
   // --- running -------------------------------------------------------------------------------
