@@ -15,7 +15,8 @@ import { useCoreChecker } from './state.js';
 const SHARED = Symbol.for('layerscope.coreChecks');
 
 // Resolves, once this bundle's checkValue (state.js) uses the core, with the core's tables {schema,
-// trainingSchema, trainingPresets}; rejects if the module cannot be loaded.
+// presets, trainingSchema, trainingPresets} and its trainable(network, training) (a check too: it only
+// reads and validates); rejects if the module cannot be loaded.
 export async function startCoreChecks() {
   globalThis[SHARED] ??= compiledModule(chooseWasmBuild(location.search)).then(async module => {
     if (module) {
@@ -29,5 +30,6 @@ export async function startCoreChecks() {
   });
   const ls = await globalThis[SHARED];
   useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
-  return { schema: ls.schema, trainingSchema: ls.trainingSchema, trainingPresets: ls.trainingPresets };
+  return { schema: ls.schema, presets: ls.presets, trainingSchema: ls.trainingSchema, trainingPresets: ls.trainingPresets,
+    trainable: (network, training) => ls.trainable(network, training) };
 }

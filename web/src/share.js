@@ -1,5 +1,6 @@
 // Sharing: the URL of the current view (written 150 ms after the last change, so a slider drag is one
-// history entry), "Copy link", the embed snippet, and the embed's "Open in Layerscope" link.
+// history entry), "Copy link", the embed snippet, the embed's "Open in Layerscope" link, and "Train this
+// pair", the training view's link to these two networks.
 import { serializeQuery } from './state.js';
 
 const $ = id => document.getElementById(id);
@@ -21,6 +22,15 @@ export class Share {
       $('share-field').select();
       copyText(snippet, status, 'Embed code copied.');
     });
+    // A plain click stays on the page: the URL now, then the training view reads the pair from it and
+    // trains (training/controller.js). Any other click (a new tab) follows the link.
+    $('train-pair').addEventListener('click', e => {
+      if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      this.write();
+      window.dispatchEvent(new CustomEvent('layerscope:train-built'));
+    });
+    $('train-pair').href = this.trainHref();
     $('open-full').addEventListener('click', e => {
       e.preventDefault();
       window.open(this.url(false), '_blank', 'noopener');
@@ -43,6 +53,16 @@ export class Share {
     const q = serializeQuery(this.page.state, this.page.table, location.search);  // keeps the training view's keys
     history.replaceState(null, '', q ? '?' + q : location.pathname);
     $('open-full').href = this.url(false);
+    $('train-pair').href = this.trainHref();
+  }
+
+  // Relative: this URL (the pair's a.* / b.* / seed keys, the one copy both views read) in the training
+  // view with the built pair chosen.
+  trainHref() {
+    const params = new URLSearchParams(serializeQuery(this.page.state, this.page.table, location.search));
+    params.set('view', 'training');
+    params.set('t.preset', 'built');
+    return '?' + params;
   }
 
   url(embed) {

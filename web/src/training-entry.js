@@ -4,6 +4,7 @@
 import { TrainingController } from './training/controller.js';
 import { startCoreChecks } from './core-checks.js';
 import { useCoreSpecs } from './training/settings.js';
+import { useCoreTrainable } from './training/built-pair.js';
 
 // The controller reads its URL settings with the core's rule and ranges (core-checks.js: the instance
 // the init-time page made, or one of its own if that page is not there).
@@ -13,6 +14,7 @@ async function start() {
   try {
     const core = await startCoreChecks();
     useCoreSpecs(core.trainingSchema, core.schema, core.trainingPresets);
+    useCoreTrainable(core);
     new TrainingController(root);
   } catch (e) {
     root.hidden = false;

@@ -11,8 +11,11 @@ import { CAPACITY } from './snapshots.js';
 import { Figure1Panel } from './figure1.js';
 import { Dashboard } from './dashboard.js';
 import { inControlWords, showNotices } from './messages.js';
-import { settingsUrl, embedSnippet, fullViewHref } from './share-links.js';
+import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
+import { BuiltPairSource, BuiltPairNote, showBuiltSeed } from './built-pair.js';
+import { StepScrubber } from './scrubber.js';
+import { runJson, columnWords } from './exports.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -32,13 +35,15 @@ export class TrainingController {
       changed: redraw => this.progressChanged(redraw),
       failed: (col, e) => this.columnFailed(col, e),
       dataState: (state, head) => this.setState(state, head),
-      newRun: () => { this.scrubIndex = null; this.syncControls(); },
+      newRun: () => { this.scrubber.follow(); this.syncControls(); },
     });
-    this.scrubIndex = null;   // null: follow the newest report
+    this.scrubber = new StepScrubber($('t-scrub').closest('.t-scrub'), () => this.requestDraw(true));
     this.redraws = new Redraws(() => { if (this.view === 'training') this.draw(); }, REDRAWS_PER_SECOND);
-    showNotices($('t-notices'), parsed.notices);
+    this.builtPair = new BuiltPairSource(new BuiltPairNote($('t-built')));
+    showNotices($('t-notices'), [...parsed.notices, ...(this.builtPair.sync(this.settings)?.notices ?? [])]);
     // what the exports print under a figure, read at the click
-    const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}` };
+    const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}`,
+      words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
     this.dashboard = new Dashboard(exportRun);
     this.bindControls();
@@ -54,6 +59,8 @@ export class TrainingController {
     }).observe(root);
     this.onScreen = this.redraws.watch(this.drawnViews().map(v => v.element));
     $('t-table').closest('details').addEventListener('toggle', () => this.requestDraw(true));
+    // The init-time page's "Train this pair" (share.js): the URL holds the pair it built.
+    window.addEventListener('layerscope:train-built', () => this.runPair('built', { ...this.settings, preset: 'built' }));
     window.__layerscopeTraining = this;  // for tests and the benchmark: read-only use
   }
 
@@ -80,8 +87,23 @@ export class TrainingController {
     return presetSetting(this.settings.preset, name);
   }
 
+  // The built pair while it is chosen (builtPair's result; null for a preset pair). For tests: read only.
+  get built() { return this.builtPair.pair; }
+
+  // The configs both columns start from, or null when the built pair cannot train (its refusal is shown).
+  pairConfigs() {
+    return this.settings.preset === 'built' ? this.builtPair.configs(this.settings) : columnConfigs(this.settings);
+  }
+
+  // Runs `action(configs)` when there are configs to run.
+  withConfigs(action) {
+    const configs = this.pairConfigs();
+    return configs ? action(configs) : undefined;
+  }
+
   syncControls() {
     const s = this.settings;
+    this.builtPair.sync(this.settings);
     $('t.preset').value = s.preset;
     $('t.optimizer').value = s.optimizer ?? '';
     for (const name of typedFields()) {
@@ -89,6 +111,7 @@ export class TrainingController {
       if (document.activeElement !== el) el.value = s[name] === null ? '' : String(s[name]);
       el.placeholder = String(this.presetValue(name) ?? '');
     }
+    showBuiltSeed($('t.seed'), this.built);
     for (const name of ['tensor', 'dist', 'values']) $(`t.${name}`).value = s[name];
     $('t.logx').checked = s.logx;
     $('t-fig1').textContent = `Batch-norm paper, Figure 1: train both to ${this.stepsToTrain().toLocaleString('en')} steps`;
@@ -133,23 +156,18 @@ export class TrainingController {
     }
     $('t.logx').addEventListener('change', e => this.setField('logx', e.target.checked ? '1' : '0'));
     $('t-layer').addEventListener('change', () => this.requestDraw(true));
-    $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.run.play(columnConfigs(this.settings))));
-    $('t-step').addEventListener('click', () => this.run.advance(columnConfigs(this.settings)));
-    $('t-reset').addEventListener('click', () => this.run.reset(columnConfigs(this.settings)));
+    $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.withConfigs(c => this.run.play(c))));
+    $('t-step').addEventListener('click', () => this.withConfigs(c => this.run.advance(c)));
+    $('t-reset').addEventListener('click', () => this.withConfigs(c => this.run.reset(c)));
     $('t-fig1').addEventListener('click', () => this.runPreset('fig1'));
-    $('t-embed-start').addEventListener('click', () => this.runPreset('fig1'));
+    // The embed trains its Figure 1: the paper's pair, or the pair a reader built and embedded.
+    $('t-embed-start').addEventListener('click', () => (this.settings.preset === 'built' ? this.runPair('built', this.settings) : this.runPreset('fig1')));
     $('t-blog').addEventListener('click', () => this.runPreset('blog'));
-    $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.run.play(columnConfigs(this.settings)); });
-    const scrub = $('t-scrub');
-    scrub.addEventListener('input', () => {
-      const i = Number(scrub.value);
-      this.scrubIndex = i >= Number(scrub.max) ? null : i;
-      this.requestDraw(true);
-    });
+    $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
     $('t-export-run').addEventListener('click', () =>
-      downloadText(JSON.stringify(this.runJson(), null, 1), 'layerscope-training-run.json', 'application/json'));
-    $('t-copy-link').addEventListener('click', () => this.share(settingsUrl(this.settings, false)));
-    $('t-embed').addEventListener('click', () => this.share(embedSnippet(this.settings)));
+      downloadText(JSON.stringify(runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
+    $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.settings, false)));
+    $('t-embed').addEventListener('click', () => shareText(embedSnippet(this.settings)));
     for (const button of document.querySelectorAll('#view-switch [data-view]')) {
       button.addEventListener('click', () => {
         this.view = button.dataset.view;
@@ -166,15 +184,12 @@ export class TrainingController {
     document.body.classList.toggle('t-embed-fig1', this.embed === 'fig1');
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
-    if (training) this.requestDraw();
-  }
-
-  share(text) {
-    const field = $('t-share-field');
-    field.value = text;
-    field.hidden = false;
-    field.select();
-    navigator.clipboard?.writeText(text).catch(() => {});
+    if (!training) return;
+    this.syncControls();
+    this.requestDraw();
+    // Back from the init view with the built pair changed there: the run on screen is of the old pair, so
+    // it starts over with the new one, as after a changed setting.
+    if (this.run.started && this.builtPair.moved()) this.settingsChanged();
   }
 
   // --- running -------------------------------------------------------------------------------
@@ -191,20 +206,31 @@ export class TrainingController {
   settingsChanged() {
     if (!this.run.started) { this.requestDraw(true); return; }
     const was = this.run.playing;
-    this.run.reset(columnConfigs(this.settings)).then(() => { if (was) this.run.play(columnConfigs(this.settings)); });
+    const configs = this.pairConfigs();
+    if (!configs) { this.run.pause(); return; }  // the refusal is shown; the run so far stays on screen
+    this.run.reset(configs).then(() => { if (was) this.run.play(configs); });
   }
 
   runPreset(pair) {
     // The preset's recipe (optimizer, learning rate); the step count and report interval stay as set.
-    this.settings = { ...this.settings, preset: pair, optimizer: null, learning_rate: null };
-    if (pair !== 'fig1') this.settings.steps = null;
+    const settings = { ...this.settings, preset: pair, optimizer: null, learning_rate: null };
+    if (pair !== 'fig1') settings.steps = null;
+    this.runPair(pair, settings);
+  }
+
+  // Trains `settings` from step 0 in the training view (a built pair training cannot take runs nothing
+  // and says why beside Play).
+  runPair(pair, settings) {
+    this.settings = settings;
     this.view = 'training';
     this.writeUrl();
     this.syncControls();
     this.applyView();
     this.run.pause();
+    const configs = this.pairConfigs();
+    if (!configs) return;
     this.run.started = false;
-    this.run.play(columnConfigs(this.settings));
+    this.run.play(configs);
     $('t-fig1-panel').scrollIntoView?.({ block: 'nearest' });
   }
 
@@ -246,36 +272,21 @@ export class TrainingController {
     this.redraws.request(urgent);
   }
 
-  // The steps the scrubber moves over: those of the column with more reports (both report at the same
-  // steps). Returns the scrubbed step (null before any report).
-  syncScrubber() {
-    const a = this.run.stores.a.reports, b = this.run.stores.b.reports;
-    const steps = (a.length >= b.length ? a : b).map(r => r.step);
-    const scrub = $('t-scrub');
-    scrub.max = String(Math.max(0, steps.length - 1));
-    const index = this.scrubIndex === null ? steps.length - 1 : Math.min(this.scrubIndex, steps.length - 1);
-    scrub.value = String(Math.max(0, index));
-    const step = steps.length ? steps[Math.max(0, index)] : null;
-    $('t-scrub-out').textContent = step === null ? 'no reports yet'
-      : `step ${step.toLocaleString('en')}${this.scrubIndex === null ? ' (newest)' : ''}`;
-    return step;
-  }
-
   draw() {
     const t0 = performance.now();
     const s = this.settings, stores = this.run.stores;
-    const step = this.syncScrubber();
+    const step = this.scrubber.sync(stores);
     const xMax = Math.max(...COLUMNS.map(c => this.run.configs[c]?.steps || 0), 1);
-    const opts = { logX: s.logx, xMax, marker: this.scrubIndex === null ? null : step };
+    const opts = { logX: s.logx, xMax, marker: this.scrubber.following ? null : step };
     const depth = Math.max(stores.a.depth, stores.b.depth);
     const at = { a: step === null ? null : stores.a.at(step), b: step === null ? null : stores.b.at(step) };
     this.dashboard.update(stores, at, opts, {
-      tensorLabel: TENSORS[s.tensor], dist: s.dist, values: s.values, bandLayer: this.syncLayerSelect(depth),
-      tableOpen: $('t-table').closest('details').open,
+      tensorLabel: TENSORS[s.tensor], dist: s.dist, values: s.values, bandLayer: this.dashboard.syncLayerSelect(depth),
+      tableOpen: $('t-table').closest('details').open, words: this.columnWords(),
     });
-    const config = this.run.configs.b ?? { ...presetConfig(s.preset), steps: this.stepsToTrain() };
+    const config = this.run.configs.b ?? { ...(this.built?.configs?.b ?? presetConfig(s.preset)), steps: this.stepsToTrain() };
     this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
-      startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure });
+      startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure, words: this.columnWords() });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
     for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();
@@ -287,22 +298,9 @@ export class TrainingController {
     this.root.dataset.draws = String(Number(this.root.dataset.draws || 0) + 1);
   }
 
-  // The layer of the percentile bands (a new network: its last hidden layer, the one Figure 1 follows).
-  syncLayerSelect(depth) {
-    const select = $('t-layer');
-    if (select.options.length !== depth) {
-      select.replaceChildren(...Array.from({ length: depth }, (_, i) => new Option(`layer ${i + 1}`, String(i + 1))));
-      select.value = String(depth);
-    }
-    return Math.min(depth, Number(select.value) || depth);
+  // What each column is (the running configs', or before a run the built pair's or the presets').
+  columnWords() {
+    return columnWords(this.run.configs.a || this.run.configs.b ? this.run.configs : this.built?.configs ?? {});
   }
 
-  // The whole run: settings, both columns' configs and every kept report.
-  runJson() {
-    return {
-      layerscope: 'training run', settings: this.settings, settingsLines: settingsLines(this.run.configs),
-      runSeconds: this.run.seconds(),
-      columns: Object.fromEntries(COLUMNS.map(c => [c, this.run.stores[c].toJSON()])),
-    };
-  }
 }

@@ -6,16 +6,15 @@ import { LineChart } from './line-chart.js';
 import { DistributionView, panelLayers } from './distribution-view.js';
 import { StepHistograms } from './step-histograms.js';
 import { StepTable } from './step-table.js';
-import { viewButtons, COLUMN_NAMES } from './exports.js';
+import { viewButtons } from './exports.js';
 import { sharedDomain } from './shared-scale.js';
 
 const COLUMNS = ['a', 'b'];
 const $ = id => document.getElementById(id);
-const TITLES = { a: 'without batch norm', b: 'with batch norm' };
 const RATIO_REFERENCE = -3;  // log10 of the update-to-data ratio often quoted as healthy (1e-3)
 
 export class Dashboard {
-  // run: {settingsLines(), source()} for the exports
+  // run: {settingsLines(), source(), words()} for the exports
   constructor(run) {
     const chart = (id, spec) => new LineChart($(id), spec);
     const once = 'once training starts';
@@ -54,26 +53,38 @@ export class Dashboard {
   }
 
   // stores: {a, b}; at: each column's report at the scrubbed step; opts: {logX, xMax, marker};
-  // show: {tensorLabel, dist, values, bandLayer, tableOpen}
+  // show: {tensorLabel, dist, values, bandLayer, tableOpen, words (exports.js columnWords)}
   update(stores, at, opts, show) {
-    const curve = (field, layer) => COLUMNS.map(c => ({ label: COLUMN_NAMES[c], color: c, csvName: `${c}_${field}`, points: stores[c].curve(field, layer) }));
+    const names = Object.fromEntries(COLUMNS.map(c => [c, `${c.toUpperCase()}: ${show.words[c]}`]));
+    const curve = (field, layer) => COLUMNS.map(c => ({ label: names[c], color: c, csvName: `${c}_${field}`, points: stores[c].curve(field, layer) }));
     this.loss.update(curve('trainLoss'), opts);
     this.acc.update(curve('testAccuracy'), opts);
     const l = show.bandLayer;
     this.bands.spec.title = `Pre-activation percentiles of layer ${l}`;
     this.bands.update(COLUMNS.map(c => ({
-      label: `${COLUMN_NAMES[c]} (median; band 15-85)`, color: c, csvName: `${c}_layer${l}_p50`,
+      label: `${names[c]} (median; band 15-85)`, color: c, csvName: `${c}_layer${l}_p50`,
       points: stores[c].curve('preP50', l), band: stores[c].reports.map(r => [r.step, r.preP15[l], r.preP85[l]]),
     })), opts);
     for (const c of COLUMNS) {
-      const title = `${c.toUpperCase()}, ${TITLES[c]}`;
+      const title = `${c.toUpperCase()}, ${show.words[c]}`;
       this.hist[c].update(at[c], { tensorLabel: show.tensorLabel, title });
       this.dist[c].update(stores[c].reports, { mode: show.dist, values: show.values, logX: opts.logX, tensorLabel: show.tensorLabel,
         marker: opts.marker, title });
     }
     this.updateRatios(stores, opts);
     this.updateProfile(at, Math.max(stores.a.depth, stores.b.depth));
-    if (show.tableOpen) this.table.update(at, TITLES);
+    if (show.tableOpen) this.table.update(at, show.words);
+  }
+
+  // The layer of the percentile bands, from its select (a new network: its last hidden layer, the one
+  // Figure 1 follows).
+  syncLayerSelect(depth) {
+    const select = $('t-layer');
+    if (select.options.length !== depth) {
+      select.replaceChildren(...Array.from({ length: depth }, (_, i) => new Option(`layer ${i + 1}`, String(i + 1))));
+      select.value = String(depth);
+    }
+    return Math.min(depth, Number(select.value) || depth);
   }
 
   // Each column's update ratio of the panel layers, on one y scale for A and B. A layer with no finite

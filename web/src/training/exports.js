@@ -4,8 +4,19 @@
 // So every training figure has PNG and SVG, and both show the same drawing as the page.
 import { exportButtons, framedSvg, svgToPng, PALETTES } from '../export.js';
 import { SvgContext } from './svg-context.js';
+import { settingsLines } from './settings.js';
 
-export const COLUMN_NAMES = { a: 'A: without batch norm', b: 'B: with batch norm' };
+// What each column is, for legends, titles and captions: whether it normalizes, read from its config
+// (the presets: A without batch norm, B with it; a pair the reader built may have both or neither).
+// configs: {a, b}, null before a run (the presets' words). alike: both say the same, so only the letters
+// tell them apart. activation: the one both columns use ('relu'), 'activation' where they differ, or
+// undefined before there are configs.
+const NORMALIZATION_WORDS = { none: 'without batch norm', batch: 'with batch norm', per_sample: 'with per-sample normalization' };
+export function columnWords(configs) {
+  const a = NORMALIZATION_WORDS[configs.a?.normalization ?? 'none'], b = NORMALIZATION_WORDS[configs.b?.normalization ?? 'batch'];
+  const [fa, fb] = [configs.a?.activation, configs.b?.activation];
+  return { a, b, alike: a === b, activation: fa && fb && fa !== fb ? 'activation' : fa ?? fb };
+}
 
 // A view ({size(), paint(ctx, width, height, colors)}) as SVG markup, at its size on the page or `size`.
 export function viewSvg(view, colors, size = view.size()) {
@@ -15,11 +26,11 @@ export function viewSvg(view, colors, size = view.size()) {
   return { markup: ctx.markup(width, height), width, height };
 }
 
-// run: {settingsLines(): [text], source(): text} read at the click.
+// run: {settingsLines(): [text], source(): text, words(): columnWords} read at the click.
 export function trainingFrame(run, title, colors, extraLines = []) {
   return {
     title: `Layerscope · ${title}`,
-    legend: Object.entries(COLUMN_NAMES).map(([col, label]) => ({ color: colors[col], label })),
+    legend: ['a', 'b'].map(col => ({ color: colors[col], label: `${col.toUpperCase()}: ${run.words()[col]}` })),
     lines: [...run.settingsLines(), ...extraLines],
     source: run.source(),
   };
@@ -39,13 +50,22 @@ export function figureButtons(figure) {
   });
 }
 
-// The buttons of one view: the figure is the view as drawn, its numbers the view's own.
+// The buttons of one view: the figure is the view as drawn, its numbers the view's own. title: text, or a
+// function read at the click (a title that follows the run).
 export function viewButtons(view, name, title, run) {
   return figureButtons({
     name,
     body: colors => viewSvg(view, colors),
-    frame: colors => trainingFrame(run, title, colors),
+    frame: colors => trainingFrame(run, typeof title === 'function' ? title() : title, colors),
     csv: () => view.csv(),
     json: () => ({ settings: run.settingsLines(), ...view.json() }),
   });
+}
+
+// "Download the whole run": the settings, both columns' configs and every kept report. run: the PairRunner.
+export function runJson(settings, run) {
+  return {
+    layerscope: 'training run', settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(),
+    columns: Object.fromEntries(['a', 'b'].map(c => [c, run.stores[c].toJSON()])),
+  };
 }

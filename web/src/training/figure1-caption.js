@@ -5,12 +5,20 @@ import { fmt, pct } from '../format.js';
 
 const steps = n => n.toLocaleString('en');
 
+// How the sentences name the columns: what each is, in full and after the first mention (the presets:
+// "with batch norm" ... "with it"), or by their letters when both columns are alike.
+function spoken(words) {
+  if (words.alike) return { a: 'in A', b: 'in B', aAgain: 'in A', bAgain: 'in B' };
+  const preset = words.a === 'without batch norm' && words.b === 'with batch norm';
+  return { a: words.a, b: words.b, aAgain: preset ? 'without' : words.a, bAgain: preset ? 'with it' : words.b };
+}
+
 // What the panels will show: config is the run's (or, before it, the preset's) with the steps to train.
-function beforeRun(config, startLabel) {
+function beforeRun(config, startLabel, say) {
   const unit = `unit ${config.tracked_unit} in layer ${config.depth}`;
   return `(a) will show both networks' test accuracy over ${steps(config.steps)} training steps, (b) and (c) the ` +
     `15th, 50th and 85th percentiles of the input to the ${config.activation} of ${unit} on 1,000 test images, ` +
-    `without and with batch norm. Nothing is trained yet: press “${startLabel}” to train both in this browser.`;
+    `${say.a} and ${say.bAgain}. Nothing is trained yet: press “${startLabel}” to train both in this browser.`;
 }
 
 // "95.1% with batch norm (over 90% from step 750)"
@@ -19,11 +27,11 @@ function accuracy(reports, name) {
   return `${pct(last.testAccuracy)} ${name}` + (passed ? ` (over 90% from step ${steps(passed.step)})` : '');
 }
 
-function unitSentence(a, b, config) {
+function unitSentence(a, b, config, say) {
   const l = Math.min(a[0].depth, b[0].depth);
   const what = `the median input to the ${config.activation} of unit ${config.tracked_unit} in layer ${l}`;
   if (a.length < 2 || b.length < 2) {
-    return `At step 0 ${what} is ${fmt(a[0].unitP50[l])} without batch norm and ${fmt(b[0].unitP50[l])} with it.`;
+    return `At step 0 ${what} is ${fmt(a[0].unitP50[l])} ${say.a} and ${fmt(b[0].unitP50[l])} ${say.bAgain}.`;
   }
   const spread = r => r.unitP85[l] - r.unitP15[l];
   const move = (r, name) => `from ${fmt(r[0].unitP50[l])} to ${fmt(r.at(-1).unitP50[l])} ${name} (15-85 spread now ${fmt(spread(r.at(-1)))})`;
@@ -31,25 +39,27 @@ function unitSentence(a, b, config) {
   // variance 1): nothing is normalized yet, so (c) starts as narrow as (b). Said when the numbers show it.
   const narrowStart = spread(b[0]) < 0.01 * spread(b.at(-1))
     ? '; (c) starts as narrow as (b) because step 0 is evaluated with the initial running statistics' : '';
-  return `${what[0].toUpperCase()}${what.slice(1)} moved ${move(a, 'without batch norm')} and ${move(b, 'with it')}${narrowStart}.`;
+  return `${what[0].toUpperCase()}${what.slice(1)} moved ${move(a, say.a)} and ${move(b, say.bAgain)}${narrowStart}.`;
 }
 
 // stores: {a, b} ReportStores; config: column B's config (or the preset's before the run), with `steps`;
-// seconds: the run's wall time; startLabel: the words of the button that starts the run.
-export function figure1Caption({ stores, config, seconds, finished, startLabel }) {
-  const a = stores.a.reports, b = stores.b.reports;
-  if (!a.length || !b.length) return beforeRun(config, startLabel);
+// seconds: the run's wall time; startLabel: the words of the button that starts the run; words: what each
+// column is (exports.js columnWords).
+export function figure1Caption({ stores, config, seconds, finished, startLabel, words }) {
+  const a = stores.a.reports, b = stores.b.reports, say = spoken(words);
+  config = { ...config, activation: words.activation ?? config.activation };  // 'activation' where A's and B's differ
+  if (!a.length || !b.length) return beforeRun(config, startLabel, say);
   const last = Math.min(a.at(-1).step, b.at(-1).step);
   const first = `${finished ? 'After' : 'At step'} ${steps(last)}${finished ? ' steps' : ` of ${steps(config.steps)}`}, ` +
-    `test accuracy is ${accuracy(b, 'with batch norm')} and ${accuracy(a, 'without')}, ` +
+    `test accuracy is ${accuracy(b, say.b)} and ${accuracy(a, say.aAgain)}, ` +
     `after ${seconds.toFixed(1)} s of training in this browser.`;
-  return `${first} ${unitSentence(a, b, config)}`;
+  return `${first} ${unitSentence(a, b, config, say)}`;
 }
 
 // One line for the exported figure: the accuracies at the newest report.
-export function accuracyLine(stores) {
+export function accuracyLine(stores, words) {
   const a = stores.a.reports.at(-1), b = stores.b.reports.at(-1);
   if (!a || !b) return 'Not trained yet.';
-  return `Test accuracy at step ${steps(Math.min(a.step, b.step))}: A (without batch norm) ${pct(a.testAccuracy)}, ` +
-    `B (with batch norm) ${pct(b.testAccuracy)}`;
+  return `Test accuracy at step ${steps(Math.min(a.step, b.step))}: A (${words.a}) ${pct(a.testAccuracy)}, ` +
+    `B (${words.b}) ${pct(b.testAccuracy)}`;
 }

@@ -27,7 +27,7 @@ export class Figure1Panel {
     this.small = small;
     for (const [key, name] of [['a', 'fig1a-test-accuracy'], ['b', 'fig1b-without-bn'], ['c', 'fig1c-with-bn']]) {
       const element = this.charts[key].element;
-      element.append(viewButtons(this.charts[key], name, element.querySelector('figcaption').textContent, run));
+      element.append(viewButtons(this.charts[key], name, () => element.querySelector('figcaption').textContent, run));
     }
     const whole = document.createElement('span');
     whole.className = 't-export-what';
@@ -35,7 +35,7 @@ export class Figure1Panel {
     this.element.querySelector('.t-fig1-head').append(figureButtons({
       name: 'figure1',
       body: colors => this.figureSvg(colors),
-      frame: colors => trainingFrame(run, $('t-fig1-title').textContent, colors, [accuracyLine(this.stores)]),
+      frame: colors => trainingFrame(run, $('t-fig1-title').textContent, colors, [accuracyLine(this.stores, run.words())]),
       csv: () => seriesCsv(Object.values(this.charts).flatMap(c => c.series)),
       json: () => ({ settings: run.settingsLines(), panels: Object.values(this.charts).map(c => c.json()) }),
     }));
@@ -47,14 +47,15 @@ export class Figure1Panel {
   }
 
   // stores: {a, b}; config: column B's (or the preset's before the run, with the steps to train); opts:
-  // the line charts' {logX, xMax, marker}; figureTitle: what the pair is.
-  update({ stores, config, opts, seconds, finished, startLabel, figureTitle }) {
+  // the line charts' {logX, xMax, marker}; figureTitle: what the pair is; words: what each column is
+  // (exports.js columnWords).
+  update({ stores, config, opts, seconds, finished, startLabel, figureTitle, words }) {
     this.stores = stores;
+    this.words = words;
     const acc = col => stores[col].curve('testAccuracy');
-    this.charts.a.update([
-      { label: 'without batch norm', color: 'a', csvName: 'a_test_accuracy', points: acc('a') },
-      { label: 'with batch norm', color: 'b', csvName: 'b_test_accuracy', points: acc('b') },
-    ], opts);
+    this.charts.a.update(['a', 'b'].map(col => ({ label: words.alike ? `${col.toUpperCase()}: ${words[col]}` : words[col], color: col,
+      csvName: `${col}_test_accuracy`, points: acc(col) })), opts);
+    this.nameColumnPanels(words);
     const unit = config.tracked_unit;
     const percentiles = col => {
       const l = stores[col].depth;
@@ -69,12 +70,23 @@ export class Figure1Panel {
     const domain = sharedDomain([without, withBn]);
     for (const chart of [this.charts.b, this.charts.c]) {
       chart.spec.yDomain = domain;
-      chart.spec.yLabel = `${config.activation} input`;
+      chart.spec.yLabel = `${words.activation ?? config.activation} input`;
     }
     this.charts.b.update(without, opts);
     this.charts.c.update(withBn, opts);
-    $('t-fig1-caption').textContent = figure1Caption({ stores, config, seconds, finished, startLabel });
+    $('t-fig1-caption').textContent = figure1Caption({ stores, config, seconds, finished, startLabel, words });
     $('t-fig1-title').textContent = figureTitle;
+  }
+
+  // (b) is column A's unit, (c) column B's: each titled by what its column is, with its letter when both
+  // columns are alike.
+  nameColumnPanels(words) {
+    for (const [panel, col] of [['b', 'a'], ['c', 'b']]) {
+      const what = words.alike ? `${col.toUpperCase()}, ${words[col]}` : words[col][0].toUpperCase() + words[col].slice(1);
+      this.charts[panel].spec.title = `(${panel}) ${what}`;
+      const text = $(`t-fig1-${panel}`).querySelector('figcaption > span').firstChild;
+      if (text.textContent !== this.charts[panel].spec.title) text.textContent = this.charts[panel].spec.title;
+    }
   }
 
   // The link back to the full page (shown in embed mode): the same settings, the whole training view.

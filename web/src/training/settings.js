@@ -20,6 +20,14 @@ export const PAIRS = {
     title: "The post's setting: 20 ReLU layers of 100, N(0,1) x 0.01 weights, without vs. with batch norm",
     figure: "The post's setting trained, drawn as the paper's Figure 1: 20 ReLU layers, 0.01 init",
   },
+  // The pair a reader built in the init-time view: its networks are the URL's a.* / b.* / seed keys (one
+  // copy of them for both views, built-pair.js reads them); `recipe` is the core preset whose training
+  // settings (optimizer, learning rate, 5,000 steps, a report every 100) it starts from.
+  built: {
+    recipe: 'blog-deep-relu',
+    title: 'The pair you built in the init-time view: A and B as set there',
+    figure: 'The pair built in the init-time view, trained, drawn as the paper\'s Figure 1',
+  },
 };
 
 // The tensors a report can bin per layer (the core's histogram_tensor), with the views' labels.
@@ -33,7 +41,7 @@ export const TENSORS = {
 // page adds only the key, the help and the default (null: the preset's).
 export const TRAINING_FIELDS = [
   { name: 'preset', type: 'choice', choices: Object.keys(PAIRS), default: 'fig1',
-    help: 'the pair of networks: fig1 (the batch-norm paper) or blog (the post\'s 20 ReLU layers)' },
+    help: 'the pair of networks: fig1 (the batch-norm paper), blog (the post\'s 20 ReLU layers) or built (A and B of the init-time view)' },
   { name: 'optimizer', default: null, help: 'sgd (momentum 0.9) or adam' },
   { name: 'learning_rate', default: null, help: 'step size' },
   { name: 'steps', default: null, help: 'training steps (batches of 60)' },
@@ -89,9 +97,11 @@ export function presetSetting(pair, name) {
   return presetConfig(pair)?.[name];
 }
 
-// The whole core preset of a pair's column B (null before the core's presets are in).
+// The whole core preset of a pair's column B, or of the built pair's recipe (null before the core's
+// presets are in).
 export function presetConfig(pair) {
-  return corePresets.find(p => p.name === PAIRS[pair]?.b)?.config ?? null;
+  const name = PAIRS[pair]?.recipe ?? PAIRS[pair]?.b;
+  return corePresets.find(p => p.name === name)?.config ?? null;
 }
 
 export function defaultSettings() {
@@ -138,11 +148,17 @@ export function writeTrainingQuery(search, settings, view, embed = null) {
   return params.toString();
 }
 
-// The config each column's core session starts from: the pair's preset, then every set core field.
-export function columnConfigs(settings) {
-  const pair = PAIRS[settings.preset];
+// The training settings both columns share: every set core field, and the binned tensor.
+export function trainingOverrides(settings) {
   const overrides = { histogram_tensor: settings.tensor };
   for (const name of CORE_FIELDS) if (settings[name] !== null && settings[name] !== undefined) overrides[name] = settings[name];
+  return overrides;
+}
+
+// The config each column's core session starts from: the pair's preset, then every set core field (a
+// preset pair; the built pair's come from built-pair.js).
+export function columnConfigs(settings) {
+  const pair = PAIRS[settings.preset], overrides = trainingOverrides(settings);
   return { a: { preset: pair.a, ...overrides }, b: { preset: pair.b, ...overrides } };
 }
 

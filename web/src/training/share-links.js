@@ -5,19 +5,37 @@ import { writeTrainingQuery } from './settings.js';
 // The frame the embed is made for, and tested in (tests/e2e/training.test.mjs).
 export const EMBED_SIZE = { width: 500, height: 500 };
 
+// The init-time view's keys a built pair is made of (a.*, b.*, seed): an embed of that pair keeps them.
+function pairKeys(search) {
+  return [...new URLSearchParams(search)].filter(([key]) => /^[ab]\./.test(key) || key === 'seed')
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+}
+
 // The link to these settings (embed: the Figure 1 embed's own URL instead).
 export function settingsUrl(settings, embed) {
   const base = location.href.split(/[?#]/)[0];
-  return base + '?' + writeTrainingQuery(embed ? '' : location.search, { ...settings }, 'training', embed ? 'fig1' : null);
+  const kept = !embed ? location.search : settings.preset === 'built' ? pairKeys(location.search) : '';
+  return base + '?' + writeTrainingQuery(kept, { ...settings }, 'training', embed ? 'fig1' : null);
 }
 
 export function embedSnippet(settings) {
   const src = settingsUrl(settings, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  const what = settings.preset === 'built' ? 'a pair of networks built in Layerscope, trained in your browser as the batch-norm paper\'s Figure 1'
+    : 'the batch-norm paper\'s Figure 1, trained in your browser';
   return `<iframe src="${src}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" loading="lazy" ` +
-    'title="Layerscope: the batch-norm paper\'s Figure 1, trained in your browser" frameborder="0"></iframe>';
+    `title="Layerscope: ${what}" frameborder="0"></iframe>`;
 }
 
 // Relative (the site may live under any path): the same query without embed, so it opens the full view.
 export function fullViewHref(settings) {
   return '?' + writeTrainingQuery(location.search, settings, 'training', null);
+}
+
+// A link or snippet in the view's share box, selected and copied where the browser lets us.
+export function shareText(text) {
+  const field = document.getElementById('t-share-field');
+  field.value = text;
+  field.hidden = false;
+  field.select();
+  navigator.clipboard?.writeText(text).catch(() => {});
 }
