@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "fields.hpp"
 #include "gradcheck.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
@@ -15,19 +16,6 @@ namespace layerscope::cli {
 
 namespace {
 
-// The page's two default columns (web/src/state.js, COLUMN_DEFAULT_PRESET): checked when no network setting is given.
-
-bool is_gradcheck_field(const std::string& name) {
-  for (const FieldSpec& spec : gradcheck_schema())
-    if (spec.name == name) return true;
-  return false;
-}
-
-bool is_network_field(const std::string& name) {
-  for (const FieldSpec& spec : config_schema())
-    if (spec.name == name) return true;
-  return false;
-}
 
 std::string gradcheck_usage() {
   std::ostringstream out;
@@ -107,8 +95,8 @@ int run_gradcheck(int argc, char** argv) {
     if (!next_flag(argc, argv, i, name, value))
       throw UsageError("unexpected argument '" + escape_for_message(arg) + "'; see layerscope gradcheck --help");
     if (name == "json") json_path = value;
-    else if (is_gradcheck_field(name)) check_flags.emplace_back(name, value);
-    else if (name == "preset" || name == "config" || is_network_field(name))
+    else if (gradcheck_fields().find(name)) check_flags.emplace_back(name, value);
+    else if (name == "preset" || name == "config" || network_fields().find(name))
       network_args.insert(network_args.end(), argv + first, argv + i + 1);
     else
       throw UsageError("unknown option '" + escape_for_message(arg) + "' for gradcheck; see layerscope gradcheck --help");

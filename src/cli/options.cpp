@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "fields.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,12 +16,6 @@
 namespace layerscope::cli {
 
 namespace {
-
-bool is_field(const std::string& name) {
-  for (const FieldSpec& spec : config_schema())
-    if (spec.name == name) return true;
-  return false;
-}
 
 // The text set_field reads for a JSON value: numbers exactly (integers as integers, reals with 17
 // significant digits, which read back to the same double), booleans as true/false, strings unchanged.
@@ -139,7 +135,7 @@ Options parse_options(int argc, char** argv) {
       options.binning = value == "linear" ? Binning::linear : Binning::symlog;
     } else if (name == "json") options.json_path = value;
     else if (name == "dump") options.dump_dir = value;
-    else if (is_field(name)) field_flags.emplace_back(name, value);
+    else if (network_fields().find(name)) field_flags.emplace_back(name, value);
     else throw UsageError("unknown option '" + escape_for_message(arg) + "'; see --help");
   }
 
