@@ -13,6 +13,7 @@ import { markInput, newTiming, timingFor, markDrawn } from './timings.js';
 import { FigureExports } from './figure-export.js';
 import { Progress } from './progress.js';
 import { layersToShow, storySentence, settingsLine } from './format.js';
+import { RunSteps, withStep } from './run-steps.js';
 
 const $ = id => document.getElementById(id);
 
@@ -38,6 +39,9 @@ export class Page {
     this.share = new Share(this);
     this.exports = new FigureExports(this);
     this.progressView = new Progress(() => this.cancel());
+    // A trained run of this pair: the step every figure shows (null: this view's own run).
+    this.steps = new RunSteps($('run-steps'), { pairKey: () => JSON.stringify([this.state.a, this.state.b, this.state.view.seed]),
+      moved: () => this.compute() });
     showNotices(notices);
     this.buildViews();
     this.bindViewControls();
@@ -73,6 +77,9 @@ export class Page {
   }
 
   compute(live = false) {
+    const step = this.steps.step;
+    if (step !== null) return this.computeStep(step);
+    this.steps.shown = null;
     const configs = {};
     for (const col of COLUMNS) configs[col] = columnConfig(this.state, col);
     const { tensor, bins, axis, binning } = this.state.view;
@@ -84,11 +91,25 @@ export class Page {
     if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
   }
 
+  // The chosen step of the trained run, redrawn from what the run kept (a display change never ends it).
+  computeStep(step) {
+    const { tensor, bins, axis, binning } = this.state.view;
+    this.steps.shown = step;
+    const timing = newTiming(`step ${step} ${performance.now()}`);
+    if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
+    this.steps.request(step, { tensor, bins, axis, binning }).then(result => {
+      if (!result || this.steps.shown !== step) return;
+      this.requests.set(timing.id, structuredClone(this.state));
+      this.received({ ...result, id: timing.id });
+    });
+  }
+
   // A worker result arrived (the newest request's: the client drops the others).
   received(msg) {
+    if ((msg.step ?? null) !== this.steps.shown) return;  // a step (or the init run) no longer chosen
     this.result = msg;
     this.shownState = this.requests.get(msg.id) || structuredClone(this.state);
-    this.progressView.learn(msg, this.requests.get(msg.id));
+    if (msg.step === null) this.progressView.learn(msg, this.requests.get(msg.id));
     const timing = timingFor(msg.id);
     timing.received = performance.now();
     timing.worker = msg.timing;
@@ -153,6 +174,7 @@ export class Page {
     setText($('overview-title-a'), this.columnTitle('a'));
     setText($('overview-title-b'), this.columnTitle('b'));
     document.body.classList.toggle('embed', !!v.embed);
+    this.steps.sync();
     document.body.classList.toggle('overlay', v.layout === 'overlay');
     this.syncScenarios();
   }
@@ -322,7 +344,7 @@ export class Page {
         'p5–p95 (light) and p15–p85 (dark)';
     }
     const story = storySentence(msg.columns, msg.kind);
-    setText($('story-text'), story.text);
+    setText($('story-text'), withStep(msg.step, story.text));
     setText($('story-detail'), story.detail ? ` ${story.detail}` : '');
     setText($('overview-caption'), `Std of ${TENSOR_LABELS[msg.kind]} per layer (log scale), solid measured, dashed theory`);
     setText($('timing'), `computed in ${Math.round(msg.ms)} ms`);

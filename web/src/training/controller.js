@@ -24,7 +24,7 @@ const $ = id => document.getElementById(id);
 const typedFields = () => TRAINING_FIELDS.filter(f => (f.type === 'integer' || f.type === 'real') && f.control !== false)
   .map(f => f.name);
 // The settings that only change the drawing (the others start the run over).
-const DRAWING_FIELDS = ['dist', 'values', 'logx'];
+const DRAWING_FIELDS = ['tensor', 'dist', 'values', 'logx'];
 
 export class TrainingController {
   constructor(root) {
@@ -35,7 +35,7 @@ export class TrainingController {
       changed: redraw => this.progressChanged(redraw),
       failed: (col, e) => this.columnFailed(col, e),
       dataState: (state, head) => this.setState(state, head),
-      newRun: () => { this.scrubber.follow(); this.syncControls(); },
+      newRun: () => { this.scrubber.follow(); this.syncControls(); this.publishRun(true); },
     });
     this.scrubber = new StepScrubber($('t-scrub').closest('.t-scrub'), () => this.requestDraw(true));
     this.redraws = new Redraws(() => { if (this.view === 'training') this.draw(); }, REDRAWS_PER_SECOND);
@@ -262,8 +262,17 @@ export class TrainingController {
     }
     $('t-play').textContent = this.run.playing ? 'Pause' : 'Play';
     $('t-play').setAttribute('aria-pressed', String(this.run.playing));
-    if (redraw || state !== this.drawnState) this.requestDraw();
+    if (redraw || state !== this.drawnState) { this.requestDraw(); this.publishRun(false); }
     this.drawnState = state;
+  }
+
+  // Tells the init-time view (page.js, through run-steps.js) what this run holds: its steps both
+  // columns reached and how to draw one of them there. newRun: it starts over (from step 0).
+  publishRun(newRun) {
+    window.dispatchEvent(new CustomEvent('layerscope:run', { detail: {
+      newRun, built: this.settings.preset === 'built' && this.run.started, steps: this.run.commonSteps(),
+      request: (step, view) => this.run.viewStep(step, view),
+    } }));
   }
 
   // --- drawing -------------------------------------------------------------------------------
@@ -275,7 +284,8 @@ export class TrainingController {
   draw() {
     const t0 = performance.now();
     const s = this.settings, stores = this.run.stores;
-    const step = this.scrubber.sync(stores);
+    for (const c of COLUMNS) stores[c].showTensor(s.tensor);
+    const step = this.scrubber.sync(this.run.commonSteps());
     const xMax = Math.max(...COLUMNS.map(c => this.run.configs[c]?.steps || 0), 1);
     const opts = { logX: s.logx, xMax, marker: this.scrubber.following ? null : step };
     const depth = Math.max(stores.a.depth, stores.b.depth);

@@ -11,6 +11,7 @@ import { chooseWasmBuild, compiledModule } from '../client.js';
 import { fetchDataset } from './data.js';
 import { ColumnClient } from './column-client.js';
 import { ReportStore } from './snapshots.js';
+import { PairRequests } from '../pair-requests.js';
 
 export const COLUMNS = ['a', 'b'];
 const $ = id => document.getElementById(id);
@@ -38,8 +39,10 @@ export class PairRunner {
         report: (report, progress) => { this.stores[col].add(report); this.clients[col].progress = progress; this.changed(true); },
         progress: () => this.changed(false),  // the readout only: no new numbers to draw
         error: e => { this.errors = { ...this.errors, [col]: e }; this.failed(col, e); },
+        view: msg => this.views.receive(col, msg),
       });
     }
+    this.views = new PairRequests((col, msg) => this.clients[col].post(msg), result => this.viewed(result));
     // The page's one compile of the chosen build (null: each worker then loads the SIMD128 build itself
     // and says what failed).
     this.modulePromise = compiledModule(chooseWasmBuild(location.search));
@@ -142,6 +145,28 @@ export class PairRunner {
       this.stopClock();
     }
     return !this.started ? 'idle' : this.finished() ? 'finished' : this.playing ? 'running' : 'paused';
+  }
+
+  // The steps both columns have reported (A and B are always shown at the same step).
+  commonSteps() {
+    const b = new Set(this.stores.b.reports.map(r => r.step));
+    return this.stores.a.reports.map(r => r.step).filter(s => b.has(s));
+  }
+
+  // The init-time view's figures of both columns at a kept step, redrawn from what the run kept, in the
+  // result shape of client.js (with .step): resolves with the newest request's result, null for the others.
+  viewStep(step, view) {
+    if (!this.clients) return Promise.resolve(null);
+    this.waiting?.resolve(null);  // an older request: its answers are dropped
+    const id = this.views.request({ a: { step }, b: { step } }, view, { step });
+    return new Promise(resolve => { this.waiting = { id, resolve }; });
+  }
+
+  viewed(result) {
+    const w = this.waiting;
+    if (!w || w.id !== result.id) return;
+    this.waiting = null;
+    w.resolve(result);
   }
 
   progress(col) {

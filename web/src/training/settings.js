@@ -48,7 +48,7 @@ export const TRAINING_FIELDS = [
   { name: 'log_every', default: null, help: 'steps between reports' },
   { name: 'seed', default: 1, help: 'seed of both columns (weights and batches)' },
   { name: 'tensor', type: 'choice', choices: Object.keys(TENSORS), default: 'pre_activation',
-    help: 'the tensor whose distribution is tracked per layer' },
+    help: 'the tensor whose distribution is drawn per layer (every kind is kept: a change only redraws)' },
   { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
     help: 'distribution over steps: offset histograms or a heatmap' },
   { name: 'values', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
@@ -59,7 +59,7 @@ export const TRAINING_FIELDS = [
 // The settings that go to the core (the rest only change the drawing). useCoreSpecs adds every other
 // field of the core's training table (`t.weight_decay`, `t.nesterov`, ...): the URL holds them all.
 export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
-// Core training fields the view sets itself: the binned tensor is the view's `tensor` setting.
+// Core training fields the view leaves alone: every tensor kind is kept, the view's `tensor` picks one.
 const VIEW_OWNED_CORE_FIELDS = ['histogram_tensor'];
 
 // The core's training presets ({name, config}), for what a field left empty means (presetSetting).
