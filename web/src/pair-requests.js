@@ -9,9 +9,11 @@ export const COLUMNS = ['a', 'b'];
 
 export class PairRequests {
   // post(col, msg): sends to a column's worker; finished(result, req): the assembled result (client.js
-  // ComputeClient's result msg).
-  constructor(post, finished) {
-    Object.assign(this, { post, finished });
+  // ComputeClient's result msg). channel: tags every message, for workers that serve several requesters
+  // (the training workers serve the init view's scrubber and the training view's histograms).
+  constructor(post, finished, channel = undefined) {
+    Object.assign(this, { finished, channel });
+    this.post = channel === undefined ? post : (col, msg) => post(col, { ...msg, channel });
     this.latest = 0;
     this.current = null;
   }
@@ -27,7 +29,7 @@ export class PairRequests {
   // A worker's 'run' or 'histograms' answer; true when it was one of them.
   receive(col, msg) {
     const req = this.current;
-    if (msg.type !== 'run' && msg.type !== 'histograms') return false;
+    if ((msg.type !== 'run' && msg.type !== 'histograms') || msg.channel !== this.channel) return false;
     if (!req || msg.id !== req.id) return true;  // stale: a newer request is on its way
     if (msg.type === 'run') {
       req.runs[col] = msg;

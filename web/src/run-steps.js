@@ -19,6 +19,7 @@ export class RunSteps {
     this.input.addEventListener('input', () => this.choose(Number(this.input.value)));
     window.addEventListener('layerscope:run', e => this.heard(e.detail));
     document.addEventListener('keydown', e => this.key(e));
+    document.querySelector('#view-switch [data-view=init]')?.addEventListener('click', () => this.back());
   }
 
   get steps() { return this.run && this.run.built ? this.run.steps : []; }
@@ -38,6 +39,14 @@ export class RunSteps {
     if (run.newRun && run.built) { this.trainedKey = this.pairKey(); this.choice = 'newest'; }
     this.run = run;
     this.sync();
+    // Not drawn while the training view is on screen: when this view comes back.
+    if (document.body.dataset.view === 'training') this.stale = true;
+    else if (this.step !== this.shown) this.moved();
+  }
+
+  back() {
+    if (!this.stale) return;
+    this.stale = false;
     if (this.step !== this.shown) this.moved();
   }
 

@@ -170,7 +170,7 @@ async function loop() {
 
 // --- the init-time view's requests: one kept report drawn as a run ----------------------------------
 
-let viewed = { step: -1, index: -1 };  // the report the last 'run' chose (its 'bin' redraws it)
+const viewed = {};  // per channel: the step the last 'run' chose (its 'bin' redraws it)
 let stepsKept = { key: '', steps: [] };  // the steps of history(), read again only after new steps
 
 // history()'s index of the report made at `step`, or -1 (thinned away, or not reached yet).
@@ -183,34 +183,33 @@ function reportIndexOf(step) {
 const epochNow = () => performance.timeOrigin + performance.now();
 const noTheory = depth => Object.fromEntries(ls.theoryNames.map(n => [n, new Float64Array(depth + 1).fill(NaN)]));
 
-function viewRun({ id, step }) {
+function viewRun({ id, step, channel }) {
   const start = epochNow(), t = performance.now();
   const index = training ? reportIndexOf(step) : -1;
+  viewed[channel] = index < 0 ? null : step;
   if (index < 0) {
-    viewed = { step: -1, index: -1 };
-    return self.postMessage({ type: 'run', runId, id, ok: false, error: { field: 'step', message: `step ${step} is not kept in this run` },
+    return self.postMessage({ type: 'run', runId, channel, id, ok: false, error: { field: 'step', message: `step ${step} is not kept in this run` },
       timing: { start, sent: epochNow(), ms: 0 } });
   }
-  viewed = { step, index };
   const summaries = training.summaries(index);
   const loss = training.history().trainLoss[index];
   // No mean-field line during training: the theory is of the network as initialised, with the init view's
   // random input and upstream gradient, not of MNIST batches through trained weights.
-  self.postMessage({ type: 'run', runId, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
+  self.postMessage({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
     summaries, theory: noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
 }
 
-function viewBins({ id, kind, bins, range, binning, figure }) {
-  const start = epochNow(), t = performance.now();
+function viewBins({ id, kind, bins, range, binning, figure, channel }) {
+  const start = epochNow(), t = performance.now(), step = viewed[channel];
   let histograms;
   try {
     // by its step: reports made since the 'run' may have thinned the history and moved the index
-    histograms = training.histograms(reportIndexOf(viewed.step), kind, { bins, range, binning, figure });
+    histograms = training.histograms(reportIndexOf(step), kind, { bins, range, binning, figure });
   } catch (e) {
-    return self.postMessage({ type: 'histograms', runId, id, ok: false, error: errorMessage(e) });
+    return self.postMessage({ type: 'histograms', runId, channel, id, ok: false, error: errorMessage(e) });
   }
-  self.postMessage({ type: 'histograms', runId, id, ok: true, histograms, axis: histograms.axis,
-    key: `${runId}.${viewed.step} ${JSON.stringify([kind, bins, range, binning, figure])}`,
+  self.postMessage({ type: 'histograms', runId, channel, id, ok: true, histograms, axis: histograms.axis,
+    key: `${runId}.${step} ${JSON.stringify([kind, bins, range, binning, figure])}`,
     timing: { start, sent: epochNow(), ms: performance.now() - t } });
 }
 
@@ -241,5 +240,5 @@ self.onmessage = event => {
   if (msg.type === 'play' && training && !finished) { playing = true; return void loop(); }
   if (msg.type === 'advance' && training && !finished && !looping) return singleStep();
   if (msg.type === 'run') return viewRun(msg);
-  if (msg.type === 'bin' && training && viewed.index >= 0) return viewBins(msg);
+  if (msg.type === 'bin' && training && viewed[msg.channel] != null) return viewBins(msg);
 };
