@@ -1,7 +1,7 @@
 // The page controller: the state (one table, state.js), the requests to the workers, and which view
 // draws what. Every figure is redrawn from the latest worker result and the state; the columns' own
 // parts live in column.js, sharing in share.js, the bench's timings in timings.js.
-import { COLUMNS, stateTable, parseQuery, columnConfig, checkValue, TENSOR_LABELS } from './state.js';
+import { COLUMNS, stateTable, parseQuery, columnConfig, checkValue, TENSOR_LABELS, fillTensorSelect } from './state.js';
 import { Tooltip } from './views/tooltip.js';
 import { HistogramGrid } from './views/histograms.js';
 import { ProfileChart } from './views/profile.js';
@@ -43,6 +43,7 @@ export class Page {
     this.steps = new RunSteps($('run-steps'), { pairKey: () => JSON.stringify([this.state.a, this.state.b, this.state.view.seed]),
       moved: () => this.compute() });
     showNotices(notices);
+    fillTensorSelect($('tensor'));
     this.buildViews();
     this.bindViewControls();
     this.bindScenarios();

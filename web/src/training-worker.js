@@ -59,13 +59,11 @@ function progress() {
 // Typed arrays of a report, to transfer instead of copying again.
 const buffersOf = report => Object.values(report).filter(v => ArrayBuffer.isView(v)).map(v => v.buffer);
 
-// The kinds the training view draws, each report's on each layer's own axis (the core's redraw of what
+// Every tensor kind of the report (ls.tensorKinds), on each layer's own axis (the core's redraw of what
 // the report kept, at the config's bin count), in the report's histogram* fields' shape.
-const DRAWN_KINDS = ['pre_activation', 'activation', 'grad_output', 'grad_weight'];
-
 function histogramsOfEveryKind(depth) {
   const bins = config.histogram_bins, byTensor = {};
-  for (const kind of DRAWN_KINDS) {
+  for (const kind of ls.tensorKinds) {
     const layers = training.histograms(-1, kind, { bins, range: 'own', binning: 'linear' });
     const f = { histogramLo: new Float64Array(depth + 1).fill(NaN), histogramHi: new Float64Array(depth + 1).fill(NaN),
       histogramZero: new Float64Array(depth + 1), histogramNonfinite: new Float64Array(depth + 1),

@@ -2,6 +2,7 @@
 // redraw of every view (redraws.js). It holds no drawing code: each view owns its element (figure1.js,
 // dashboard.js).
 import { downloadText } from '../export.js';
+import { fillTensorSelect } from '../state.js';
 import { onThemeChange } from '../theme.js';
 import {
   TRAINING_FIELDS, TENSORS, PAIRS, pairCaption, checkSetting, presetSetting, presetConfig, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLines,
@@ -176,8 +177,10 @@ export class TrainingController {
     }
   }
 
-  // The pair select and the one-click buttons, from the core's pair table (settings.js PAIRS).
+  // The pair select and the one-click buttons, from the core's pair table (settings.js PAIRS); the tensor
+  // select from the page's one tensor table (state.js).
   buildPairMenus() {
+    fillTensorSelect($('t.tensor'));
     const pairs = Object.entries(PAIRS);
     $('t.preset').replaceChildren(...pairs.map(([name, p]) => new Option(name === 'built' ? 'The pair you built (init-time view)' : p.title, name)));
     $('t-pairs').replaceChildren(...pairs.filter(([name]) => name !== 'built').map(([name, p]) => {

@@ -5,7 +5,7 @@
 // A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
-import { checkValue, shown } from '../state.js';
+import { checkValue, shown, TENSOR_LABELS } from '../state.js';
 import { settingsLine } from '../format.js';
 
 // The one-click pairs: the core's pair table (training_pair_list, ls.trainingPairs: {name, title, a, b,
@@ -49,10 +49,8 @@ export function useCorePairs(pairs, caption = null) {
   TRAINING_FIELDS.find(f => f.name === 'preset').choices = Object.keys(PAIRS);
 }
 
-// The tensors a report can bin per layer (the core's histogram_tensor), with the views' labels.
-export const TENSORS = {
-  pre_activation: 'pre-activation', activation: 'activation', grad_output: 'dL/dh', grad_weight: 'dL/dW',
-};
+// The tensors the views draw: every kind a report keeps (state.js's one table), by their labels.
+export const TENSORS = TENSOR_LABELS;
 
 // Same entry shape as the core's schema ({name, type, min, max, choices, default, help}); `key` is the
 // URL key. The settings that go to the core (CORE_FIELDS) take their type, range and choices from the

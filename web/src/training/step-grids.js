@@ -32,6 +32,7 @@ class StepGrid {
     this.empty.hidden = !!data;
     this.empty.textContent = data ? '' : emptyText;
     this.grid.canvas.hidden = !data;
+    if (!data) this.canvas.setAttribute('aria-label', `Column ${this.column.toUpperCase()}: ${emptyText}`);
   }
 
   draw() {

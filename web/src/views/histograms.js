@@ -5,10 +5,9 @@
 import { scaleLinear, scaleSymlog } from 'd3-scale';
 import { themeColors, FONT_FAMILY } from '../theme.js';
 import { fmt, pct, layerName } from '../format.js';
-import { TENSOR_LABELS } from '../state.js';
+import { TENSOR_LABELS, TENSORS } from '../state.js';
 import { SizedView } from './sized-view.js';
 
-const SHORT_LABELS = { pre_activation: 'p', activation: 'f(p)', output: 'h', grad_output: 'dL/dh', grad_weight: 'dL/dW' };
 const GAP = 8, RIGHT = 10;
 // In 'own' axis mode each row carries its own range: its two end labels sit in a strip above the bars.
 const OWN_LABEL_STRIP = 10;
@@ -173,7 +172,7 @@ export class HistogramGrid extends SizedView {
       (!shared ? ', each layer its own x range' : '');
     const brief = TENSOR_LABELS[d.kind] + (d.count === 'log' ? ', log' : '') +
       (d.binning === 'symlog' ? `, symlog ±${fmt(d.symlogThreshold)}` : '');
-    const tiny = SHORT_LABELS[d.kind] + (d.count === 'log' ? ', log' : '') +
+    const tiny = TENSORS[d.kind].short + (d.count === 'log' ? ', log' : '') +
       (d.binning === 'symlog' ? `, symlog ±${fmt(d.symlogThreshold)}` : '');
     const room = x1 - x0 - (overlay ? 56 : 0);
     const heading = [long, brief].find(t => ctx.measureText(t).width <= room) || tiny;
