@@ -6,10 +6,9 @@
 // StepGrid is the view (it owns its figure's holder; the exports call size/paint/csv/json); StepGrids
 // asks for the numbers of both at once, since the shared axis spans both columns.
 import { HistogramGrid } from '../views/histograms.js';
-import { Tooltip } from '../views/tooltip.js';
+import { sharedTooltip } from '../views/tooltip.js';
 
 const COLUMNS = ['a', 'b'];
-let tooltip = null;
 
 class StepGrid {
   constructor(element, column) {
@@ -18,8 +17,7 @@ class StepGrid {
     const holder = document.createElement('div');
     holder.className = 'hist-holder';
     element.querySelector('figcaption').after(holder);
-    tooltip ??= new Tooltip();
-    this.grid = new HistogramGrid(holder, tooltip, { name: column.toUpperCase() });
+    this.grid = new HistogramGrid(holder, sharedTooltip(), { name: column.toUpperCase() });
     this.canvas = this.grid.canvas;
     this.empty = document.createElement('p');
     this.empty.className = 't-empty';
