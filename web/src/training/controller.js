@@ -2,7 +2,7 @@
 // redraw of every view (redraws.js). It holds no drawing code: each view owns its element (figure1.js,
 // dashboard.js).
 import { downloadText } from '../export.js';
-import { fillTensorSelect } from '../state.js';
+import { fillMenus } from './pair-menu.js';
 import { onThemeChange } from '../theme.js';
 import {
   TRAINING_FIELDS, TENSORS, PAIRS, pairCaption, checkSetting, presetSetting, presetConfig, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLines,
@@ -160,7 +160,7 @@ export class TrainingController {
     $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.withConfigs(c => this.run.play(c))));
     $('t-step').addEventListener('click', () => this.withConfigs(c => this.run.advance(c)));
     $('t-reset').addEventListener('click', () => this.withConfigs(c => this.run.reset(c)));
-    this.buildPairMenus();
+    fillMenus(name => this.runPreset(name));
     // The embed trains its Figure 1: the paper's pair, or the pair a reader built and embedded.
     $('t-embed-start').addEventListener('click', () => (this.settings.preset === 'built' ? this.runPair('built', this.settings) : this.runPreset('fig1')));
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
@@ -175,23 +175,6 @@ export class TrainingController {
         this.applyView();
       });
     }
-  }
-
-  // The pair select and the one-click buttons, from the core's pair table (settings.js PAIRS); the tensor
-  // select from the page's one tensor table (state.js).
-  buildPairMenus() {
-    fillTensorSelect($('t.tensor'));
-    const pairs = Object.entries(PAIRS);
-    $('t.preset').replaceChildren(...pairs.map(([name, p]) => new Option(name === 'built' ? 'The pair you built (init-time view)' : p.title, name)));
-    $('t-pairs').replaceChildren(...pairs.filter(([name]) => name !== 'built').map(([name, p]) => {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.id = `t-${name}`;
-      button.textContent = p.title;
-      button.title = `A: ${p.aLabel}; B: ${p.bLabel}`;
-      button.addEventListener('click', () => this.runPreset(name));
-      return button;
-    }));
   }
 
   applyView() {
