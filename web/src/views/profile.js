@@ -116,13 +116,15 @@ export class ProfileChart extends SizedView {
     this.y = this.valueScale(rows, height);
     this.drawAxes(part, { width, height, maxLayer, colors });
     const notes = this.drawSeries(part, rows, { width, height, colors });
-    // A measured series with no finite theory at all: say why there is no dashed line.
+    // A measured series with no finite theory at all: say why there is no dashed line (once for both
+    // columns when the reason is the same).
+    const why = new Map();
     for (const s of this.spec.theory || []) {
       const r = this.results[s.column];
-      if (!r || !r.ok) continue;
-      const why = this.spec.noTheory && this.spec.noTheory(r);
-      if (why && !Array.from(s.values(r)).some(Number.isFinite)) notes.push(`${s.column.toUpperCase()}: no theory line (${why})`);
+      const reason = r && r.ok && this.spec.noTheory && this.spec.noTheory(r);
+      if (reason && !Array.from(s.values(r)).some(Number.isFinite)) why.set(reason, [...(why.get(reason) || []), s.column.toUpperCase()]);
     }
+    for (const [reason, cols] of why) notes.push(`${cols.join(' and ')}: no theory line (${reason})`);
     if (this.spec.bands && !rows.some(r => r.band) && Object.values(this.results).some(r => r && r.ok))
       notes.push('the percentiles are sorted once the figures are drawn: the bands follow in a moment');
     this.setNotes(notes);
