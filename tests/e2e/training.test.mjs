@@ -129,6 +129,9 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   const [sigEnd, pixEnd] = [await signatures(), await pixels()];
   assert.ok(sigEnd.every(s => s.startsWith('2000:')), sigEnd.map(s => s.slice(0, 8)).join());
   await nextDraw(page, () => page.$eval('#t-scrub', el => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); }));
+  // the histograms at a step are the kept report redrawn by its worker: they follow a moment later
+  await page.waitForFunction(() => [...document.querySelectorAll('#t-hist-a canvas, #t-hist-b canvas')]
+    .every(c => (c.dataset.signature || '').startsWith('0:')), null, { timeout: 5000 }).catch(() => {});
   const [sigStart, pixStart] = [await signatures(), await pixels()];
   assert.ok(sigStart.every(s => s.startsWith('0:')), sigStart.map(s => s.slice(0, 8)).join());
   for (let i = 0; i < 2; i++) {

@@ -1,9 +1,9 @@
 // The page's side of the worker protocol (see worker.js): one worker per column, so the columns
-// compute in parallel. A request runs both columns, takes one x range over both (shared axes), has
-// both bin their tensor, and hands the page one result. Newest request wins, progress after 200 ms,
-// every failure turned into a message instead of a dead page.
+// compute in parallel. A request (pair-requests.js) runs both columns, takes one x range over both
+// (shared axes), has both bin their tensor, and hands the page one result. Newest request wins, progress
+// after 200 ms, every failure turned into a message instead of a dead page.
 
-const COLUMNS = ['a', 'b'];
+import { PairRequests, COLUMNS } from './pair-requests.js';
 
 // Two builds of the same module (src/wasm/CMakeLists.txt): relaxed SIMD, whose matrix products use
 // f32x4.relaxed_madd (a fused multiply-add: about a fifth off every update), where the browser has it, and
@@ -62,8 +62,7 @@ export class ComputeClient {
   // percentiles msg: {id, kind, columns:{a?: values, b?: values}}.
   constructor(handlers) {
     this.handlers = handlers;
-    this.latest = 0;
-    this.current = null;
+    this.pairs = new PairRequests((col, msg) => this.workers[col].postMessage(msg), (result, req) => this.finished(result, req));
     this.progressTimer = null;
     this.progressText = 'computing…';
     this.readyCount = 0;
@@ -107,20 +106,22 @@ export class ComputeClient {
       this.spawn(col);
       this.sendModule(col);
     }
-    this.current = null;
+    this.pairs.current = null;
     this.stopProgress();
   }
 
   // percentiles: false for a live slider drag, whose result never asks the workers for percentiles.
   request(configs, view, { percentiles = true } = {}) {
-    const id = ++this.latest;
-    this.current = { id, view, percentiles, start: performance.now(), runs: {}, hists: {} };
-    for (const col of COLUMNS) this.workers[col].postMessage({ type: 'run', id, column: col, config: configs[col] });
+    const what = Object.fromEntries(COLUMNS.map(c => [c, { config: configs[c] }]));
+    const id = this.pairs.request(what, view, { percentiles });
     if (this.progressTimer === null) {
       this.progressTimer = setTimeout(() => this.handlers.progress(this.progressText), 200);
     }
     return id;
   }
+
+  get latest() { return this.pairs.latest; }
+  get current() { return this.pairs.current; }
 
   stopProgress() {
     clearTimeout(this.progressTimer);
@@ -130,7 +131,7 @@ export class ComputeClient {
   }
 
   receive(col, msg) {
-    const req = this.current;
+    if (this.pairs.receive(col, msg)) return undefined;
     switch (msg.type) {
       case 'ready':
         // A worker that loaded the module itself runs the SIMD128 build, whatever was compiled here.
@@ -146,16 +147,6 @@ export class ComputeClient {
         this.progressText = msg.message;
         if (this.progressTimer !== null) this.handlers.progress(null, msg.message);
         return undefined;
-      case 'run':
-        if (!req || msg.id !== req.id) return undefined;  // stale: a newer request is on its way
-        req.runs[col] = msg;
-        if (COLUMNS.every(c => req.runs[c])) this.bin(req);
-        return undefined;
-      case 'histograms':
-        if (!req || msg.id !== req.id) return undefined;
-        req.hists[col] = msg;
-        if (COLUMNS.every(c => req.hists[c] || !req.runs[c].ok)) this.finish(req);
-        return undefined;
       case 'percentiles':
         if (msg.id !== this.latest) return undefined;
         return this.handlers.percentiles({ id: msg.id, kind: msg.kind, columns: { [col]: msg.values } });
@@ -164,64 +155,10 @@ export class ComputeClient {
     }
   }
 
-  // Both columns have run: what the figure spans over every layer of both (the union of their finite
-  // ranges, their smallest std), sent to each worker, where the core makes the one x axis and symlog
-  // threshold of it (stats.hpp histogram_axis: the same rule as the command-line tool's) and bins on it.
-  bin(req) {
-    const kind = req.view.tensor;
-    const live = COLUMNS.filter(c => req.runs[c].ok);
-    const figure = { lo: Infinity, hi: -Infinity, smallestStd: 0 };
-    for (const c of live) {
-      for (const s of req.runs[c].summaries[kind] || []) {
-        if (!s) continue;
-        if (Number.isFinite(s.min)) figure.lo = Math.min(figure.lo, s.min);
-        if (Number.isFinite(s.max)) figure.hi = Math.max(figure.hi, s.max);
-        if (s.std > 0 && Number.isFinite(s.std) && (!figure.smallestStd || s.std < figure.smallestStd)) figure.smallestStd = s.std;
-      }
-    }
-    if (!(figure.lo <= figure.hi)) [figure.lo, figure.hi] = [0, 0];  // nothing finite: the core widens 0
-    req.kind = kind;
-    for (const c of live) {
-      this.workers[c].postMessage({
-        type: 'bin', id: req.id, kind, bins: req.view.bins,
-        range: req.view.axis === 'own' ? 'own' : [figure.lo, figure.hi], binning: req.view.binning, figure,
-      });
-    }
-    if (!live.length) this.finish(req);
-  }
-
-  finish(req) {
-    // The axis the core chose (both workers compute it from the same figure, so either one's).
-    const axis = COLUMNS.map(c => req.hists[c] && req.hists[c].ok && req.hists[c].axis).find(Boolean);
-    req.range = axis ? [axis.lo, axis.hi] : [-0.5, 0.5];
-    req.symlogThreshold = axis ? axis.symlogThreshold : 1e-6;
-    const columns = {};
-    for (const c of COLUMNS) {
-      const r = req.runs[c], h = req.hists[c];
-      if (!r.ok) columns[c] = { ok: false, error: r.error };
-      else if (!h.ok) columns[c] = { ok: false, error: h.error };
-      else {
-        const { runNumber, config, loss, depth, summaries, theory } = r;
-        columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory,
-          histograms: h.histograms, histogramsKey: `${c}${h.key}` };
-      }
-    }
-    // timing for bench/page-bench.mjs: the slower column's run and binning (they run side by side)
-    const runs = COLUMNS.map(c => req.runs[c].timing), hists = COLUMNS.map(c => req.hists[c]).filter(Boolean).map(h => h.timing);
-    const timing = {
-      start: Math.min(...runs.map(t => t.start)),
-      sent: Math.max(...hists.map(t => t.sent), ...runs.map(t => t.sent)),
-      run: Math.max(...runs.map(t => t.ms)),
-      histograms: Math.max(0, ...hists.map(t => t.ms)),
-      between: hists.length ? Math.min(...hists.map(t => t.start)) - Math.max(...runs.map(t => t.sent)) : 0,
-    };
-    this.current = null;
+  finished(result, req) {
     this.stopProgress();
-    this.handlers.result({
-      type: 'result', id: req.id, ms: performance.now() - req.start, kind: req.kind, range: req.range,
-      symlogThreshold: req.symlogThreshold, columns, timing,
-    });
-    this.percentilesAsk = req.percentiles ? { id: req.id, kind: req.kind, columns: COLUMNS.filter(c => columns[c].ok) } : null;
+    this.handlers.result(result);
+    this.percentilesAsk = req.percentiles ? { id: req.id, kind: req.kind, columns: COLUMNS.filter(c => result.columns[c].ok) } : null;
   }
 
   // The page calls this once a result is on screen: the sorts for the percentiles then run in the

@@ -15,8 +15,9 @@ import { useCoreChecker } from './state.js';
 const SHARED = Symbol.for('layerscope.coreChecks');
 
 // Resolves, once this bundle's checkValue (state.js) uses the core, with the core's tables {schema,
-// presets, trainingSchema, trainingPresets} and its trainable(network, training) (a check too: it only
-// reads and validates); rejects if the module cannot be loaded.
+// presets, trainingSchema, trainingPresets, trainingPairs}, its trainable(network, training) (a check too:
+// it only reads and validates) and pairCaption(pair, historyA, historyB) (words from numbers); rejects if
+// the module cannot be loaded.
 export async function startCoreChecks() {
   globalThis[SHARED] ??= compiledModule(chooseWasmBuild(location.search)).then(async module => {
     if (module) {
@@ -31,5 +32,6 @@ export async function startCoreChecks() {
   const ls = await globalThis[SHARED];
   useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
   return { schema: ls.schema, presets: ls.presets, trainingSchema: ls.trainingSchema, trainingPresets: ls.trainingPresets,
-    trainable: (network, training) => ls.trainable(network, training) };
+    trainingPairs: ls.trainingPairs, trainable: (network, training) => ls.trainable(network, training),
+    pairCaption: (pair, a, b) => ls.pairCaption(pair, a, b) };
 }

@@ -1,5 +1,6 @@
 // Number formatting shared by the views.
 import { format } from 'd3-format';
+import { TENSORS } from './state.js';
 
 const general = format('.3~g');
 const scientific = format('.2~e');
@@ -40,12 +41,9 @@ export function layersToShow(layers, every) {
 
 // --- words for settings and results ---------------------------------------------------------
 
-// What the tensors are called in a sentence.
-const TENSOR_WORDS = {
-  pre_activation: 'pre-activations p', activation: 'activations f(p)', output: 'outputs h',
-  grad_output: 'gradients dL/dh', grad_weight: 'weight gradients dL/dW',
-};
-const FORWARD = new Set(['pre_activation', 'activation', 'output']);
+// What the tensors are called in a sentence, and which run forward: state.js's one table.
+const TENSOR_WORDS = Object.fromEntries(Object.entries(TENSORS).map(([k, t]) => [k, t.words]));
+const FORWARD = new Set(Object.keys(TENSORS).filter(k => TENSORS[k].forward));
 
 // "830×", "1,200×", or for huge factors "10^23×" in words: a ratio of two stds read at a glance.
 export function times(r) {

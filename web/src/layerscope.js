@@ -89,6 +89,7 @@ class Layerscope {
     this.schema = unwrap(module.schema());
     this.presets = unwrap(module.presets());
     this.tensorKinds = [...TENSOR_KINDS];
+    this.theoryNames = [...THEORY_NAMES];  // the keys of a run's theory
   }
 
   // The training settings ({name, type, min, max, ..., default: bn-paper-fig1's}) and presets ({name, title,

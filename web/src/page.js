@@ -1,27 +1,18 @@
 // The page controller: the state (one table, state.js), the requests to the workers, and which view
 // draws what. Every figure is redrawn from the latest worker result and the state; the columns' own
 // parts live in column.js, sharing in share.js, the bench's timings in timings.js.
-import { COLUMNS, stateTable, parseQuery, columnConfig, checkValue, TENSOR_LABELS } from './state.js';
-import { Tooltip } from './views/tooltip.js';
-import { HistogramGrid } from './views/histograms.js';
-import { ProfileChart } from './views/profile.js';
+import { COLUMNS, stateTable, parseQuery, columnConfig, checkValue, fillTensorSelect } from './state.js';
+import { sharedTooltip } from './views/tooltip.js';
 import { irrelevantFields } from './views/controls.js';
-import { ColumnController } from './column.js';
-import { PROFILE_PANELS, bandsSpec, overviewSpec } from './profiles.js';
 import { Share } from './share.js';
 import { markInput, newTiming, timingFor, markDrawn } from './timings.js';
 import { FigureExports } from './figure-export.js';
 import { Progress } from './progress.js';
-import { layersToShow, storySentence, settingsLine } from './format.js';
+import { settingsLine } from './format.js';
+import { RunSteps } from './run-steps.js';
+import { PageViews } from './page-views.js';
 
 const $ = id => document.getElementById(id);
-
-const WASM_BUILD_NAMES = {
-  'relaxed-simd': 'relaxed SIMD (fused multiply-add in the matrix products)',
-  simd128: 'SIMD128',
-};
-// The first screen's histograms keep to about this many rows, so both columns fit beside the chart.
-const COMPACT_ROWS = 11;
 
 export class Page {
   constructor(client, info) {
@@ -34,12 +25,16 @@ export class Page {
     this.result = null;        // the latest result drawn
     this.shownState = null;    // the state that result was computed for
     this.requests = new Map(); // request id -> the state it was made for
-    this.tooltip = new Tooltip();
+    this.tooltip = sharedTooltip();
     this.share = new Share(this);
     this.exports = new FigureExports(this);
     this.progressView = new Progress(() => this.cancel());
+    // A trained run of this pair: the step every figure shows (null: this view's own run).
+    this.steps = new RunSteps($('run-steps'), { pairKey: () => JSON.stringify([this.state.a, this.state.b, this.state.view.seed]),
+      moved: () => this.compute() });
     showNotices(notices);
-    this.buildViews();
+    fillTensorSelect($('tensor'));
+    this.views = new PageViews(this);
     this.bindViewControls();
     this.bindScenarios();
     // Settings start folded (the figures come first); the view options too on a narrow screen.
@@ -73,6 +68,9 @@ export class Page {
   }
 
   compute(live = false) {
+    const step = this.steps.step;
+    if (step !== null) return this.computeStep(step);
+    this.steps.shown = null;
     const configs = {};
     for (const col of COLUMNS) configs[col] = columnConfig(this.state, col);
     const { tensor, bins, axis, binning } = this.state.view;
@@ -84,11 +82,25 @@ export class Page {
     if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
   }
 
+  // The chosen step of the trained run, redrawn from what the run kept (a display change never ends it).
+  computeStep(step) {
+    const { tensor, bins, axis, binning } = this.state.view;
+    this.steps.shown = step;
+    const timing = newTiming(`step ${step} ${performance.now()}`);
+    if (document.body.dataset.state !== 'error') document.body.dataset.state = 'computing';
+    this.steps.request(step, { tensor, bins, axis, binning }).then(result => {
+      if (!result || this.steps.shown !== step) return;
+      this.requests.set(timing.id, structuredClone(this.state));
+      this.received({ ...result, id: timing.id });
+    });
+  }
+
   // A worker result arrived (the newest request's: the client drops the others).
   received(msg) {
+    if ((msg.step ?? null) !== this.steps.shown) return;  // a step (or the init run) no longer chosen
     this.result = msg;
     this.shownState = this.requests.get(msg.id) || structuredClone(this.state);
-    this.progressView.learn(msg, this.requests.get(msg.id));
+    if (msg.step === null) this.progressView.learn(msg, this.requests.get(msg.id));
     const timing = timingFor(msg.id);
     timing.received = performance.now();
     timing.worker = msg.timing;
@@ -153,6 +165,7 @@ export class Page {
     setText($('overview-title-a'), this.columnTitle('a'));
     setText($('overview-title-b'), this.columnTitle('b'));
     document.body.classList.toggle('embed', !!v.embed);
+    this.steps.sync();
     document.body.classList.toggle('overlay', v.layout === 'overlay');
     this.syncScenarios();
   }
@@ -216,120 +229,11 @@ export class Page {
     $('b-equals-a-bn').setAttribute('aria-pressed', String(fair));
   }
 
-  // --- views ---------------------------------------------------------------------------------
+  // --- views (page-views.js) ----------------------------------------------------------------
 
-  buildViews() {
-    const view = () => this.state.view;
-    this.columns = {};
-    for (const col of COLUMNS) {
-      this.columns[col] = new ColumnController(col, {
-        schema: this.schema, presets: this.presets, tooltip: this.tooltip, tablesElement: $('tables'),
-        handlers: {
-          change: (field, value, live) => { this.state[col][field] = value; this.commit(live); },
-          preset: name => { this.applyPreset(col, name); this.commit(); },
-        },
-        exportRow: grid => this.exports.grid(grid, () => `layerscope-${col}-${view().tensor}-histograms`,
-          () => `Histograms of ${TENSOR_LABELS[view().tensor]}, column ${col.toUpperCase()}`, [col]),
-      });
-    }
-    this.overlayGrid = new HistogramGrid($('hist-overlay'), this.tooltip, { name: 'A and B' });
-    $('hist-tools-overlay').appendChild(this.exports.grid(this.overlayGrid,
-      () => `layerscope-ab-${view().tensor}-histograms`, () => `Histograms of ${TENSOR_LABELS[view().tensor]}, A and B`, COLUMNS));
-    this.compact = {};
-    for (const col of COLUMNS) {
-      this.compact[col] = new HistogramGrid($(`overview-hist-${col}`), this.tooltip, { compact: true, name: col.toUpperCase() });
-    }
-    this.overviewChart = new ProfileChart($('overview-profile'), overviewSpec(view), this.tooltip);
-    $('overview-tools').appendChild(this.exports.chart(this.overviewChart, overviewSpec(view),
-      () => `layerscope-overview-${view().tensor}`, () => `Std of ${TENSOR_LABELS[view().tensor]} against depth, A and B`));
-    this.profiles = [];
-    const panels = [...PROFILE_PANELS, {
-      id: 'bands', title: 'Percentiles against depth: p5–p95 (light) and p15–p85 (dark)',
-      spec: () => bandsSpec(view, () => this.result),
-    }];
-    for (const p of panels) {
-      const fig = document.createElement('figure');
-      fig.className = 'profile-figure';
-      fig.id = `profile-${p.id}`;
-      const cap = document.createElement('figcaption');
-      cap.textContent = p.title;
-      fig.appendChild(cap);
-      const holder = document.createElement('div');
-      holder.className = 'profile-holder';
-      fig.appendChild(holder);
-      $('profile-grid').appendChild(fig);
-      const chart = new ProfileChart(holder, p.spec(), this.tooltip);
-      chart.caption = cap;
-      chart.panel = p;
-      fig.appendChild(this.exports.chart(chart, p.spec(), () => `layerscope-profile-${p.id}`,
-        () => (p.id === 'bands' ? `Percentiles of ${TENSOR_LABELS[view().tensor]} against depth` : p.title), true));
-      this.profiles.push(chart);
-    }
-  }
-
-  allGrids() {
-    return [...COLUMNS.map(c => this.columns[c].grid), this.overlayGrid, ...COLUMNS.map(c => this.compact[c])];
-  }
-
-  draw() {
-    const msg = this.result;
-    if (!msg) return;
-    const v = this.state.view;
-    const overlay = v.layout === 'overlay';
-    const grids = overlay ? [this.overlayGrid] : COLUMNS.map(c => this.columns[c].grid);
-    // Read every view's width first, then draw them all: one layout at most, not one per view.
-    for (const g of [...grids, ...COLUMNS.map(c => this.compact[c])]) g.measure();
-    for (const chart of [this.overviewChart, ...this.profiles]) chart.measure();
-    // a refusal over the memory budget (not the work budget: normalizing costs little work)
-    const budget = COLUMNS.filter(c => !msg.columns[c].ok && /MB budget/.test(msg.columns[c].error.message));
-    for (const col of COLUMNS) {
-      const r = msg.columns[col];
-      const other = msg.columns[col === 'a' ? 'b' : 'a'];
-      const controller = this.columns[col];
-      const cfg = this.state[col], otherCfg = this.state[col === 'a' ? 'b' : 'a'];
-      controller.budgetNote = budget.includes(col) && other.ok && cfg.normalization !== 'none' && otherCfg.normalization === 'none'
-        ? `${col.toUpperCase()} is refused where the other column runs because normalizing keeps more matrices per layer ` +
-          '(the normalized values beside the raw ones), so at the same depth, width and batch it needs more memory.'
-        : '';
-      const layers = r.ok ? layersToShow(r.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0), v.every) : [];
-      controller.showResult(r, { kind: msg.kind, layers, range: msg.range, symlogThreshold: msg.symlogThreshold, view: v,
-        drawGrid: !overlay });
-      const compact = this.compact[col];
-      if (r.ok) {
-        const all = r.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0);
-        compact.update({ series: [{ column: col, result: r }], kind: msg.kind,
-          layers: layersToShow(all, Math.ceil(all.length / COMPACT_ROWS)), range: msg.range, axis: v.axis,
-          binning: v.binning, symlogThreshold: msg.symlogThreshold, count: v.count });
-      } else {
-        compact.reset();
-      }
-    }
-    if (overlay) {
-      const series = COLUMNS.filter(c => msg.columns[c].ok).map(c => ({ column: c, result: msg.columns[c] }));
-      if (series.length) {
-        const all = [...new Set(series.flatMap(s => s.result.histograms.map((h, l) => (h ? l : -1)).filter(l => l >= 0)))]
-          .sort((p, q) => p - q);
-        this.overlayGrid.update({ series, kind: msg.kind, layers: layersToShow(all, v.every), range: msg.range,
-          axis: v.axis, binning: v.binning, symlogThreshold: msg.symlogThreshold, count: v.count });
-      } else {
-        this.overlayGrid.reset();
-      }
-    }
-    this.overviewChart.update(msg.columns);
-    for (const chart of this.profiles) {
-      chart.update(msg.columns);
-      if (chart.panel.id === 'bands') chart.caption.textContent = `Percentiles of ${TENSOR_LABELS[v.tensor]} against depth: ` +
-        'p5–p95 (light) and p15–p85 (dark)';
-    }
-    const story = storySentence(msg.columns, msg.kind);
-    setText($('story-text'), story.text);
-    setText($('story-detail'), story.detail ? ` ${story.detail}` : '');
-    setText($('overview-caption'), `Std of ${TENSOR_LABELS[msg.kind]} per layer (log scale), solid measured, dashed theory`);
-    setText($('timing'), `computed in ${Math.round(msg.ms)} ms`);
-    $('timing').title = `WebAssembly build: ${WASM_BUILD_NAMES[this.client.wasmBuild]}`;
-    document.body.dataset.wasm = this.client.wasmBuild;
-    document.body.dataset.resultKind = msg.kind;
-  }
+  get columns() { return this.views.columns; }
+  allGrids() { return this.views.allGrids(); }
+  draw() { if (this.result) this.views.draw(this.result); }
 
   // Percentiles (a sort per tensor) once something shows them; askPercentiles ignores repeated asks.
   tablesOpen() {
@@ -347,12 +251,9 @@ export class Page {
       const r = result.columns[col];
       if (!r || !r.ok) continue;
       r.summaries[msg.kind].forEach((s, l) => { if (s && values[l]) s.percentiles = values[l]; });
-      if (msg.kind === result.kind) {
-        this.columns[col].table.update(r, msg.kind);
-        for (const g of this.allGrids()) g.refreshHover();
-      }
+      this.views.percentilesArrived(result, col, msg.kind);
     }
-    for (const chart of this.profiles) if (chart.panel.id === 'bands') chart.update(result.columns);
+    this.views.bandsChanged(result);
   }
 
 

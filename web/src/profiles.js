@@ -7,6 +7,7 @@ const std = kind => r => r.summaries[kind].map(s => (s && s.finite > 0 ? s.std :
 // Why a column has no mean-field line for its gradients: the theory follows a random or MSE upstream
 // gradient through the layers; a cross-entropy head's gradient depends on the logits it produced.
 export function noTheoryReason(r) {
+  if (r.step !== null && r.step !== undefined) return 'the prediction is for the weights as initialised, not trained ones';
   if (r.config && r.config.upstream === 'cross_entropy')
     return 'the prediction assumes a random or MSE upstream gradient; with cross-entropy it depends on the logits';
   return 'no prediction for these settings';

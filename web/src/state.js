@@ -12,13 +12,23 @@ export const COLUMNS = ['a', 'b'];
 // differ in init and upstream scale; they are a preset pair of their own).
 export const COLUMN_DEFAULT_PRESET = { a: 'blog-no-bn', b: 'xavier-bn' };
 
-export const TENSOR_LABELS = {
-  pre_activation: 'pre-activation p',
-  activation: 'activation f(p)',
-  output: 'layer output h',
-  grad_output: 'gradient dL/dh',
-  grad_weight: 'gradient dL/dW',
+// Every tensor kind a run and a training report keep, by the core's names (layerscope.js ls.tensorKinds,
+// the order of its packed summaries), with the page's words for it: the one table the labels, the
+// selects' options, the histograms' short names and the sentences' words come from, in both views.
+//   label: a control's and a caption's name; short: a compact histogram's; words: in a sentence (plural)
+export const TENSORS = {
+  pre_activation: { label: 'pre-activation p', short: 'p', words: 'pre-activations p', forward: true },
+  activation: { label: 'activation f(p)', short: 'f(p)', words: 'activations f(p)', forward: true },
+  output: { label: 'layer output h', short: 'h', words: 'outputs h', forward: true },
+  grad_output: { label: 'gradient dL/dh', short: 'dL/dh', words: 'gradients dL/dh', forward: false },
+  grad_weight: { label: 'gradient dL/dW', short: 'dL/dW', words: 'weight gradients dL/dW', forward: false },
 };
+export const TENSOR_LABELS = Object.fromEntries(Object.entries(TENSORS).map(([k, t]) => [k, t.label]));
+
+// A select's options: one per tensor kind, in the table's order, labelled from it.
+export function fillTensorSelect(select) {
+  select.replaceChildren(...Object.entries(TENSORS).map(([k, t]) => new Option(t.label, k)));
+}
 
 // Page-level settings. Same entry shape as the core's schema so one validator serves both. The page binds
 // every view key that has a form control of that id; `redraw`: a change only redraws the last result,

@@ -3,7 +3,7 @@
 // init-time page (app.js) neither loads nor needs anything of it.
 import { TrainingController } from './training/controller.js';
 import { startCoreChecks } from './core-checks.js';
-import { useCoreSpecs } from './training/settings.js';
+import { useCoreSpecs, useCorePairs } from './training/settings.js';
 import { useCoreTrainable } from './training/built-pair.js';
 
 // The controller reads its URL settings with the core's rule and ranges (core-checks.js: the instance
@@ -14,6 +14,7 @@ async function start() {
   try {
     const core = await startCoreChecks();
     useCoreSpecs(core.trainingSchema, core.schema, core.trainingPresets);
+    useCorePairs(core.trainingPairs, (pair, a, b) => core.pairCaption(pair, a, b));
     useCoreTrainable(core);
     new TrainingController(root);
   } catch (e) {

@@ -10,6 +10,12 @@
 //                                    with a 'progress')
 //   {type:'advance'}                 one training step of the current session, with a report of it (off
 //                                    the log_every grid); ignored while the loop runs or once finished
+//   {type:'run', id, step}           the kept report of that step as the init-time view draws a run:
+//                                    -> {type:'run', runId, id, ok, runNumber, config, loss, depth, summaries,
+//                                        theory, timing} (worker.js's answer, so client.js serves both)
+//   {type:'bin', id, kind, bins, range, binning, figure}   that report's histograms, redrawn from what it
+//                                    kept -> {type:'histograms', runId, id, ok, histograms, axis, key, timing}
+//                                    Answered between chunks: a display change never stops or ends a run.
 // Every message but 'init' is ignored until the module is loaded.
 // (worker -> page):
 //   {type:'ready', train, test}      module loaded and data parsed
@@ -53,7 +59,29 @@ function progress() {
 // Typed arrays of a report, to transfer instead of copying again.
 const buffersOf = report => Object.values(report).filter(v => ArrayBuffer.isView(v)).map(v => v.buffer);
 
+// Every tensor kind of the report (ls.tensorKinds), on each layer's own axis (the core's redraw of what
+// the report kept, at the config's bin count), in the report's histogram* fields' shape.
+function histogramsOfEveryKind(depth) {
+  const bins = config.histogram_bins, byTensor = {};
+  for (const kind of ls.tensorKinds) {
+    const layers = training.histograms(-1, kind, { bins, range: 'own', binning: 'linear' });
+    const f = { histogramLo: new Float64Array(depth + 1).fill(NaN), histogramHi: new Float64Array(depth + 1).fill(NaN),
+      histogramZero: new Float64Array(depth + 1), histogramNonfinite: new Float64Array(depth + 1),
+      histogramCounts: new Float32Array((depth + 1) * bins) };
+    layers.forEach((h, l) => {
+      if (!h || l === 0) return;
+      [f.histogramLo[l], f.histogramHi[l]] = [h.edges[0], h.edges[h.edges.length - 1]];
+      f.histogramZero[l] = h.zeros;
+      f.histogramNonfinite[l] = h.nonfinite;
+      f.histogramCounts.set(h.counts, l * bins);
+    });
+    byTensor[kind] = f;
+  }
+  return byTensor;
+}
+
 function postReport(report) {
+  report.byTensor = histogramsOfEveryKind(report.depth);
   self.postMessage({ type: 'report', runId, report, progress: progress() }, buffersOf(report));
 }
 
@@ -138,6 +166,51 @@ async function loop() {
   }
 }
 
+// --- the init-time view's requests: one kept report drawn as a run ----------------------------------
+
+const viewed = {};  // per channel: the step the last 'run' chose (its 'bin' redraws it)
+let stepsKept = { key: '', steps: [] };  // the steps of history(), read again only after new steps
+
+// history()'s index of the report made at `step`, or -1 (thinned away, or not reached yet).
+function reportIndexOf(step) {
+  const key = `${runId} ${stepsDone}`;
+  if (stepsKept.key !== key) stepsKept = { key, steps: Array.from(training.history().step) };
+  return stepsKept.steps.indexOf(step);
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+const noTheory = depth => Object.fromEntries(ls.theoryNames.map(n => [n, new Float64Array(depth + 1).fill(NaN)]));
+
+function viewRun({ id, step, channel }) {
+  const start = epochNow(), t = performance.now();
+  const index = training ? reportIndexOf(step) : -1;
+  viewed[channel] = index < 0 ? null : step;
+  if (index < 0) {
+    return self.postMessage({ type: 'run', runId, channel, id, ok: false, error: { field: 'step', message: `step ${step} is not kept in this run` },
+      timing: { start, sent: epochNow(), ms: 0 } });
+  }
+  const summaries = training.summaries(index);
+  const loss = training.history().trainLoss[index];
+  // No mean-field line during training: the theory is of the network as initialised, with the init view's
+  // random input and upstream gradient, not of MNIST batches through trained weights.
+  self.postMessage({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
+    summaries, theory: noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+}
+
+function viewBins({ id, kind, bins, range, binning, figure, channel }) {
+  const start = epochNow(), t = performance.now(), step = viewed[channel];
+  let histograms;
+  try {
+    // by its step: reports made since the 'run' may have thinned the history and moved the index
+    histograms = training.histograms(reportIndexOf(step), kind, { bins, range, binning, figure });
+  } catch (e) {
+    return self.postMessage({ type: 'histograms', runId, channel, id, ok: false, error: errorMessage(e) });
+  }
+  self.postMessage({ type: 'histograms', runId, channel, id, ok: true, histograms, axis: histograms.axis,
+    key: `${runId}.${step} ${JSON.stringify([kind, bins, range, binning, figure])}`,
+    timing: { start, sent: epochNow(), ms: performance.now() - t } });
+}
+
 async function init(msg) {
   try {
     const options = msg.module instanceof WebAssembly.Module ? { wasmModule: msg.module } : {};
@@ -164,4 +237,6 @@ self.onmessage = event => {
   }
   if (msg.type === 'play' && training && !finished) { playing = true; return void loop(); }
   if (msg.type === 'advance' && training && !finished && !looping) return singleStep();
+  if (msg.type === 'run') return viewRun(msg);
+  if (msg.type === 'bin' && training && viewed[msg.channel] != null) return viewBins(msg);
 };

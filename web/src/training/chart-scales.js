@@ -1,33 +1,22 @@
 // The training charts' scales: round ticks, a linear map, and the step axis on a log scale, which every
 // chart of steps (line charts, the heatmap) shares so that "log step axis" means one thing.
+import { scaleLinear as d3ScaleLinear } from 'd3-scale';
 
-// Round tick steps: 1, 2 or 5 times a power of ten, about `count` of them over the span.
-function tickStep(span, count) {
-  const raw = span / Math.max(1, count);
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / p;
-  return (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * p;
-}
-
+// Round ticks and a linear map, from d3-scale as every other chart of the page (views/profile.js,
+// views/histograms.js): the training charts only wrap it in the call shape they draw with.
 export function ticks(lo, hi, count) {
-  if (!(hi > lo)) return [lo];
-  const step = tickStep(hi - lo, count);
-  const out = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
+  return hi > lo ? d3ScaleLinear().domain([lo, hi]).ticks(Math.max(1, count)) : [lo];
 }
 
-// A linear map from [d0, d1] to [r0, r1]; nice widens the domain to round ticks (about `nice` of them).
+// A linear map from [d0, d1] to [r0, r1] (f(v), f.invert(px), f.domain); nice widens the domain to round
+// ticks (about `nice` of them). An empty domain maps everything to r0.
 export function scaleLinear(d0, d1, r0, r1, nice = 0) {
-  if (nice && d1 > d0) {
-    const step = tickStep(d1 - d0, nice);
-    d0 = Math.floor(d0 / step + 1e-9) * step;
-    d1 = Math.ceil(d1 / step - 1e-9) * step;
-  }
-  const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
-  const f = v => r0 + (v - d0) * k;
-  f.invert = px => (k ? d0 + (px - r0) / k : d0);
-  f.domain = [d0, d1];
+  const s = d3ScaleLinear().domain([d0, d1]).range([r0, r1]);
+  if (nice && d1 > d0) s.nice(nice);
+  const empty = !(d1 !== d0);
+  const f = v => (empty ? r0 : s(v));
+  f.invert = px => (empty ? d0 : s.invert(px));
+  f.domain = s.domain();
   return f;
 }
 

@@ -2,9 +2,10 @@
 // redraw of every view (redraws.js). It holds no drawing code: each view owns its element (figure1.js,
 // dashboard.js).
 import { downloadText } from '../export.js';
+import { fillMenus } from './pair-menu.js';
 import { onThemeChange } from '../theme.js';
 import {
-  TRAINING_FIELDS, TENSORS, PAIRS, checkSetting, presetSetting, presetConfig, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLines,
+  TRAINING_FIELDS, TENSORS, PAIRS, pairCaption, checkSetting, presetSetting, presetConfig, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLines,
 } from './settings.js';
 import { PairRunner, COLUMNS } from './runner.js';
 import { CAPACITY } from './snapshots.js';
@@ -24,7 +25,7 @@ const $ = id => document.getElementById(id);
 const typedFields = () => TRAINING_FIELDS.filter(f => (f.type === 'integer' || f.type === 'real') && f.control !== false)
   .map(f => f.name);
 // The settings that only change the drawing (the others start the run over).
-const DRAWING_FIELDS = ['dist', 'values', 'logx'];
+const DRAWING_FIELDS = ['tensor', 'axis', 'dist', 'values', 'logx'];
 
 export class TrainingController {
   constructor(root) {
@@ -35,7 +36,7 @@ export class TrainingController {
       changed: redraw => this.progressChanged(redraw),
       failed: (col, e) => this.columnFailed(col, e),
       dataState: (state, head) => this.setState(state, head),
-      newRun: () => { this.scrubber.follow(); this.syncControls(); },
+      newRun: () => { this.scrubber.follow(); this.syncControls(); this.publishRun(true); },
     });
     this.scrubber = new StepScrubber($('t-scrub').closest('.t-scrub'), () => this.requestDraw(true));
     this.redraws = new Redraws(() => { if (this.view === 'training') this.draw(); }, REDRAWS_PER_SECOND);
@@ -45,7 +46,7 @@ export class TrainingController {
     const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}`,
       words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
-    this.dashboard = new Dashboard(exportRun);
+    this.dashboard = new Dashboard(exportRun, (step, view) => this.run.viewStep(step, view, 'training'), () => this.requestDraw(true));
     this.bindControls();
     this.syncControls();
     this.progressChanged(false);  // the status line in this mode's words
@@ -112,9 +113,9 @@ export class TrainingController {
       el.placeholder = String(this.presetValue(name) ?? '');
     }
     showBuiltSeed($('t.seed'), this.built);
-    for (const name of ['tensor', 'dist', 'values']) $(`t.${name}`).value = s[name];
+    for (const name of ['tensor', 'axis', 'dist', 'values']) $(`t.${name}`).value = s[name];
     $('t.logx').checked = s.logx;
-    $('t-fig1').textContent = `Batch-norm paper, Figure 1: train both to ${this.stepsToTrain().toLocaleString('en')} steps`;
+    if ($('t-fig1')) $('t-fig1').textContent = `Batch-norm paper, Figure 1: train both to ${this.stepsToTrain().toLocaleString('en')} steps`;
     this.figure1.setFullViewHref(fullViewHref(this.settings));
   }
 
@@ -147,7 +148,7 @@ export class TrainingController {
   }
 
   bindControls() {
-    for (const name of ['preset', 'optimizer', 'tensor', 'dist', 'values'])
+    for (const name of ['preset', 'optimizer', 'tensor', 'axis', 'dist', 'values'])
       $(`t.${name}`).addEventListener('change', e => this.setField(name, e.target.value));
     for (const name of typedFields()) {
       const el = $(`t.${name}`);
@@ -159,10 +160,9 @@ export class TrainingController {
     $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.withConfigs(c => this.run.play(c))));
     $('t-step').addEventListener('click', () => this.withConfigs(c => this.run.advance(c)));
     $('t-reset').addEventListener('click', () => this.withConfigs(c => this.run.reset(c)));
-    $('t-fig1').addEventListener('click', () => this.runPreset('fig1'));
+    fillMenus(name => this.runPreset(name));
     // The embed trains its Figure 1: the paper's pair, or the pair a reader built and embedded.
     $('t-embed-start').addEventListener('click', () => (this.settings.preset === 'built' ? this.runPair('built', this.settings) : this.runPreset('fig1')));
-    $('t-blog').addEventListener('click', () => this.runPreset('blog'));
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
     $('t-export-run').addEventListener('click', () =>
       downloadText(JSON.stringify(runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
@@ -262,8 +262,17 @@ export class TrainingController {
     }
     $('t-play').textContent = this.run.playing ? 'Pause' : 'Play';
     $('t-play').setAttribute('aria-pressed', String(this.run.playing));
-    if (redraw || state !== this.drawnState) this.requestDraw();
+    if (redraw || state !== this.drawnState) { this.requestDraw(); this.publishRun(false); }
     this.drawnState = state;
+  }
+
+  // Tells the init-time view (page.js, through run-steps.js) what this run holds: its steps both
+  // columns reached and how to draw one of them there. newRun: it starts over (from step 0).
+  publishRun(newRun) {
+    window.dispatchEvent(new CustomEvent('layerscope:run', { detail: {
+      newRun, built: this.settings.preset === 'built' && this.run.started, steps: this.run.commonSteps(),
+      request: (step, view) => this.run.viewStep(step, view),
+    } }));
   }
 
   // --- drawing -------------------------------------------------------------------------------
@@ -275,18 +284,23 @@ export class TrainingController {
   draw() {
     const t0 = performance.now();
     const s = this.settings, stores = this.run.stores;
-    const step = this.scrubber.sync(stores);
-    const xMax = Math.max(...COLUMNS.map(c => this.run.configs[c]?.steps || 0), 1);
+    for (const c of COLUMNS) stores[c].showTensor(s.tensor);
+    const step = this.scrubber.sync(this.run.commonSteps());
+    const previous = this.run.previous;
+    const xMax = Math.max(...COLUMNS.map(c => Math.max(this.run.configs[c]?.steps || 0, previous?.[c].latest?.step || 0)), 1);
     const opts = { logX: s.logx, xMax, marker: this.scrubber.following ? null : step };
     const depth = Math.max(stores.a.depth, stores.b.depth);
     const at = { a: step === null ? null : stores.a.at(step), b: step === null ? null : stores.b.at(step) };
     this.dashboard.update(stores, at, opts, {
-      tensorLabel: TENSORS[s.tensor], dist: s.dist, values: s.values, bandLayer: this.dashboard.syncLayerSelect(depth),
-      tableOpen: $('t-table').closest('details').open, words: this.columnWords(),
+      tensor: s.tensor, tensorLabel: TENSORS[s.tensor], axis: s.axis, runKey: this.run.runNumber, dist: s.dist, values: s.values, bandLayer: this.dashboard.syncLayerSelect(depth),
+      tableOpen: $('t-table').closest('details').open, words: this.columnWords(), previous: this.run.previous,
     });
     const config = this.run.configs.b ?? { ...(this.built?.configs?.b ?? presetConfig(s.preset)), steps: this.stepsToTrain() };
     this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
       startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure, words: this.columnWords() });
+    const pair = PAIRS[s.preset];
+    const caption = pairCaption(s.preset, stores) ?? (pair?.core ? `${pair.title}. A: ${pair.aLabel}; B: ${pair.bLabel}.` : '');
+    if ($('t-pair-caption').textContent !== caption) $('t-pair-caption').textContent = caption;
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
     for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();

@@ -4,7 +4,7 @@
 // gives each its export buttons and hands each its numbers.
 import { LineChart } from './line-chart.js';
 import { DistributionView, panelLayers } from './distribution-view.js';
-import { StepHistograms } from './step-histograms.js';
+import { StepGrids } from './step-grids.js';
 import { StepTable } from './step-table.js';
 import { viewButtons } from './exports.js';
 import { sharedDomain } from './shared-scale.js';
@@ -14,8 +14,9 @@ const $ = id => document.getElementById(id);
 const RATIO_REFERENCE = -3;  // log10 of the update-to-data ratio often quoted as healthy (1e-3)
 
 export class Dashboard {
-  // run: {settingsLines(), source(), words()} for the exports
-  constructor(run) {
+  // run: {settingsLines(), source(), words()} for the exports; requestStep(step, view): a kept step's
+  // histograms (runner.viewStep); changed(): new numbers came to a view (draw again)
+  constructor(run, requestStep, changed) {
     const chart = (id, spec) => new LineChart($(id), spec);
     const once = 'once training starts';
     this.loss = chart('t-loss', { title: 'Training loss', xLabel: 'training step', yLabel: 'cross-entropy loss',
@@ -26,11 +27,11 @@ export class Dashboard {
       empty: `The chosen layer's 15th, 50th and 85th percentiles appear here ${once}.` });
     this.profile = chart('t-profile', { title: 'Depth profile', xLabel: 'layer', xName: 'layer', yLabel: 'standard deviation (log scale)',
       logY: true, integerX: true, empty: `Each layer's spread, forward and backward, appears here ${once}.` });
-    this.hist = {};
+    this.grids = new StepGrids(requestStep, changed);
+    this.hist = this.grids.views;
     this.dist = {};
     this.ratio = {};
     for (const col of COLUMNS) {
-      this.hist[col] = new StepHistograms($(`t-hist-${col}`), col);
       this.dist[col] = new DistributionView($(`t-dist-${col}`), col);
       this.ratio[col] = chart(`t-ratio-${col}`, {
         title: `Update-to-data ratio, column ${col.toUpperCase()}`, xLabel: 'training step',
@@ -53,10 +54,15 @@ export class Dashboard {
   }
 
   // stores: {a, b}; at: each column's report at the scrubbed step; opts: {logX, xMax, marker};
-  // show: {tensorLabel, dist, values, bandLayer, tableOpen, words (exports.js columnWords)}
+  // show: {tensor, tensorLabel, axis, dist, values, bandLayer, tableOpen, runKey, words (exports.js columnWords),
+  //   previous: the stores of the run the last change ended (dashed on the loss and accuracy), or null}
   update(stores, at, opts, show) {
     const names = Object.fromEntries(COLUMNS.map(c => [c, `${c.toUpperCase()}: ${show.words[c]}`]));
-    const curve = (field, layer) => COLUMNS.map(c => ({ label: names[c], color: c, csvName: `${c}_${field}`, points: stores[c].curve(field, layer) }));
+    const curve = (field, layer) => [
+      ...COLUMNS.map(c => ({ label: names[c], color: c, csvName: `${c}_${field}`, points: stores[c].curve(field, layer) })),
+      ...(show.previous ? COLUMNS.map(c => ({ label: `${c.toUpperCase()}, previous run`, color: c, dash: [5, 4],
+        csvName: `${c}_previous_${field}`, points: show.previous[c].curve(field, layer) })) : []),
+    ];
     this.loss.update(curve('trainLoss'), opts);
     this.acc.update(curve('testAccuracy'), opts);
     const l = show.bandLayer;
@@ -67,10 +73,11 @@ export class Dashboard {
     })), opts);
     for (const c of COLUMNS) {
       const title = `${c.toUpperCase()}, ${show.words[c]}`;
-      this.hist[c].update(at[c], { tensorLabel: show.tensorLabel, title });
       this.dist[c].update(stores[c].reports, { mode: show.dist, values: show.values, logX: opts.logX, tensorLabel: show.tensorLabel,
         marker: opts.marker, title });
     }
+    const step = at.a && at.b && at.a.step === at.b.step ? at.a.step : null;
+    this.grids.update(step, { tensor: show.tensor, tensorLabel: show.tensorLabel, axis: show.axis, binning: show.values, runKey: show.runKey });
     this.updateRatios(stores, opts);
     this.updateProfile(at, Math.max(stores.a.depth, stores.b.depth));
     if (show.tableOpen) this.table.update(at, show.words);

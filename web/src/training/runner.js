@@ -11,6 +11,7 @@ import { chooseWasmBuild, compiledModule } from '../client.js';
 import { fetchDataset } from './data.js';
 import { ColumnClient } from './column-client.js';
 import { ReportStore } from './snapshots.js';
+import { PairRequests } from '../pair-requests.js';
 
 export const COLUMNS = ['a', 'b'];
 const $ = id => document.getElementById(id);
@@ -21,6 +22,7 @@ export class PairRunner {
   constructor({ changed, failed, dataState, newRun }) {
     Object.assign(this, { changed, failed, dataState, newRun });
     this.stores = { a: new ReportStore(), b: new ReportStore() };
+    this.previous = null;  // the stores of the run the last start() ended, or null
     this.configs = { a: null, b: null };
     this.clients = null;
     this.dataPromise = null;
@@ -38,8 +40,13 @@ export class PairRunner {
         report: (report, progress) => { this.stores[col].add(report); this.clients[col].progress = progress; this.changed(true); },
         progress: () => this.changed(false),  // the readout only: no new numbers to draw
         error: e => { this.errors = { ...this.errors, [col]: e }; this.failed(col, e); },
+        view: msg => Object.values(this.views).some(v => v.receive(col, msg)),
       });
     }
+    // One requester per view that draws kept steps (the init view's scrubber, the training view's
+    // histograms): each has its own newest request.
+    this.views = {};
+    this.waiting = {};
     // The page's one compile of the chosen build (null: each worker then loads the SIMD128 build itself
     // and says what failed).
     this.modulePromise = compiledModule(chooseWasmBuild(location.search));
@@ -77,6 +84,12 @@ export class PairRunner {
   }
 
   start(configs) {
+    this.runNumber = (this.runNumber ?? 0) + 1;
+    // The run this one ends stays on the curves, dashed, until the next run ends this one in turn.
+    if (this.started && COLUMNS.some(c => this.stores[c].reports.length > 1)) {
+      this.previous = this.stores;
+      this.stores = { a: new ReportStore(), b: new ReportStore() };
+    }
     for (const col of COLUMNS) {
       this.stores[col].reset();
       this.configs[col] = null;
@@ -142,6 +155,30 @@ export class PairRunner {
       this.stopClock();
     }
     return !this.started ? 'idle' : this.finished() ? 'finished' : this.playing ? 'running' : 'paused';
+  }
+
+  // The steps both columns have reported (A and B are always shown at the same step).
+  commonSteps() {
+    const b = new Set(this.stores.b.reports.map(r => r.step));
+    return this.stores.a.reports.map(r => r.step).filter(s => b.has(s));
+  }
+
+  // The init-time view's figures of both columns at a kept step, redrawn from what the run kept, in the
+  // result shape of client.js (with .step): resolves with the channel's newest request's result, null for
+  // the others. channel: who asks ('init', 'training'), each with its own newest request.
+  viewStep(step, view, channel = 'init') {
+    if (!this.clients) return Promise.resolve(null);
+    this.views[channel] ??= new PairRequests((col, msg) => this.clients[col].post(msg), r => this.viewed(channel, r), channel);
+    this.waiting[channel]?.resolve(null);  // an older request: its answers are dropped
+    const id = this.views[channel].request({ a: { step }, b: { step } }, view, { step });
+    return new Promise(resolve => { this.waiting[channel] = { id, resolve }; });
+  }
+
+  viewed(channel, result) {
+    const w = this.waiting[channel];
+    if (!w || w.id !== result.id) return;
+    this.waiting[channel] = null;
+    w.resolve(result);
   }
 
   progress(col) {

@@ -1,6 +1,5 @@
 // The step scrubber (it owns .t-scrub: the range input and its readout): which kept report the
 // histograms, the depth profile and the table show. Its far right end follows the newest report.
-import { COLUMNS } from './runner.js';
 
 export class StepScrubber {
   // moved(): the reader moved it (draw again)
@@ -21,11 +20,9 @@ export class StepScrubber {
 
   get following() { return this.index === null; }
 
-  // The steps it moves over: those of the column with more reports (both report at the same steps).
-  // Returns the step shown (null before any report).
-  sync(stores) {
-    const [a, b] = COLUMNS.map(c => stores[c].reports);
-    const steps = (a.length >= b.length ? a : b).map(r => r.step);
+  // The steps it moves over: those both columns reached, so A and B always show the same step (its
+  // right end: the newest both reached). Returns the step shown (null before any report).
+  sync(steps) {
     this.input.max = String(Math.max(0, steps.length - 1));
     const index = this.index === null ? steps.length - 1 : Math.min(this.index, steps.length - 1);
     this.input.value = String(Math.max(0, index));

@@ -5,35 +5,52 @@
 // A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
-import { checkValue, shown } from '../state.js';
+import { checkValue, shown, TENSOR_LABELS } from '../state.js';
 import { settingsLine } from '../format.js';
 
-// Pairs of core presets: column A without batch norm, column B with it (same seed, same batches).
+// The one-click pairs: the core's pair table (training_pair_list, ls.trainingPairs: {name, title, a, b,
+// aLabel, bLabel}, read by useCorePairs) and the pair a reader built in the init-time view. Until the
+// core's table is read, the two pairs this view has always had, so that a link's t.preset parses.
 export const PAIRS = {
-  fig1: {
-    a: 'bn-paper-fig1-baseline', b: 'bn-paper-fig1',
-    title: 'Batch-norm paper, Figure 1: 3 sigmoid layers of 100, without vs. with batch norm',
-    figure: 'Figure 1 of the batch-norm paper, trained here',
-  },
-  blog: {
-    a: 'blog-deep-relu', b: 'blog-deep-relu-bn',
-    title: "The post's setting: 20 ReLU layers of 100, N(0,1) x 0.01 weights, without vs. with batch norm",
-    figure: "The post's setting trained, drawn as the paper's Figure 1: 20 ReLU layers, 0.01 init",
-  },
-  // The pair a reader built in the init-time view: its networks are the URL's a.* / b.* / seed keys (one
-  // copy of them for both views, built-pair.js reads them); `recipe` is the core preset whose training
-  // settings (optimizer, learning rate, 5,000 steps, a report every 100) it starts from.
-  built: {
-    recipe: 'blog-deep-relu',
-    title: 'The pair you built in the init-time view: A and B as set there',
-    figure: 'The pair built in the init-time view, trained, drawn as the paper\'s Figure 1',
-  },
+  fig1: { a: 'bn-paper-fig1-baseline', b: 'bn-paper-fig1', title: 'Batch-norm paper, Figure 1' },
+  blog: { a: 'blog-deep-relu', b: 'blog-deep-relu-bn', title: "The post's setting" },
 };
+// The pair a reader built in the init-time view: its networks are the URL's a.* / b.* / seed keys (one
+// copy of them for both views, built-pair.js reads them); `recipe` is the core preset whose training
+// settings (optimizer, learning rate, 5,000 steps, a report every 100) it starts from.
+const BUILT = {
+  recipe: 'blog-deep-relu',
+  title: 'The pair you built in the init-time view: A and B as set there',
+  figure: 'The pair built in the init-time view, trained, drawn as the paper\'s Figure 1',
+};
+PAIRS.built = BUILT;
 
-// The tensors a report can bin per layer (the core's histogram_tensor), with the views' labels.
-export const TENSORS = {
-  pre_activation: 'pre-activation', activation: 'activation', grad_output: 'dL/dh', grad_weight: 'dL/dW',
-};
+// The Figure 1 panel's title for a pair.
+function figureTitle(pair) {
+  return pair.name === 'fig1' ? 'Figure 1 of the batch-norm paper, trained here' : `${pair.title}: trained, drawn as the paper's Figure 1`;
+}
+
+let coreCaption = null;  // (pair, historyA, historyB) -> the core's two sentences (ls.pairCaption)
+
+// A core pair's caption from the kept reports of both columns (what the core reads of a history: the
+// steps and test accuracies), or null (the built pair; no reports yet; the core refused).
+export function pairCaption(pair, stores) {
+  if (!PAIRS[pair]?.core || !coreCaption || !stores.a.reports.length || !stores.b.reports.length) return null;
+  const history = s => ({ step: s.reports.map(r => r.step), testAccuracy: s.reports.map(r => r.testAccuracy) });
+  try { return coreCaption(pair, history(stores.a), history(stores.b)); } catch { return null; }
+}
+
+// The core's pairs, in its order, then the built pair; the preset setting takes their names.
+export function useCorePairs(pairs, caption = null) {
+  coreCaption = caption;
+  for (const name of Object.keys(PAIRS)) delete PAIRS[name];
+  for (const p of pairs) PAIRS[p.name] = { ...p, core: true, figure: figureTitle(p) };
+  PAIRS.built = BUILT;
+  TRAINING_FIELDS.find(f => f.name === 'preset').choices = Object.keys(PAIRS);
+}
+
+// The tensors the views draw: every kind a report keeps (state.js's one table), by their labels.
+export const TENSORS = TENSOR_LABELS;
 
 // Same entry shape as the core's schema ({name, type, min, max, choices, default, help}); `key` is the
 // URL key. The settings that go to the core (CORE_FIELDS) take their type, range and choices from the
@@ -41,14 +58,16 @@ export const TENSORS = {
 // page adds only the key, the help and the default (null: the preset's).
 export const TRAINING_FIELDS = [
   { name: 'preset', type: 'choice', choices: Object.keys(PAIRS), default: 'fig1',
-    help: 'the pair of networks: fig1 (the batch-norm paper), blog (the post\'s 20 ReLU layers) or built (A and B of the init-time view)' },
+    help: 'the pair of networks: one of the core\'s pairs (fig1, the batch-norm paper; blog, the post\'s 20 ReLU layers; ...) or built (A and B of the init-time view)' },
   { name: 'optimizer', default: null, help: 'sgd (momentum 0.9) or adam' },
   { name: 'learning_rate', default: null, help: 'step size' },
   { name: 'steps', default: null, help: 'training steps (batches of 60)' },
   { name: 'log_every', default: null, help: 'steps between reports' },
   { name: 'seed', default: 1, help: 'seed of both columns (weights and batches)' },
   { name: 'tensor', type: 'choice', choices: Object.keys(TENSORS), default: 'pre_activation',
-    help: 'the tensor whose distribution is tracked per layer' },
+    help: 'the tensor whose distribution is drawn per layer (every kind is kept: a change only redraws)' },
+  { name: 'axis', type: 'choice', choices: ['shared', 'own'], default: 'shared',
+    help: 'x axis of the histograms at the chosen step: one for every layer of A and B (shared), or each layer its own' },
   { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
     help: 'distribution over steps: offset histograms or a heatmap' },
   { name: 'values', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
@@ -59,7 +78,7 @@ export const TRAINING_FIELDS = [
 // The settings that go to the core (the rest only change the drawing). useCoreSpecs adds every other
 // field of the core's training table (`t.weight_decay`, `t.nesterov`, ...): the URL holds them all.
 export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
-// Core training fields the view sets itself: the binned tensor is the view's `tensor` setting.
+// Core training fields the view leaves alone: every tensor kind is kept, the view's `tensor` picks one.
 const VIEW_OWNED_CORE_FIELDS = ['histogram_tensor'];
 
 // The core's training presets ({name, config}), for what a field left empty means (presetSetting).

@@ -113,56 +113,8 @@ export class ColumnControls {
     const field = spec.name;
     const key = `${this.column}.${field}`;
     const { wrap, label, body } = this.row(field, fieldLabel(field));
-    const els = [];
+    const els = this.inputsFor(spec, ui, key);
     const help = `${spec.help || ''}. Allowed: ${describeAllowed(spec)}.`;
-    if (spec.type === 'choice') {
-      const select = document.createElement('select');
-      select.id = key;
-      for (const c of spec.choices) {
-        const option = new Option(choiceLabel(field, c), c);
-        const title = (CHOICE_TITLES[field] || {})[c];
-        if (title) option.title = title;
-        select.add(option);
-      }
-      select.addEventListener('change', () => this.commit(field, spec, select.value, select));
-      els.push(select);
-    } else if (spec.type === 'boolean') {
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.id = key;
-      box.addEventListener('change', () => this.commit(field, spec, box.checked ? 'true' : 'false', box));
-      els.push(box);
-    } else if (spec.type === 'integer' && ui.slider) {
-      // The slider's id is the key, the exact value sits in the box beside it.
-      const slider = new Slider(spec, ui.slider, key, `${fieldLabel(field)} (slider${ui.slider === 'log' ? ', logarithmic' : ''})`);
-      const num = document.createElement('input');
-      num.type = 'number';
-      num.id = `${key}-number`;
-      num.min = String(spec.min);
-      num.max = String(spec.max);
-      num.step = '1';
-      num.setAttribute('aria-label', `${fieldLabel(field)} (number)`);
-      slider.onValue = (v, live) => this.commit(field, spec, String(v), slider.el, live);
-      num.addEventListener('change', () => this.commit(field, spec, num.value, num));
-      els.push(slider.el, num);
-      slider.el.slider = slider;
-    } else {
-      if (ui.slider === 'log') {
-        const slider = new Slider({ ...spec, min: ui.low ?? spec.min }, 'log', `${key}-slider`,
-          `${fieldLabel(field)} (logarithmic slider)`);
-        slider.onValue = (v, live) => this.commit(field, spec, String(v), slider.el, live);
-        els.push(slider.el);
-        slider.el.slider = slider;
-      }
-      const num = document.createElement('input');
-      num.type = 'text';
-      num.inputMode = 'decimal';
-      num.id = key;
-      num.spellcheck = false;
-      num.addEventListener('change', () => this.commit(field, spec, num.value, num));
-      num.addEventListener('keydown', e => { if (e.key === 'Enter') this.commit(field, spec, num.value, num); });
-      els.push(num);
-    }
     label.htmlFor = key;
     for (const el of els) el.title = help;
     body.append(...els);
@@ -180,6 +132,55 @@ export class ColumnControls {
     this.inputs.set(field, els);
     this.errors.set(field, err);
     parent.appendChild(wrap);
+  }
+
+  // A field's inputs by its type: a select, a checkbox, a slider with its number box, or a text box (with
+  // a logarithmic slider where the field asks for one). The first input's id is the key.
+  inputsFor(spec, ui, key) {
+    const field = spec.name;
+    const commit = (el, raw, live) => this.commit(field, spec, raw, el, live);
+    if (spec.type === 'choice') {
+      const select = document.createElement('select');
+      select.id = key;
+      for (const c of spec.choices) {
+        const option = new Option(choiceLabel(field, c), c);
+        const title = (CHOICE_TITLES[field] || {})[c];
+        if (title) option.title = title;
+        select.add(option);
+      }
+      select.addEventListener('change', () => commit(select, select.value));
+      return [select];
+    }
+    if (spec.type === 'boolean') {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.id = key;
+      box.addEventListener('change', () => commit(box, box.checked ? 'true' : 'false'));
+      return [box];
+    }
+    if (spec.type === 'integer' && ui.slider) {
+      // The slider's id is the key, the exact value sits in the box beside it.
+      const slider = new Slider(spec, ui.slider, key, `${fieldLabel(field)} (slider${ui.slider === 'log' ? ', logarithmic' : ''})`);
+      const num = document.createElement('input');
+      Object.assign(num, { type: 'number', id: `${key}-number`, min: String(spec.min), max: String(spec.max), step: '1' });
+      num.setAttribute('aria-label', `${fieldLabel(field)} (number)`);
+      slider.onValue = (v, live) => commit(slider.el, String(v), live);
+      num.addEventListener('change', () => commit(num, num.value));
+      slider.el.slider = slider;
+      return [slider.el, num];
+    }
+    const els = [];
+    if (ui.slider === 'log') {
+      const slider = new Slider({ ...spec, min: ui.low ?? spec.min }, 'log', `${key}-slider`, `${fieldLabel(field)} (logarithmic slider)`);
+      slider.onValue = (v, live) => commit(slider.el, String(v), live);
+      slider.el.slider = slider;
+      els.push(slider.el);
+    }
+    const num = document.createElement('input');
+    Object.assign(num, { type: 'text', inputMode: 'decimal', id: key, spellcheck: false });
+    num.addEventListener('change', () => commit(num, num.value));
+    num.addEventListener('keydown', e => { if (e.key === 'Enter') commit(num, num.value); });
+    return [...els, num];
   }
 
   // live: a slider still being dragged (the page may skip the costly parts of the run).

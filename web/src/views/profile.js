@@ -106,33 +106,54 @@ export class ProfileChart extends SizedView {
     this.drawnSignature = signature;
     this.drawnColors = colors;
     this.width = width;
-    const svg = this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
+    this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
       .attr('font-family', FONT_FAMILY).attr('font-size', 11);
     const part = this.parts();
     part.bg.attr('width', width).attr('height', height).attr('fill', colors.bg);
     const rows = this.rows();
     const maxLayer = Math.max(1, ...rows.map(r => r.data.length - 1));
-    const x = scaleLinear().domain([0, maxLayer]).range([M.left, width - M.right]);
-    let y;
-    let gridTicks = [];
+    this.x = scaleLinear().domain([0, maxLayer]).range([M.left, width - M.right]);
+    this.y = this.valueScale(rows, height);
+    this.drawAxes(part, { width, height, maxLayer, colors });
+    const notes = this.drawSeries(part, rows, { width, height, colors });
+    // A measured series with no finite theory at all: say why there is no dashed line (once for both
+    // columns when the reason is the same).
+    const why = new Map();
+    for (const s of this.spec.theory || []) {
+      const r = this.results[s.column];
+      const reason = r && r.ok && this.spec.noTheory && this.spec.noTheory(r);
+      if (reason && !Array.from(s.values(r)).some(Number.isFinite)) why.set(reason, [...(why.get(reason) || []), s.column.toUpperCase()]);
+    }
+    for (const [reason, cols] of why) notes.push(`${cols.join(' and ')}: no theory line (${reason})`);
+    if (this.spec.bands && !rows.some(r => r.band) && Object.values(this.results).some(r => r && r.ok))
+      notes.push('the percentiles are sorted once the figures are drawn: the bands follow in a moment');
+    this.setNotes(notes);
+    this.height = height;
+  }
+
+  // The y scale: symmetric-log for the bands, log for the stds (at least two decades), linear for shares.
+  valueScale(rows, height) {
     if (this.spec.bands) {
       let top = 0;
       for (const r of rows) for (const v of [...r.lo, ...r.hi]) if (Number.isFinite(v)) top = Math.max(top, Math.abs(v));
       top = top || 1;
       const c = Math.min(top / 10, this.spec.symlog(this.results) || top / 10);
       const anyNegative = rows.some(r => r.lo.some(v => v < 0));
-      y = scaleSymlog().constant(c).domain([anyNegative ? -top : 0, top]).range([height - M.bottom, M.top]).clamp(true);
-    } else if (this.spec.log) {
+      return scaleSymlog().constant(c).domain([anyNegative ? -top : 0, top]).range([height - M.bottom, M.top]).clamp(true);
+    }
+    if (this.spec.log) {
       let lo = Infinity, hi = -Infinity;
       for (const r of rows) for (const v of r.data) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       if (!(lo <= hi)) { lo = 1e-3; hi = 1; }
       if (hi / lo < 100) { lo /= 10; hi *= 10; }
-      y = scaleLog().domain([lo / 2, hi * 2]).range([height - M.bottom, M.top]).clamp(true);
-    } else {
-      y = scaleLinear().domain([0, 1]).range([height - M.bottom, M.top]);
+      return scaleLog().domain([lo / 2, hi * 2]).range([height - M.bottom, M.top]).clamp(true);
     }
-    this.x = x;
-    this.y = y;
+    return scaleLinear().domain([0, 1]).range([height - M.bottom, M.top]);
+  }
+
+  drawAxes(part, { width, height, maxLayer, colors }) {
+    const { x, y } = this;
+    let gridTicks = [];
     const gx = part.gx.attr('transform', `translate(0,${height - M.bottom})`)
       .call(axisBottom(x).ticks(Math.min(maxLayer, Math.floor(width / 50))).tickFormat(v => Number.isInteger(v) ? String(v) : ''));
     const gy = part.gy.attr('transform', `translate(${M.left},0)`);
@@ -156,12 +177,15 @@ export class ProfileChart extends SizedView {
       g.selectAll('text').attr('fill', colors.muted);
     }
     part.label.attr('x', (M.left + width - M.right) / 2).attr('y', height - 4).attr('fill', colors.muted);
+  }
 
+  // The bands, lines and markers; returns the notes on layers exactly 0 (which a log axis cannot hold).
+  drawSeries(part, rows, { width, height, colors }) {
+    const { x, y } = this;
     const plotted = {};
-    const floorNote = [];
-    const bandRows = rows.filter(r => r.band);
+    const notes = [];
     const bandLayers = r => r.data.map((v, i) => i).filter(i => Number.isFinite(r.lo[i]) && Number.isFinite(r.hi[i]));
-    const bandPaths = bandRows.flatMap(r => [
+    const bandPaths = rows.filter(r => r.band).flatMap(r => [
       { r, outer: true, d: area().x(i => x(i)).y0(i => y(r.lo[i])).y1(i => y(r.hi[i]))(bandLayers(r)) },
       { r, outer: false, d: area().x(i => x(i)).y0(i => y(r.lo2[i])).y1(i => y(r.hi2[i]))(
         bandLayers(r).filter(i => Number.isFinite(r.lo2[i]) && Number.isFinite(r.hi2[i]))) },
@@ -174,7 +198,7 @@ export class ProfileChart extends SizedView {
       const pts = r.data.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && (!this.spec.log || v > 0));
       const zeros = this.spec.log && !r.theory ? r.data.map((v, i) => [i, v]).filter(([, v]) => v === 0) : [];
       if (!r.theory) {
-        if (zeros.length) floorNote.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0, marked ▼ at the bottom`);
+        if (zeros.length) notes.push(`${r.column.toUpperCase()}: ${zeros.length} layer(s) exactly 0, marked ▼ at the bottom`);
         plotted[r.column + '-' + r.key] = r.data;
       }
       return { ...r, pts, zeros, color: colors[r.column] };
@@ -192,19 +216,9 @@ export class ProfileChart extends SizedView {
     // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
     measured.selectAll('path').data(r => r.zeros).join('path')
       .attr('d', p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`);
-    // A measured series with no finite theory at all: say why there is no dashed line.
-    for (const s of this.spec.theory || []) {
-      const r = this.results[s.column];
-      if (!r || !r.ok) continue;
-      const why = this.spec.noTheory && this.spec.noTheory(r);
-      if (why && !Array.from(s.values(r)).some(Number.isFinite)) floorNote.push(`${s.column.toUpperCase()}: no theory line (${why})`);
-    }
-    if (this.spec.bands && !bandRows.length && Object.values(this.results).some(r => r && r.ok))
-      floorNote.push('the percentiles are sorted once the figures are drawn: the bands follow in a moment');
-    this.setNotes(floorNote);
     // Read-only numbers for tests and scripts: comma-separated values per layer.
     for (const [k, v] of Object.entries(plotted)) this.svg.attr('data-' + k, Array.from(v).join(','));
-    this.height = height;
+    return notes;
   }
 
   setNotes(notes) {

@@ -31,3 +31,9 @@ export class Tooltip {
     this.el.hidden = true;
   }
 }
+
+// The page's one readout: both bundles (app.js, training.js) carry this file, so the instance sits in
+// a global registry and whichever view asks first makes it.
+export function sharedTooltip() {
+  return (globalThis[Symbol.for('layerscope.tooltip')] ??= new Tooltip());
+}

@@ -1,0 +1,122 @@
+// End-to-end (issue 20, "one run, one step"): a pair built in the init-time view (not a preset) trains,
+// and then every figure of the init-time view (histograms, depth profile, bands, table, sentence) shows
+// the step chosen on its scrubber, A and B at the same step, redrawn from what the run kept: a display
+// change never ends the run. Real MNIST, real training in the column workers, under the page's CSP.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSiteAndBrowser, openPage, waitReady, afterRecompute, byId } from './helpers.mjs';
+
+const site = useSiteAndBrowser();
+
+// 6 tanh layers of 50 each, B with batch norm; 300 steps at a learning rate of 0.05, a report every 100.
+const PAIR = 'a.depth=6&a.width=50&a.activation=tanh&b.depth=6&b.width=50&b.activation=tanh&b.normalization=batch';
+const RUN = 't.steps=300&t.log_every=100&t.learning_rate=0.05';
+
+const story = page => page.textContent('#story-text');
+const canvasImage = (page, sel) => page.$eval(sel, c => c.toDataURL());
+const tableStd = (page, col) => page.$$eval(`#table-${col} tbody tr`, rows => rows.map(r => ({
+  layer: Number(r.dataset.layer), std: Number(r.querySelector('td[data-key=std]').dataset.value) })));
+const runState = page => page.evaluate(() => ({ state: document.getElementById('training').dataset.state,
+  reports: ['a', 'b'].map(c => window.__layerscopeTraining.stores[c].reports.length) }));
+// Moves the init view's scrubber to a position (0: the init view's own run, i: the i-th kept step).
+const scrubTo = (page, position) => afterRecompute(page, () => page.$eval('#run-step', (el, p) => {
+  el.value = String(p);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}, position));
+
+test('a built pair trains and the init view scrubs through its steps: step 0 is the run\'s first batch, a display change keeps the run', async () => {
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?${PAIR}&${RUN}`, { width: 1280, height: 800 });
+  await waitReady(page);
+  assert.equal(await page.isHidden('#run-steps'), true, 'no scrubber before a run');
+  const initStory = await story(page);
+  await page.click('#train-pair');
+  await page.waitForFunction(() => ['finished', 'error'].includes(document.getElementById('training').dataset.state), null, { timeout: 180000 });
+  assert.equal((await runState(page)).state, 'finished', await page.textContent('#t-status'));
+  // It trained: the training loss falls (from about ln 10 at step 0).
+  const losses = await page.evaluate(() => ['a', 'b'].map(c => window.__layerscopeTraining.stores[c].reports.map(r => r.trainLoss)));
+  for (const l of losses) assert.ok(l.at(-1) < 0.6 * l[0], `training loss ${l.join(' → ')}`);
+
+  // Back in the init view: the scrubber is there and follows the newest step both columns reached.
+  await page.click('#view-switch [data-view=init]');
+  await page.waitForFunction(() => /^At step 300 of training/.test(document.getElementById('story-text').textContent), null, { timeout: 20000 });
+  assert.equal(await page.isVisible('#run-steps'), true);
+  assert.match(await page.textContent('#run-step-out'), /^step 300 \(newest\) of 300$/);
+
+  // Step 0 in the init view's table is the run's step 0: dL/dh's std per layer equals the std the step-0
+  // report measured on the same first batch in train mode (the training view's own numbers), to 1e-6.
+  await page.$eval('#tables', el => { el.closest('details').open = true; });
+  await afterRecompute(page, () => page.selectOption('#tensor', 'grad_output'));
+  await scrubTo(page, 1);
+  assert.match(await story(page), /^At step 0 of training on MNIST, /);
+  const reports0 = await page.evaluate(() => ['a', 'b'].map(c => Array.from(window.__layerscopeTraining.stores[c].reports[0].doutputStd)));
+  for (const [i, col] of ['a', 'b'].entries()) {
+    const rows = await tableStd(page, col);
+    assert.equal(rows.length, 6, `${col}: every hidden layer has dL/dh`);
+    for (const { layer, std } of rows) {
+      const want = reports0[i][layer];
+      assert.ok(Math.abs(std - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${col} layer ${layer}: table ${std}, report ${want}`);
+    }
+  }
+
+  // The scrubber moves every view: histograms and sentence change between step 0 and step 200 (the arrow
+  // keys move it when no control has the focus).
+  const before = { story: await story(page), hist: await canvasImage(page, '#hist-a canvas'), table: await tableStd(page, 'a') };
+  await page.$eval('#tensor', el => el.blur());
+  await afterRecompute(page, () => page.keyboard.press('ArrowRight'));
+  await afterRecompute(page, () => page.keyboard.press('ArrowRight'));
+  assert.match(await page.textContent('#run-step-out'), /^step 200 of 300$/);
+  assert.match(await story(page), /^At step 200 of training on MNIST, /);
+  assert.notEqual(await story(page), before.story);
+  assert.notEqual(await canvasImage(page, '#hist-a canvas'), before.hist, 'A\'s histograms changed');
+  assert.notDeepEqual(await tableStd(page, 'a'), before.table, 'the table changed');
+
+  // Display changes redraw from what the run kept: the run is still there, at the same step.
+  const kept = await runState(page);
+  await afterRecompute(page, () => page.selectOption('#tensor', 'activation'));
+  await afterRecompute(page, () => page.selectOption('#axis', 'own'));
+  await afterRecompute(page, () => page.fill('#bins', '32').then(() => page.press('#bins', 'Enter')));
+  assert.deepEqual(await runState(page), kept, 'the run survives display changes');
+  assert.match(await story(page), /^At step 200 of training on MNIST, /);
+  // The left end is the init view's own run again (its random batch).
+  await scrubTo(page, 0);
+  assert.doesNotMatch(await story(page), /^At step /);
+  assert.match(await page.textContent('#run-step-out'), /^before training/);
+
+  // The training view's tensor is a display setting too: the finished run stays and exports it whole.
+  await page.click('#view-switch [data-view=training]');
+  await page.selectOption(byId('t.tensor'), 'grad_output');
+  await page.waitForTimeout(300);
+  assert.deepEqual(await runState(page), kept, 'the run survives a change of the training view\'s tensor');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#t-export-run')]);
+  const json = JSON.parse(await (await download.createReadStream()).toArray().then(b => Buffer.concat(b).toString()));
+  assert.ok(JSON.stringify(json).length > 10000, 'the whole-run export is not empty');
+
+  // A network change in the init view ends the link between them: the scrubber goes, the init run is shown.
+  await page.click('#view-switch [data-view=init]');
+  await page.$eval('#details-a', d => { d.open = true; });
+  await scrubTo(page, 2);
+  assert.match(await story(page), /^At step 100 of training on MNIST, /);
+  await afterRecompute(page, () => page.selectOption(byId('a.activation'), 'relu'));
+  assert.equal(await page.isHidden('#run-steps'), true, 'a run of another pair is not shown');
+  assert.doesNotMatch(await story(page), /^At step /);
+  assert.notEqual(await story(page), initStory);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the URL with training keys round-trips: a reload restores the pair and the training settings', async () => {
+  const url = `${site.url}?${PAIR}&${RUN}&t.preset=built&view=training&t.tensor=activation&t.values=symlog`;
+  const { page, context, problems } = await openPage(site.browser, url, { width: 1280, height: 800 });
+  await page.waitForFunction(() => window.__layerscopeTraining && document.body.dataset.view === 'training', null, { timeout: 30000 });
+  const read = () => page.evaluate(() => Object.fromEntries(['t.preset', 't.steps', 't.log_every', 't.learning_rate', 't.tensor', 't.values']
+    .map(k => [k, document.getElementById(k).value])));
+  const want = { 't.preset': 'built', 't.steps': '300', 't.log_every': '100', 't.learning_rate': '0.05', 't.tensor': 'activation', 't.values': 'symlog' };
+  assert.deepEqual(await read(), want);
+  const search = new URL(page.url()).searchParams;
+  for (const [k, v] of new URLSearchParams(`${PAIR}&${RUN}`)) assert.equal(search.get(k), v, k);
+  await page.reload();
+  await page.waitForFunction(() => window.__layerscopeTraining && document.body.dataset.view === 'training', null, { timeout: 30000 });
+  assert.deepEqual(await read(), want, 'after a reload');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

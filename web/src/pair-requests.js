@@ -1,0 +1,114 @@
+// One request to a pair of workers, A and B, whichever serves it: the init-time view's compute workers
+// (worker.js: a run of a config) or the training workers (training-worker.js: a kept report of a step).
+// Both answer the same two messages, so this is the one client protocol of the page:
+//   {type:'run', id, ...what}  -> {type:'run', id, ok, runNumber, config, loss, depth, summaries, theory, timing}
+//   {type:'bin', id, kind, bins, range, binning, figure} -> {type:'histograms', id, ok, histograms, axis, key, timing}
+// Both columns answer 'run'; then one x range over both (shared axes) is sent to each to bin on; then
+// the page gets one result. Newest request wins: answers to an older id are dropped.
+export const COLUMNS = ['a', 'b'];
+
+export class PairRequests {
+  // post(col, msg): sends to a column's worker; finished(result, req): the assembled result (client.js
+  // ComputeClient's result msg). channel: tags every message, for workers that serve several requesters
+  // (the training workers serve the init view's scrubber and the training view's histograms).
+  constructor(post, finished, channel = undefined) {
+    Object.assign(this, { finished, channel });
+    this.post = channel === undefined ? post : (col, msg) => post(col, { ...msg, channel });
+    this.latest = 0;
+    this.current = null;
+  }
+
+  // what: the rest of each column's 'run' message ({column, config} or {step}); view {tensor, bins, axis, binning}.
+  request(what, view, extra = {}) {
+    const id = ++this.latest;
+    this.current = { id, view, ...extra, start: performance.now(), runs: {}, hists: {} };
+    for (const col of COLUMNS) this.post(col, { type: 'run', id, column: col, ...what[col] });
+    return id;
+  }
+
+  // A worker's 'run' or 'histograms' answer; true when it was one of them.
+  receive(col, msg) {
+    const req = this.current;
+    if ((msg.type !== 'run' && msg.type !== 'histograms') || msg.channel !== this.channel) return false;
+    if (!req || msg.id !== req.id) return true;  // stale: a newer request is on its way
+    if (msg.type === 'run') {
+      req.runs[col] = msg;
+      if (COLUMNS.every(c => req.runs[c])) this.bin(req);
+    } else {
+      req.hists[col] = msg;
+      if (COLUMNS.every(c => req.hists[c] || !req.runs[c].ok)) this.finish(req);
+    }
+    return true;
+  }
+
+  // Both columns have run: what the figure spans over every layer of both (the union of their finite
+  // ranges, their smallest std), sent to each worker, where the core makes the one x axis and symlog
+  // threshold of it (stats.hpp histogram_axis: the same rule as the command-line tool's) and bins on it.
+  bin(req) {
+    const kind = req.view.tensor;
+    const live = COLUMNS.filter(c => req.runs[c].ok);
+    const figure = figureSpan(live.map(c => req.runs[c].summaries[kind] || []));
+    req.kind = kind;
+    for (const c of live) {
+      this.post(c, {
+        type: 'bin', id: req.id, kind, bins: req.view.bins,
+        range: req.view.axis === 'own' ? 'own' : [figure.lo, figure.hi], binning: req.view.binning, figure,
+      });
+    }
+    if (!live.length) this.finish(req);
+  }
+
+  finish(req) {
+    this.current = null;
+    this.finished(assemble(req), req);
+  }
+}
+
+// The union of the layers' finite ranges and their smallest positive std ([0, 0] when nothing is finite:
+// the core widens it).
+export function figureSpan(columnsSummaries) {
+  const figure = { lo: Infinity, hi: -Infinity, smallestStd: 0 };
+  for (const layers of columnsSummaries) {
+    for (const s of layers) {
+      if (!s) continue;
+      if (Number.isFinite(s.min)) figure.lo = Math.min(figure.lo, s.min);
+      if (Number.isFinite(s.max)) figure.hi = Math.max(figure.hi, s.max);
+      if (s.std > 0 && Number.isFinite(s.std) && (!figure.smallestStd || s.std < figure.smallestStd)) figure.smallestStd = s.std;
+    }
+  }
+  if (!(figure.lo <= figure.hi)) [figure.lo, figure.hi] = [0, 0];
+  return figure;
+}
+
+// The page's result: {type:'result', id, ms, kind, range, symlogThreshold, columns:{a, b}, timing, step?};
+// a column is {ok, runKey, config, loss, depth, summaries, theory, step, histograms, histogramsKey} or
+// {ok:false, error}; equal keys mean the very same numbers as an earlier result.
+function assemble(req) {
+  // The axis the core chose (both workers compute it from the same figure, so either one's).
+  const axis = COLUMNS.map(c => req.hists[c] && req.hists[c].ok && req.hists[c].axis).find(Boolean);
+  const columns = {};
+  for (const c of COLUMNS) {
+    const r = req.runs[c], h = req.hists[c];
+    if (!r.ok) columns[c] = { ok: false, error: r.error };
+    else if (!h.ok) columns[c] = { ok: false, error: h.error };
+    else {
+      const { runNumber, config, loss, depth, summaries, theory, step = null } = r;
+      columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory, step,
+        histograms: h.histograms, histogramsKey: `${c}${h.key}` };
+    }
+  }
+  // timing for bench/page-bench.mjs: the slower column's run and binning (they run side by side)
+  const runs = COLUMNS.map(c => req.runs[c].timing), hists = COLUMNS.map(c => req.hists[c]).filter(Boolean).map(h => h.timing);
+  const timing = {
+    start: Math.min(...runs.map(t => t.start)),
+    sent: Math.max(...hists.map(t => t.sent), ...runs.map(t => t.sent)),
+    run: Math.max(...runs.map(t => t.ms)),
+    histograms: Math.max(0, ...hists.map(t => t.ms)),
+    between: hists.length ? Math.min(...hists.map(t => t.start)) - Math.max(...runs.map(t => t.sent)) : 0,
+  };
+  return {
+    type: 'result', id: req.id, ms: performance.now() - req.start, kind: req.kind,
+    range: axis ? [axis.lo, axis.hi] : [-0.5, 0.5], symlogThreshold: axis ? axis.symlogThreshold : 1e-6,
+    columns, timing, step: req.step ?? null,
+  };
+}
