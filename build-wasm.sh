@@ -71,7 +71,7 @@ fi
 # ---- (c) dist/ --------------------------------------------------------------------------------
 echo "== dist/"
 rm -rf "$dist"
-mkdir -p "$dist/wasm"
+mkdir -p "$dist/wasm" "$dist/runs"
 cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$dist/wasm/"
 # The gradient check's module (one build: src/wasm/CMakeLists.txt says why), fetched on "Check gradients".
 cp "$wasm_out/layerscope_gradcheck.mjs" "$wasm_out/layerscope_gradcheck.wasm" "$dist/wasm/"
@@ -95,6 +95,9 @@ copy_page_file style.css
 copy_page_file training.css
 copy_page_file gradcheck.css
 if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
+# The saved-run example (?view=training&run=runs/fig1.json): a finished Figure 1 run, made once by
+# `node web/tools/make-example-run.mjs` and committed (README, "Open a saved run").
+copy_page_file runs/fig1.json
 
 # dist/app.js and dist/worker.js import ./wasm/layerscope_wasm.mjs at run time (resolved against
 # import.meta.url, i.e. dist/), so the Emscripten module stays a separate file: mark it external.

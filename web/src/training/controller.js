@@ -285,7 +285,7 @@ export class TrainingController {
       tableOpen: $('t-table').closest('details').open, words: this.columnWords(),
     });
     const config = this.run.configs.b ?? { ...(this.built?.configs?.b ?? presetConfig(s.preset)), steps: this.stepsToTrain() };
-    this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
+    this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), where: this.run.trainedWhere, finished: this.run.finished(),
       startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure, words: this.columnWords() });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
