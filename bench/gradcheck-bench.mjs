@@ -47,7 +47,7 @@ try {
       document.getElementById('gc-run').click();
     })));
   }
-  console.log(`page button (${await app.evaluate(() => document.body.dataset.wasm)}): press to table ${presses.map((ms) => ms.toFixed(0)).join(', ')} ms (first fetches the module)`);
+  console.log(`page button: press to table ${presses.map((ms) => ms.toFixed(0)).join(', ')} ms (first fetches the module)`);
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 } finally {
   await close();
