@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findNativeTool, loadGradientCheckForNode } from './load.mjs';
+import { findNativeTool, loadForNode, loadGradientCheckForNode } from './load.mjs';
 
 const checker = await loadGradientCheckForNode();
 
@@ -98,4 +98,26 @@ test('the default pair (blog-no-bn and xavier-bn) passes, and the post\'s backwa
 test('the check module lists its settings as schema rows', () => {
   assert.deepEqual(checker.schema.map((s) => s.name).sort(), ['bn_backward', 'check_batch', 'entries_per_tensor']);
   assert.equal(checker.schema.find((s) => s.name === 'bn_backward').default, 'correct');
+});
+
+// What the page's button can be asked: every normalization, placement, activation, mode and loss the
+// network's table offers (its choices read from the main module's schema), on a small network. Ours passes
+// every one; the post's backward replaces train-mode batch norm's and per-sample normalization's (which has
+// no eval mode of its own) and is not used elsewhere (README, "The post's backward").
+test('the check module passes every normalization x placement x activation x mode x loss the page offers', async () => {
+  const schema = (await loadForNode()).schema;
+  const choices = name => schema.find((f) => f.name === name).choices;
+  let configs = 0;
+  for (const normalization of choices('normalization')) for (const placement of choices('placement'))
+    for (const activation of choices('activation')) for (const mode of choices('mode')) for (const upstream of choices('upstream')) {
+      const config = { normalization, placement, activation, mode, upstream, depth: 3, width: 8, batch: 16, seed: 5 };
+      const where = JSON.stringify(config);
+      const ours = checker.check(config);
+      assert.ok(ours.passed, `${where}: worst ${ours.worst}`);
+      const post = checker.check(config, { bn_backward: 'post' });
+      assert.equal(post.postBackwardUsed, normalization === 'per_sample' || (normalization === 'batch' && mode === 'train'), where);
+      if (!post.postBackwardUsed) assert.equal(post.worst, ours.worst, where);
+      configs++;
+    }
+  assert.ok(configs >= 3 * 2 * 3 * 2 * 3, `${configs} configs`);
 });

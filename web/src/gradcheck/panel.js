@@ -87,7 +87,7 @@ export class GradcheckPanel {
     if (showPost) {
       const used = COLUMNS.filter(c => checks[c].post.postBackwardUsed);
       text += used.length === 0
-        ? ' The post’s backward replaces only a normalization’s in train mode: neither network uses it, so its numbers equal ours.'
+        ? ' The post’s backward replaces only batch norm’s in train mode and per-sample normalization’s: neither network has one, so its numbers equal ours.'
         : ` The post’s batch-norm backward: worst ${fmt(Math.max(...used.map(c => checks[c].post.worst)))} in ` +
           `${used.map(c => c.toUpperCase()).join(' and ')}` +
           (used.every(c => checks[c].post.passed) ? ', within the tolerance here.' : ', far outside the tolerance: it is wrong.');
@@ -109,7 +109,7 @@ export class GradcheckPanel {
     heading.id = `gc-title-${col}`;
     heading.append(badge(col), ` ${title}`);
     if (post && !post.postBackwardUsed)
-      heading.append(el('span', 'gc-note', ' (the post’s backward is not used here: it replaces a normalization’s backward in train mode only)'));
+      heading.append(el('span', 'gc-note', ' (the post’s backward is not used here: it replaces batch norm’s in train mode and per-sample normalization’s)'));
     const table = el('table', 'gc-table');
     table.dataset.col = col;
     table.setAttribute('aria-labelledby', heading.id);
