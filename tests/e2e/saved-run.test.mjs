@@ -12,8 +12,12 @@ const site = useSiteAndBrowser();
 const RUN = 'runs/fig1.json';
 const example = JSON.parse(readFileSync(join(DIST, RUN), 'utf8'));
 
-const shown = page => page.waitForFunction(() => ['shown', 'refused'].includes(document.getElementById('training').dataset.runFile),
-  null, { timeout: 30000 });
+// The file read (shown or refused), then, when shown, the next throttled redraw of the views on screen.
+async function shown(page) {
+  await page.waitForFunction(() => ['shown', 'refused'].includes(document.getElementById('training').dataset.runFile), null, { timeout: 30000 });
+  if (await page.$eval('#training', el => el.dataset.runFile) === 'shown')
+    await page.waitForFunction(() => Number(document.querySelector('#t-fig1-a canvas')?.dataset.points) > 0, null, { timeout: 10000 });
+}
 // What the view holds and shows: the kept reports' steps, the status line, the caption, each chart's points.
 const onScreen = page => page.evaluate(() => {
   const t = window.__layerscopeTraining;
