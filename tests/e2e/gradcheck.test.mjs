@@ -62,6 +62,15 @@ test('Check gradients: ours within the tolerance in every layer of A and B, the 
   assert.ok(bad.length >= 20, `the post's backward fails in most of B's cells (${bad.length} of ${withPost.tables.b.post.length})`);
   assert.ok(withPost.tables.b.ours.every(c => c.ok), 'ours still within the tolerance beside it');
   await page.locator('#gradcheck').screenshot({ path: join(ARTIFACTS, 'gradcheck-post-1280.png') });
+  // A changed setting: the tables say they are of the networks at the press.
+  assert.equal(await page.isVisible('#gc-stale'), false);
+  await page.goto(page.url());  // (a fresh page keeps nothing: the check starts over)
+  await waitReady(page);
+  await press(page, '#gc-run');
+  await page.evaluate(() => { document.getElementById('details-a').open = true; });
+  await page.selectOption('[id="a.activation"]', 'tanh');
+  await page.waitForFunction(() => document.getElementById('gradcheck').dataset.stale === 'true', null, { timeout: 10000 });
+  assert.equal(await page.isVisible('#gc-stale'), true);
   assert.deepEqual(problems, []);
   await context.close();
 });

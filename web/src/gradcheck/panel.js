@@ -23,10 +23,24 @@ export class GradcheckPanel {
     const $ = sel => root.querySelector(sel);
     this.el = { run: $('#gc-run'), post: $('#gc-post'), progress: $('#gc-progress'), bar: $('#gc-progress-bar'),
       text: $('#gc-progress-text'), cancel: $('#gc-cancel'), method: $('#gc-method'), verdict: $('#gc-verdict'),
-      tables: $('#gc-tables') };
+      tables: $('#gc-tables'), stale: $('#gc-stale') };
     this.el.run.addEventListener('click', () => this.check());
     this.el.post.addEventListener('change', () => (this.results ? this.check(true) : undefined));
     this.el.cancel.addEventListener('click', () => this.client.cancel());
+    // The tables are of the networks at the press: when the columns' settings lines change (the page
+    // redraws them on every change of a setting), say whether the tables still show the networks on screen.
+    const watch = new MutationObserver(() => this.markStale());
+    for (const col of COLUMNS) {
+      const line = document.getElementById(`settings-line-${col}`);
+      if (line) watch.observe(line, { childList: true, characterData: true, subtree: true });
+    }
+  }
+
+  markStale() {
+    if (!this.results || this.running) return;
+    const stale = JSON.stringify(this.configs()) !== this.results.key;
+    this.root.dataset.stale = String(stale);
+    this.el.stale.hidden = !stale;
   }
 
   // A new check of the networks on screen; keepIfSame: the toggle, which reuses what was checked when the
@@ -94,6 +108,7 @@ export class GradcheckPanel {
     }
     this.el.verdict.textContent = text;
     this.el.verdict.className = oursPass ? 'gc-pass' : 'gc-fail';
+    this.markStale();
     this.el.tables.replaceChildren(...COLUMNS.map(col => this.table(col, titles[col], checks[col], showPost, tolerance)));
   }
 
