@@ -92,3 +92,14 @@ test('the check runs for per-sample norm, tanh, batch norm before the activation
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a network the core refuses is not checked, says why, and the other is checked', async () => {
+  const { page, context } = await openPage(site.browser, `${site.url}?b.normalization=batch&b.batch=1`, { width: 1280, height: 800 });
+  await waitReady(page);
+  const r = await press(page, '#gc-run');
+  assert.equal(r.state, 'done', r.verdict);
+  assert.match(r.verdict, /^Our backward: worst relative error .* over A, within the tolerance 1e-4\.$/);
+  assert.ok(r.tables.a.ours.length > 20 && r.tables.a.ours.every(c => c.ok));
+  assert.match(await page.textContent('#gc-tables .gc-error'), /^Not checked: batch: /);
+  await context.close();
+});

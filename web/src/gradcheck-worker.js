@@ -5,7 +5,7 @@
 //
 // Protocol (page -> worker): {id, config, settings}
 //           (worker -> page): {id, loaded: true}            the module is up (once, before the first result)
-//                             {id, result} | {id, error, field}
+//                             {id, result} | {id, error, field, fatal}  fatal: the module did not load
 import { loadGradientCheck } from './layerscope.js';
 
 let checker = null;
@@ -24,7 +24,7 @@ self.onmessage = async event => {
     ready = await load();
     if (!wasLoaded) self.postMessage({ id, loaded: true });
   } catch (e) {
-    return self.postMessage({ id, error: `The gradient check's WebAssembly module failed to load: ${e && e.message || e}`, field: null });
+    return self.postMessage({ id, error: `The gradient check's WebAssembly module failed to load: ${e && e.message || e}`, field: null, fatal: true });
   }
   try {
     self.postMessage({ id, result: ready.check(config, settings) });

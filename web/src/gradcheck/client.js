@@ -18,12 +18,12 @@ export class GradcheckClient {
       if (!job) return;
       if (msg.loaded) { this.loaded = true; job.loaded?.(); return; }
       this.pending.delete(msg.id);
-      if (msg.error !== undefined) job.reject(Object.assign(new Error(msg.error), { field: msg.field }));
+      if (msg.error !== undefined) job.reject(Object.assign(new Error(msg.error), { field: msg.field, fatal: Boolean(msg.fatal) }));
       else job.resolve(msg.result);
     };
     this.worker.onerror = event => {
       event.preventDefault?.();
-      this.#failAll(new Error(`The gradient check's worker failed: ${event.message || 'it could not start'}`));
+      this.#failAll(Object.assign(new Error(`The gradient check's worker failed: ${event.message || 'it could not start'}`), { fatal: true }));
     };
   }
 

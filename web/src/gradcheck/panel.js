@@ -68,7 +68,13 @@ export class GradcheckPanel {
       for (const { col, bw } of jobs) {
         const what = `checking ${col.toUpperCase()} with ${BACKWARDS[bw]} backward`;
         if (this.client.loaded) say(`${what}…`);
-        checks[col][bw] = await this.client.check(configs[col], { bn_backward: bw }, () => { done++; say(`${what}…`); });
+        try {
+          if (!checks[col].error)
+            checks[col][bw] = await this.client.check(configs[col], { bn_backward: bw }, () => { done++; say(`${what}…`); });
+        } catch (e) {
+          if (e.cancelled || e.fatal) throw e;
+          checks[col].error = e.message;  // the core's refusal, naming the field; the other column goes on
+        }
         done++;
         say(`${what}: done`);
       }
@@ -90,16 +96,25 @@ export class GradcheckPanel {
   draw() {
     const { checks, titles } = this.results;
     const showPost = this.el.post.checked;
-    const first = checks.a.correct;
+    const checked = COLUMNS.filter(c => !checks[c].error);
+    const tables = () => COLUMNS.map(col => this.table(col, titles[col], checks[col], showPost, checks[checked[0]]?.correct.tolerance));
+    this.markStale();
+    if (checked.length === 0) {
+      this.el.verdict.textContent = 'Neither network could be checked (see under each).';
+      this.el.verdict.className = 'gc-fail';
+      return this.el.tables.replaceChildren(...tables());
+    }
+    const first = checks[checked[0]].correct;
     this.el.method.textContent = first.method;
     this.el.method.hidden = false;
     const tolerance = first.tolerance;
-    const ours = COLUMNS.map(c => checks[c].correct);
+    const ours = checked.map(c => checks[c].correct);
     const oursPass = ours.every(r => r.passed);
-    let text = `Our backward: worst relative error ${fmt(Math.max(...ours.map(r => r.worst)))} over A and B, ` +
+    const over = checked.length === 2 ? 'A and B' : checked[0].toUpperCase();
+    let text = `Our backward: worst relative error ${fmt(Math.max(...ours.map(r => r.worst)))} over ${over}, ` +
       (oursPass ? `within the tolerance ${fmt(tolerance)}.` : `above the tolerance ${fmt(tolerance)}.`);
     if (showPost) {
-      const used = COLUMNS.filter(c => checks[c].post.postBackwardUsed);
+      const used = checked.filter(c => checks[c].post.postBackwardUsed);
       text += used.length === 0
         ? ' The post’s backward replaces only batch norm’s in train mode and per-sample normalization’s: neither network has one, so its numbers equal ours.'
         : ` The post’s batch-norm backward: worst ${fmt(Math.max(...used.map(c => checks[c].post.worst)))} in ` +
@@ -108,13 +123,19 @@ export class GradcheckPanel {
     }
     this.el.verdict.textContent = text;
     this.el.verdict.className = oursPass ? 'gc-pass' : 'gc-fail';
-    this.markStale();
-    this.el.tables.replaceChildren(...COLUMNS.map(col => this.table(col, titles[col], checks[col], showPost, tolerance)));
+    this.el.tables.replaceChildren(...tables());
   }
 
   // One network's title and table: a row per layer, a column per kind, each cell the worst relative error of ours
   // (and under it the post's), coloured against the tolerance.
   table(col, title, check, showPost, tolerance) {
+    if (check.error) {
+      const block = el('div', 'gc-block');
+      const heading = el('p', 'gc-title');
+      heading.append(badge(col), ` ${title}`);
+      block.append(heading, el('p', 'gc-error', `Not checked: ${check.error}`));
+      return block;
+    }
     const rows = check.correct.rows;
     const depth = check.correct.config.depth;
     const kinds = Object.keys(KIND_LABELS).filter(k => rows.some(r => r.kind === k));
