@@ -124,3 +124,19 @@ test('run= of another origin, or a missing file, is refused with its message and
   assert.match(await page.textContent('#t-run-file'), /^run=runs\/none\.json: could not be fetched \(HTTP 404\)\.$/);
   await context.close();
 });
+
+test('Play on a saved run trains anew from step 0 with the settings shown, and the URL forgets the file', async () => {
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training&t.steps=200&t.log_every=100&run=${RUN}`, { width: 1280, height: 800 });
+  await shown(page);
+  assert.equal((await onScreen(page)).steps.b.at(-1), 50000);
+  await page.click('#t-play');
+  await page.waitForFunction(() => document.getElementById('training').dataset.state === 'finished' &&
+    window.__layerscopeTraining.stores.b.latest?.step === 200, null, { timeout: 180000 });
+  const s = await onScreen(page);
+  assert.deepEqual(s.steps.b, [0, 100, 200]);
+  assert.equal(new URL(page.url()).searchParams.has('run'), false);
+  assert.equal(await page.isVisible('#t-run-file'), false);
+  assert.ok(s.caption.includes('of training in this browser'), s.caption);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

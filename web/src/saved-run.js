@@ -48,11 +48,16 @@ class LoadedRun {
   }
   pause() {}
   stopClock() {}
-  // Training again: the live runner takes over (and the URL forgets the file).
-  #leave() { this.onLeave(); return this.live; }
-  play(configs) { return this.#leave().play(configs); }
-  advance(configs) { return this.#leave().advance(configs); }
-  reset(configs) { return this.#leave().reset(configs); }
+  // Training again: the live runner takes over (and the URL forgets the file), from step 0 even when it
+  // had a run of its own paused before the file was opened.
+  async #leave(configs) {
+    this.onLeave();
+    if (this.live.started) await this.live.reset(configs);
+    return this.live;
+  }
+  async play(configs) { return (await this.#leave(configs)).play(configs); }
+  async advance(configs) { return (await this.#leave(configs)).advance(configs); }
+  reset(configs) { this.onLeave(); return this.live.reset(configs); }
   ready() { return this.live.ready(); }
   get dataPromise() { return this.live.dataPromise; }
   set dataPromise(v) { this.live.dataPromise = v; }
