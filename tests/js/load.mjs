@@ -31,6 +31,19 @@ export async function loadForNode() {
   });
 }
 
+// The gradient check's own module (layerscope_gradcheck*.wasm, loaded by the page on the button's first press)
+// from the same build folder, through layerscope.js's loadGradientCheck.
+export async function loadGradientCheckForNode() {
+  const dir = findWasmBuild();
+  globalThis.require ??= createRequire(import.meta.url);
+  globalThis.__dirname ??= dir;
+  const { loadGradientCheck } = await import(pathToFileURL(join(root, 'web', 'src', 'layerscope.js')).href);
+  return loadGradientCheck({  // one build for both variants (src/wasm/CMakeLists.txt)
+    moduleUrl: pathToFileURL(join(dir, 'layerscope_gradcheck.mjs')).href,
+    wasmBinary: readFileSync(join(dir, 'layerscope_gradcheck.wasm')),
+  });
+}
+
 // The native tool `layerscope` (src/cli), for the tests that compare the wasm numbers with its own: LAYERSCOPE_CLI,
 // or a build in build/ or build-cli/.
 export function findNativeTool() {

@@ -52,16 +52,28 @@ function isNode() {
 // Under Node the 3.1.6 ES build needs globalThis.require/__dirname and wasmBinary; the caller sets
 // them up (see tests/js/load.mjs) so that this module imports nothing of Node's.
 export async function loadLayerscope(options = {}) {
-  const moduleUrl = options.moduleUrl ? String(options.moduleUrl)
-                                      : new URL('./wasm/layerscope_wasm.mjs', import.meta.url).href;
-  const { default: createLayerscopeModule } = await import(moduleUrl);
+  return new Layerscope(await instantiate('./wasm/layerscope_wasm.mjs', options));
+}
+
+// The gradient check (src/core/gradcheck.hpp) in a module of its own (src/wasm/gradcheck_bindings.cpp:
+// its double network would take the main module over its size budget), loaded only when it is first
+// wanted. Options as loadLayerscope's; the default moduleUrl is ./wasm/layerscope_gradcheck.mjs.
+//   const checker = await loadGradientCheck();
+//   checker.check({...config}, {bn_backward: 'post'}).rows;
+export async function loadGradientCheck(options = {}) {
+  return new GradientCheck(await instantiate('./wasm/layerscope_gradcheck.mjs', options));
+}
+
+async function instantiate(defaultPath, options) {
+  const moduleUrl = options.moduleUrl ? String(options.moduleUrl) : new URL(defaultPath, import.meta.url).href;
+  const { default: createModule } = await import(moduleUrl);
   const moduleOptions = {
     // In a module worker Emscripten finds no script directory of its own: resolve beside the module.
     locateFile: options.locateFile ?? ((path) => new URL(path, moduleUrl).href),
   };
   if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
   if (isNode() && !options.wasmBinary && !options.wasmModule)
-    throw new Error('loadLayerscope under Node needs options.wasmBinary (the bytes of layerscope_wasm.wasm)');
+    throw new Error(`loading ${defaultPath} under Node needs options.wasmBinary (the bytes of its .wasm)`);
   // Emscripten's hook for instantiating by hand: it passes the imports and waits for receiveInstance.
   // A failed instantiation would leave its promise pending, so it rejects `failed` instead.
   let fail = null;
@@ -73,8 +85,24 @@ export async function loadLayerscope(options = {}) {
       return {};
     };
   }
-  const module = await Promise.race([createLayerscopeModule(moduleOptions), failed]);
-  return new Layerscope(module);
+  return Promise.race([createModule(moduleOptions), failed]);
+}
+
+// The check of one network at a time, synchronous (the page runs it in a worker: web/src/gradcheck/).
+class GradientCheck {
+  #module;
+
+  constructor(module) {
+    this.#module = module;
+    // The check's own settings, as schema rows: bn_backward ('correct' | 'post'), check_batch, entries_per_tensor.
+    this.schema = unwrap(module.gradcheckSchema());
+  }
+
+  // The check of a config ({...network settings}, as createRun takes it) with its settings: {method (the
+  // two sentences), tolerance, worst, passed, postBackwardUsed, config (the network checked, batch cut to
+  // check_batch), settings, rows: [{layer, kind ('h' for dL/dh), worst, checked, skipped, index, analytic,
+  // numeric, step}]}. Throws LayerscopeError naming a bad field.
+  check(config = {}, settings = {}) { return unwrap(this.#module.checkGradients(config, settings)); }
 }
 
 class Layerscope {

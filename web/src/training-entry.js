@@ -5,6 +5,7 @@ import { TrainingController } from './training/controller.js';
 import { startCoreChecks } from './core-checks.js';
 import { useCoreSpecs, useCorePairs } from './training/settings.js';
 import { useCoreTrainable } from './training/built-pair.js';
+import { mountSavedRuns } from './saved-run.js';
 
 // The controller reads its URL settings with the core's rule and ranges (core-checks.js: the instance
 // the init-time page made, or one of its own if that page is not there).
@@ -16,7 +17,7 @@ async function start() {
     useCoreSpecs(core.trainingSchema, core.schema, core.trainingPresets);
     useCorePairs(core.trainingPairs, (pair, a, b) => core.pairCaption(pair, a, b));
     useCoreTrainable(core);
-    new TrainingController(root);
+    mountSavedRuns(new TrainingController(root));  // "Open a saved run": file picker, drop, run=
   } catch (e) {
     root.hidden = false;
     const p = document.createElement('p');

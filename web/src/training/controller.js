@@ -296,7 +296,7 @@ export class TrainingController {
       tableOpen: $('t-table').closest('details').open, words: this.columnWords(), previous: this.run.previous,
     });
     const config = this.run.configs.b ?? { ...(this.built?.configs?.b ?? presetConfig(s.preset)), steps: this.stepsToTrain() };
-    this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), finished: this.run.finished(),
+    this.figure1.update({ stores, config, opts, seconds: this.run.seconds(), where: this.run.trainedWhere, finished: this.run.finished(),
       startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure, words: this.columnWords() });
     const pair = PAIRS[s.preset];
     const caption = pairCaption(s.preset, stores) ?? (pair?.core ? `${pair.title}. A: ${pair.aLabel}; B: ${pair.bLabel}.` : '');

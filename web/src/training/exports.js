@@ -5,6 +5,7 @@
 import { exportButtons, framedSvg, svgToPng, PALETTES } from '../export.js';
 import { SvgContext } from './svg-context.js';
 import { settingsLines } from './settings.js';
+import { runFileJson } from '../run-file.js';
 
 // What each column is, for legends, titles and captions: whether it normalizes, read from its config
 // (the presets: A without batch norm, B with it; a pair the reader built may have both or neither).
@@ -63,9 +64,7 @@ export function viewButtons(view, name, title, run) {
 }
 
 // "Download the whole run": the settings, both columns' configs and every kept report. run: the PairRunner.
+// Its format, and the reader that opens it again, are run-file.js's.
 export function runJson(settings, run) {
-  return {
-    layerscope: 'training run', settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(),
-    columns: Object.fromEntries(['a', 'b'].map(c => [c, run.stores[c].toJSON()])),
-  };
+  return runFileJson({ settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(), stores: run.stores });
 }

@@ -43,16 +43,16 @@ function unitSentence(a, b, config, say) {
 }
 
 // stores: {a, b} ReportStores; config: column B's config (or the preset's before the run), with `steps`;
-// seconds: the run's wall time; startLabel: the words of the button that starts the run; words: what each
+// seconds: the run's wall time; where: where it trained (default 'in this browser'; a saved run: saved-run.js); startLabel: the words of the button that starts the run; words: what each
 // column is (exports.js columnWords).
-export function figure1Caption({ stores, config, seconds, finished, startLabel, words }) {
+export function figure1Caption({ stores, config, seconds, where = 'in this browser', finished, startLabel, words }) {
   const a = stores.a.reports, b = stores.b.reports, say = spoken(words);
   config = { ...config, activation: words.activation ?? config.activation };  // 'activation' where A's and B's differ
   if (!a.length || !b.length) return beforeRun(config, startLabel, say);
   const last = Math.min(a.at(-1).step, b.at(-1).step);
   const first = `${finished ? 'After' : 'At step'} ${steps(last)}${finished ? ' steps' : ` of ${steps(config.steps)}`}, ` +
     `test accuracy is ${accuracy(b, say.b)} and ${accuracy(a, say.aAgain)}, ` +
-    `after ${seconds.toFixed(1)} s of training in this browser.`;
+    `after ${seconds.toFixed(1)} s of training ${where}.`;
   return `${first} ${unitSentence(a, b, config, say)}`;
 }
 

@@ -49,7 +49,7 @@ export class Figure1Panel {
   // stores: {a, b}; config: column B's (or the preset's before the run, with the steps to train); opts:
   // the line charts' {logX, xMax, marker}; figureTitle: what the pair is; words: what each column is
   // (exports.js columnWords).
-  update({ stores, config, opts, seconds, finished, startLabel, figureTitle, words }) {
+  update({ stores, config, opts, seconds, where, finished, startLabel, figureTitle, words }) {
     this.stores = stores;
     this.words = words;
     const acc = col => stores[col].curve('testAccuracy');
@@ -74,7 +74,7 @@ export class Figure1Panel {
     }
     this.charts.b.update(without, opts);
     this.charts.c.update(withBn, opts);
-    $('t-fig1-caption').textContent = figure1Caption({ stores, config, seconds, finished, startLabel, words });
+    $('t-fig1-caption').textContent = figure1Caption({ stores, config, seconds, where, finished, startLabel, words });
     $('t-fig1-title').textContent = figureTitle;
   }
 

@@ -5,22 +5,24 @@ import { writeTrainingQuery } from './settings.js';
 // The frame the embed is made for, and tested in (tests/e2e/training.test.mjs).
 export const EMBED_SIZE = { width: 500, height: 500 };
 
-// The init-time view's keys a built pair is made of (a.*, b.*, seed): an embed of that pair keeps them.
-function pairKeys(search) {
-  return [...new URLSearchParams(search)].filter(([key]) => /^[ab]\./.test(key) || key === 'seed')
+// The keys an embed keeps from the page's URL: a saved run's `run` (saved-run.js), and for a built pair the
+// init-time view's keys it is made of (a.*, b.*, seed).
+function embedKeys(search, builtPair) {
+  return [...new URLSearchParams(search)].filter(([key]) => key === 'run' || (builtPair && (/^[ab]\./.test(key) || key === 'seed')))
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
 }
 
 // The link to these settings (embed: the Figure 1 embed's own URL instead).
 export function settingsUrl(settings, embed) {
   const base = location.href.split(/[?#]/)[0];
-  const kept = !embed ? location.search : settings.preset === 'built' ? pairKeys(location.search) : '';
+  const kept = !embed ? location.search : embedKeys(location.search, settings.preset === 'built');
   return base + '?' + writeTrainingQuery(kept, { ...settings }, 'training', embed ? 'fig1' : null);
 }
 
 export function embedSnippet(settings) {
   const src = settingsUrl(settings, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  const what = settings.preset === 'built' ? 'a pair of networks built in Layerscope, trained in your browser as the batch-norm paper\'s Figure 1'
+  const what = new URLSearchParams(location.search).has('run') ? 'a saved training run, drawn as the batch-norm paper\'s Figure 1'
+    : settings.preset === 'built' ? 'a pair of networks built in Layerscope, trained in your browser as the batch-norm paper\'s Figure 1'
     : 'the batch-norm paper\'s Figure 1, trained in your browser';
   return `<iframe src="${src}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" loading="lazy" ` +
     `title="Layerscope: ${what}" frameborder="0"></iframe>`;

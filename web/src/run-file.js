@@ -1,0 +1,155 @@
+// The saved-run file (issue 20, "Open a saved run"): what "Download the whole run" writes, and the reader
+// that takes such a file back, checks every part of it, and returns the run as the training view keeps it
+// (each column's config and its reports, with typed arrays as the workers post them), or a message naming
+// what is wrong. Pure: no DOM, no wasm, so Node's tests read files with it as the page does.
+//
+// The file (version 1):
+//   {layerscope: 'training run', version: 1, settings: {the view's t.* settings}, settingsLines: [text],
+//    runSeconds, columns: {a, b}}, each column {config, reportsMade, reportsKept, reports: [report]}.
+// A report: step, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds (numbers; null for NaN, as
+// JSON has no NaN), depth, bins, per-layer arrays of depth + 1 numbers (preMean ... histogramNonfinite;
+// index 0, the input, null) and histogramCounts, (depth + 1) * bins counts (layer l's bins at l * bins).
+// Files written before `version` existed have the same shape and are read as version 1.
+
+export const RUN_FILE_KIND = 'training run';
+export const RUN_FILE_VERSION = 1;
+// The largest file read: a run keeps at most 1,024 reports a column (snapshots.js), about 6 KB each for
+// the 20-layer nets, some 40 MB as JSON for both; a bigger file is not one the page wrote.
+export const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_REPORTS = 1024;
+
+const COLUMNS = ['a', 'b'];
+const SCALARS = ['step', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'seconds'];
+// The per-layer fields the views draw from (every one a report holds is read; these must be there).
+const LAYER_FIELDS = ['preP15', 'preP50', 'preP85', 'unitP15', 'unitP50', 'unitP85', 'preStd', 'doutputStd',
+  'updateRatioLog10', 'histogramLo', 'histogramHi', 'histogramZero', 'histogramNonfinite'];
+// The config fields the views and the exports' settings lines read.
+const CONFIG_FIELDS = ['depth', 'width', 'activation', 'normalization', 'placement', 'init', 'steps', 'log_every', 'seed'];
+
+export class RunFileError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'RunFileError';
+  }
+}
+
+// The JSON object of a run: settings (the view's), configs {a, b}, runSeconds, and each column's store
+// (snapshots.js ReportStore: its toJSON is the column's part of the file).
+export function runFileJson({ settings, settingsLines, runSeconds, stores }) {
+  return {
+    layerscope: RUN_FILE_KIND, version: RUN_FILE_VERSION, settings, settingsLines, runSeconds,
+    columns: Object.fromEntries(COLUMNS.map(c => [c, stores[c].toJSON()])),
+  };
+}
+
+// A file's text (or its size alone first: checkSize) -> {settings, settingsLines, runSeconds,
+// columns: {a: {config, reportsMade, reports}, b}}, reports with Float64Array per-layer fields (NaN for
+// null) and a Uint32Array histogramCounts. Throws RunFileError naming what is wrong. options.checkConfig
+// (optional): (config, col) -> null or a message, the core's judgement of a column's config.
+export function readRunFile(text, { name = 'the file', checkConfig = null } = {}) {
+  checkSize(text.length, name);
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const nonJson = /(?<![\w\"])(NaN|-?Infinity)(?![\w\"])/.exec(text);
+    throw new RunFileError(nonJson
+      ? `${name} is not valid JSON: it holds ${nonJson[1]}, which JSON cannot (a saved run writes null there).`
+      : `${name} is not valid JSON (${e.message}); is it cut short or edited?`);
+  }
+  if (!isObject(doc) || doc.layerscope !== RUN_FILE_KIND) {
+    const what = isObject(doc) && typeof doc.layerscope === 'string' ? `a Layerscope "${doc.layerscope}" file` : 'JSON, but not a Layerscope run';
+    throw new RunFileError(`${name} is ${what}: a saved run has "layerscope": "${RUN_FILE_KIND}" (the training view's "Download the whole run" writes one).`);
+  }
+  const version = doc.version ?? 1;
+  if (version !== RUN_FILE_VERSION)
+    throw new RunFileError(`${name} is a Layerscope run of version ${JSON.stringify(version)}; this page reads version ${RUN_FILE_VERSION}.`);
+  if (!isObject(doc.columns)) throw new RunFileError(`${name}: "columns" must hold the runs of A and B.`);
+  const columns = {};
+  for (const col of COLUMNS) columns[col] = readColumn(doc.columns[col], `${name}, column ${col.toUpperCase()}`, col, checkConfig);
+  const runSeconds = doc.runSeconds === undefined || doc.runSeconds === null ? NaN : doc.runSeconds;
+  if (typeof runSeconds !== 'number' || runSeconds < 0 || runSeconds === Infinity) throw new RunFileError(`${name}: runSeconds must be a number of seconds from 0 (got ${show(doc.runSeconds)}).`);
+  const settingsLines = Array.isArray(doc.settingsLines) && doc.settingsLines.every(s => typeof s === 'string') ? doc.settingsLines : [];
+  return { settings: isObject(doc.settings) ? doc.settings : {}, settingsLines, runSeconds, columns };
+}
+
+// Refuses a file over MAX_RUN_FILE_BYTES before it is read (a File's size) or parsed (a text's length).
+export function checkSize(bytes, name = 'the file') {
+  if (bytes > MAX_RUN_FILE_BYTES)
+    throw new RunFileError(`${name} is ${(bytes / 1048576).toFixed(1)} MB: a saved run is at most ${MAX_RUN_FILE_BYTES / 1048576} MB (1,024 reports a column).`);
+}
+
+function readColumn(column, where, col, checkConfig) {
+  if (!isObject(column)) throw new RunFileError(`${where} is missing.`);
+  const config = column.config;
+  if (!isObject(config)) throw new RunFileError(`${where}: "config" must be the column's settings (got ${show(config)}).`);
+  for (const field of CONFIG_FIELDS)
+    if (config[field] === undefined) throw new RunFileError(`${where}: its config has no "${field}".`);
+  if (!Number.isInteger(config.depth) || config.depth < 1) throw new RunFileError(`${where}: config depth must be an integer from 1 (got ${show(config.depth)}).`);
+  const refused = checkConfig ? checkConfig(config, col) : null;
+  if (refused) throw new RunFileError(`${where}: config ${refused}`);
+  const reports = column.reports;
+  if (!Array.isArray(reports) || reports.length === 0) throw new RunFileError(`${where}: "reports" must be a list of at least one report.`);
+  if (reports.length > MAX_REPORTS) throw new RunFileError(`${where}: ${reports.length} reports; a run keeps at most ${MAX_REPORTS} a column.`);
+  const out = [];
+  let previous = -1;
+  reports.forEach((r, i) => {
+    const report = readReport(r, `${where}, report ${i + 1}`, config.depth);
+    if (report.step <= previous) throw new RunFileError(`${where}, report ${i + 1}: step ${report.step} does not follow step ${previous}.`);
+    previous = report.step;
+    out.push(report);
+  });
+  const made = column.reportsMade ?? out.length;
+  if (!Number.isInteger(made) || made < out.length) throw new RunFileError(`${where}: reportsMade must be an integer of at least the ${out.length} reports kept (got ${show(column.reportsMade)}).`);
+  return { config, reportsMade: made, reports: out };
+}
+
+function readReport(r, where, depth) {
+  if (!isObject(r)) throw new RunFileError(`${where} must be an object (got ${show(r)}).`);
+  const report = {};
+  for (const field of SCALARS) {
+    const v = r[field];
+    if (v === null && field !== 'step') { report[field] = NaN; continue; }
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new RunFileError(`${where}: ${field} must be a finite number${field === 'step' ? '' : ' or null'} (got ${show(v)}).`);
+    report[field] = v;
+  }
+  if (!Number.isInteger(report.step) || report.step < 0) throw new RunFileError(`${where}: step must be an integer from 0 (got ${show(r.step)}).`);
+  if (r.depth !== depth) throw new RunFileError(`${where}: depth ${show(r.depth)} is not its config's ${depth}.`);
+  if (!Number.isInteger(r.bins) || r.bins < 1 || r.bins > 4096) throw new RunFileError(`${where}: bins must be an integer from 1 to 4096 (got ${show(r.bins)}).`);
+  report.depth = depth;
+  report.bins = r.bins;
+  for (const field of LAYER_FIELDS) if (!(field in r)) throw new RunFileError(`${where}: ${field} is missing.`);
+  for (const [field, v] of Object.entries(r)) {
+    if (field in report || field === 'histogramCounts' || field === 'keep') continue;
+    if (!Array.isArray(v)) throw new RunFileError(`${where}: ${field} must be a list of ${depth + 1} numbers, one a layer (got ${show(v)}).`);
+    if (v.length !== depth + 1) throw new RunFileError(`${where}: ${field} holds ${v.length} numbers; a network of depth ${depth} has ${depth + 1}.`);
+    const values = new Float64Array(depth + 1);
+    v.forEach((x, l) => {
+      if (x !== null && (typeof x !== 'number' || !Number.isFinite(x)))
+        throw new RunFileError(`${where}: ${field}[${l}] must be a finite number or null (got ${show(x)}).`);
+      values[l] = x === null ? NaN : x;
+    });
+    report[field] = values;
+  }
+  const counts = r.histogramCounts, n = (depth + 1) * r.bins;
+  if (!Array.isArray(counts) || counts.length !== n)
+    throw new RunFileError(`${where}: histogramCounts must be a list of ${n} counts ((depth + 1) x bins; got ${Array.isArray(counts) ? counts.length : show(counts)}).`);
+  const histogramCounts = new Uint32Array(n);
+  counts.forEach((x, i) => {
+    if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) throw new RunFileError(`${where}: histogramCounts[${i}] must be a whole count from 0 (got ${show(x)}).`);
+    histogramCounts[i] = x;
+  });
+  report.histogramCounts = histogramCounts;
+  return report;
+}
+
+const isObject = v => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// A value as a message shows it: short, and never the whole of a big one.
+function show(v) {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number') return String(v);  // Infinity, which JSON.stringify would call null
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
