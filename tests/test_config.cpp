@@ -91,7 +91,7 @@ TEST_CASE("an unknown field name is rejected and the known names are listed", "[
 
 TEST_CASE("an unknown choice is rejected with the allowed choices", "[config]") {
   CHECK_THAT(set_error("activation", "swish"),
-             Contains("one of: relu, leaky_relu, tanh, sigmoid, linear (got 'swish')"));
+             Contains("one of: relu, leaky_relu, tanh, sigmoid, linear, selu (got 'swish')"));
   CHECK_THAT(set_error("normalization", "layer"), Contains("one of: none, batch, per_sample"));
   CHECK_THAT(set_error("bias", "yes"), Contains("true or false (got 'yes')"));
 }
@@ -160,6 +160,7 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   source.epsilon = 1e-7, source.momentum = 0.3, source.mode = Mode::eval, source.warmup_batches = 5;
   source.bias = true, source.upstream = UpstreamSource::cross_entropy, source.upstream_scale = 2.5e-3;
   source.classes = 17, source.seed = 9007199254740991ull;
+  source.residual = Residual::every_second_layer, source.residual_scale = ResidualScale::trained;
 
   NetworkConfig copy;
   for (const FieldSpec& spec : config_schema()) {
@@ -177,7 +178,9 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   CHECK(copy.activation == Activation::sigmoid);
   CHECK(copy.seed == 9007199254740991ull);
   CHECK(copy.bias);
-  CHECK(config_schema().size() == 21);
+  CHECK(copy.residual == Residual::every_second_layer);
+  CHECK(copy.residual_scale == ResidualScale::trained);
+  CHECK(config_schema().size() == 23);
 }
 
 TEST_CASE("describe_allowed words each field type", "[config]") {
