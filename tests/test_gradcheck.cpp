@@ -45,7 +45,7 @@ TEST_CASE("our backward passes the gradient check for every normalization, place
   const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
   if (norm == Normalization::none && placement == Placement::after_activation) return;  // the same network
   const Activation act = GENERATE(Activation::relu, Activation::leaky_relu, Activation::tanh, Activation::sigmoid,
-                                  Activation::linear);
+                                  Activation::linear, Activation::selu);
   const Mode mode = GENERATE(Mode::train, Mode::eval);
   const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::mse, UpstreamSource::cross_entropy);
   CAPTURE(to_string(norm), to_string(placement), to_string(act), to_string(mode), to_string(upstream));
@@ -69,6 +69,34 @@ TEST_CASE("our backward passes the gradient check for every normalization, place
     CHECK(kinds_of(r, c.depth + 1) == std::set<std::string>{"weight", "bias"});
   else
     CHECK(kinds_of(r, c.depth + 1).empty());
+}
+
+TEST_CASE("residual networks pass the check with an alpha row in every residual layer", "[gradcheck][residual]") {
+  const Residual residual = GENERATE(Residual::every_layer, Residual::every_second_layer);
+  const ResidualScale scale = GENERATE(ResidualScale::one, ResidualScale::inv_sqrt_depth, ResidualScale::trained);
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
+  if (norm == Normalization::none && placement == Placement::after_activation) return;  // the same network
+  const Activation act = GENERATE(Activation::relu, Activation::tanh, Activation::selu);
+  const Mode mode = GENERATE(Mode::train, Mode::eval);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::cross_entropy);
+  CAPTURE(to_string(residual), to_string(scale), to_string(norm), to_string(placement), to_string(act),
+          to_string(mode), to_string(upstream));
+  NetworkConfig c = small_config(norm, placement, act, mode);
+  c.depth = 4, c.residual = residual, c.residual_scale = scale;
+  c.upstream = upstream, c.classes = 3;
+  const GradcheckResult r = check_gradients(c);
+  CAPTURE(r.worst);
+  for (const GradcheckRow& row : r.rows) {
+    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
+    CHECK(row.checked > 0);
+    CHECK(row.worst <= gradcheck_tolerance);
+  }
+  CHECK(r.passed());
+  for (int l = 1; l <= c.depth; ++l) {
+    CAPTURE(l);
+    CHECK(kinds_of(r, l).count("alpha") == (has_residual_connection(c, l) ? 1u : 0u));
+  }
 }
 
 TEST_CASE("the default pair passes the check on its first 16 samples", "[gradcheck]") {
