@@ -13,6 +13,9 @@
 // usage: layerscope_train_bench [--steps N] [--reps R] [--data PATH] [--presets a,b] [--no-kernels]
 //        (default 2000 steps, 3 reps, dist/data/mnist-binary.bin, the two Figure 1 nets)
 // Every figure is also printed as a line `RESULT {json}` for bench/train-compare.mjs.
+// The last column, "x first", is each net's bare step time over the first preset's: with
+// --presets cures-plain,cures-residual,cures-skipinit,cures-selu it is what residual connections and SELU
+// cost against the same 50-layer network without them (issue 22's 10% budget; the README's "Training speed").
 #ifdef _OPENMP
 #error "the benchmark measures one core: build without -fopenmp"
 #endif
@@ -158,7 +161,9 @@ int main(int argc, char** argv) {
   try {
     auto data = std::make_shared<const MnistData>(load_mnist_pack(path));
     std::printf("native, float, %d steps, CPU ms per step, best of %d\n", steps, reps);
-    std::printf("%-24s %10s %14s   %s\n", "", "step", "with reports", "step: batch + forward + loss + backward + optimizer");
+    std::printf("%-24s %10s %14s %8s   %s\n", "", "step", "with reports", "x first",
+                "step: batch + forward + loss + backward + optimizer");
+    double first_bare = 0;
     for (const std::string& name : presets) {
       TrainingConfig c = training_preset(name);
       double bare = 1e30, reported = 1e30;
@@ -175,8 +180,9 @@ int main(int argc, char** argv) {
         const double sum = p.batch + p.forward + p.loss + p.backward + p.optimizer;
         if (sum < best_sum) best_sum = sum, best = p;
       }
-      std::printf("%-24s %10.3f %14.3f   %.3f + %.3f + %.3f + %.3f + %.3f\n", name.c_str(), bare, reported, best.batch,
-                  best.forward, best.loss, best.backward, best.optimizer);
+      if (first_bare == 0) first_bare = bare;
+      std::printf("%-24s %10.3f %14.3f %8.3f   %.3f + %.3f + %.3f + %.3f + %.3f\n", name.c_str(), bare, reported,
+                  bare / first_bare, best.batch, best.forward, best.loss, best.backward, best.optimizer);
       std::printf("RESULT {\"build\":\"native\",\"preset\":\"%s\",\"ms_per_step\":%.4f,\"ms_per_step_with_reports\":%.4f,"
                   "\"pieces_ms\":{\"batch\":%.4f,\"forward\":%.4f,\"loss\":%.4f,\"backward\":%.4f,\"optimizer\":%.4f}}\n",
                   name.c_str(), bare, reported, best.batch, best.forward, best.loss, best.backward, best.optimizer);
