@@ -37,6 +37,17 @@ std::set<std::string> kinds_of(const GradcheckResult& r, int layer) {
   return kinds;
 }
 
+// Every row compared something and is within the tolerance, and so is the whole check.
+void check_every_row_passes(const GradcheckResult& r) {
+  CAPTURE(r.worst);
+  for (const GradcheckRow& row : r.rows) {
+    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
+    CHECK(row.checked > 0);
+    CHECK(row.worst <= gradcheck_tolerance);
+  }
+  CHECK(r.passed());
+}
+
 }  // namespace
 
 TEST_CASE("our backward passes the gradient check for every normalization, placement, activation and mode",
@@ -52,13 +63,7 @@ TEST_CASE("our backward passes the gradient check for every normalization, place
   NetworkConfig c = small_config(norm, placement, act, mode);
   c.upstream = upstream, c.classes = 3;
   const GradcheckResult r = check_gradients(c);
-  CAPTURE(r.worst);
-  for (const GradcheckRow& row : r.rows) {
-    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
-    CHECK(row.checked > 0);
-    CHECK(row.worst <= gradcheck_tolerance);
-  }
-  CHECK(r.passed());
+  check_every_row_passes(r);
   CHECK_FALSE(r.post_backward_used);
   // Every layer's every kind is there: dL/dx and dL/dh_l, weight and bias, gamma and beta with a normalization,
   // and the cross-entropy output layer as layer L+1.
@@ -86,13 +91,7 @@ TEST_CASE("residual networks pass the check with an alpha row in every residual 
   c.depth = 4, c.residual = residual, c.residual_scale = scale;
   c.upstream = upstream, c.classes = 3;
   const GradcheckResult r = check_gradients(c);
-  CAPTURE(r.worst);
-  for (const GradcheckRow& row : r.rows) {
-    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
-    CHECK(row.checked > 0);
-    CHECK(row.worst <= gradcheck_tolerance);
-  }
-  CHECK(r.passed());
+  check_every_row_passes(r);
   for (int l = 1; l <= c.depth; ++l) {
     CAPTURE(l);
     CHECK(kinds_of(r, l).count("alpha") == (has_residual_connection(c, l) ? 1u : 0u));

@@ -334,6 +334,13 @@ const std::vector<PresetInfo>& preset_list() {
     c.upstream_scale = 0.01;
   };
   auto cures_depth50 = [](NetworkConfig& c) { c.depth = 50; };
+  // cures-plain with one cure: a preset's apply that sets depth 50, then the cure.
+  auto cured = [cures_depth50](void (*cure)(NetworkConfig&)) {
+    return [cures_depth50, cure](NetworkConfig& c) {
+      cures_depth50(c);
+      cure(c);
+    };
+  };
   static const std::vector<PresetInfo> list = {
       {"blog-no-bn", "Xavier init, ReLU, no normalization (the post's first setup)",
        "20 ReLU layers of 100, Xavier normal weights, 1000 samples, upstream gradient 100 N(0,1). The "
@@ -385,34 +392,20 @@ const std::vector<PresetInfo>& preset_list() {
        cures_depth50},
       {"cures-batch-norm", "Depth 50, cure 1: batch norm after each ReLU",
        "cures-plain with batch norm after each ReLU: each feature over the batch, every layer's output at std 1.",
-       [cures_depth50](NetworkConfig& c) {
-         cures_depth50(c);
-         c.normalization = Normalization::batch;
-       }},
+       cured([](NetworkConfig& c) { c.normalization = Normalization::batch; })},
       {"cures-layer-norm", "Depth 50, cure 2: layer norm after each ReLU",
        "cures-plain with a layer norm after each ReLU (normalization per_sample: each sample over its features, "
        "with epsilon and per-feature gamma and beta): no batch statistics, the same at any batch size.",
-       [cures_depth50](NetworkConfig& c) {
-         cures_depth50(c);
-         c.normalization = Normalization::per_sample;
-       }},
+       cured([](NetworkConfig& c) { c.normalization = Normalization::per_sample; })},
       {"cures-residual", "Depth 50, cure 3: residual connections scaled by 1/sqrt(50)",
        "cures-plain with h_l = h_{l-1} + g_l / sqrt(50) on layers 2..50: the identity path carries the signal "
        "and the gradient through every layer, and the 1/sqrt(depth) scale keeps the 49 branches' sum from "
        "growing (with scale 1 its variance grows by half a layer).",
-       [cures_depth50](NetworkConfig& c) {
-         cures_depth50(c);
-         c.residual = Residual::every_layer;
-         c.residual_scale = ResidualScale::inv_sqrt_depth;
-       }},
+       cured([](NetworkConfig& c) { c.residual = Residual::every_layer, c.residual_scale = ResidualScale::inv_sqrt_depth; })},
       {"cures-selu", "Depth 50, cure 4: SELU with LeCun normal init",
        "cures-plain with SELU in place of ReLU and LeCun normal weights (variance 1/fan_in): mean 0 and "
        "variance 1 are its fixed point, so every layer's output stays near std 1 without any normalization.",
-       [cures_depth50](NetworkConfig& c) {
-         cures_depth50(c);
-         c.activation = Activation::selu;
-         c.init = InitScheme::lecun_normal;
-       }},
+       cured([](NetworkConfig& c) { c.activation = Activation::selu, c.init = InitScheme::lecun_normal; })},
   };
   return list;
 }
