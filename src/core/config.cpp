@@ -238,10 +238,13 @@ double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
   // Kept per layer (network.hpp), F x N matrices: linear output z, activation output, dL/dh; with
   // normalization also its output gamma xhat + beta (xhat itself is recomputed, not kept). Plus the weights
   // and their gradient.
-  const double per_layer = F * N * (3 + (norm ? 1 : 0)) + F * F * 2;
+  // A residual connection keeps one more, h = h_{l-1} + alpha g (counted on every layer: an upper estimate).
+  const bool residual = c.residual != Residual::none;
+  const double per_layer = F * N * (3 + (norm ? 1 : 0) + (residual ? 1 : 0)) + F * F * 2;
   const double fixed = I * N * 3    // input, its gradient, warm-up input
-                       + F * N * 6  // upstream / targets, the shared dL/dz buffer, backward scratch, and up to
-                                    // three F x N temporaries (eval-mode and per-sample xhat, dxhat)
+                       // upstream / targets, the shared dL/dz buffer, backward scratch, up to three F x N
+                       // temporaries (eval-mode and per-sample xhat, dxhat), and a residual branch's dL/dg
+                       + F * N * (residual ? 7 : 6)
                        + F * I * 2 + c.classes * (F + N) * 2;  // layer 1's weights beyond F x F; output layer
   // The statistics need no copy of a tensor: the order statistics gather only a few buckets.
   return (per_layer * L + fixed) * scalar_bytes;
