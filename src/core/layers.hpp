@@ -212,10 +212,14 @@ void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>
     case Activation::linear: dinp = dout; break;
     case Activation::selu: {  // f' = lambda where inp > 0, else lambda alpha e^inp = out + lambda alpha
       dinp.resize(inp.rows(), inp.cols());
-      const S *x = inp.data(), *y = out.data(), *d = dout.data();
-      S* di = dinp.data();
-      const S lambda = S(selu_lambda), lambda_alpha = S(selu_lambda * selu_alpha);
-      for (Eigen::Index i = 0; i < size; ++i) di[i] = d[i] * (x[i] > S(0) ? lambda : y[i] + lambda_alpha);
+      if constexpr (std::is_same_v<S, float>) {  // selu.hpp: vectorized
+        selu_backward_f32(dinp.data(), dout.data(), inp.data(), out.data(), std::size_t(size));
+      } else {
+        const S *x = inp.data(), *y = out.data(), *d = dout.data();
+        S* di = dinp.data();
+        const S lambda = S(selu_lambda), lambda_alpha = S(selu_lambda * selu_alpha);
+        for (Eigen::Index i = 0; i < size; ++i) di[i] = d[i] * (x[i] > S(0) ? lambda : y[i] + lambda_alpha);
+      }
       break;
     }
   }

@@ -275,7 +275,8 @@ void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, c
       Matrix<S>* dprevious = l > 1 ? &doutputs_[l - 1] : input_gradient ? &dinput_ : nullptr;
       linear_backward(dprevious, g.weight, config_.bias ? &g.bias : nullptr, dlinear_, output(l - 1),
                       params_[l].weight);
-      // The residual connection's own path: dL/dh_{l-1} += dL/dh_l (layer 1 never has one, residual.hpp).
+      // The residual connection's own path: dL/dh_{l-1} += dL/dh_l. (Layer 1 has one only in the gradient
+      // check's tail networks, which run forward alone: the sparse branch above never needs it.)
       if (residual && dprevious) *dprevious += doutputs_[l];
     }
     if (layer_ready) layer_ready(l - 1);

@@ -23,6 +23,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 #include "sigmoid.hpp"
 
@@ -44,18 +46,40 @@ inline SeluConstants selu_constants_derived() {
   return {lambda, alpha};
 }
 
-// The float array version, vectorized the way sigmoid_f32 is (Eigen's exp in wasm is scalar and slow):
+// c ? a : b for floats, as bit operations: GCC does not turn a choice between two computed floats into a vector
+// select (under its default -ftrapping-math it will not compute both), and the SELU loops then stayed scalar
+// (11.8 us for a 100 x 60 forward against ReLU's 0.5). The same value as the branch, NaN included.
+__attribute__((always_inline)) inline float select_f32(bool c, float a, float b) {
+  std::int32_t a_bits, b_bits;
+  std::memcpy(&a_bits, &a, 4);
+  std::memcpy(&b_bits, &b, 4);
+  const std::int32_t mask = -std::int32_t(c);  // all ones where c
+  const std::int32_t bits = (a_bits & mask) | (b_bits & ~mask);
+  float out;
+  std::memcpy(&out, &bits, 4);
+  return out;
+}
+
+// The float array versions, vectorized the way sigmoid_f32 is (Eigen's exp in wasm is scalar and slow):
 // e^x from exp_clamped_f32 on min(x, 0) clamped to -87 (below, e^x - 1 is -1 to float precision). NaN
-// stays NaN: it fails x > 0 and passes the clamps.
+// stays NaN: it fails x > 0 and passes the clamp.
 __attribute__((noinline)) inline void selu_f32(float* __restrict out, const float* __restrict in, std::size_t n) {
   constexpr float lambda = float(selu_lambda), lambda_alpha = float(selu_lambda * selu_alpha);
   for (std::size_t i = 0; i < n; ++i) {
     const float x = in[i];
-    float t = x > 0.0f ? 0.0f : x;
-    t = t < -87.0f ? -87.0f : t;
-    const float negative = lambda_alpha * (exp_clamped_f32(t) - 1.0f);
-    out[i] = x > 0.0f ? lambda * x : negative;
+    const bool positive = x > 0.0f;
+    float t = select_f32(positive, 0.0f, x);
+    t = select_f32(t < -87.0f, -87.0f, t);
+    out[i] = select_f32(positive, lambda * x, lambda_alpha * (exp_clamped_f32(t) - 1.0f));
   }
+}
+
+// dinp = dout * selu'(inp), with selu' = lambda where inp > 0, else out + lambda alpha (= lambda alpha e^inp).
+__attribute__((noinline)) inline void selu_backward_f32(float* __restrict dinp, const float* __restrict dout,
+                                                        const float* __restrict inp, const float* __restrict out,
+                                                        std::size_t n) {
+  constexpr float lambda = float(selu_lambda), lambda_alpha = float(selu_lambda * selu_alpha);
+  for (std::size_t i = 0; i < n; ++i) dinp[i] = dout[i] * select_f32(inp[i] > 0.0f, lambda, out[i] + lambda_alpha);
 }
 
 }  // namespace layerscope
