@@ -48,7 +48,7 @@ const FieldTable<NetworkConfig>& network_fields() {
       real_field("leaky_slope", &NC::leaky_slope, 0, false, 1, "slope of leaky_relu for negative inputs"),
       choice_field("normalization", &NC::normalization, normalization_names,
                    "batch: batch norm, each feature over the batch; per_sample: layer norm, each sample over its "
-                   "features (with epsilon and per-feature gamma, beta; the post's had neither)"),
+                   "features (with epsilon and per-feature gamma, beta; the post's had no epsilon, scalar ones)"),
       choice_field("placement", &NC::placement, placement_names,
                    "normalize before the activation (the paper) or after it (the post)"),
       choice_field("residual", &NC::residual, residual_names,
