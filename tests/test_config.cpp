@@ -91,7 +91,7 @@ TEST_CASE("an unknown field name is rejected and the known names are listed", "[
 
 TEST_CASE("an unknown choice is rejected with the allowed choices", "[config]") {
   CHECK_THAT(set_error("activation", "swish"),
-             Contains("one of: relu, leaky_relu, tanh, sigmoid, linear (got 'swish')"));
+             Contains("one of: relu, leaky_relu, tanh, sigmoid, linear, selu (got 'swish')"));
   CHECK_THAT(set_error("normalization", "layer"), Contains("one of: none, batch, per_sample"));
   CHECK_THAT(set_error("bias", "yes"), Contains("true or false (got 'yes')"));
 }
@@ -160,6 +160,7 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   source.epsilon = 1e-7, source.momentum = 0.3, source.mode = Mode::eval, source.warmup_batches = 5;
   source.bias = true, source.upstream = UpstreamSource::cross_entropy, source.upstream_scale = 2.5e-3;
   source.classes = 17, source.seed = 9007199254740991ull;
+  source.residual = Residual::every_second_layer, source.residual_scale = ResidualScale::trained;
 
   NetworkConfig copy;
   for (const FieldSpec& spec : config_schema()) {
@@ -177,7 +178,9 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   CHECK(copy.activation == Activation::sigmoid);
   CHECK(copy.seed == 9007199254740991ull);
   CHECK(copy.bias);
-  CHECK(config_schema().size() == 21);
+  CHECK(copy.residual == Residual::every_second_layer);
+  CHECK(copy.residual_scale == ResidualScale::trained);
+  CHECK(config_schema().size() == 23);
 }
 
 TEST_CASE("describe_allowed words each field type", "[config]") {
@@ -314,4 +317,43 @@ TEST_CASE("a very long field name is cut in the message but kept whole in field(
     CHECK_THAT(e.what(), StartsWith(std::string(60, 'k') + "...: unknown setting"));
     CHECK(std::string(e.what()).size() < 1000);
   }
+}
+
+TEST_CASE("a residual setting the network cannot take is refused naming residual", "[config][residual]") {
+  NetworkConfig c;
+  c.residual = Residual::every_layer;
+  CHECK_NOTHROW(validate(c));
+  c.depth = 1;  // layer 1 maps input_dim to width: a 1-layer network has no layer that can add its input
+  CHECK_THAT(validate_error(c, "residual"),
+             Contains("needs depth of at least 2") && Contains("(got residual every_layer with depth 1)"));
+  c.residual = Residual::none;
+  CHECK_NOTHROW(validate(c));
+  CHECK_THAT(set_error("residual", "every_third_layer"),
+             Contains("residual: must be one of: none, every_layer, every_second_layer (got 'every_third_layer')"));
+  CHECK_THAT(set_error("residual_scale", "0.5"),
+             Contains("residual_scale: must be one of: one, inv_sqrt_depth, trained (got '0.5')"));
+}
+
+TEST_CASE("SELU with weights off its fixed point warns naming init and runs", "[config][selu]") {
+  NetworkConfig c = preset("cures-selu");
+  CHECK(config_warnings(c).empty());
+  c.input_dim = 100;
+  c.init = InitScheme::xavier_normal;  // 2/(100+100) = 1/100 = LeCun's variance when the fans are equal
+  CHECK(config_warnings(c).empty());
+  c.init = InitScheme::he_normal;
+  const std::vector<std::string> warnings = config_warnings(c);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], StartsWith("init: selu keeps mean 0 and variance 1 only with weights of variance 1/fan_in") &&
+                              Contains("with he_normal and gain 1, fan_in x variance is 2"));
+  CHECK_NOTHROW(validate(c));  // a warning, not a refusal
+  c.init = InitScheme::lecun_normal, c.gain = 1.5;
+  REQUIRE(config_warnings(c).size() == 1);
+  CHECK_THAT(config_warnings(c)[0], Contains("fan_in x variance is 2.25"));
+  c.gain = 1, c.activation = Activation::relu, c.init = InitScheme::he_normal;
+  CHECK(config_warnings(c).empty());  // only SELU has a fixed point to break
+}
+
+TEST_CASE("per_sample normalization is described as a layer norm", "[config]") {
+  CHECK_THAT(field_spec("normalization").help, Contains("per_sample: layer norm"));
+  CHECK_THAT(field_spec("residual_scale").help, Contains("SkipInit"));
 }

@@ -37,6 +37,17 @@ std::set<std::string> kinds_of(const GradcheckResult& r, int layer) {
   return kinds;
 }
 
+// Every row compared something and is within the tolerance, and so is the whole check.
+void check_every_row_passes(const GradcheckResult& r) {
+  CAPTURE(r.worst);
+  for (const GradcheckRow& row : r.rows) {
+    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
+    CHECK(row.checked > 0);
+    CHECK(row.worst <= gradcheck_tolerance);
+  }
+  CHECK(r.passed());
+}
+
 }  // namespace
 
 TEST_CASE("our backward passes the gradient check for every normalization, placement, activation and mode",
@@ -45,20 +56,14 @@ TEST_CASE("our backward passes the gradient check for every normalization, place
   const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
   if (norm == Normalization::none && placement == Placement::after_activation) return;  // the same network
   const Activation act = GENERATE(Activation::relu, Activation::leaky_relu, Activation::tanh, Activation::sigmoid,
-                                  Activation::linear);
+                                  Activation::linear, Activation::selu);
   const Mode mode = GENERATE(Mode::train, Mode::eval);
   const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::mse, UpstreamSource::cross_entropy);
   CAPTURE(to_string(norm), to_string(placement), to_string(act), to_string(mode), to_string(upstream));
   NetworkConfig c = small_config(norm, placement, act, mode);
   c.upstream = upstream, c.classes = 3;
   const GradcheckResult r = check_gradients(c);
-  CAPTURE(r.worst);
-  for (const GradcheckRow& row : r.rows) {
-    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
-    CHECK(row.checked > 0);
-    CHECK(row.worst <= gradcheck_tolerance);
-  }
-  CHECK(r.passed());
+  check_every_row_passes(r);
   CHECK_FALSE(r.post_backward_used);
   // Every layer's every kind is there: dL/dx and dL/dh_l, weight and bias, gamma and beta with a normalization,
   // and the cross-entropy output layer as layer L+1.
@@ -69,6 +74,28 @@ TEST_CASE("our backward passes the gradient check for every normalization, place
     CHECK(kinds_of(r, c.depth + 1) == std::set<std::string>{"weight", "bias"});
   else
     CHECK(kinds_of(r, c.depth + 1).empty());
+}
+
+TEST_CASE("residual networks pass the check with an alpha row in every residual layer", "[gradcheck][residual]") {
+  const Residual residual = GENERATE(Residual::every_layer, Residual::every_second_layer);
+  const ResidualScale scale = GENERATE(ResidualScale::one, ResidualScale::inv_sqrt_depth, ResidualScale::trained);
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
+  if (norm == Normalization::none && placement == Placement::after_activation) return;  // the same network
+  const Activation act = GENERATE(Activation::relu, Activation::tanh, Activation::selu);
+  const Mode mode = GENERATE(Mode::train, Mode::eval);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::cross_entropy);
+  CAPTURE(to_string(residual), to_string(scale), to_string(norm), to_string(placement), to_string(act),
+          to_string(mode), to_string(upstream));
+  NetworkConfig c = small_config(norm, placement, act, mode);
+  c.depth = 4, c.residual = residual, c.residual_scale = scale;
+  c.upstream = upstream, c.classes = 3;
+  const GradcheckResult r = check_gradients(c);
+  check_every_row_passes(r);
+  for (int l = 1; l <= c.depth; ++l) {
+    CAPTURE(l);
+    CHECK(kinds_of(r, l).count("alpha") == (has_residual_connection(c, l) ? 1u : 0u));
+  }
 }
 
 TEST_CASE("the default pair passes the check on its first 16 samples", "[gradcheck]") {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gradcheck.hpp"
@@ -92,6 +93,8 @@ void randomize_bias_gamma_beta(Network<double>& net) {
     for (Eigen::Index i = 0; i < p.bias.size(); ++i) p.bias(i) = 0.3 * rng.normal();
     for (Eigen::Index i = 0; i < p.gamma.size(); ++i) p.gamma(i) = 1.0 + 0.3 * rng.normal();
     for (Eigen::Index i = 0; i < p.beta.size(); ++i) p.beta(i) = 0.3 * rng.normal();
+    // A residual alpha away from its 0 (trained: SkipInit's start), so its branch's gradients are not all 0.
+    for (Eigen::Index i = 0; i < p.alpha.size(); ++i) p.alpha(i) = 0.6 + 0.3 * rng.normal();
   }
 }
 
@@ -155,7 +158,7 @@ TEST_CASE("backward matches central differences for every gradient", "[gradients
   // Without normalization the placement means nothing: run that case once.
   if (norm == Normalization::none && placement == Placement::after_activation) return;
   const Activation act = GENERATE(Activation::relu, Activation::leaky_relu, Activation::tanh,
-                                  Activation::sigmoid, Activation::linear);
+                                  Activation::sigmoid, Activation::linear, Activation::selu);
   const int batch = GENERATE(2, 3, 16);
   const int width = GENERATE(3, 5);
   const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::mse,
@@ -176,6 +179,45 @@ TEST_CASE("backward matches central differences without bias and with deeper net
   const CheckTally tally = check_every_gradient(net);
   check_few_skipped(tally);
   CHECK(net.param_grads(1).bias.size() == 0);  // no bias, no bias gradient
+}
+
+TEST_CASE("residual connections' backward matches central differences for every alpha mode and norm",
+          "[gradients][residual]") {
+  // Residual none too: the same networks without residual connections pass alike (the sizes below are chosen
+  // for the normalizations, not for the residual sums).
+  Residual residual;
+  ResidualScale scale;
+  std::tie(residual, scale) = GENERATE(table<Residual, ResidualScale>(
+      {{Residual::none, ResidualScale::one}, {Residual::every_layer, ResidualScale::one},
+       {Residual::every_layer, ResidualScale::inv_sqrt_depth}, {Residual::every_layer, ResidualScale::trained},
+       {Residual::every_second_layer, ResidualScale::one}, {Residual::every_second_layer, ResidualScale::inv_sqrt_depth},
+       {Residual::every_second_layer, ResidualScale::trained}}));
+  const Normalization norm = GENERATE(Normalization::none, Normalization::batch, Normalization::per_sample);
+  const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
+  if (norm == Normalization::none && placement == Placement::after_activation) return;  // the same network
+  const Activation act = GENERATE(Activation::relu, Activation::tanh, Activation::selu);
+  const Mode mode = GENERATE(Mode::train, Mode::eval);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::mse, UpstreamSource::cross_entropy);
+  CAPTURE(to_string(residual), to_string(scale), to_string(norm), to_string(placement), to_string(act), to_string(mode),
+          to_string(upstream));
+  // 8 samples and 8 features: with 4 (or 5 features for the layer norm), a normalization after a ReLU over mostly dead units has third derivatives large enough that
+  // the difference quotient's h^2 term alone (h = 1e-5) was 1e-5 relative on a few entries, behind the residual
+  // sums (with h = 1e-6 every entry agreed within 1e-6; without residual connections too).
+  NetworkConfig c = small_config(norm, placement, act, 8, 8, upstream);
+  c.depth = 5;  // every_second_layer: residual layers 2 and 4 with plain ones between
+  c.residual = residual, c.residual_scale = scale;
+  c.mode = mode, c.warmup_batches = 3;
+  Network<double> net(c);
+  // The alpha tensors sit exactly in the residual layers, started at the mode's value.
+  for (int l = 1; l <= c.depth; ++l) {
+    CAPTURE(l);
+    REQUIRE(net.has_residual(l) == has_residual_connection(c, l));
+    REQUIRE(net.parameters(l).alpha.size() == (net.has_residual(l) ? 1 : 0));
+    if (net.has_residual(l)) CHECK(net.parameters(l).alpha(0) == residual_alpha_at_init(c));
+  }
+  CHECK(net.has_residual(2) == (residual != Residual::none));
+  CHECK(net.has_residual(3) == (residual == Residual::every_layer));
+  check_few_skipped(check_every_gradient(net));
 }
 
 TEST_CASE("eval-mode batch norm backward matches central differences", "[gradients][batchnorm]") {

@@ -100,6 +100,7 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.vector("bias", l, p.bias, "b_l");
     d.vector("gamma", l, p.gamma, "normalization scale, one per feature");
     d.vector("beta", l, p.beta, "normalization shift, one per feature");
+    d.vector("alpha", l, p.alpha, residual_alpha_meaning(c));
     // Train mode updates the running statistics once per forward pass; these are their values after the run.
     d.vector("running_mean", l, running.running_mean, "batch norm running mean, after this run");
     d.vector("running_var", l, running.running_var, "batch norm running (unbiased) variance, after this run");
@@ -127,6 +128,7 @@ void dump_run(const Network<S>& net, const RunReport& report, const std::string&
     d.vector("dbias", l, g.bias, "dL/db_l");
     d.vector("dgamma", l, g.gamma, "dL/dgamma_l");
     d.vector("dbeta", l, g.beta, "dL/dbeta_l");
+    d.vector("dalpha", l, g.alpha, "dL/dalpha_l, the residual branch's scale");
   }
 
   Json index;

@@ -106,6 +106,7 @@ Json run_json(const Network<S>& net, const RunReport& report, const Options& opt
                        {"output_std", numbers(t.output_std)},
                        {"grad_output_std", numbers(t.doutput_std)},
                        {"grad_weight_std", numbers(t.dweight_std)}};
+  doc["warnings"] = report.warnings;
   return doc;
 }
 

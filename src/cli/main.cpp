@@ -41,6 +41,8 @@ template <typename S>
 void run(const cli::Options& options) {
   Network<S> net(options.config);
   const RunReport report = run_and_summarize(net, true);
+  // Warnings (config_warnings: SELU off its fixed point) go to stderr, the table stays the table.
+  for (const std::string& warning : report.warnings) std::fprintf(stderr, "layerscope: warning: %s\n", warning.c_str());
   const char* scalar = sizeof(S) == sizeof(float) ? "float" : "double";
   cli::print_table(stdout, report, scalar);
   if (!options.json_path.empty()) cli::write_json_file(options.json_path, cli::run_json(net, report, options));

@@ -38,7 +38,7 @@ void print_table(std::FILE* out, const RunReport& report, const char* scalar) {
     print_cell(out, lr, TensorKind::activation, dead_percent);
     print_cell(out, lr, TensorKind::activation, saturated_percent);
     // Count each distinct tensor once: h_l may be the activation itself (config.hpp output_is_activation).
-    const bool output_is_activation = l > 0 && layerscope::output_is_activation(report.config);
+    const bool output_is_activation = l > 0 && layerscope::output_is_activation(report.config, l);
     unsigned long long nonfinite = 0;
     for (int k = 0; k < tensor_kind_count; ++k) {
       if (!lr.present[size_t(k)] || (TensorKind(k) == TensorKind::output && output_is_activation)) continue;

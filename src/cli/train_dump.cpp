@@ -38,7 +38,8 @@ std::vector<StateTensor<S>> state_tensors(Network<S>& net) {
     } else {
       const char* meaning = kind == ParameterKind::bias    ? (l <= L ? "b_l" : "b_out")
                             : kind == ParameterKind::gamma ? "normalization scale, one per feature"
-                                                           : "normalization shift, one per feature";
+                            : kind == ParameterKind::beta  ? "normalization shift, one per feature"
+                                                           : residual_alpha_meaning(net.config());
       out.push_back({l, tensor, data, {size}, meaning});
     }
   });

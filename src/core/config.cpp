@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "fields.hpp"
+#include "theory.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -16,9 +17,11 @@ namespace {
 
 const std::vector<std::string> init_names = {"normal", "xavier_normal", "xavier_uniform",
                                              "he_normal", "he_uniform", "lecun_normal"};
-const std::vector<std::string> activation_names = {"relu", "leaky_relu", "tanh", "sigmoid", "linear"};
+const std::vector<std::string> activation_names = {"relu", "leaky_relu", "tanh", "sigmoid", "linear", "selu"};
 const std::vector<std::string> normalization_names = {"none", "batch", "per_sample"};
 const std::vector<std::string> placement_names = {"before", "after"};
+const std::vector<std::string> residual_names = {"none", "every_layer", "every_second_layer"};
+const std::vector<std::string> residual_scale_names = {"one", "inv_sqrt_depth", "trained"};
 const std::vector<std::string> mode_names = {"train", "eval"};
 const std::vector<std::string> upstream_names = {"random", "mse", "cross_entropy"};
 
@@ -40,12 +43,20 @@ const FieldTable<NetworkConfig>& network_fields() {
       choice_field("init", &NC::init, init_names, "weight initialisation scheme"),
       real_field("init_scale", &NC::init_scale, 0, true, 1e6, "standard deviation of the 'normal' scheme"),
       real_field("gain", &NC::gain, 0, true, 100, "multiplies the initialisation's standard deviation"),
-      choice_field("activation", &NC::activation, activation_names, "nonlinearity after each layer"),
+      choice_field("activation", &NC::activation, activation_names,
+                   "nonlinearity after each layer (selu: self-normalizing with lecun_normal weights, Klambauer et al. 2017)"),
       real_field("leaky_slope", &NC::leaky_slope, 0, false, 1, "slope of leaky_relu for negative inputs"),
       choice_field("normalization", &NC::normalization, normalization_names,
-                   "batch: each feature over the batch; per_sample: each sample over its features"),
+                   "batch: batch norm, each feature over the batch; per_sample: layer norm, each sample over its "
+                   "features (with epsilon and per-feature gamma, beta; the post's had no epsilon, scalar ones)"),
       choice_field("placement", &NC::placement, placement_names,
                    "normalize before the activation (the paper) or after it (the post)"),
+      choice_field("residual", &NC::residual, residual_names,
+                   "residual connections h_l = h_{l-1} + alpha g_l(h_{l-1}) on layers 2..L or on the even ones "
+                   "(layer 1 changes the width, so it has none)"),
+      choice_field("residual_scale", &NC::residual_scale, residual_scale_names,
+                   "the residual branch's scale alpha: 1, 1/sqrt(depth), or one learned scalar per layer started "
+                   "at 0 (SkipInit)"),
       real_field("epsilon", &NC::epsilon, 0, false, 1, "added to the variance before the square root"),
       real_field("momentum", &NC::momentum, 0, true, 1, "weight of each batch in the running statistics"),
       choice_field("mode", &NC::mode, mode_names, "train: batch statistics; eval: running statistics"),
@@ -227,13 +238,37 @@ double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
   // Kept per layer (network.hpp), F x N matrices: linear output z, activation output, dL/dh; with
   // normalization also its output gamma xhat + beta (xhat itself is recomputed, not kept). Plus the weights
   // and their gradient.
-  const double per_layer = F * N * (3 + (norm ? 1 : 0)) + F * F * 2;
+  // A residual connection keeps one more, h = h_{l-1} + alpha g (counted on every layer: an upper estimate).
+  const bool residual = c.residual != Residual::none;
+  const double per_layer = F * N * (3 + (norm ? 1 : 0) + (residual ? 1 : 0)) + F * F * 2;
   const double fixed = I * N * 3    // input, its gradient, warm-up input
-                       + F * N * 6  // upstream / targets, the shared dL/dz buffer, backward scratch, and up to
-                                    // three F x N temporaries (eval-mode and per-sample xhat, dxhat)
+                       // upstream / targets, the shared dL/dz buffer, backward scratch, up to three F x N
+                       // temporaries (eval-mode and per-sample xhat, dxhat), and a residual branch's dL/dg
+                       + F * N * (residual ? 7 : 6)
                        + F * I * 2 + c.classes * (F + N) * 2;  // layer 1's weights beyond F x F; output layer
   // The statistics need no copy of a tensor: the order statistics gather only a few buckets.
   return (per_layer * L + fixed) * scalar_bytes;
+}
+
+std::vector<std::string> config_warnings(const NetworkConfig& c) {
+  std::vector<std::string> out;
+  if (c.activation == Activation::selu) {
+    // SELU's fixed point (selu.hpp) holds when each pre-activation has variance 1 for inputs of second moment
+    // 1: fan_in times the weight variance must be 1 (lecun_normal, gain 1). Layer 1 and the hidden layers
+    // each have their fans.
+    const double first = c.input_dim * weight_variance(c, c.input_dim, c.width);
+    const double hidden = c.width * weight_variance(c, c.width, c.width);
+    const bool off_first = std::abs(first - 1) > 0.01, off_hidden = c.depth > 1 && std::abs(hidden - 1) > 0.01;
+    if (off_first || off_hidden) {
+      const double factor = off_hidden ? hidden : first;
+      out.push_back(std::string("init: selu keeps mean 0 and variance 1 only with weights of variance 1/fan_in "
+                                "(lecun_normal, gain 1); with ") + to_string(c.init) + " and gain " +
+                    format_number(c.gain) + ", fan_in x variance is " + format_number(std::round(factor * 1e4) / 1e4) +
+                    (off_hidden ? "" : " in layer 1") +
+                    ", so the activations drift from that fixed point layer by layer");
+    }
+  }
+  return out;
 }
 
 void validate(const NetworkConfig& c) {
@@ -244,6 +279,11 @@ void validate(const NetworkConfig& c) {
   if (c.normalization == Normalization::per_sample && c.width < 2)
     throw ConfigError("width", "must be at least 2 with per-sample normalization: the variance of one "
                                "feature is 0 (got " + format_number(c.width) + ")");
+  if (c.residual != Residual::none && c.depth < 2)
+    throw ConfigError("residual", "needs depth of at least 2: layer 1 maps input_dim features to width and has no "
+                                  "residual connection, so a network of 1 layer has none; use residual none (got "
+                                  "residual " + std::string(to_string(c.residual)) + " with depth " +
+                                      format_number(c.depth) + ")");
   // Budgeted at float size: the page and the tool run in float; double runs are for gradient checks.
   double bytes = estimated_bytes(c, 4);
   if (bytes > memory_budget_bytes) {
@@ -296,6 +336,14 @@ const std::vector<PresetInfo>& preset_list() {
     c.placement = Placement::after_activation;
     c.upstream_scale = 0.01;
   };
+  auto cures_depth50 = [](NetworkConfig& c) { c.depth = 50; };
+  // cures-plain with one cure: a preset's apply that sets depth 50, then the cure.
+  auto cured = [cures_depth50](void (*cure)(NetworkConfig&)) {
+    return [cures_depth50, cure](NetworkConfig& c) {
+      cures_depth50(c);
+      cure(c);
+    };
+  };
   static const std::vector<PresetInfo> list = {
       {"blog-no-bn", "Xavier init, ReLU, no normalization (the post's first setup)",
        "20 ReLU layers of 100, Xavier normal weights, 1000 samples, upstream gradient 100 N(0,1). The "
@@ -339,6 +387,28 @@ const std::vector<PresetInfo>& preset_list() {
          c.placement = Placement::before_activation;
          c.upstream_scale = 0.01;
        }},
+      // "Four cures at depth 50": blog-no-bn at 50 layers, then the same network with one cure each.
+      {"cures-plain", "Depth 50, no cure: Xavier init, ReLU, no normalization",
+       "blog-no-bn at 50 layers of 100: the std of the activations falls by 1/sqrt(2) a layer, to about 3e-8 at "
+       "layer 50, and dL/dh by as much on its way back. The same network as cures-batch-norm, cures-layer-norm, "
+       "cures-residual and cures-selu without their cure.",
+       cures_depth50},
+      {"cures-batch-norm", "Depth 50, cure 1: batch norm after each ReLU",
+       "cures-plain with batch norm after each ReLU: each feature over the batch, every layer's output at std 1.",
+       cured([](NetworkConfig& c) { c.normalization = Normalization::batch; })},
+      {"cures-layer-norm", "Depth 50, cure 2: layer norm after each ReLU",
+       "cures-plain with a layer norm after each ReLU (normalization per_sample: each sample over its features, "
+       "with epsilon and per-feature gamma and beta): no batch statistics, the same at any batch size.",
+       cured([](NetworkConfig& c) { c.normalization = Normalization::per_sample; })},
+      {"cures-residual", "Depth 50, cure 3: residual connections scaled by 1/sqrt(50)",
+       "cures-plain with h_l = h_{l-1} + g_l / sqrt(50) on layers 2..50: the identity path carries the signal "
+       "and the gradient through every layer, and the 1/sqrt(depth) scale keeps the 49 branches' sum from "
+       "growing (with scale 1 its variance grows by half a layer).",
+       cured([](NetworkConfig& c) { c.residual = Residual::every_layer, c.residual_scale = ResidualScale::inv_sqrt_depth; })},
+      {"cures-selu", "Depth 50, cure 4: SELU with LeCun normal init",
+       "cures-plain with SELU in place of ReLU and LeCun normal weights (variance 1/fan_in): mean 0 and "
+       "variance 1 are its fixed point, so every layer's output stays near std 1 without any normalization.",
+       cured([](NetworkConfig& c) { c.activation = Activation::selu, c.init = InitScheme::lecun_normal; })},
   };
   return list;
 }
@@ -361,5 +431,7 @@ const char* to_string(Normalization v) { return normalization_names[size_t(v)].c
 const char* to_string(Placement v) { return placement_names[size_t(v)].c_str(); }
 const char* to_string(Mode v) { return mode_names[size_t(v)].c_str(); }
 const char* to_string(UpstreamSource v) { return upstream_names[size_t(v)].c_str(); }
+const char* to_string(Residual v) { return residual_names[size_t(v)].c_str(); }
+const char* to_string(ResidualScale v) { return residual_scale_names[size_t(v)].c_str(); }
 
 }  // namespace layerscope

@@ -43,12 +43,21 @@ enum class InitScheme {
   he_uniform,      // U(-a, a), a = sqrt(6/fan_in)
   lecun_normal,    // N(0, 1/fan_in)
 };
-enum class Activation { relu, leaky_relu, tanh, sigmoid, linear };
+enum class Activation { relu, leaky_relu, tanh, sigmoid, linear, selu };
 enum class Normalization {
   none,
   batch,       // each feature (row) over the samples of the batch (columns): batch norm
-  per_sample,  // each sample (column) over its features (rows): a layer norm, what the post's code does
+  per_sample,  // each sample (column) over its features (rows): a layer norm (Ba et al. 2016), the post's axis
 };
+// Residual connections (residual.hpp): which layers add their input back, h_l = h_{l-1} + alpha g_l(h_{l-1}).
+// Layer 1 never does (it maps input_dim features to width).
+enum class Residual {
+  none,
+  every_layer,         // layers 2..L
+  every_second_layer,  // the even layers 2, 4, 6, ...
+};
+// The branch's scale alpha: fixed at 1 or 1/sqrt(depth), or a learned scalar per layer started at 0 (SkipInit).
+enum class ResidualScale { one, inv_sqrt_depth, trained };
 enum class Placement { before_activation, after_activation };
 enum class Mode { train, eval };
 enum class UpstreamSource {
@@ -70,6 +79,8 @@ struct NetworkConfig {
   double leaky_slope = 0.01;
   Normalization normalization = Normalization::none;
   Placement placement = Placement::after_activation;
+  Residual residual = Residual::none;
+  ResidualScale residual_scale = ResidualScale::one;
   double epsilon = 1e-5;
   double momentum = 0.1;        // running <- (1-momentum) running + momentum batch
   Mode mode = Mode::train;
@@ -132,9 +143,25 @@ std::string describe_allowed(const FieldSpec& spec);
 // Whether a layer's output h_l is its activation a_l itself: yes unless normalized after the activation
 // (network.hpp: placement after gives h_l = norm(a_l)). The one statement of that rule: the network's
 // output(), the summaries (which summarize that tensor once) and the CLI table (which counts its NaN once).
-inline bool output_is_activation(const NetworkConfig& c) {
+// With a residual connection (residual.hpp) that tensor is the branch g_l and h_l = h_{l-1} + alpha g_l is
+// another: output_is_activation(c, l) says it per layer.
+inline bool branch_output_is_activation(const NetworkConfig& c) {
   return c.normalization == Normalization::none || c.placement == Placement::before_activation;
 }
+// Whether layer l (1..L) has a residual connection (residual.hpp): layers 2..L, or the even ones.
+inline bool has_residual_connection(const NetworkConfig& c, int l) {
+  if (l < 2 || l > c.depth) return false;
+  return c.residual == Residual::every_layer || (c.residual == Residual::every_second_layer && l % 2 == 0);
+}
+inline bool output_is_activation(const NetworkConfig& c, int l) {
+  return branch_output_is_activation(c) && !has_residual_connection(c, l);
+}
+
+// What the config can run but a reader should know: today, SELU with weights that break its fixed point
+// (weight variance times fan_in not 1, so the activations drift from mean 0 and variance 1 layer by layer).
+// Warnings, not refusals: a learner may want to see it break. Empty when there is nothing to say. The run's
+// report carries them (RunReport::warnings), the CLI prints them, the page shows them.
+std::vector<std::string> config_warnings(const NetworkConfig& config);
 
 // Range checks of every field plus the checks across fields (batch >= 2 with batch norm), the memory
 // budget and the work budget. Throws ConfigError; call before any allocation.
@@ -191,5 +218,7 @@ const char* to_string(Normalization);
 const char* to_string(Placement);
 const char* to_string(Mode);
 const char* to_string(UpstreamSource);
+const char* to_string(Residual);
+const char* to_string(ResidualScale);
 
 }  // namespace layerscope

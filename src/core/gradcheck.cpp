@@ -17,8 +17,10 @@ const std::vector<std::string> bn_backward_names = {"correct", "post"};
 
 using GS = GradcheckSettings;
 
+// Where f' jumps at 0: ReLU, leaky ReLU, and SELU (lambda on the right, lambda alpha on the left).
 bool has_kinks(const NetworkConfig& c) {
-  return c.activation == Activation::relu || c.activation == Activation::leaky_relu;
+  return c.activation == Activation::relu || c.activation == Activation::leaky_relu ||
+         c.activation == Activation::selu;
 }
 
 // The side of its kink every activation input is on: a ReLU kink is crossed between two passes when they differ.
@@ -40,13 +42,16 @@ double rms(const double* values, Eigen::Index n) {
 // Layers first..L of `net` as a network of their own, whose input is h_{first-1}: perturbing that input or its
 // layer 1 recomputes only what the perturbation changes. first = L + 1 makes the identity layer h = I h_L (exact
 // in floating point: one product by 1 and sums of zeros), so that h_L can be perturbed in front of the loss.
-// Weights, biases, gamma, beta, running statistics and the cross-entropy output layer are net's; the input
+// Weights, biases, gamma, beta, alpha, running statistics and the cross-entropy output layer are net's; the input
 // width, the upstream gradient, the MSE targets and the labels are drawn from the same seed and streams as
 // net's (the same values). Built in train mode, so no warm-up runs: its forward passes take net's mode.
 Network<double> tail_network(const Network<double>& net, int first, DrawCache& draws) {
   const NetworkConfig& c = net.config();
   NetworkConfig t = c;
   t.mode = Mode::train;
+  // Residual layers are the ones with an alpha (Network::has_residual): the tail's come with the parameters
+  // copied below, at their own positions, so its config asks for none (its layer 1 may be net's layer 4).
+  t.residual = Residual::none;
   t.input_dim = first == 1 ? c.input_dim : c.width;
   const bool identity = first > c.depth;
   if (identity) {

@@ -16,6 +16,7 @@
 
 #include "config.hpp"
 #include "gemm.hpp"
+#include "selu.hpp"
 #include "sigmoid.hpp"
 
 namespace layerscope {
@@ -163,6 +164,15 @@ void activation_forward(Matrix<S>& out, const Matrix<S>& inp, Activation kind, S
       }
       break;
     case Activation::linear: out = inp; break;
+    case Activation::selu:  // selu.hpp; float: selu_f32 (vectorized exp), double: Eigen's expm1
+      if constexpr (std::is_same_v<S, float>) {
+        out.resize(inp.rows(), inp.cols());
+        selu_f32(out.data(), inp.data(), std::size_t(size));
+      } else {
+        out = (inp.array() > S(0))
+                  .select(S(selu_lambda) * inp.array(), S(selu_lambda * selu_alpha) * inp.array().expm1());
+      }
+      break;
   }
 }
 
@@ -200,6 +210,18 @@ void activation_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>
       dinp = dout.array() * out.array() * (S(1) - out.array());
       break;
     case Activation::linear: dinp = dout; break;
+    case Activation::selu: {  // f' = lambda where inp > 0, else lambda alpha e^inp = out + lambda alpha
+      dinp.resize(inp.rows(), inp.cols());
+      if constexpr (std::is_same_v<S, float>) {  // selu.hpp: vectorized
+        selu_backward_f32(dinp.data(), dout.data(), inp.data(), out.data(), std::size_t(size));
+      } else {
+        const S *x = inp.data(), *y = out.data(), *d = dout.data();
+        S* di = dinp.data();
+        const S lambda = S(selu_lambda), lambda_alpha = S(selu_lambda * selu_alpha);
+        for (Eigen::Index i = 0; i < size; ++i) di[i] = d[i] * (x[i] > S(0) ? lambda : y[i] + lambda_alpha);
+      }
+      break;
+    }
   }
 }
 

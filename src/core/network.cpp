@@ -31,6 +31,7 @@ Network<S>::Network(const NetworkConfig& config, DrawCache* draws) : config_(con
       p.gamma = Vector<S>::Ones(F);
       p.beta = Vector<S>::Zero(F);
     }
+    if (has_residual_connection(config_, l)) p.alpha = Vector<S>::Constant(1, S(residual_alpha_at_init(config_)));
     if (config_.normalization == Normalization::batch) {
       // Running statistics start where PyTorch's do: mean 0, variance 1.
       buffers_[l].running_mean = Vector<S>::Zero(F);
@@ -82,9 +83,14 @@ void Network<S>::initialize_weights(Matrix<S>& weight, int fan_out, int fan_in, 
 }
 
 template <typename S>
+const Matrix<S>& Network<S>::branch_output(int l) const {
+  return branch_output_is_activation(config_) ? acts_[l].activation_out : acts_[l].norm_out;
+}
+
+template <typename S>
 const Matrix<S>& Network<S>::output(int l) const {
   if (l == 0) return input_;
-  return output_is_activation(config_) ? acts_[l].activation_out : acts_[l].norm_out;
+  return has_residual(l) ? acts_[l].residual_out : branch_output(l);
 }
 
 template <typename S>
@@ -143,6 +149,7 @@ void Network<S>::forward_layer(int l, const Matrix<S>& inp, bool use_batch_stati
     activation_forward(a.activation_out, a.linear_out, config_.activation, slope);
     normalize_forward(l, a.norm_out, a.activation_out, use_batch_statistics, update_running);
   }
+  if (has_residual(l)) residual_forward(a.residual_out, inp, branch_output(l), p.alpha(0));
 }
 
 template <typename S>
@@ -228,10 +235,9 @@ void Network<S>::loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels)
 }
 
 template <typename S>
-void Network<S>::backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta,
-                                    Matrix<S>& scratch) const {
+void Network<S>::backward_to_linear(int l, const Matrix<S>& dout, Matrix<S>& dlinear, Vector<S>& dgamma,
+                                    Vector<S>& dbeta, Matrix<S>& scratch) const {
   const LayerActivations<S>& a = acts_[l];
-  const Matrix<S>& dout = doutputs_[l];
   const Activation act = config_.activation;
   const S slope = S(config_.leaky_slope);
   if (config_.normalization == Normalization::none) {
@@ -254,7 +260,12 @@ void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, c
   if (layer_ready) layer_ready(config_.depth);
   for (int l = config_.depth; l >= 1; --l) {
     LayerParameters<S>& g = param_grads_[l];
-    backward_to_linear(l, dlinear_, g.gamma, g.beta, scratch_);
+    const bool residual = has_residual(l);
+    if (residual) {  // dL/dg_l = alpha dL/dh_l into the branch; dL/dalpha (residual.hpp)
+      g.alpha.resize(1);
+      residual_backward(dbranch_, g.alpha(0), doutputs_[l], branch_output(l), params_[l].alpha(0));
+    }
+    backward_to_linear(l, residual ? dbranch_ : doutputs_[l], dlinear_, g.gamma, g.beta, scratch_);
     if (l == 1 && input_sparse_ && !input_gradient) {
       // dL/dW_1 = dL/dz_1 x^T summed over x's nonzeros only; dL/db_1 = sum over samples of dL/dz_1
       sparse_input_by_rows(sparse_input_);
@@ -264,6 +275,9 @@ void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, c
       Matrix<S>* dprevious = l > 1 ? &doutputs_[l - 1] : input_gradient ? &dinput_ : nullptr;
       linear_backward(dprevious, g.weight, config_.bias ? &g.bias : nullptr, dlinear_, output(l - 1),
                       params_[l].weight);
+      // The residual connection's own path: dL/dh_{l-1} += dL/dh_l. (Layer 1 has one only in the gradient
+      // check's tail networks, which run forward alone: the sparse branch above never needs it.)
+      if (residual && dprevious) *dprevious += doutputs_[l];
     }
     if (layer_ready) layer_ready(l - 1);
   }
@@ -271,9 +285,10 @@ void Network<S>::backward(const std::vector<int>& labels, bool input_gradient, c
 
 template <typename S>
 Matrix<S> Network<S>::linear_gradient(int l) const {
-  Matrix<S> dlinear, scratch;
+  Matrix<S> dlinear, scratch, dbranch;
   Vector<S> dgamma, dbeta;
-  backward_to_linear(l, dlinear, dgamma, dbeta, scratch);
+  if (has_residual(l)) dbranch = params_[l].alpha(0) * doutputs_[l];
+  backward_to_linear(l, has_residual(l) ? dbranch : doutputs_[l], dlinear, dgamma, dbeta, scratch);
   return dlinear;
 }
 
@@ -314,7 +329,7 @@ double Network<S>::accuracy(const std::vector<int>& labels) const {
 }
 
 const char* to_string(ParameterKind kind) {
-  static const char* const names[] = {"weight", "bias", "gamma", "beta"};
+  static const char* const names[] = {"weight", "bias", "gamma", "beta", "alpha"};
   return names[int(kind)];
 }
 

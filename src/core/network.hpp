@@ -5,6 +5,8 @@
 //   placement before: p_l = norm(z_l), a_l = f(p_l), h_l = a_l    (the paper)
 //   placement after:  p_l = z_l,       a_l = f(p_l), h_l = norm(a_l)   (the post)
 //   no normalization: p_l = z_l,       h_l = a_l = f(p_l)
+// With a residual connection (residual.hpp) that h_l is the branch g_l, and the layer's output is
+//   h_l = h_{l-1} + alpha_l g_l.
 // p_l is the "pre-activation" the statistics show. h_0 = x is the input.
 // With upstream cross_entropy a classifier head follows: logits = W_out h_L + b_out and the mean softmax
 // cross-entropy, layers.hpp's cross_entropy_forward/backward pair; its parameters are entry L+1 below.
@@ -15,6 +17,7 @@
 
 #include "config.hpp"
 #include "layers.hpp"
+#include "residual.hpp"
 #include "rng.hpp"
 #include "sparse_input.hpp"
 
@@ -22,10 +25,12 @@ namespace layerscope {
 
 // The kinds of learnable tensor a layer has, in the order every table of them walks (for_each_tensor).
 // What a parameter is decides how it is treated (weight decay takes the weights only), not its name.
-enum class ParameterKind { weight, bias, gamma, beta };
-const char* to_string(ParameterKind kind);  // "weight", "bias", "gamma", "beta": the dumps' names
+enum class ParameterKind { weight, bias, gamma, beta, alpha };
+// "weight", "bias", "gamma", "beta", "alpha": the dumps' names
+const char* to_string(ParameterKind kind);
 
-// A layer's learnable tensors: W_l (F x I), and b_l, gamma_l, beta_l (F; empty where the layer has none).
+// A layer's learnable tensors: W_l (F x I), and b_l, gamma_l, beta_l (F; empty where the layer has none),
+// and alpha_l (1 entry: the residual branch's scale, residual.hpp; empty without a residual connection).
 // The same type holds their gradients dL/dW_l, dL/db_l, ... (same shapes), as llm.c's ParameterTensors
 // serve both its parameters and its gradients, so that an optimizer walks a parameter and its gradient
 // alike (Network::for_each_parameter). The output layer of the cross-entropy head is one more entry,
@@ -34,6 +39,7 @@ template <typename S>
 struct LayerParameters {
   Matrix<S> weight;
   Vector<S> bias, gamma, beta;
+  Vector<S> alpha;
 };
 
 // The one table of a layer's tensors: f(kind, a's tensor, the others' tensors of that kind...) for each
@@ -45,6 +51,7 @@ void for_each_tensor(F&& f, A& a, Others&... others) {
   if (a.bias.size()) f(ParameterKind::bias, a.bias, others.bias...);
   if (a.gamma.size()) f(ParameterKind::gamma, a.gamma, others.gamma...);
   if (a.beta.size()) f(ParameterKind::beta, a.beta, others.beta...);
+  if (a.alpha.size()) f(ParameterKind::alpha, a.alpha, others.alpha...);
 }
 
 // Batch norm's running statistics: buffers that forward updates in train mode and reads in eval mode,
@@ -64,6 +71,7 @@ struct LayerActivations {
   Vector<S> batch_rstd;      // F, batch norm: 1/sqrt(var + eps) of the batch's (train) or running (eval) var
   RowVector<S> sample_mean, sample_rstd;   // N, per-sample normalization
   Matrix<S> activation_out;  // a = f(p): F x N
+  Matrix<S> residual_out;    // h = h_{l-1} + alpha g: F x N (empty without a residual connection)
 };
 
 template <typename S>
@@ -141,6 +149,11 @@ class Network {
   const Matrix<S>& dinput() const { return dinput_; }
   // h_l for l = 0..L (h_0 is the input), and p_l for l = 1..L.
   const Matrix<S>& output(int l) const;
+  // Whether layer l (1..L) adds its input back: it has an alpha (residual.hpp). Set from the config at
+  // construction; a network whose parameters are replaced takes the residual layers of the new ones.
+  bool has_residual(int l) const { return l >= 1 && l <= config_.depth && params_[l].alpha.size() != 0; }
+  // g_l, what layer l computes before its residual connection adds h_{l-1} (h_l itself without one).
+  const Matrix<S>& branch_output(int l) const;
   const Matrix<S>& pre_activation(int l) const;
   // dL/dh_l for l = 0..L (dL/dh_0 is dL/dx: empty when backward() skipped it). Needs backward().
   const Matrix<S>& doutput(int l) const { return l == 0 ? dinput_ : doutputs_[l]; }
@@ -163,8 +176,10 @@ class Network {
                      const SparseInput<S>* sparse = nullptr);
   void normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, bool use_batch_statistics,
                          bool update_running);
-  // dL/dz_l from dL/dh_l: through the activation and the normalization (scratch holds the one between).
-  void backward_to_linear(int l, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta, Matrix<S>& scratch) const;
+  // dL/dz_l from dout = dL/dg_l (dL/dh_l without a residual connection): through the activation and the
+  // normalization (scratch holds the one between).
+  void backward_to_linear(int l, const Matrix<S>& dout, Matrix<S>& dlinear, Vector<S>& dgamma, Vector<S>& dbeta,
+                          Matrix<S>& scratch) const;
   void normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
                           ThenThrough then) const;
   void loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels);
@@ -185,6 +200,7 @@ class Network {
   // products are done); linear_gradient(l) recomputes it.
   Matrix<S> dlinear_;
   Matrix<S> scratch_;  // dL/da or dL/dp during backward
+  Matrix<S> dbranch_;  // dL/dg_l = alpha dL/dh_l of a residual layer during backward
 
   // The gradient check's bn_backward = post only (gradcheck.hpp): normalization backward runs the seed post's
   // wrong equations (post_batchnorm.hpp) where batch statistics are used. No config field reaches it; only

@@ -63,6 +63,7 @@ void Optimizer<S>::step(Network<S>& net, bool measure_update_ratio) {
   second_.resize(size_t(layers) + 1);
   for (int layer = 1; layer <= layers; ++layer) {
     for_each_tensor([&](ParameterKind kind, auto& weight, const auto& gradient, auto& first, auto& second) {
+      if (!is_trained(kind, net.config())) return;
       // The moments start at 0, in the parameter's shape, at the first step.
       if (first.size() != weight.size()) {
         first.setZero(weight.rows(), weight.cols());

@@ -36,6 +36,11 @@ class Optimizer {
 // Weight decay (L2, g <- g + wd W) takes the weight matrices only: not biases, gamma or beta, which
 // PyTorch's and the paper's recipes leave undecayed too. Decided by what a tensor is, not its name.
 inline bool takes_weight_decay(ParameterKind kind) { return kind == ParameterKind::weight; }
+// Every tensor is trained except a residual alpha that the config fixes (1 or 1/sqrt(depth), residual.hpp):
+// it is a tensor in every mode (the dumps and the gradient check see it) but a parameter only when trained.
+inline bool is_trained(ParameterKind kind, const NetworkConfig& c) {
+  return kind != ParameterKind::alpha || c.residual_scale == ResidualScale::trained;
+}
 
 extern template class Optimizer<float>;
 extern template class Optimizer<double>;

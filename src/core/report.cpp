@@ -57,6 +57,7 @@ RunReport empty_report(const Network<S>& net) {
   RunReport report;
   report.config = net.config();
   report.theory = theory_profile(net.config());
+  report.warnings = config_warnings(net.config());
   report.layers.resize(size_t(net.depth()) + 1);
   return report;
 }
@@ -69,7 +70,7 @@ void summarize_into(RunReport& report, const Network<S>& net, TensorKind kind, i
   LayerReport& lr = report.layers[size_t(l)];
   lr.present[size_t(kind)] = true;
   // The output may be the activation itself (output_is_activation): summarize that tensor once.
-  if (kind == TensorKind::output && l > 0 && output_is_activation(net.config())) {
+  if (kind == TensorKind::output && l > 0 && output_is_activation(net.config(), l)) {
     lr.tensors[size_t(kind)] = lr.tensors[size_t(TensorKind::activation)];
     return;
   }

@@ -52,6 +52,7 @@ struct RunReport {
   double loss = 0;
   std::vector<LayerReport> layers;  // 0..L
   TheoryProfile theory;
+  std::vector<std::string> warnings;  // config_warnings(config): what the run can do but a reader should know
 };
 
 // Runs forward and backward once and summarizes everything.

@@ -4,6 +4,9 @@
 #include <limits>
 #include <vector>
 
+#include "residual.hpp"
+#include "selu.hpp"
+
 namespace layerscope {
 
 namespace {
@@ -16,6 +19,7 @@ double apply(Activation kind, double slope, double x) {
     case Activation::tanh: return std::tanh(x);
     case Activation::sigmoid: return 1 / (1 + std::exp(-x));
     case Activation::linear: return x;
+    case Activation::selu: return x > 0 ? selu_lambda * x : selu_lambda * selu_alpha * std::expm1(x);
   }
   return x;
 }
@@ -27,6 +31,7 @@ double derivative(Activation kind, double slope, double x) {
     case Activation::tanh: { double t = std::tanh(x); return 1 - t * t; }
     case Activation::sigmoid: { double g = 1 / (1 + std::exp(-x)); return g * (1 - g); }
     case Activation::linear: return 1;
+    case Activation::selu: return x > 0 ? selu_lambda : selu_lambda * selu_alpha * std::exp(x);
   }
   return 1;
 }
@@ -96,7 +101,9 @@ TheoryProfile theory_profile(const NetworkConfig& c) {
   std::vector<double> sigma2(size_t(L) + 1), input_q(size_t(L) + 1), s_linear(size_t(L) + 1),
       act_std(size_t(L) + 1);
   std::vector<ActivationMoments> moments(size_t(L) + 1);
+  std::vector<double> residual(size_t(L) + 1, -1);  // alpha of a residual layer, -1 for a plain one
   double q = c.input_scale * c.input_scale;
+  double mean = 0;                // E[h] of the layer's input (the input: 0)
   double q_over_previous_s2 = 1;  // E[h_{l-1}^2] / E[p_{l-1}^2]: what the activation keeps (input: 1)
   t.output_std[0] = c.input_scale;
   for (int l = 1; l <= L; ++l) {
@@ -111,12 +118,24 @@ TheoryProfile theory_profile(const NetworkConfig& c) {
     const ActivationMoments m = moments[size_t(l)] = activation_moments(c.activation, c.leaky_slope, s_p);
     act_std[size_t(l)] = std::sqrt(std::max(0.0, m.second_moment - m.mean * m.mean));
     if (s_p > 0) q_over_previous_s2 = m.second_moment / (s_p * s_p);
-    if (norm && !before) {
-      q = 1;  // normalized after the activation: mean 0, variance 1
-      t.output_std[size_t(l)] = 1;
+    // The plain layer's output g_l: normalized after the activation, mean 0 and variance 1; else f(p).
+    const double branch_mean = norm && !before ? 0.0 : m.mean;
+    const double branch_q = norm && !before ? 1.0 : m.second_moment;
+    if (has_residual_connection(c, l)) {
+      // h_l = h_{l-1} + alpha g_l, with g_l's randomness (W_l) independent of h_{l-1}: the cross term is the
+      // product of the means, so
+      //   E[h_l] = E[h_{l-1}] + alpha E[g],  E[h_l^2] = E[h_{l-1}^2] + 2 alpha E[h_{l-1}] E[g] + alpha^2 E[g^2].
+      // With ReLU and alpha = 1 (He or Xavier weights) E[g^2] is about E[h_{l-1}^2] / 2 or more, so the second
+      // moment grows by half or more per layer; alpha = 1/sqrt(L) keeps the sum of the L branches near one
+      // branch's; alpha = 0 (SkipInit's start) passes h_{l-1} through unchanged.
+      const double alpha = residual[size_t(l)] = residual_alpha_at_init(c);
+      q = q + 2 * alpha * mean * branch_mean + alpha * alpha * branch_q;
+      mean = mean + alpha * branch_mean;
+      t.output_std[size_t(l)] = std::sqrt(std::max(0.0, q - mean * mean));
+      if (s_p > 0 && !before) q_over_previous_s2 = q / (s_p * s_p);
     } else {
-      q = m.second_moment;
-      t.output_std[size_t(l)] = act_std[size_t(l)];
+      q = branch_q, mean = branch_mean;
+      t.output_std[size_t(l)] = norm && !before ? 1.0 : act_std[size_t(l)];
     }
   }
 
@@ -130,12 +149,17 @@ TheoryProfile theory_profile(const NetworkConfig& c) {
   for (int l = L; l >= 1; --l) {
     t.doutput_std[size_t(l)] = std::sqrt(g2);
     const ActivationMoments& m = moments[size_t(l)];
+    // A residual layer's branch gets alpha dL/dh_l; dL/dh_{l-1} is dL/dh_l plus what the branch sends back
+    // through W_l^T, uncorrelated with it (W_l has mean 0), so their second moments add.
+    const double alpha = residual[size_t(l)];
+    const double branch_g2 = alpha >= 0 ? alpha * alpha * g2 : g2;
     double dz2;
-    if (!norm) dz2 = g2 * m.slope_second_moment;
-    else if (before) dz2 = g2 * m.slope_second_moment / (s_linear[size_t(l)] * s_linear[size_t(l)]);
-    else dz2 = g2 / (act_std[size_t(l)] * act_std[size_t(l)]) * m.slope_second_moment;
+    if (!norm) dz2 = branch_g2 * m.slope_second_moment;
+    else if (before) dz2 = branch_g2 * m.slope_second_moment / (s_linear[size_t(l)] * s_linear[size_t(l)]);
+    else dz2 = branch_g2 / (act_std[size_t(l)] * act_std[size_t(l)]) * m.slope_second_moment;
     t.dweight_std[size_t(l)] = std::sqrt(c.batch * dz2 * input_q[size_t(l)]);
-    g2 = c.width * sigma2[size_t(l)] * dz2;  // fan_out of layer l is its width
+    const double through_branch = c.width * sigma2[size_t(l)] * dz2;  // fan_out of layer l is its width
+    g2 = alpha >= 0 ? g2 + through_branch : through_branch;
   }
   t.doutput_std[0] = std::sqrt(g2);
   return t;

@@ -8,6 +8,11 @@
 // Backward: E[dz^2] = E[dh^2] E[f'(p)^2], E[dh_{l-1}^2] = fan_out sigma^2 E[dz^2],
 // E[dW^2] = N E[dz^2] q_{l-1}. Batch norm (gamma = 1, beta = 0) resets the normalized tensor to unit
 // variance and divides the gradient through it by the std of its input.
+// A residual layer (residual.hpp), h_l = h_{l-1} + alpha g_l, keeps the first moment m = E[h] too, as the
+// branch g_l (a ReLU's output) has a mean: m_l = m_{l-1} + alpha E[g], q_l = q_{l-1} + 2 alpha m_{l-1} E[g] +
+// alpha^2 E[g^2], std(h_l) = sqrt(q_l - m_l^2); backward, E[dh_{l-1}^2] = E[dh_l^2] + fan_out sigma^2
+// E[dz^2] with the branch's dz from alpha dh_l. SELU (selu.hpp) enters through its Gaussian moments like
+// any activation: with lecun_normal weights s^2 = 1 is its fixed point, E[f] = 0 and E[f^2] = 1.
 #pragma once
 
 #include <vector>
@@ -19,7 +24,8 @@ namespace layerscope {
 struct TheoryProfile {
   // Index l = 0..L (index 0: the input; entries that do not exist there are NaN).
   // Layer l's own factor without normalization: E[p_l^2] / E[p_{l-1}^2] = fan_in_l sigma_l^2 E[f(p)^2]/s^2
-  // over the previous layer (ReLU: fan_in sigma^2 / 2); layer 1: E[p_1^2] / E[x^2] = fan_in sigma^2.
+  // over the previous layer (ReLU: fan_in sigma^2 / 2); layer 1: E[p_1^2] / E[x^2] = fan_in sigma^2. After a
+  // residual layer the factor takes its whole output: fan_in sigma^2 E[h_{l-1}^2] / E[p_{l-1}^2].
   std::vector<double> variance_factor;
   std::vector<double> pre_activation_std;  // expected std of p_l
   std::vector<double> output_std;          // expected std of h_l

@@ -171,6 +171,23 @@ void xavier_relu(TrainingConfig& t, Normalization normalization, Placement place
   t.network.bias = normalization == Normalization::none;
 }
 
+// "Four cures at depth 50": the post's first setup at 50 ReLU layers of 100 (Xavier normal), plain or with one
+// cure: `normalization` after each ReLU, residual connections, or SELU with LeCun normal weights. A bias only
+// where nothing normalizes after the linear map.
+void cures_depth50(TrainingConfig& t, Normalization normalization) {
+  xavier_relu(t, normalization, Placement::after_activation);
+  t.network.depth = 50;
+}
+
+// "Batch norm's costs": the Figure 1 network with `normalization` before each sigmoid at a batch of 4, where a
+// batch's own mean and variance are poor estimates of the running ones that evaluation uses; 10,000 steps.
+void batch_of_four(TrainingConfig& t, Normalization normalization) {
+  figure1(t, true);
+  t.network.normalization = normalization;
+  t.network.batch = 4;
+  t.steps = 10000;
+}
+
 }  // namespace
 
 const std::vector<TrainingPresetInfo>& training_preset_list() {
@@ -196,8 +213,8 @@ const std::vector<TrainingPresetInfo>& training_preset_list() {
        "The same with batch norm before each ReLU, the paper's placement: half of every layer is then exactly 0.",
        [](TrainingConfig& t) { xavier_relu(t, Normalization::batch, Placement::before_activation); }},
       {"xavier-relu-per-sample", "20 ReLU layers, Xavier, each sample normalized after each ReLU",
-       "The post's axis: each sample over its features (a layer norm without its epsilon question), after each "
-       "ReLU, with per-feature gamma and beta: everything else as xavier-relu-bn-after.",
+       "The post's axis: each sample over its features, a layer norm (with epsilon and per-feature gamma and "
+       "beta, where the post had neither), after each ReLU: everything else as xavier-relu-bn-after.",
        [](TrainingConfig& t) { xavier_relu(t, Normalization::per_sample, Placement::after_activation); }},
       {"he-relu-20", "20 ReLU layers, He init, no normalization",
        "He normal weights keep the ReLU layers' variance without any normalization; with a bias.",
@@ -217,6 +234,51 @@ const std::vector<TrainingPresetInfo>& training_preset_list() {
          pair_member(t, 50, Activation::tanh, Placement::before_activation, true, 5000, 100);
          t.network.init = InitScheme::xavier_normal;
        }},
+      {"cures-plain", "50 ReLU layers, Xavier, no cure",
+       "50 ReLU layers of 100, Xavier normal weights, a bias, batch 60, SGD lr 0.01 momentum 0.9: the network "
+       "the four cures are added to, one at a time.",
+       [](TrainingConfig& t) { cures_depth50(t, Normalization::none); }},
+      {"cures-batch-norm", "50 ReLU layers, Xavier, batch norm after each ReLU",
+       "cures-plain with batch norm after each ReLU (and no bias).",
+       [](TrainingConfig& t) { cures_depth50(t, Normalization::batch); }},
+      {"cures-layer-norm", "50 ReLU layers, Xavier, layer norm after each ReLU",
+       "cures-plain with a layer norm after each ReLU (normalization per_sample, with epsilon and per-feature gamma "
+       "and beta; no bias).",
+       [](TrainingConfig& t) { cures_depth50(t, Normalization::per_sample); }},
+      {"cures-residual", "50 ReLU layers, Xavier, residual connections scaled by 1/sqrt(50)",
+       "cures-plain with h_l = h_{l-1} + g_l / sqrt(50) on layers 2..50.",
+       [](TrainingConfig& t) {
+         cures_depth50(t, Normalization::none);
+         t.network.residual = Residual::every_layer;
+         t.network.residual_scale = ResidualScale::inv_sqrt_depth;
+       }},
+      {"cures-skipinit", "50 ReLU layers, Xavier, residual connections with a trained scale from 0 (SkipInit)",
+       "cures-plain with h_l = h_{l-1} + alpha_l g_l on layers 2..50, each alpha_l a trained scalar started at 0 "
+       "(De and Smith 2020): at step 0 the network is layer 1 and the classifier.",
+       [](TrainingConfig& t) {
+         cures_depth50(t, Normalization::none);
+         t.network.residual = Residual::every_layer;
+         t.network.residual_scale = ResidualScale::trained;
+       }},
+      {"cures-selu", "50 SELU layers, LeCun normal, no normalization, lr 0.001",
+       "cures-plain with SELU in place of ReLU and LeCun normal weights (variance 1/fan_in), its fixed point, and "
+       "a learning rate of 0.001: at cures-plain's 0.01 the loss stopped being finite at step 47 (dL/dh grows by "
+       "sqrt(E[selu'(z)^2]) = 1.034 a layer backward, 5x over 50 layers, and SGD's momentum 0.9 makes the step "
+       "10x the rate).",
+       [](TrainingConfig& t) {
+         cures_depth50(t, Normalization::none);
+         t.network.activation = Activation::selu;
+         t.network.init = InitScheme::lecun_normal;
+         t.learning_rate = 0.001;
+       }},
+      {"bn-batch4", "Batch-norm paper, Figure 1 network, batch norm, batches of 4",
+       "bn-paper-fig1 at a batch of 4 for 10,000 steps: each step normalizes with the mean and variance of 4 "
+       "samples, while evaluation uses the running statistics, so training and test see different networks.",
+       [](TrainingConfig& t) { batch_of_four(t, Normalization::batch); }},
+      {"ln-batch4", "Batch-norm paper, Figure 1 network, layer norm, batches of 4",
+       "The same with a layer norm before each sigmoid (normalization per_sample): each sample over its own "
+       "features, the same computation in training and evaluation at any batch size.",
+       [](TrainingConfig& t) { batch_of_four(t, Normalization::per_sample); }},
   };
   return list;
 }
@@ -235,6 +297,19 @@ const std::vector<TrainingPairInfo>& training_pair_list() {
        "xavier-relu-bn-after", "He, no normalization", "Xavier + batch norm"},
       {"tanh-50", "50 tanh layers, without vs with batch norm", "tanh-50", "tanh-50-bn", "without batch norm",
        "with batch norm"},
+      // "Four cures at depth 50": the plain network against each cure in turn.
+      {"cures-batch-norm", "Four cures at depth 50: no cure vs batch norm", "cures-plain", "cures-batch-norm",
+       "no cure", "batch norm"},
+      {"cures-layer-norm", "Four cures at depth 50: no cure vs layer norm", "cures-plain", "cures-layer-norm",
+       "no cure", "layer norm"},
+      {"cures-residual", "Four cures at depth 50: no cure vs residual connections (1/sqrt(50))", "cures-plain",
+       "cures-residual", "no cure", "residual, 1/sqrt(50)"},
+      {"cures-selu", "Four cures at depth 50: no cure vs SELU with LeCun init (lr 0.001)", "cures-plain", "cures-selu",
+       "no cure", "SELU, lr 0.001"},
+      {"cures-skipinit", "Residual connections at depth 50: alpha fixed at 1/sqrt(50) vs trained from 0 (SkipInit)",
+       "cures-residual", "cures-skipinit", "alpha 1/sqrt(50)", "SkipInit"},
+      {"bn-costs", "Batch norm's costs: batch norm vs layer norm at a batch of 4, the Figure 1 network", "bn-batch4",
+       "ln-batch4", "batch norm", "layer norm"},
   };
   return list;
 }

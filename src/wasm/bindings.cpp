@@ -43,6 +43,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("depth", &Run::depth)
       .function("summaries", &Run::summaries)
       .function("theory", &Run::theory)
+      .function("warnings", &Run::warnings)
       .function("histograms", &Run::histograms)
       .function("percentiles", &Run::percentiles);
   function("loadMnist", &load_mnist);

@@ -62,6 +62,15 @@ val Run::theory() const {
   });
 }
 
+val Run::warnings() const {
+  return guarded([&] {
+    network();
+    val list = val::array();
+    for (const std::string& warning : report_.warnings) list.call<void>("push", warning);
+    return list;
+  });
+}
+
 val Run::histograms(const std::string& kind_name, int bins, const std::string& range, double lo, double hi,
                     const std::string& binning, double symlog_threshold, double smallest_std) const {
   return guarded([&] {

@@ -26,6 +26,8 @@ class Run {
   emscripten::val summaries() const;
   // Float64Array of 5 * (L+1): variance_factor, pre_activation_std, output_std, doutput_std, dweight_std.
   emscripten::val theory() const;
+  // Array of strings: the config's warnings (config_warnings: SELU off its fixed point), for the page to show.
+  emscripten::val warnings() const;
   // Array(L+1) of {edges: Float64Array, counts: Uint32Array, zeros, outside, nonfinite} | null, and on the
   // array itself .axis = {lo, hi, symlogThreshold}: the figure's axis, by the core's one rule
   // (stats.hpp histogram_axis) from [lo, hi] (range "explicit" or "own": the union of the tensors' finite

@@ -14,7 +14,8 @@ const doc = JSON.parse(readFileSync(jsonFile, 'utf8'));
 const config = JSON.parse(readFileSync(configFile, 'utf8'));
 const L = config.depth;
 
-assert.deepEqual(Object.keys(doc), ['layerscope', 'scalar', 'config', 'loss', 'tensors', 'layers', 'histograms', 'theory']);
+assert.deepEqual(Object.keys(doc), ['layerscope', 'scalar', 'config', 'loss', 'tensors', 'layers', 'histograms', 'theory', 'warnings']);
+assert.ok(Array.isArray(doc.warnings) && doc.warnings.every(w => typeof w === 'string'), 'warnings: a list of strings');
 assert.equal(doc.layerscope, 1);
 assert.equal(doc.scalar, 'float');
 for (const [field, value] of Object.entries(config)) assert.deepEqual(doc.config[field], value, `config.${field}`);

@@ -24,7 +24,7 @@ test('the schema lists every setting with its type, range and default', () => {
                    { name: 'depth', type: 'integer', min: 1, max: 100, minOpen: false, maxOpen: false, choices: [], help: '', default: 20 });
   const activation = ls.schema.find(f => f.name === 'activation');
   assert.equal(activation.type, 'choice');
-  assert.deepEqual(activation.choices, ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear']);
+  assert.deepEqual(activation.choices, ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear', 'selu']);
   assert.equal(ls.schema.find(f => f.name === 'bias').default, false);
   assert.equal(ls.schema.find(f => f.name === 'init_scale').minOpen, true);
   for (const field of ls.schema) assert.ok(field.help.length > 0, `${field.name} has help`);

@@ -34,7 +34,7 @@ test('batch 1 without normalization is allowed', () => {
 });
 
 test('an unknown activation is rejected with the list of choices', () => {
-  rejects({ activation: 'swish' }, 'activation', /^activation: must be one of: relu, leaky_relu, tanh, sigmoid, linear \(got 'swish'\)$/);
+  rejects({ activation: 'swish' }, 'activation', /^activation: must be one of: relu, leaky_relu, tanh, sigmoid, linear, selu \(got 'swish'\)$/);
 });
 
 test('a NaN or infinite scale is rejected', () => {

@@ -86,6 +86,9 @@ const CASES = [
   ['he-relu', { depth: 3, activation: 'sigmoid', upstream: 'mse', batch: 200 }],
   ['blog-bn', { depth: 3, mode: 'eval', warmup_batches: 3, batch: 200, upstream: 'cross_entropy', classes: 7 }],
   ['he-relu', { depth: 4, activation: 'leaky_relu', width: 37, input_dim: 23, batch: 111, seed: 12345 }],
+  ['cures-residual', { depth: 6, batch: 200 }],
+  ['cures-residual', { depth: 5, batch: 200, residual: 'every_second_layer', residual_scale: 'trained', normalization: 'per_sample' }],
+  ['cures-selu', { depth: 5, batch: 200 }],
 ];
 
 const ls = await loadForNode();

@@ -303,7 +303,8 @@ test('a network built for the init view trains, and its step 0 is that view on t
 test('the one-click pairs come from the core, and a pair\'s caption is computed from its two histories', () => {
   ensureData();
   const names = ls.trainingPairs.map(p => p.name);
-  assert.deepEqual(names, ['fig1', 'blog', 'bn-placement', 'bn-axis', 'he-vs-bn', 'tanh-50']);
+  assert.deepEqual(names, ['fig1', 'blog', 'bn-placement', 'bn-axis', 'he-vs-bn', 'tanh-50', 'cures-batch-norm',
+    'cures-layer-norm', 'cures-residual', 'cures-selu', 'cures-skipinit', 'bn-costs']);
   const presets = new Set(ls.trainingPresets.map(p => p.name));
   for (const p of ls.trainingPairs) assert.ok(presets.has(p.a) && presets.has(p.b), p.name);
   const run = name => {
