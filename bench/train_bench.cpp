@@ -2,7 +2,8 @@
 // (784-100-100-100-10, sigmoid, batch 60) with and without batch norm, natively, one thread.
 //
 // Per net: the step alone (forward, backward, optimizer; no reports), a run as the preset does it (a
-// report with a 10,000-image test evaluation every 500 steps), and where a bare step's time goes (batch
+// report with a 10,000-image test evaluation every 500 steps), the same with the probes of issue 21
+// (probes.hpp; --no-probes skips it) and what a report's probes keep, and where a bare step's time goes (batch
 // unpacking, forward, loss, backward, optimizer). Then layer 1 alone (784 x 100, batch 60), dense
 // against sparse, over the fraction of zeros in its input: where the sparse product starts to pay
 // (sparse_input_min_zero_fraction in src/core/sparse_input.hpp).
@@ -10,7 +11,7 @@
 // Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), best of --reps runs: on a loaded machine
 // wall time also counts the time other processes hold the core; CPU time much less so.
 //
-// usage: layerscope_train_bench [--steps N] [--reps R] [--data PATH] [--presets a,b] [--no-kernels]
+// usage: layerscope_train_bench [--steps N] [--reps R] [--data PATH] [--presets a,b] [--no-kernels] [--no-probes]
 //        (default 2000 steps, 3 reps, dist/data/mnist-binary.bin, the two Figure 1 nets)
 // Every figure is also printed as a line `RESULT {json}` for bench/train-compare.mjs.
 #ifdef _OPENMP
@@ -140,12 +141,13 @@ std::vector<std::string> split(const std::string& list) {
 
 int main(int argc, char** argv) {
   int steps = 2000, reps = 3;
-  bool kernels = true;
+  bool kernels = true, probes = true;
   std::string path = "dist/data/mnist-binary.bin";
   std::vector<std::string> presets = {"bn-paper-fig1-baseline", "bn-paper-fig1"};
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--no-kernels")) kernels = false;
+    else if (!std::strcmp(argv[i], "--no-probes")) probes = false;
     else if (!std::strcmp(argv[i], "--steps") && has_value) steps = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--reps") && has_value) reps = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--data") && has_value) path = argv[++i];
@@ -177,6 +179,23 @@ int main(int argc, char** argv) {
       }
       std::printf("%-24s %10.3f %14.3f   %.3f + %.3f + %.3f + %.3f + %.3f\n", name.c_str(), bare, reported, best.batch,
                   best.forward, best.loss, best.backward, best.optimizer);
+      if (probes) {
+        // The same run with the probes at every report: the overhead over "with reports", and what the
+        // probes of one report keep (the ProbeReport and its vectors' contents).
+        double probed = 1e30;
+        c.probes = true;
+        for (int r = 0; r < reps; ++r) probed = std::min(probed, ms_per_step(c, data, steps));
+        Trainer<float> one(c, data);
+        one.step(1);
+        const ProbeReport& p = one.history().reports().front().probes;
+        const double kept = sizeof(ProbeReport) + p.layers.size() * sizeof(LayerProbe) +
+                            (p.step_sizes.size() + p.losses.size() + p.gradient_changes.size()) * sizeof(double);
+        std::printf("%-24s %10s %14.3f   with probes every %d steps: +%.1f%% over with reports; a report's probes keep %.0f bytes\n",
+                    "", "", probed, c.log_every, 100 * (probed / reported - 1), kept);
+        std::printf("RESULT {\"build\":\"native\",\"preset\":\"%s\",\"ms_per_step_with_probes\":%.4f,\"probe_overhead\":%.4f,"
+                    "\"probe_bytes_per_report\":%.0f}\n", name.c_str(), probed, probed / reported - 1, kept);
+        c.probes = false;
+      }
       std::printf("RESULT {\"build\":\"native\",\"preset\":\"%s\",\"ms_per_step\":%.4f,\"ms_per_step_with_reports\":%.4f,"
                   "\"pieces_ms\":{\"batch\":%.4f,\"forward\":%.4f,\"loss\":%.4f,\"backward\":%.4f,\"optimizer\":%.4f}}\n",
                   name.c_str(), bare, reported, best.batch, best.forward, best.loss, best.backward, best.optimizer);

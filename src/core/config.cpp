@@ -48,6 +48,12 @@ const FieldTable<NetworkConfig>& network_fields() {
                    "normalize before the activation (the paper) or after it (the post)"),
       real_field("epsilon", &NC::epsilon, 0, false, 1, "added to the variance before the square root"),
       real_field("momentum", &NC::momentum, 0, true, 1, "weight of each batch in the running statistics"),
+      boolean_field("bn_noise", &NC::bn_noise,
+                    "batch norm + noise: train-mode outputs scaled and shifted by noise that moves every step"),
+      real_field("bn_noise_mean", &NC::bn_noise_mean, 0, false, 2,
+                 "bn_noise: the noise's means are drawn each step from 1 + U(-m, m) (scale) and U(-m, m) (shift)"),
+      real_field("bn_noise_std", &NC::bn_noise_std, 0, false, 2,
+                 "bn_noise: the noise's standard deviations are drawn each step from U(0, s)"),
       choice_field("mode", &NC::mode, mode_names, "train: batch statistics; eval: running statistics"),
       integer_field("warmup_batches", &NC::warmup_batches, 0, 1000,
                     "eval mode: train-mode batches run first to fill the running statistics"),
@@ -227,7 +233,8 @@ double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
   // Kept per layer (network.hpp), F x N matrices: linear output z, activation output, dL/dh; with
   // normalization also its output gamma xhat + beta (xhat itself is recomputed, not kept). Plus the weights
   // and their gradient.
-  const double per_layer = F * N * (3 + (norm ? 1 : 0)) + F * F * 2;
+  // bn_noise keeps its scale and shift (two more F x N per layer).
+  const double per_layer = F * N * (3 + (norm ? 1 : 0) + (c.bn_noise ? 2 : 0)) + F * F * 2;
   const double fixed = I * N * 3    // input, its gradient, warm-up input
                        + F * N * 6  // upstream / targets, the shared dL/dz buffer, backward scratch, and up to
                                     // three F x N temporaries (eval-mode and per-sample xhat, dxhat)
@@ -241,6 +248,9 @@ void validate(const NetworkConfig& c) {
   if (c.normalization == Normalization::batch && c.batch < 2)
     throw ConfigError("batch", "must be at least 2 with batch norm: the variance of one sample is 0 "
                                "(got " + format_number(c.batch) + ")");
+  if (c.bn_noise && c.normalization != Normalization::batch)
+    throw ConfigError("bn_noise", "needs normalization batch: the noise follows each batch norm (normalization is " +
+                                      std::string(to_string(c.normalization)) + ")");
   if (c.normalization == Normalization::per_sample && c.width < 2)
     throw ConfigError("width", "must be at least 2 with per-sample normalization: the variance of one "
                                "feature is 0 (got " + format_number(c.width) + ")");
