@@ -160,6 +160,7 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   source.epsilon = 1e-7, source.momentum = 0.3, source.mode = Mode::eval, source.warmup_batches = 5;
   source.bias = true, source.upstream = UpstreamSource::cross_entropy, source.upstream_scale = 2.5e-3;
   source.classes = 17, source.seed = 9007199254740991ull;
+  source.bn_noise = true, source.bn_noise_mean = 1.25, source.bn_noise_std = 0.75;
 
   NetworkConfig copy;
   for (const FieldSpec& spec : config_schema()) {
@@ -177,7 +178,7 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   CHECK(copy.activation == Activation::sigmoid);
   CHECK(copy.seed == 9007199254740991ull);
   CHECK(copy.bias);
-  CHECK(config_schema().size() == 21);
+  CHECK(config_schema().size() == 24);
 }
 
 TEST_CASE("describe_allowed words each field type", "[config]") {
