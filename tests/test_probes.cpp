@@ -2,6 +2,8 @@
 // with probes is the run without them.
 #include <catch2/catch.hpp>
 
+#include <Eigen/SVD>
+
 #include <cmath>
 #include <memory>
 
@@ -154,6 +156,15 @@ TEST_CASE("the effective rank of small matrices is the one computed by hand", "[
   CHECK_THAT(effective_rank(one), WithinAbs(1.0, 1e-6));
   CHECK_THAT(effective_rank(Matrix<double>(3 * Matrix<double>::Identity(4, 4))), WithinRel(4.0, 1e-12));
   CHECK(effective_rank(Matrix<double>(Matrix<double>::Zero(3, 3))) == 0);
+  // A random 40 x 25 matrix against Eigen's own SVD (JacobiSVD), the singular values taken directly.
+  Rng rng(3, 77);
+  Matrix<double> random(40, 25);
+  fill_normal(rng, random.data(), size_t(random.size()), 1.0);
+  random.col(3) = 1e-3 * random.col(4);  // one small direction
+  const Vector<double> sigma = Eigen::JacobiSVD<Matrix<double>>(random).singularValues();
+  const Eigen::ArrayXd p = sigma.array() / sigma.sum();
+  CHECK_THAT(effective_rank(random), WithinRel(std::exp(-(p * p.log()).sum()), 1e-10));
+  CHECK_THAT(effective_rank(Matrix<double>(random.transpose())), WithinRel(std::exp(-(p * p.log()).sum()), 1e-10));
   Matrix<float> bad = Matrix<float>::Ones(2, 2);
   bad(0, 1) = std::nanf("");
   CHECK(std::isnan(effective_rank(bad)));

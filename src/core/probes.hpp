@@ -65,7 +65,7 @@ ProbeReport measure_probes(const Network<S>& net, const Matrix<S>& x, const std:
                            const TrainingConfig& config, long noise_step);
 
 // Roy & Vetterli's effective rank of h (rows x columns), computed in double from the eigenvalues of the
-// smaller Gram matrix (sigma_k^2).
+// smaller Gram matrix (sigma_k^2, by Jacobi rotations); eigenvalues below n * 2^-52 of the largest count as 0.
 template <typename S>
 double effective_rank(const Matrix<S>& h);
 
