@@ -96,7 +96,8 @@ step "wasm in Node" "$logs/node-js.log" node --test tests/js
 echo "== the relaxed-SIMD wasm build in Node (tests/js except the Catch2 suite, which ran above)"
 LAYERSCOPE_WASM_VARIANT=relaxed step "relaxed wasm in Node" "$logs/node-js-relaxed.log" \
   node --experimental-wasm-relaxed-simd --test \
-  tests/js/api.test.mjs tests/js/errors.test.mjs tests/js/memory.test.mjs tests/js/parity.test.mjs tests/js/training.test.mjs
+  tests/js/api.test.mjs tests/js/errors.test.mjs tests/js/memory.test.mjs tests/js/parity.test.mjs tests/js/training.test.mjs \
+  tests/js/probes.test.mjs
 echo "== page in headless Chromium (tests/e2e)"
 step "page in Chromium" "$logs/node-e2e.log" node --test tests/e2e
 echo "== fuzzing: config JSON, flags, URL (tests/fuzz)"

@@ -2,7 +2,8 @@
 // (784-100-100-100-10, sigmoid, batch 60) with and without batch norm, natively, one thread.
 //
 // Per net: the step alone (forward, backward, optimizer; no reports), a run as the preset does it (a
-// report with a 10,000-image test evaluation every 500 steps), and where a bare step's time goes (batch
+// report with a 10,000-image test evaluation every 500 steps), the same with the probes of issue 21
+// (probes.hpp; --no-probes skips it) and what a report's probes keep, and where a bare step's time goes (batch
 // unpacking, forward, loss, backward, optimizer). Then layer 1 alone (784 x 100, batch 60), dense
 // against sparse, over the fraction of zeros in its input: where the sparse product starts to pay
 // (sparse_input_min_zero_fraction in src/core/sparse_input.hpp).
@@ -10,7 +11,7 @@
 // Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), best of --reps runs: on a loaded machine
 // wall time also counts the time other processes hold the core; CPU time much less so.
 //
-// usage: layerscope_train_bench [--steps N] [--reps R] [--data PATH] [--presets a,b] [--no-kernels]
+// usage: layerscope_train_bench [--steps N] [--reps R] [--data PATH] [--presets a,b] [--no-kernels] [--no-probes]
 //        (default 2000 steps, 3 reps, dist/data/mnist-binary.bin, the two Figure 1 nets)
 // Every figure is also printed as a line `RESULT {json}` for bench/train-compare.mjs.
 // The last column, "x first", is each net's bare step time over the first preset's: with
@@ -143,12 +144,13 @@ std::vector<std::string> split(const std::string& list) {
 
 int main(int argc, char** argv) {
   int steps = 2000, reps = 3;
-  bool kernels = true;
+  bool kernels = true, probes = true;
   std::string path = "dist/data/mnist-binary.bin";
   std::vector<std::string> presets = {"bn-paper-fig1-baseline", "bn-paper-fig1"};
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--no-kernels")) kernels = false;
+    else if (!std::strcmp(argv[i], "--no-probes")) probes = false;
     else if (!std::strcmp(argv[i], "--steps") && has_value) steps = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--reps") && has_value) reps = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--data") && has_value) path = argv[++i];
@@ -167,7 +169,7 @@ int main(int argc, char** argv) {
     // The reps go round the presets (a, b, c, a, b, c, ...), so that a change in the machine's load hits every
     // preset alike; each keeps its best.
     const size_t count = presets.size();
-    std::vector<double> bare(count, 1e30), reported(count, 1e30), best_sum(count, 1e30);
+    std::vector<double> bare(count, 1e30), reported(count, 1e30), probed(count, 1e30), best_sum(count, 1e30);
     std::vector<Pieces> best(count);
     for (int r = 0; r < reps; ++r) {
       for (size_t i = 0; i < count; ++i) {
@@ -181,6 +183,10 @@ int main(int argc, char** argv) {
         const Pieces p = step_pieces(c, *data, std::min(steps, 1000));
         const double sum = p.batch + p.forward + p.loss + p.backward + p.optimizer;
         if (sum < best_sum[i]) best_sum[i] = sum, best[i] = p;
+        if (probes) {  // the same run with the probes at every report
+          c.probes = true;
+          probed[i] = std::min(probed[i], ms_per_step(c, data, steps));
+        }
       }
     }
     for (size_t i = 0; i < count; ++i) {
@@ -189,6 +195,21 @@ int main(int argc, char** argv) {
       if (first_bare == 0) first_bare = bare[i];
       std::printf("%-24s %10.3f %14.3f %8.3f   %.3f + %.3f + %.3f + %.3f + %.3f\n", name, bare[i], reported[i],
                   bare[i] / first_bare, b.batch, b.forward, b.loss, b.backward, b.optimizer);
+      if (probes) {
+        // What the probes of one report keep (the ProbeReport and its vectors' contents), and their overhead
+        // over "with reports" (timed in the round above).
+        TrainingConfig c = training_preset(presets[i]);
+        c.probes = true;
+        Trainer<float> one(c, data);
+        one.step(1);
+        const ProbeReport& p = one.history().reports().front().probes;
+        const double kept = sizeof(ProbeReport) + p.layers.size() * sizeof(LayerProbe) +
+                            (p.step_sizes.size() + p.losses.size() + p.gradient_changes.size()) * sizeof(double);
+        std::printf("%-24s %10s %14.3f   with probes every %d steps: +%.1f%% over with reports; a report's probes keep %.0f bytes\n",
+                    "", "", probed[i], c.log_every, 100 * (probed[i] / reported[i] - 1), kept);
+        std::printf("RESULT {\"build\":\"native\",\"preset\":\"%s\",\"ms_per_step_with_probes\":%.4f,\"probe_overhead\":%.4f,"
+                    "\"probe_bytes_per_report\":%.0f}\n", name, probed[i], probed[i] / reported[i] - 1, kept);
+      }
       std::printf("RESULT {\"build\":\"native\",\"preset\":\"%s\",\"ms_per_step\":%.4f,\"ms_per_step_with_reports\":%.4f,"
                   "\"pieces_ms\":{\"batch\":%.4f,\"forward\":%.4f,\"loss\":%.4f,\"backward\":%.4f,\"optimizer\":%.4f}}\n",
                   name, bare[i], reported[i], b.batch, b.forward, b.loss, b.backward, b.optimizer);

@@ -161,6 +161,7 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   source.bias = true, source.upstream = UpstreamSource::cross_entropy, source.upstream_scale = 2.5e-3;
   source.classes = 17, source.seed = 9007199254740991ull;
   source.residual = Residual::every_second_layer, source.residual_scale = ResidualScale::trained;
+  source.bn_noise = true, source.bn_noise_mean = 1.25, source.bn_noise_std = 0.75;
 
   NetworkConfig copy;
   for (const FieldSpec& spec : config_schema()) {
@@ -180,7 +181,8 @@ TEST_CASE("every schema field round-trips through get_field and set_field", "[co
   CHECK(copy.bias);
   CHECK(copy.residual == Residual::every_second_layer);
   CHECK(copy.residual_scale == ResidualScale::trained);
-  CHECK(config_schema().size() == 23);
+  CHECK(config_schema().size() == 26);
+  CHECK(copy.bn_noise);
 }
 
 TEST_CASE("describe_allowed words each field type", "[config]") {

@@ -98,6 +98,26 @@ TEST_CASE("residual networks pass the check with an alpha row in every residual 
   }
 }
 
+TEST_CASE("batch norm + noise passes the gradient check for every placement activation and loss", "[gradcheck][noise]") {
+  // The noise of one step is fixed through the forward passes of the check (its tails draw the same noise
+  // for the same layers: Network::set_noise_step), so its backward is checked like any layer's.
+  const Placement placement = GENERATE(Placement::before_activation, Placement::after_activation);
+  const Activation act = GENERATE(Activation::relu, Activation::tanh, Activation::sigmoid, Activation::linear);
+  const UpstreamSource upstream = GENERATE(UpstreamSource::random, UpstreamSource::mse, UpstreamSource::cross_entropy);
+  const double spread = GENERATE(0.0, 0.5, 2.0);  // bn_noise_mean and bn_noise_std
+  CAPTURE(to_string(placement), to_string(act), to_string(upstream), spread);
+  NetworkConfig c = small_config(Normalization::batch, placement, act, Mode::train);
+  c.upstream = upstream, c.classes = 3;
+  c.bn_noise = true, c.bn_noise_mean = spread, c.bn_noise_std = spread;
+  const GradcheckResult r = check_gradients(c);
+  for (const GradcheckRow& row : r.rows) {
+    CAPTURE(row.layer, row.kind, row.checked, row.skipped, row.analytic, row.numeric);
+    CHECK(row.checked > 0);
+    CHECK(row.worst <= gradcheck_tolerance);
+  }
+  CHECK(r.passed());
+}
+
 TEST_CASE("the default pair passes the check on its first 16 samples", "[gradcheck]") {
   const std::string name = GENERATE("blog-no-bn", "xavier-bn");
   CAPTURE(name);

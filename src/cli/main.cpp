@@ -1,6 +1,7 @@
 // layerscope: run a deep network forward and backward once and print what happens layer by layer;
 // `layerscope train ...` trains it on MNIST instead (train.hpp).
 // `layerscope gradcheck ...` checks its backward against finite differences (gradcheck_command.hpp).
+// `layerscope sweep` / `depth-sweep`: the learning-rate and depth sweeps of issue 21 (sweep_command.hpp).
 // Bad input of any kind prints "layerscope: <message>" to stderr and exits with status 2.
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "gradcheck_command.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
+#include "sweep_command.hpp"
 #include "table.hpp"
 #include "train.hpp"
 
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
   try {
     if (argc > 1 && std::strcmp(argv[1], "train") == 0) return cli::run_train(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "gradcheck") == 0) return cli::run_gradcheck(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "sweep") == 0) return cli::run_sweep(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "depth-sweep") == 0) return cli::run_depth_sweep(argc, argv);
     const cli::Options options = cli::parse_options(argc, argv);
     if (options.help) {
       std::fputs(cli::usage().c_str(), stdout);

@@ -150,6 +150,8 @@ std::string usage() {
   const NetworkConfig defaults;
   std::ostringstream out;
   out << "usage: layerscope train --help   (train a classifier on MNIST; see there)\n"
+         "       layerscope sweep --help   (learning-rate sweep of a training pair)\n"
+         "       layerscope depth-sweep --help   (gradient growth at initialisation against depth)\n"
          "       layerscope [--preset NAME] [--config FILE.json] [--FIELD VALUE ...]\n"
          "                  [--scalar float|double] [--bins N] [--range own|shared] [--binning linear|symlog]\n"
          "                  [--json FILE] [--dump DIR]\n\n"

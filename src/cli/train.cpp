@@ -70,6 +70,35 @@ class Progress {
   double drawn_at_ = -1;
 };
 
+// The probes of every kept report (probes.hpp), three lines each, as the JSON has them: what the page draws.
+void print_probes(std::FILE* out, const TrainingHistory& history) {
+  std::fputs("probes (on the batch the next step takes): loss, |g|, the step sizes' loss spread and gradient\n"
+             "predictiveness (absolute, and relative to eta_max |g|^2 and |g|), effective smoothness; per layer i the\n"
+             "covariate shift of dL/dW_i (||G - G'|| / ||G|| and cos) and the effective rank of h_l (l = 0: input)\n",
+             out);
+  auto value = [](double v) {
+    char buf[32];
+    if (std::isnan(v)) return std::string("-");
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return std::string(buf);
+  };
+  for (const TrainingReport& r : history.reports()) {
+    const ProbeReport& p = r.probes;
+    if (!p.present) continue;
+    std::fprintf(out, "step %ld: loss %s  |g| %s  loss spread %s (rel %s)  predictiveness %s (rel %s)  smoothness %s\n",
+                 r.step, value(p.loss).c_str(), value(p.gradient_norm).c_str(), value(p.loss_spread).c_str(),
+                 value(p.loss_spread_relative).c_str(), value(p.predictiveness).c_str(),
+                 value(p.predictiveness_relative).c_str(), value(p.effective_smoothness).c_str());
+    std::string shift = "  shift rel/cos:", rank = "  effective rank:";
+    for (size_t l = 0; l < p.layers.size(); ++l) {
+      if (l >= 2)
+        shift += " " + std::to_string(l) + ":" + value(p.layers[l].shift_relative) + "/" + value(p.layers[l].shift_cosine);
+      if (l + 1 < p.layers.size()) rank += " " + std::to_string(l) + ":" + value(p.layers[l].effective_rank);
+    }
+    std::fprintf(out, "%s\n%s\n", shift.c_str(), rank.c_str());
+  }
+}
+
 template <typename S>
 int train(const TrainOptions& options, const std::shared_ptr<const MnistData>& data) {
   Trainer<S> trainer(options.config, data);
@@ -132,6 +161,8 @@ int train(const TrainOptions& options, const std::shared_ptr<const MnistData>& d
   } else {
     final_json = Json{{"steps", done}, {"steps_per_second", per_second}, {"wall_seconds", wall}};
   }
+
+  if (options.config.probes) print_probes(stdout, trainer.history());
 
   if (!options.json_path.empty()) {
     Json doc;

@@ -59,6 +59,12 @@ const FieldTable<NetworkConfig>& network_fields() {
                    "at 0 (SkipInit)"),
       real_field("epsilon", &NC::epsilon, 0, false, 1, "added to the variance before the square root"),
       real_field("momentum", &NC::momentum, 0, true, 1, "weight of each batch in the running statistics"),
+      boolean_field("bn_noise", &NC::bn_noise,
+                    "batch norm + noise: train-mode outputs scaled and shifted by noise that moves every step"),
+      real_field("bn_noise_mean", &NC::bn_noise_mean, 0, false, 2,
+                 "bn_noise: the noise's means are drawn each step from 1 + U(-m, m) (scale) and U(-m, m) (shift)"),
+      real_field("bn_noise_std", &NC::bn_noise_std, 0, false, 2,
+                 "bn_noise: the noise's standard deviations are drawn each step from U(0, s)"),
       choice_field("mode", &NC::mode, mode_names, "train: batch statistics; eval: running statistics"),
       integer_field("warmup_batches", &NC::warmup_batches, 0, 1000,
                     "eval mode: train-mode batches run first to fill the running statistics"),
@@ -238,9 +244,10 @@ double estimated_bytes(const NetworkConfig& c, int scalar_bytes) {
   // Kept per layer (network.hpp), F x N matrices: linear output z, activation output, dL/dh; with
   // normalization also its output gamma xhat + beta (xhat itself is recomputed, not kept). Plus the weights
   // and their gradient.
-  // A residual connection keeps one more, h = h_{l-1} + alpha g (counted on every layer: an upper estimate).
+  // A residual connection keeps one more, h = h_{l-1} + alpha g (counted on every layer: an upper estimate);
+  // bn_noise keeps its scale and shift (two more F x N per layer).
   const bool residual = c.residual != Residual::none;
-  const double per_layer = F * N * (3 + (norm ? 1 : 0) + (residual ? 1 : 0)) + F * F * 2;
+  const double per_layer = F * N * (3 + (norm ? 1 : 0) + (residual ? 1 : 0) + (c.bn_noise ? 2 : 0)) + F * F * 2;
   const double fixed = I * N * 3    // input, its gradient, warm-up input
                        // upstream / targets, the shared dL/dz buffer, backward scratch, up to three F x N
                        // temporaries (eval-mode and per-sample xhat, dxhat), and a residual branch's dL/dg
@@ -276,6 +283,9 @@ void validate(const NetworkConfig& c) {
   if (c.normalization == Normalization::batch && c.batch < 2)
     throw ConfigError("batch", "must be at least 2 with batch norm: the variance of one sample is 0 "
                                "(got " + format_number(c.batch) + ")");
+  if (c.bn_noise && c.normalization != Normalization::batch)
+    throw ConfigError("bn_noise", "needs normalization batch: the noise follows each batch norm (normalization is " +
+                                      std::string(to_string(c.normalization)) + ")");
   if (c.normalization == Normalization::per_sample && c.width < 2)
     throw ConfigError("width", "must be at least 2 with per-sample normalization: the variance of one "
                                "feature is 0 (got " + format_number(c.width) + ")");

@@ -83,6 +83,14 @@ struct NetworkConfig {
   ResidualScale residual_scale = ResidualScale::one;
   double epsilon = 1e-5;
   double momentum = 0.1;        // running <- (1-momentum) running + momentum batch
+  // "Batch norm + noise" (Santurkar et al. 2018, section 2): in train mode each batch norm output y becomes
+  // c * y + d, c and d drawn afresh for every entry (feature and sample) from N(mu_c, s_c^2) and
+  // N(mu_d, s_d^2), whose own parameters are drawn for every layer at every training step:
+  // mu_c ~ 1 + U(-bn_noise_mean, bn_noise_mean), mu_d ~ U(-bn_noise_mean, bn_noise_mean),
+  // s_c, s_d ~ U(0, bn_noise_std). Layers.hpp noise_forward/backward; Network::set_noise_step.
+  bool bn_noise = false;
+  double bn_noise_mean = 0.5;
+  double bn_noise_std = 0.5;
   Mode mode = Mode::train;
   int warmup_batches = 30;      // eval mode: train-mode batches that fill the running statistics
   bool bias = false;

@@ -56,10 +56,12 @@ Network<double> tail_network(const Network<double>& net, int first, DrawCache& d
   const bool identity = first > c.depth;
   if (identity) {
     t.depth = 1, t.activation = Activation::linear, t.normalization = Normalization::none, t.bias = false;
+    t.bn_noise = false;
   } else {
     t.depth = c.depth - first + 1;
   }
   Network<double> tail(t, &draws);
+  tail.set_noise_step(net.noise_step(), first - 1);  // bn_noise: the same noise in its layers as in net's
   tail.input() = net.output(first - 1);
   if (identity) {
     tail.parameters(1).weight.setIdentity();

@@ -396,6 +396,22 @@ void batchnorm_backward_eval(Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbet
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Noise after batch norm ("batch norm + noise", config.hpp bn_noise): out = scale * inp + shift, entry by
+// entry, with scale and shift drawn by the network (Network::draw_noise) and held fixed through backward.
+
+template <typename S>
+void noise_forward(Matrix<S>& out, const Matrix<S>& inp, const Matrix<S>& scale, const Matrix<S>& shift) {
+  // out, inp, scale, shift: F x N. out may be inp (in place).
+  out = scale.cwiseProduct(inp) + shift;
+}
+
+template <typename S>
+void noise_backward(Matrix<S>& dinp, const Matrix<S>& dout, const Matrix<S>& scale) {
+  // dinp, dout, scale: F x N. d(out)/d(inp) = scale, entry by entry; the noise itself has no gradient.
+  dinp = scale.cwiseProduct(dout);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Per-sample normalization (a layer norm): each sample (column) over its F features (rows). This is what
 // the post's `np.mean(h, axis=0)` on a features x samples array computes. Its gamma and beta are per
 // feature like batch norm's, so the two differ only in the axis of the statistics.

@@ -174,6 +174,31 @@ void Network<S>::normalize_forward(int l, Matrix<S>& out, const Matrix<S>& inp, 
     running.running_mean = (S(1) - m) * running.running_mean + m * a.batch_mean;
     running.running_var = (S(1) - m) * running.running_var + (m * n / (n - S(1))) * a.batch_var;
   }
+  if (config_.bn_noise) {  // batch norm + noise: out <- scale * out + shift (train mode only)
+    draw_noise(l, out.rows(), out.cols());
+    noise_forward(out, out, a.noise_scale, a.noise_shift);
+  }
+}
+
+template <typename S>
+void Network<S>::draw_noise(int l, Eigen::Index F, Eigen::Index N) {
+  LayerActivations<S>& a = acts_[l];
+  const int layer = l + noise_layer_offset_;
+  if (a.noise_step == noise_step_ && a.noise_layer == layer && a.noise_scale.rows() == F && a.noise_scale.cols() == N)
+    return;
+  // This step's distribution of the layer's noise, then every entry from it (scale first, then shift,
+  // each in storage order: column by column).
+  Rng rng(config_.seed, stream::bn_noise(noise_step_, layer));
+  const double m = config_.bn_noise_mean, sd = config_.bn_noise_std;
+  const double scale_mean = 1 + m * (2 * rng.uniform() - 1), scale_std = sd * rng.uniform();
+  const double shift_mean = m * (2 * rng.uniform() - 1), shift_std = sd * rng.uniform();
+  a.noise_scale.resize(F, N);
+  a.noise_shift.resize(F, N);
+  fill_normal(rng, a.noise_scale.data(), size_t(F * N), scale_std);
+  fill_normal(rng, a.noise_shift.data(), size_t(F * N), shift_std);
+  a.noise_scale.array() += S(scale_mean);
+  a.noise_shift.array() += S(shift_mean);
+  a.noise_step = noise_step_, a.noise_layer = layer;
 }
 
 template <typename S>
@@ -213,7 +238,11 @@ void Network<S>::normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, V
     samplenorm_backward(dinp, dgamma, dbeta, dout, inp, a.sample_mean, a.sample_rstd, p.gamma);
   else if (mode_ == Mode::eval)
     batchnorm_backward_eval(dinp, dgamma, dbeta, dout, inp, buffers_[l].running_mean, a.batch_rstd, p.gamma);
-  else
+  else if (config_.bn_noise) {  // through the noise first: dL/d(batch norm's output) = scale * dL/dout
+    Matrix<S> dnormalized;
+    noise_backward(dnormalized, dout, a.noise_scale);
+    batchnorm_backward(dinp, dgamma, dbeta, dnormalized, inp, a.batch_mean, a.batch_rstd, p.gamma, then);
+  } else
     batchnorm_backward(dinp, dgamma, dbeta, dout, inp, a.batch_mean, a.batch_rstd, p.gamma, then);
 }
 

@@ -72,6 +72,11 @@ struct LayerActivations {
   RowVector<S> sample_mean, sample_rstd;   // N, per-sample normalization
   Matrix<S> activation_out;  // a = f(p): F x N
   Matrix<S> residual_out;    // h = h_{l-1} + alpha g: F x N (empty without a residual connection)
+  // bn_noise, train mode: the scale and shift applied after batch norm (F x N), drawn for noise step
+  // `noise_step` and layer `noise_layer` (kept while they match: backward and repeated forwards reuse them).
+  Matrix<S> noise_scale, noise_shift;
+  long noise_step = -1;
+  int noise_layer = -1;
 };
 
 template <typename S>
@@ -126,6 +131,12 @@ class Network {
   Mode last_mode() const { return mode_; }
   // Whether the last forward() ran layer 1 as a sparse product (and backward() without dL/dx will).
   bool input_was_sparse() const { return input_sparse_; }
+
+  // bn_noise: the noise of train-mode forwards is that of training step `step` (the trainer sets it before
+  // each step; 0 until then), layer l drawing from stream::bn_noise(step, l + layer_offset). A copy of the
+  // network draws the same noise; the gradient check's tail networks set layer_offset to their first layer - 1.
+  void set_noise_step(long step, int layer_offset = 0) { noise_step_ = step, noise_layer_offset_ = layer_offset; }
+  long noise_step() const { return noise_step_; }
 
   // Eval mode set-up: `warmup_batches` train-mode forward passes on fresh inputs, updating the running
   // statistics. The constructor calls it when the config asks for eval mode.
@@ -183,6 +194,10 @@ class Network {
   void normalize_backward(int l, Matrix<S>& dinp, Vector<S>& dgamma, Vector<S>& dbeta, const Matrix<S>& dout,
                           ThenThrough then) const;
   void loss_gradient(Matrix<S>& dlast, const std::vector<int>& labels);
+  // bn_noise: layer l's scale and shift (F x N) for the current noise step, drawn unless already held.
+  void draw_noise(int l, Eigen::Index F, Eigen::Index N);
+  long noise_step_ = 0;
+  int noise_layer_offset_ = 0;
 
   NetworkConfig config_;
   Matrix<S> input_, dinput_;

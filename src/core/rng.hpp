@@ -27,6 +27,11 @@ constexpr std::uint64_t output_layer = 4; // cross-entropy output weights
 constexpr std::uint64_t batches = 5;      // training: the order of the training images
 constexpr std::uint64_t gradcheck = 6;    // the entries the gradient check samples
 constexpr std::uint64_t weights(int layer) { return 0x100000000ull + std::uint64_t(layer); }
+// bn_noise: the noise of `layer` at training step `step`, a stream of its own, so that any forward pass of
+// that step (the run's, a probe's copy, the gradient check's tail) draws the same noise.
+constexpr std::uint64_t bn_noise(long step, int layer) {
+  return (std::uint64_t(2) << 56) | (std::uint64_t(step) << 12) | std::uint64_t(layer);
+}
 }  // namespace stream
 
 class Rng {

@@ -80,6 +80,7 @@ long Trainer<S>::step(long n, const ReportReady& report_ready, bool report_last)
     batch_labels_.resize(last_indices_.size());
     for (size_t j = 0; j < last_indices_.size(); ++j) batch_labels_[j] = data_->train.labels[size_t(last_indices_[j])];
     fill_images(batch_x_, data_->train, last_indices_.data(), int(last_indices_.size()));
+    net_.set_noise_step(steps_done_ + 1);  // bn_noise: this step's noise (no effect without it)
     net_.forward(batch_x_, Mode::train);
     const double loss = net_.loss(batch_labels_);
     if (!std::isfinite(loss)) {
@@ -138,6 +139,17 @@ TrainingReport Trainer<S>::make_report(const Network<S>& gradients, bool updated
   r.train_accuracy = since_report_ ? accuracy_sum_ / double(since_report_) : 0;
   loss_sum_ = accuracy_sum_ = 0;
   since_report_ = 0;
+  if (config_.probes) {
+    // On the batch the next step takes (a copy of the sampler peeks at it) and copies of the network,
+    // before the evaluation leaves 1000-column tensors in the network that the copies would carry.
+    BatchSampler peek = sampler_;
+    const std::vector<int>& indices = peek.next();
+    std::vector<int> labels(indices.size());
+    for (size_t j = 0; j < indices.size(); ++j) labels[j] = data_->train.labels[size_t(indices[j])];
+    Matrix<S> x;
+    fill_images(x, data_->train, indices.data(), int(indices.size()));
+    r.probes = measure_probes(net_, x, labels, config_, steps_done_ + 1);
+  }
   // From the training step just taken: the gradients and the update.
   record_gradients(r, gradients, updated ? &optimizer_.weight_update_ratio() : nullptr, config_);
   // The evaluation, whose first chunk is the probe: read the network's tensors right after that chunk's

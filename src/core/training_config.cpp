@@ -40,6 +40,12 @@ const FieldTable<TrainingConfig>& training_fields() {
           integer_field("tracked_unit", &TC::tracked_unit, 0, 1023, "the unit whose percentiles are reported"),
           integer_field("histogram_bins", &TC::histogram_bins, 1, 256, "bins of each report's histograms"),
           choice_field("histogram_tensor", &TC::histogram_tensor, tensor_kind_names(), "the tensor each report bins"),
+          boolean_field("probes", &TC::probes,
+                        "measure covariate shift, smoothness along the gradient and effective rank at each report"),
+          integer_field("probe_steps", &TC::probe_steps, 1, 32,
+                        "probes: step sizes along the gradient, log-spaced from lr / probe_span to lr * probe_span"),
+          real_field("probe_span", &TC::probe_span, 1, false, 1000,
+                     "probes: the step sizes reach from lr / probe_span to lr * probe_span"),
       },
       network_fields(), &TC::network);
   return table;
@@ -199,6 +205,13 @@ const std::vector<TrainingPresetInfo>& training_preset_list() {
       {"bn-paper-fig1-baseline", "Batch-norm paper, Figure 1: without batch norm",
        "The same network with a bias in place of batch norm: it sits near 10% for thousands of steps.",
        [](TrainingConfig& t) { figure1(t, false); }},
+      {"bn-paper-fig1-noisy", "Batch-norm paper, Figure 1: with noisy batch norm",
+       "The Figure 1 network with batch norm + noise (Santurkar et al. 2018): every batch norm output scaled and "
+       "shifted by noise whose mean and spread are drawn anew at every step (bn_noise_mean 0.5, bn_noise_std 0.5).",
+       [](TrainingConfig& t) {
+         figure1(t, true);
+         t.network.bn_noise = true;
+       }},
       {"blog-deep-relu", "The post's setting as a classifier, without batch norm",
        "20 ReLU layers of 100, N(0,1) x 0.01 weights, batch 60, SGD lr 0.01 momentum 0.9: the activations "
        "vanish and it does not learn.",

@@ -31,6 +31,11 @@ struct TrainingConfig {
   int tracked_unit = 0;          // the fixed unit whose pre-activation percentiles are reported (paper Fig. 1)
   int histogram_bins = 32;       // of the tracked tensor, per layer, per report
   TensorKind histogram_tensor = TensorKind::pre_activation;  // the tensor each report bins (report.hpp's names)
+  // The evidence probes of issue 21 (probes.hpp): covariate shift, smoothness along the gradient and
+  // effective rank, measured at each report on copies of the network (the run is unchanged).
+  bool probes = false;
+  int probe_steps = 5;        // step sizes of the smoothness probe, log-spaced over [lr / span, lr * span]
+  double probe_span = 4;
 };
 
 // The training fields, then every network field of config.network: one table, one lookup, one message

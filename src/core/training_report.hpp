@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "network.hpp"
+#include "probes.hpp"
 #include "stats.hpp"
 #include "training_config.hpp"
 
@@ -46,6 +47,9 @@ struct TrainingReport {
   // The same tensors' distributions, kept for drawing on any axis later (stats.hpp KeptDistribution):
   // [layer][tensor kind], empty where the tensor does not exist.
   std::vector<std::array<KeptDistribution, tensor_kind_count>> distributions;
+  // With the training field `probes`: the probes of probes.hpp on the batch the next step takes, from the
+  // network as it is at this report (step 0: the first batch, the network as initialised).
+  ProbeReport probes;
 };
 
 // Reports kept: at most `capacity`; when full, every second one is dropped (the first and the newest

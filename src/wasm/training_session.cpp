@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conversions.hpp"
@@ -119,6 +120,64 @@ std::vector<double> layer_column(const std::vector<TrainingReport>& reports, con
   return out;
 }
 
+// The probes of the reports (probes.hpp), as columns: report-wide numbers [r], per layer 0..L+1
+// [r * (L+2) + l], per step size [r * K + k]. NaN where a report has none (probes off, or not defined there).
+val probes_to_js(const std::vector<TrainingReport>& reports, int depth, int step_count) {
+  struct Wide {
+    const char* name;
+    double (*read)(const ProbeReport&);
+  };
+  static const Wide wide[] = {
+      {"loss", [](const ProbeReport& p) { return p.loss; }},
+      {"gradientNorm", [](const ProbeReport& p) { return p.gradient_norm; }},
+      {"lossSpread", [](const ProbeReport& p) { return p.loss_spread; }},
+      {"lossSpreadRelative", [](const ProbeReport& p) { return p.loss_spread_relative; }},
+      {"predictiveness", [](const ProbeReport& p) { return p.predictiveness; }},
+      {"predictivenessRelative", [](const ProbeReport& p) { return p.predictiveness_relative; }},
+      {"effectiveSmoothness", [](const ProbeReport& p) { return p.effective_smoothness; }},
+      {"seconds", [](const ProbeReport& p) { return p.seconds; }},
+  };
+  struct PerLayer {
+    const char* name;
+    double (*read)(const LayerProbe&);
+  };
+  static const PerLayer per_layer[] = {
+      {"shiftDistance", [](const LayerProbe& l) { return l.shift_distance; }},
+      {"shiftRelative", [](const LayerProbe& l) { return l.shift_relative; }},
+      {"shiftCosine", [](const LayerProbe& l) { return l.shift_cosine; }},
+      {"effectiveRank", [](const LayerProbe& l) { return l.effective_rank; }},
+  };
+  const std::size_t n = reports.size(), layers = std::size_t(depth + 2), steps = std::size_t(step_count);
+  val out = val::object();
+  out.set("layers", double(layers));
+  out.set("stepCount", double(steps));
+  for (const Wide& f : wide) {
+    std::vector<double> column(n, no_layer);
+    for (std::size_t r = 0; r < n; ++r)
+      if (reports[r].probes.present) column[r] = f.read(reports[r].probes);
+    out.set(f.name, copy_to_js(column));
+  }
+  for (const PerLayer& f : per_layer) {
+    std::vector<double> column(n * layers, no_layer);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t l = 0; l < layers && l < reports[r].probes.layers.size(); ++l)
+        column[r * layers + l] = f.read(reports[r].probes.layers[l]);
+    out.set(f.name, copy_to_js(column));
+  }
+  const std::pair<const char*, std::vector<double> ProbeReport::*> per_step[] = {
+      {"stepSizes", &ProbeReport::step_sizes}, {"stepLosses", &ProbeReport::losses},
+      {"gradientChanges", &ProbeReport::gradient_changes}};
+  for (const auto& [name, member] : per_step) {
+    std::vector<double> column(n * steps, no_layer);
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::vector<double>& values = reports[r].probes.*member;
+      for (std::size_t k = 0; k < steps && k < values.size(); ++k) column[r * steps + k] = values[k];
+    }
+    out.set(name, copy_to_js(column));
+  }
+  return out;
+}
+
 }  // namespace
 
 val load_mnist(const val& bytes) {
@@ -208,6 +267,9 @@ val TrainingSession::latest() const {
       std::copy_n(c.begin(), std::min(c.size(), std::size_t(bins)), counts.begin() + std::ptrdiff_t(l) * bins);
     }
     out.set("histogramCounts", copy_to_js(counts));
+    // With the training field `probes`: the probes of this report (probes_to_js's layout, one report).
+    const TrainingConfig& c = trainer().config();
+    out.set("probes", c.probes ? probes_to_js(one, depth, c.probe_steps) : val::null());
     return out;
   });
 }
@@ -228,6 +290,8 @@ val TrainingSession::history() const {
       out.set(f.name, copy_to_js(column));
     }
     for (const LayerField& f : layer_fields) out.set(f.name, copy_to_js(layer_column(reports, f, depth)));
+    const TrainingConfig& c = trainer().config();
+    out.set("probes", c.probes ? probes_to_js(reports, depth, c.probe_steps) : val::null());
     return out;
   });
 }

@@ -38,7 +38,9 @@ const layerKeys = ['layer', 'pre_mean', 'pre_std', 'pre_p15', 'pre_p50', 'pre_p8
   'dweight_std', 'update_ratio_log10', 'histogram_lo', 'histogram_hi', 'histogram_counts', 'histogram_zero',
   'histogram_nonfinite'];
 for (const r of reports) {
-  assert.deepEqual(Object.keys(r), ['step', 'train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'seconds', 'layers']);
+  assert.deepEqual(Object.keys(r), ['step', 'train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'seconds', 'layers',
+    'probes']);
+  assert.equal(r.probes, null, 'probes off: null');
   assert.deepEqual(r.layers.map((l) => l.layer), [1, 2, 3]);
   for (const l of r.layers) {
     assert.deepEqual(Object.keys(l), layerKeys, `step ${r.step} layer ${l.layer}`);
