@@ -108,17 +108,23 @@ long Trainer<S>::step(long n, const ReportReady& report_ready, bool report_last)
 }
 
 template <typename S>
+void Trainer<S>::peek_next_batch(Matrix<S>& x, std::vector<int>& labels) const {
+  BatchSampler peek = sampler_;
+  const std::vector<int>& indices = peek.next();
+  labels.resize(indices.size());
+  for (size_t j = 0; j < indices.size(); ++j) labels[j] = data_->train.labels[size_t(indices[j])];
+  fill_images(x, data_->train, indices.data(), int(indices.size()));
+}
+
+template <typename S>
 TrainingReport Trainer<S>::make_step_zero_report() {
   const auto start = std::chrono::steady_clock::now();
   // The first batch, from a copy of the sampler (the run's own sampler still hands it to step 1), through
   // a copy of the network: a train-mode forward updates batch norm's running statistics, which step 1 and
   // the evaluation below must see as initialised. No optimizer step: nothing of the run is touched.
-  BatchSampler peek = sampler_;
-  const std::vector<int>& indices = peek.next();
-  std::vector<int> labels(indices.size());
-  for (size_t j = 0; j < indices.size(); ++j) labels[j] = data_->train.labels[size_t(indices[j])];
   Matrix<S> x;
-  fill_images(x, data_->train, indices.data(), int(indices.size()));
+  std::vector<int> labels;
+  peek_next_batch(x, labels);
   Network<S> scratch = net_;
   scratch.forward(x, Mode::train);
   const double loss = scratch.loss(labels);
@@ -142,12 +148,9 @@ TrainingReport Trainer<S>::make_report(const Network<S>& gradients, bool updated
   if (config_.probes) {
     // On the batch the next step takes (a copy of the sampler peeks at it) and copies of the network,
     // before the evaluation leaves 1000-column tensors in the network that the copies would carry.
-    BatchSampler peek = sampler_;
-    const std::vector<int>& indices = peek.next();
-    std::vector<int> labels(indices.size());
-    for (size_t j = 0; j < indices.size(); ++j) labels[j] = data_->train.labels[size_t(indices[j])];
     Matrix<S> x;
-    fill_images(x, data_->train, indices.data(), int(indices.size()));
+    std::vector<int> labels;
+    peek_next_batch(x, labels);
     r.probes = measure_probes(net_, x, labels, config_, steps_done_ + 1);
   }
   // From the training step just taken: the gradients and the update.

@@ -78,6 +78,9 @@ class Trainer {
   // ran last) and its update ratios from the optimizer's last step, or NaN when `updated` is false.
   TrainingReport make_report(const Network<S>& gradients, bool updated);
   TrainingReport make_step_zero_report();
+  // The batch the next step will take (its images into x, its labels), read from a copy of the sampler:
+  // the run's own sampler still hands it to that step.
+  void peek_next_batch(Matrix<S>& x, std::vector<int>& labels) const;
   // Test images [start, start + n) through the network in eval mode; adds n x their mean loss and the
   // count they got right to the sums. The network keeps that chunk's tensors until it runs again.
   void evaluate_chunk(int start, int n, double& loss_sum, double& right);
