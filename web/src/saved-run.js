@@ -10,6 +10,7 @@
 // setting hand over to the live runner, which then trains as before.
 import { readRunFile, checkSize, RunFileError } from './run-file.js';
 import { ReportStore } from './training/snapshots.js';
+import { commonSteps } from './training/runner.js';
 import { PAIRS, TENSORS } from './training/settings.js';
 import { startCoreChecks } from './core-checks.js';
 import { checkValue, formatValue } from './state.js';
@@ -38,9 +39,18 @@ class LoadedRun {
     this.started = true;
     this.clients = null;
     this.errors = {};
+    this.previous = null;  // a saved run is drawn alone: no dashed run from before it
+    this.runNumber = `saved:${++LoadedRun.opened}`;  // a new key for the views' caches
   }
 
+  static opened = 0;
+
   seconds() { return this.runSeconds; }
+  commonSteps() { return commonSteps(this.stores); }
+  // A kept step's histograms are redrawn by the core from a live session's reports (runner.js viewStep);
+  // a file holds the reports' numbers but no session, so its steps are drawn from the curves, the Figure 1
+  // panel and the table only (null: no figure for this request).
+  viewStep() { return Promise.resolve(null); }
   finished() { return true; }
   state() { return 'finished'; }
   progress(col) {
