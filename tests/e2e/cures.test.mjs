@@ -35,9 +35,10 @@ test('the new settings read as words: residual connections, their scale, SELU an
   assert.equal(await page.$eval('#controls-a .control[data-field=residual_scale]', el => el.classList.contains('irrelevant')), false);
   // The column's summary of how it differs from B names the field by its label.
   assert.match(await page.textContent('#differs-a'), /residual connections/);
+  assert.match(await page.textContent('#settings-line-a'), /no normalization, residual every layer × 1, /);
   assert.equal(await page.isVisible('#error-a'), false, 'A runs with residual connections');
   assert.ok(await drawnPixels(page, '#hist-a canvas') > 2000);
-  await page.screenshot({ path: join(ARTIFACTS, 'cures-controls-1280.png'), fullPage: true });
+  await page.locator('#column-a').screenshot({ path: join(ARTIFACTS, 'cures-controls-1280.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -63,7 +64,7 @@ test('SELU with an init off its fixed point shows the core\'s warning under the 
   assert.equal(await page.isVisible('#error-a'), false, 'a warning, not an error: A still runs');
   assert.ok(await drawnPixels(page, '#hist-a canvas') > 2000);
   assert.equal((await warning(page, 'b')).visible, false, 'B (ReLU) has no warning');
-  await page.screenshot({ path: join(ARTIFACTS, 'cures-warning-1280.png'), fullPage: false });
+  await page.locator('#column-a').screenshot({ path: join(ARTIFACTS, 'cures-warning-1280.png') });
 
   await afterRecompute(page, () => page.selectOption(byId('a.init'), 'lecun_normal'));
   assert.equal((await warning(page, 'a')).visible, false, 'LeCun normal keeps the fixed point');
@@ -88,6 +89,7 @@ test('each "depth 50: plain vs. <cure>" button sets A to cures-plain and B to th
     assert.equal(await page.getAttribute(button, 'aria-pressed'), 'true', cure);
     assert.equal(await page.inputValue(byId('a.preset')), 'cures-plain');
     assert.equal(await page.inputValue(byId('b.preset')), cure);
+    if (cure === 'cures-layer-norm') assert.match(await page.textContent('#settings-line-b'), /, layer norm after f,/);
     assert.equal(await page.inputValue(byId('a.depth-number')), '50');
     assert.equal(await page.inputValue(byId('b.depth-number')), '50');
     for (const col of ['a', 'b']) {
@@ -114,8 +116,7 @@ test('the settings with the new fields fit a 360-pixel phone', async () => {
   assert.equal(await page.isVisible('#warning-a'), true);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
-  await page.$eval('#column-a', el => el.scrollIntoView());
-  await page.screenshot({ path: join(ARTIFACTS, 'cures-controls-360.png'), fullPage: true });
+  await page.locator('#column-a').screenshot({ path: join(ARTIFACTS, 'cures-controls-360.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });
