@@ -10,6 +10,7 @@
 // setting hand over to the live runner, which then trains as before.
 import { readRunFile, checkSize, RunFileError } from './run-file.js';
 import { ReportStore } from './training/snapshots.js';
+import { commonSteps } from './training/runner.js';
 import { PAIRS, TENSORS } from './training/settings.js';
 import { startCoreChecks } from './core-checks.js';
 import { checkValue, formatValue } from './state.js';
@@ -48,6 +49,10 @@ class LoadedRun {
   }
   pause() {}
   stopClock() {}
+  commonSteps() { return commonSteps(this.stores); }
+  // A step's figures are redrawn by the training workers from what they kept; a file has no workers
+  // (as a live runner before its clients start): nothing to redraw, the views keep the file's reports.
+  viewStep() { return Promise.resolve(null); }
   // Training again: the live runner takes over (and the URL forgets the file), from step 0 even when it
   // had a run of its own paused before the file was opened.
   async #leave(configs) {

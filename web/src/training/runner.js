@@ -14,6 +14,13 @@ import { ReportStore } from './snapshots.js';
 import { PairRequests } from '../pair-requests.js';
 
 export const COLUMNS = ['a', 'b'];
+
+// The steps both columns have reported (A and B are always shown at the same step): a live run's and a
+// saved run's (saved-run.js) alike.
+export function commonSteps(stores) {
+  const b = new Set(stores.b.reports.map(r => r.step));
+  return stores.a.reports.map(r => r.step).filter(s => b.has(s));
+}
 const $ = id => document.getElementById(id);
 
 export class PairRunner {
@@ -157,11 +164,7 @@ export class PairRunner {
     return !this.started ? 'idle' : this.finished() ? 'finished' : this.playing ? 'running' : 'paused';
   }
 
-  // The steps both columns have reported (A and B are always shown at the same step).
-  commonSteps() {
-    const b = new Set(this.stores.b.reports.map(r => r.step));
-    return this.stores.a.reports.map(r => r.step).filter(s => b.has(s));
-  }
+  commonSteps() { return commonSteps(this.stores); }
 
   // The init-time view's figures of both columns at a kept step, redrawn from what the run kept, in the
   // result shape of client.js (with .step): resolves with the channel's newest request's result, null for
