@@ -77,6 +77,31 @@ test('a run has a summary per layer and kind, theory per layer, and the config i
   }
 });
 
+// The warnings come from the core's config_warnings (src/core/config.cpp): fan_in x the weights' variance
+// must be 1 for SELU's fixed point; He normal gives 2, Xavier from 100 inputs to 50 features 100 x 2/150.
+test('a run carries its config warnings: SELU off its fixed point warns, LeCun normal and ReLU do not', () => {
+  const cases = [
+    [{ activation: 'selu', init: 'he_normal', depth: 3 }, /^init: selu keeps mean 0 and variance 1 .* fan_in x variance is 2,/],
+    [{ activation: 'selu', init: 'xavier_normal', width: 50, depth: 3 }, /fan_in x variance is 1\.3333 in layer 1,/],
+    [{ activation: 'selu', init: 'lecun_normal', width: 50, depth: 3 }, null],
+    [{ activation: 'relu', init: 'he_normal', depth: 3 }, null],
+  ];
+  for (const [config, want] of cases) {
+    const run = ls.createRun(config);
+    try {
+      assert.ok(Array.isArray(run.warnings));
+      if (want) {
+        assert.equal(run.warnings.length, 1, JSON.stringify(config));
+        assert.match(run.warnings[0], want);
+      } else {
+        assert.deepEqual(run.warnings, [], JSON.stringify(config));
+      }
+    } finally {
+      run.free();
+    }
+  }
+});
+
 test('percentiles on demand equal the summaries\' percentiles, also for runs made without them', () => {
   const config = { depth: 3, width: 50, batch: 300, activation: 'tanh' };
   const withP = ls.createRun(config);

@@ -39,6 +39,7 @@ export class ColumnController {
   showResult(r, { kind, layers, range, symlogThreshold, view, drawGrid }) {
     const errBox = $(`error-${this.col}`);
     $(`column-${this.col}`).classList.toggle('no-result', !r.ok);
+    this.showWarnings(r.ok ? r.warnings : []);
     if (!r.ok) return this.showError(r.error);
     errBox.hidden = true;
     if (drawGrid) {
@@ -61,6 +62,19 @@ export class ColumnController {
     summary.dataset.lastOutputStd = String(lastStd);
     this.tools.hidden = false;
     return undefined;
+  }
+
+  // The config's warnings (layerscope.js Run.warnings: the run was made, but e.g. SELU's fixed point is
+  // broken by the init), under the column's settings, each "field: message" with the field's label; none
+  // (a config that warrants none, a failed run, a trained step) hides the box.
+  showWarnings(warnings = []) {
+    const box = $(`warning-${this.col}`);
+    const lines = warnings.map(w => {
+      const m = /^([a-z_]+): (.*)$/s.exec(w);
+      return m ? `${fieldLabel(m[1])}: ${m[2]}` : w;
+    });
+    setText(box, lines.length ? `Warning: ${lines.join(' · ')}` : '');
+    box.hidden = !lines.length;
   }
 
   // No result: the message under the field that was changed (a memory refusal names the budget, not the

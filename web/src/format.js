@@ -1,6 +1,7 @@
 // Number formatting shared by the views.
 import { format } from 'd3-format';
 import { TENSORS } from './state.js';
+import { choiceLabel } from './views/controls.js';
 
 const general = format('.3~g');
 const scientific = format('.2~e');
@@ -55,13 +56,17 @@ export function times(r) {
 // One short line of a config's settings, for a column's subtitle and an export's settings line.
 export function settingsLine(c) {
   const norm = c.normalization === 'none' ? 'no normalization'
-    : `${c.normalization === 'batch' ? 'batch norm' : 'per-sample norm'} ${c.placement} f` +
-      (c.epsilon === 0 ? ', eps 0' : '') + (c.mode === 'eval' ? ', eval mode' : '');
+    : `${c.normalization === 'batch' ? 'batch norm' : 'layer norm'} ${c.placement} f` +
+      (c.epsilon === 0 ? ', eps 0' : '') + (c.mode === 'eval' ? ', eval mode' : '') +
+      (c.normalization === 'batch' && c.bn_noise ? ' + noise' : '');
+  // residual, when there is one: where and its scale alpha, in the controls' choice words
+  const res = !c.residual || c.residual === 'none' ? ''
+    : `, residual ${choiceLabel('residual', c.residual)} × ${choiceLabel('residual_scale', c.residual_scale)}`;
   const init = c.init === 'normal' ? `N(0, ${c.init_scale}²)` : c.init.replace('_', ' ');
   const up = c.upstream === 'random' ? `upstream ${c.upstream_scale} N(0,1)`
     : c.upstream === 'mse' ? 'MSE loss' : `cross-entropy, ${c.classes} classes`;
   return `${c.depth} × ${c.width} ${c.activation}, batch ${c.batch}, ${init}` + (c.gain !== 1 ? ` × ${c.gain}` : '') +
-    `, ${norm}, ${up}` + (c.bias ? ', bias' : '');
+    `, ${norm}${res}, ${up}` + (c.bias ? ', bias' : '');
 }
 
 // The std of one tensor of a column result at one layer (NaN when undefined).

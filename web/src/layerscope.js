@@ -5,7 +5,7 @@
 //
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});
-//   run.summaries.output[30].std; run.histograms('grad_output', {range: 'shared'}); run.free();
+//   run.summaries.output[30].std; run.warnings; run.histograms('grad_output', {range: 'shared'}); run.free();
 //
 //   ls.loadMnist(new Uint8Array(await (await fetch('data/mnist-binary.bin')).arrayBuffer()));
 //   const training = ls.createTraining({preset: 'bn-paper-fig1', steps: 2000});
@@ -256,6 +256,9 @@ class Run {
     this.config = unwrap(handle.config());
     this.loss = handle.loss();
     this.depth = handle.depth();
+    // The config's warnings (the core's config_warnings: e.g. SELU with an init off its fixed point), as
+    // strings "field: message"; the run is made anyway, since a learner may want to see it drift.
+    this.warnings = [...unwrap(handle.warnings())];
     this.summaries = unpackSummaries(unwrap(handle.summaries()), this.depth, stride);
     const theory = unwrap(handle.theory());
     const n = this.depth + 1;

@@ -1,7 +1,7 @@
 // One request to a pair of workers, A and B, whichever serves it: the init-time view's compute workers
 // (worker.js: a run of a config) or the training workers (training-worker.js: a kept report of a step).
 // Both answer the same two messages, so this is the one client protocol of the page:
-//   {type:'run', id, ...what}  -> {type:'run', id, ok, runNumber, config, loss, depth, summaries, theory, timing}
+//   {type:'run', id, ...what}  -> {type:'run', id, ok, runNumber, config, loss, depth, summaries, theory, warnings?, timing}
 //   {type:'bin', id, kind, bins, range, binning, figure} -> {type:'histograms', id, ok, histograms, axis, key, timing}
 // Both columns answer 'run'; then one x range over both (shared axes) is sent to each to bin on; then
 // the page gets one result. Newest request wins: answers to an older id are dropped.
@@ -81,7 +81,7 @@ export function figureSpan(columnsSummaries) {
 }
 
 // The page's result: {type:'result', id, ms, kind, range, symlogThreshold, columns:{a, b}, timing, step?};
-// a column is {ok, runKey, config, loss, depth, summaries, theory, step, histograms, histogramsKey} or
+// a column is {ok, runKey, config, loss, depth, summaries, theory, warnings, step, histograms, histogramsKey} or
 // {ok:false, error}; equal keys mean the very same numbers as an earlier result.
 function assemble(req) {
   // The axis the core chose (both workers compute it from the same figure, so either one's).
@@ -92,8 +92,8 @@ function assemble(req) {
     if (!r.ok) columns[c] = { ok: false, error: r.error };
     else if (!h.ok) columns[c] = { ok: false, error: h.error };
     else {
-      const { runNumber, config, loss, depth, summaries, theory, step = null } = r;
-      columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory, step,
+      const { runNumber, config, loss, depth, summaries, theory, warnings = [], step = null } = r;
+      columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory, warnings, step,
         histograms: h.histograms, histogramsKey: `${c}${h.key}` };
     }
   }

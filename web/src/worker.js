@@ -3,7 +3,7 @@
 //
 // Protocol (page -> worker), answered in order; a 'run' drops whatever is still queued before it:
 //   {type:'run', id, column, config}             -> {type:'run', id, ok, runNumber, config, loss, depth,
-//                                                     summaries, theory, timing} or {..., ok:false, error}
+//                                                     summaries, theory, warnings, timing} or {..., ok:false, error}
 //   {type:'bin', id, kind, bins, range, binning, symlogThreshold, figure}
 //                                                 -> {type:'histograms', id, ok, histograms, axis, key, timing}
 //     figure {lo, hi, smallestStd}: both columns' union of ranges and smallest std; axis {lo, hi,
@@ -79,7 +79,7 @@ async function runFor({ id, column, config }) {
   if (runError) return self.postMessage({ type: 'run', id, ok: false, error: runError, timing });
   self.postMessage({
     type: 'run', id, ok: true, runNumber, config: run.config, loss: run.loss, depth: run.depth,
-    summaries: run.summaries, theory: run.theory, timing,
+    summaries: run.summaries, theory: run.theory, warnings: run.warnings, timing,
   });
 }
 

@@ -20,11 +20,16 @@ const FIELD_UI = {
   leaky_slope: { label: 'Leaky slope' },
   normalization: { label: 'Normalization' },
   placement: { label: 'Normalize' },
+  residual: { label: 'Residual connections' },
+  residual_scale: { label: 'Residual scale α' },
   epsilon: { label: 'Epsilon' },
   upstream: { label: 'Upstream gradient' },
   upstream_scale: { label: 'Upstream scale', slider: 'log', low: 1e-6 },
   input_dim: { label: 'Input features', more: true, slider: 'log' },
   momentum: { label: 'Momentum', more: true },
+  bn_noise: { label: 'Batch norm + noise', more: true },
+  bn_noise_mean: { label: 'Scale/shift noise: means ±m', more: true },
+  bn_noise_std: { label: 'Scale/shift noise: stds up to s', more: true },
   mode: { label: 'Mode', more: true },
   warmup_batches: { label: 'Warm-up batches', more: true },
   bias: { label: 'Bias', more: true },
@@ -32,7 +37,10 @@ const FIELD_UI = {
   seed: { shared: true },  // one seed for both columns: the view bar has it
 };
 const CHOICE_LABELS = {
-  normalization: { none: 'none', batch: 'batch norm', per_sample: 'per sample (the post)' },
+  normalization: { none: 'none', batch: 'batch norm', per_sample: 'layer norm (per sample, the post’s axis)' },
+  activation: { selu: 'SELU' },
+  residual: { none: 'none', every_layer: 'every layer', every_second_layer: 'every second layer' },
+  residual_scale: { one: '1', inv_sqrt_depth: '1/sqrt(depth)', trained: 'trained α from 0 (SkipInit)' },
   placement: { before: 'before f(p)', after: 'after f(p)' },
   upstream: { random: 'random × scale', mse: 'MSE loss', cross_entropy: 'cross-entropy' },
   init: { normal: 'N(0, std²)', xavier_normal: 'Xavier normal', xavier_uniform: 'Xavier uniform',
@@ -42,6 +50,11 @@ const CHOICE_LABELS = {
 const CHOICE_TITLES = {
   normalization: { batch: 'each feature over the batch (Ioffe & Szegedy)',
     per_sample: 'each sample over its features: the post’s axis=0, a layer norm' },
+  activation: { selu: 'self-normalizing (Klambauer et al. 2017): keeps mean 0 and variance 1 with LeCun normal init' },
+  residual: { every_layer: 'h = h_prev + α·branch(h_prev) on layers 2..L (layer 1 changes the width)',
+    every_second_layer: 'the skip on every second layer only' },
+  residual_scale: { one: 'the branch added as it is', inv_sqrt_depth: 'each branch scaled down by 1/sqrt(depth)',
+    trained: 'one learned scalar per layer, started at 0: the network starts as the identity (SkipInit, De & Smith 2020)' },
   placement: { before: 'normalize the linear output W h, then apply the activation (the paper)',
     after: 'apply the activation, then normalize its output (the post)' },
 };
@@ -300,6 +313,9 @@ export function irrelevantFields(c) {
   if (c.init !== 'normal') off.push('init_scale');
   if (c.activation !== 'leaky_relu') off.push('leaky_slope');
   if (c.normalization === 'none') off.push('placement', 'epsilon', 'momentum', 'mode', 'warmup_batches');
+  if (c.normalization !== 'batch') off.push('bn_noise');
+  if (c.normalization !== 'batch' || !c.bn_noise) off.push('bn_noise_mean', 'bn_noise_std');
+  if (c.residual === 'none') off.push('residual_scale');
   if (c.mode !== 'eval') off.push('momentum', 'warmup_batches');
   if (c.upstream !== 'random') off.push('upstream_scale');
   if (c.upstream !== 'cross_entropy') off.push('classes');
