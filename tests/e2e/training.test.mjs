@@ -43,7 +43,7 @@ async function checkFigure1Exports(page, a, b) {
   assert.equal(svg.name, 'layerscope-training-figure1.svg');
   const text = svg.bytes.toString('utf8');
   assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  for (const part of ['Layerscope · Figure 1 of the batch-norm paper, trained here', 'A: without batch norm', 'B: with batch norm',
+  for (const part of ['Layerscope · Figure 1 of the batch-norm paper, retrained on MNIST', 'A: without batch norm', 'B: with batch norm',
     'A: 3 × 100 sigmoid, batch 60, N(0, 0.01²), no normalization, cross-entropy, 10 classes, bias',
     'B: 3 × 100 sigmoid, batch 60, N(0, 0.01²), batch norm before f, cross-entropy, 10 classes, no bias',
     'learning rate 0.01, 2000 steps', '(a) Test accuracy', '(b) Without batch norm', '(c) With batch norm'])

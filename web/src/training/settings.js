@@ -27,7 +27,7 @@ PAIRS.built = BUILT;
 
 // The Figure 1 panel's title for a pair.
 function figureTitle(pair) {
-  return pair.name === 'fig1' ? 'Figure 1 of the batch-norm paper, trained here' : `${pair.title}: trained, drawn as the paper's Figure 1`;
+  return pair.name === 'fig1' ? 'Figure 1 of the batch-norm paper, retrained on MNIST' : `${pair.title}: trained, drawn as the paper's Figure 1`;
 }
 
 let coreCaption = null;  // (pair, historyA, historyB) -> the core's two sentences (ls.pairCaption)
