@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "probes.hpp"
+#include "mnist_fixture.hpp"
 #include "training.hpp"
 
 using namespace layerscope;
@@ -16,11 +17,6 @@ using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
 namespace {
-
-std::shared_ptr<const MnistData> mnist() {
-  static const auto data = std::make_shared<const MnistData>(load_mnist_pack(LAYERSCOPE_MNIST_PACK));
-  return data;
-}
 
 void first_images(Matrix<double>& x, std::vector<int>& labels, int n) {
   std::vector<int> indices(static_cast<size_t>(n));

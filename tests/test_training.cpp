@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "mnist_fixture.hpp"
 #include "training.hpp"
 
 using namespace layerscope;
@@ -15,11 +16,6 @@ using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
 namespace {
-
-std::shared_ptr<const MnistData> mnist() {
-  static const auto data = std::make_shared<const MnistData>(load_mnist_pack(LAYERSCOPE_MNIST_PACK));
-  return data;
-}
 
 // The first n training images and their labels.
 template <typename S>
