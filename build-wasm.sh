@@ -123,7 +123,6 @@ for i in "${!entries[@]}"; do
   if [ -f "${entries[$i]}" ]; then split_args+=("${outs[$i]}=${entries[$i]}")
   else missing_page_files+=("${entries[$i]} (for dist/${outs[$i]}.js)"); fi
 done
-rm -f "$dist"/chunk-*.js
 node_modules/.bin/esbuild "${split_args[@]}" --bundle --splitting --format=esm --minify --target=es2022 \
   --external:'./wasm/*' --chunk-names='chunk-[hash]' --log-level=warning --outdir="$dist"
 bundle() {
@@ -142,8 +141,11 @@ fi
 
 # ---- sizes ------------------------------------------------------------------------------------
 # A browser downloads one of the two .wasm builds, so the total counts the larger of them. The gradient
-# check's module and worker (fetched only on the first press of "Check gradients") are counted apart.
+# check's module and worker (fetched only on the first press of "Check gradients") are counted apart, and so
+# are the evidence lab's files (dist/lab-*.js, dist/lab-*.css, dist/wasm/layerscope_lab*), fetched only when
+# a reader opens one of its experiments.
 is_gradcheck() { [[ "$1" == */layerscope_gradcheck* || "$1" == */gradcheck-worker.js ]]; }
+is_lab() { [[ "$1" == */layerscope_lab* || "$1" == */lab-* ]]; }
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0
 total_gz=0
@@ -151,6 +153,8 @@ wasm_raw=0
 wasm_gz=0
 check_raw=0
 check_gz=0
+lab_raw=0
+lab_gz=0
 printf '%-36s %10s %10s\n' "file" "bytes" "gzipped"
 while IFS= read -r f; do
   raw=$(wc -c <"$f")
@@ -159,6 +163,9 @@ while IFS= read -r f; do
   if is_gradcheck "$f"; then
     check_raw=$((check_raw + raw))
     check_gz=$((check_gz + g))
+  elif is_lab "$f"; then
+    lab_raw=$((lab_raw + raw))
+    lab_gz=$((lab_gz + g))
   elif [[ "$f" == *.wasm ]]; then
     [ "$g" -gt "$wasm_gz" ] && { wasm_gz=$g; wasm_raw=$raw; }
   else
@@ -172,6 +179,8 @@ printf '%-36s %10d %10d  (%d KB gzipped, budget %d KB)\n' "download (one .wasm +
   $(((total_gz + 1023) / 1024)) "$budget_kb"
 printf '%-36s %10d %10d  (%d KB gzipped, fetched on the first "Check gradients")\n' "gradient check (.wasm, glue, worker)" \
   "$check_raw" "$check_gz" $(((check_gz + 1023) / 1024))
+printf '%-36s %10d %10d  (%d KB gzipped, fetched when an experiment of the evidence lab opens)\n' \
+  "evidence lab (lab-*, layerscope_lab*)" "$lab_raw" "$lab_gz" $(((lab_gz + 1023) / 1024))
 # The data set (dist/data/) is fetched once, when the page first trains on MNIST: it has its own budget,
 # apart from the app's.
 data_raw=0
