@@ -111,13 +111,13 @@ copy_page_file runs/fig1.json
 
 # dist/app.js and dist/worker.js import ./wasm/layerscope_wasm.mjs at run time (resolved against
 # import.meta.url, i.e. dist/), so the Emscripten module stays a separate file: mark it external.
-# The page's two bundles and its two workers are built in one esbuild call with code splitting: the
+# The page's two bundles and its one worker (both views' runs) are built in one esbuild call with code splitting: the
 # modules they share (layerscope.js, state.js, the histogram renderer, d3-scale, ...) go once into
-# dist/chunk-*.js instead of once per bundle, which keeps the download inside its budget. The workers are
-# module workers, so they import the chunks as the page does. The gradient check's worker is built on its
+# dist/chunk-*.js instead of once per bundle, which keeps the download inside its budget. The worker is a
+# module worker, so it imports the chunks as the page does. The gradient check's worker is built on its
 # own: it is fetched only on the check's first press and counted apart.
-entries=(web/src/main.js web/src/worker.js web/src/training-entry.js web/src/training-worker.js)
-outs=(app worker training training-worker)
+entries=(web/src/main.js web/src/worker.js web/src/training-entry.js)
+outs=(app worker training)
 split_args=()
 for i in "${!entries[@]}"; do
   if [ -f "${entries[$i]}" ]; then split_args+=("${outs[$i]}=${entries[$i]}")

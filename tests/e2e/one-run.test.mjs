@@ -4,7 +4,7 @@
 // change never ends the run. Real MNIST, real training in the column workers, under the page's CSP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSiteAndBrowser, openPage, waitReady, afterRecompute, byId } from './helpers.mjs';
+import { useSiteAndBrowser, openPage, waitReady, afterRecompute, byId, openSettings } from './helpers.mjs';
 
 const site = useSiteAndBrowser();
 
@@ -112,11 +112,49 @@ test('the URL with training keys round-trips: a reload restores the pair and the
     .map(k => [k, document.getElementById(k).value])));
   const want = { 't.preset': 'built', 't.steps': '300', 't.log_every': '100', 't.learning_rate': '0.05', 't.tensor': 'activation', 't.values': 'symlog' };
   assert.deepEqual(await read(), want);
+  // A change in a control is written into the one URL, beside the init-time view's keys, and a reload
+  // restores it.
+  await page.fill(byId('t.learning_rate'), '0.02');
+  await page.press(byId('t.learning_rate'), 'Enter');
+  await page.selectOption(byId('t.tensor'), 'grad_output');
+  want['t.learning_rate'] = '0.02';
+  want['t.tensor'] = 'grad_output';
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('t.learning_rate') === '0.02', null, { timeout: 5000 });
   const search = new URL(page.url()).searchParams;
-  for (const [k, v] of new URLSearchParams(`${PAIR}&${RUN}`)) assert.equal(search.get(k), v, k);
+  for (const [k, v] of new URLSearchParams(`${PAIR}&t.steps=300&t.log_every=100`)) assert.equal(search.get(k), v, k);
+  assert.deepEqual([search.get('view'), search.get('t.tensor'), search.get('t.learning_rate')], ['training', 'grad_output', '0.02']);
   await page.reload();
   await page.waitForFunction(() => window.__layerscopeTraining && document.body.dataset.view === 'training', null, { timeout: 30000 });
   assert.deepEqual(await read(), want, 'after a reload');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// One worker per column serves both views. A cancel in the init-time view never ends a training run: the
+// worker that holds the column's training is told to drop the cancelled request, not replaced.
+test('a cancel in the init-time view leaves the training run going: one worker per column, none replaced', async () => {
+  const { page, context, problems, requests } = await openPage(site.browser,
+    `${site.url}?a.width=300&a.depth=25&view=training&t.steps=50000`, { width: 1280, height: 800 });
+  await waitReady(page, 60000);
+  await page.click('#t-play');
+  await page.waitForFunction(() => Number(document.getElementById('training').dataset.stepsA) > 0, null, { timeout: 60000 });
+  await page.click('#view-switch [data-view=init]');
+  await openSettings(page, 'a');
+  await page.fill(byId('a.width-number'), '600');
+  await page.press(byId('a.width-number'), 'Enter');
+  await page.waitForSelector('#progress:not([hidden])', { timeout: 10000 });
+  await page.click('#cancel');
+  assert.equal(await page.inputValue(byId('a.width-number')), '300', 'back to the settings on screen');
+  await waitReady(page, 60000);
+  const steps = () => page.$eval('#training', el => Number(el.dataset.stepsA));
+  const before = await steps();
+  await page.waitForFunction(n => Number(document.getElementById('training').dataset.stepsA) > n, before, { timeout: 30000 });
+  assert.equal(await page.$eval('#training', el => el.dataset.state), 'running');
+  const workerFetches = requests.filter(u => new URL(u).pathname.endsWith('/worker.js')).length;
+  assert.equal(workerFetches, 2, 'the two column workers, none replaced, none for training alone');
+  assert.match(await page.textContent('#column-a'), /25 × 300/, 'the figures are of the 300-wide net');
+  await page.click('#view-switch [data-view=training]');
+  await page.click('#t-play');  // pause
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,58 +1,11 @@
-// The page's side of the worker protocol (see worker.js): one worker per column, so the columns
-// compute in parallel. A request (pair-requests.js) runs both columns, takes one x range over both
-// (shared axes), has both bin their tensor, and hands the page one result. Newest request wins, progress
-// after 200 ms, every failure turned into a message instead of a dead page.
+// The init-time view's side of the worker protocol (see worker.js): one worker per column (worker-pool.js,
+// shared with the training view), so the columns compute in parallel. A request (pair-requests.js) runs
+// both columns, takes one x range over both (shared axes), has both bin their tensor, and hands the page
+// one result. Newest request wins, progress after 200 ms, every failure turned into a message instead of
+// a dead page.
 
 import { PairRequests, COLUMNS } from './pair-requests.js';
-
-// Two builds of the same module (src/wasm/CMakeLists.txt): relaxed SIMD, whose matrix products use
-// f32x4.relaxed_madd (a fused multiply-add: about a fifth off every update), where the browser has it, and
-// SIMD128 everywhere else. Both share the JS glue, so only the .wasm differs. Relative URLs: the site works
-// under any sub-path.
-const WASM_BUILDS = {
-  'relaxed-simd': 'wasm/layerscope_wasm_relaxed.wasm',
-  simd128: 'wasm/layerscope_wasm.wasm',
-};
-
-// The smallest module that uses f32x4.relaxed_madd: () -> v128 returning relaxed_madd(0, 0, 0).
-const zeroVector = [0xfd, 0x0c, ...new Array(16).fill(0)];  // v128.const 0
-const RELAXED_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,        // type section: one type, () -> v128
-  0x03, 0x02, 0x01, 0x00,                          // function section: one function of type 0
-  0x0a, 0x3d, 0x01, 0x3b, 0x00,                    // code section: one body of 59 bytes, no locals
-  ...zeroVector, ...zeroVector, ...zeroVector, 0xfd, 0x85, 0x02, 0x0b,  // relaxed_madd, end
-]);
-
-// ?wasm=simd128 forces the SIMD128 build (to compare the two, or to rule the relaxed one out).
-export function chooseWasmBuild(search = '') {
-  if (new URLSearchParams(search).get('wasm') === 'simd128') return 'simd128';
-  return WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd128';
-}
-
-// Compiled while the bytes arrive where the host serves application/wasm; from the whole download where
-// it does not (compileStreaming refuses other content types).
-async function compileWasm(url) {
-  if (WebAssembly.compileStreaming) {
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch {
-      // fall through: a wrong content type, or no streaming here
-    }
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return WebAssembly.compile(await response.arrayBuffer());
-}
-
-// The compiled module of a build, compiled once for the whole page: both bundles (app.js, training.js)
-// carry this file, so the promises sit in a global registry. Resolves to null when the build cannot be
-// fetched or compiled here.
-export function compiledModule(build) {
-  const shared = (globalThis[Symbol.for('layerscope.compiledWasm')] ??= new Map());
-  if (!shared.has(build)) shared.set(build, compileWasm(WASM_BUILDS[build]).catch(() => null));
-  return shared.get(build);
-}
+import { workerPool } from './worker-pool.js';
 
 export class ComputeClient {
   // handlers: {ready(info), result(msg), percentiles(msg), progress(text|null), error(text)}
@@ -62,49 +15,29 @@ export class ComputeClient {
   // percentiles msg: {id, kind, columns:{a?: values, b?: values}}.
   constructor(handlers) {
     this.handlers = handlers;
-    this.pairs = new PairRequests((col, msg) => this.workers[col].postMessage(msg), (result, req) => this.finished(result, req));
+    this.pool = workerPool();
+    this.pairs = new PairRequests((col, msg) => this.pool.workers[col].post(msg), (result, req) => this.finished(result, req));
     this.progressTimer = null;
     this.progressText = 'computing…';
     this.readyCount = 0;
-    this.workers = {};
-    for (const col of COLUMNS) this.spawn(col);
-    // One download and one compile of the .wasm for both workers; null (each worker then loads the
-    // SIMD128 build itself, and reports what went wrong) if that fails here.
-    this.wasmBuild = chooseWasmBuild(location.search);
-    this.module = compiledModule(this.wasmBuild).then(module => {
-      if (!module) this.wasmBuild = 'simd128';
-      return module;
-    });
-    for (const col of COLUMNS) this.sendModule(col);
+    for (const col of COLUMNS) {
+      this.pool.workers[col].listeners.add(msg => this.receive(col, msg));
+      this.pool.workers[col].failures.add(text => this.handlers.error(text));
+    }
   }
 
-  spawn(col) {
-    const worker = new Worker('worker.js', { type: 'module' });
-    worker.onmessage = e => { if (this.workers[col] === worker) this.receive(col, e.data); };
-    worker.onerror = e => {
-      e.preventDefault();
-      if (this.workers[col] === worker) this.handlers.error(`The compute worker failed: ${e.message || 'unknown error'}`);
-    };
-    worker.onmessageerror = () => this.handlers.error('A message from the compute worker could not be read.');
-    this.workers[col] = worker;
-  }
+  // The build the workers run: the one compiled here ('relaxed-simd' or 'simd128'), or 'simd128' when a
+  // worker had to load its own.
+  get wasmBuild() { return this.pool.wasmBuild; }
 
-  sendModule(col) {
-    const worker = this.workers[col];
-    this.module.then(module => worker.postMessage({ type: 'module', module }));
-  }
-
-  // Stops the request in flight for real: a run inside the core cannot be interrupted, so each worker
-  // still busy with it is terminated and replaced by a fresh one on the same compiled module (about
-  // 0.1-0.3 s to start; messages sent meanwhile wait in its queue). The next request runs from scratch.
+  // Stops the request in flight (worker-pool.js: a worker busy with it is replaced, unless it holds the
+  // column's training). The next request runs from scratch.
   cancel() {
     const req = this.current;
     if (!req) return;
     for (const col of COLUMNS) {
       if (req.runs[col]) continue;  // this column's run is back: its worker is idle and keeps the run
-      this.workers[col].terminate();
-      this.spawn(col);
-      this.sendModule(col);
+      this.pool.workers[col].cancel();
     }
     this.pairs.current = null;
     this.stopProgress();
@@ -135,7 +68,7 @@ export class ComputeClient {
     switch (msg.type) {
       case 'ready':
         // A worker that loaded the module itself runs the SIMD128 build, whatever was compiled here.
-        if (msg.ownModule) this.wasmBuild = 'simd128';
+        if (msg.ownModule) this.pool.wasmBuild = 'simd128';
         // both modules are alike: the page starts with the first; requests queue in the other
         if (++this.readyCount === 1) {
           this.handlers.ready(msg);
@@ -167,6 +100,6 @@ export class ComputeClient {
     const ask = this.percentilesAsk;
     if (!ask || ask.id !== id || id !== this.latest) return;
     this.percentilesAsk = null;
-    for (const c of ask.columns) this.workers[c].postMessage({ type: 'percentiles', id, kind: ask.kind });
+    for (const c of ask.columns) this.pool.workers[c].post({ type: 'percentiles', id, kind: ask.kind });
   }
 }

@@ -8,7 +8,7 @@
 // compile of the chosen build (client.js compiledModule, the compile the workers get too) or, when that
 // compile failed, on the SIMD128 build loaded the usual way. Instantiating a compiled module takes a few
 // milliseconds; its heap is Emscripten's initial 16 MiB, as a worker's starts.
-import { chooseWasmBuild, compiledModule } from './client.js';
+import { chooseWasmBuild, compiledModule } from './wasm-build.js';
 import { loadLayerscope } from './layerscope.js';
 import { useCoreChecker } from './state.js';
 

@@ -1,7 +1,7 @@
 // The one JavaScript module that talks to the WebAssembly core (src/wasm). Everything else — the page,
-// its workers (one per column for init-time runs, worker.js; one per column for training,
-// training-worker.js) and the main thread's check instance (core-checks.js) — uses the plain objects and
-// typed arrays this module returns; only this file knows about Embind, result objects and .delete().
+// its workers (one per column, worker.js: the column's init-time runs and its training) and the main
+// thread's check instance (core-checks.js) — uses the plain objects and typed arrays this module returns;
+// only this file knows about Embind, result objects and .delete().
 //
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});

@@ -266,7 +266,8 @@ export class Page {
   }
 
   // Back to the settings of the figures on screen (which then are current again). The client stops the
-  // run in flight (client.js cancel: its worker is replaced), so its result never arrives.
+  // run in flight (client.js cancel: its worker is replaced, or told to drop it while it holds training),
+  // so its result never arrives.
   cancel() {
     if (!this.pending || !this.shownState) return;
     const back = structuredClone(this.shownState);

@@ -1,6 +1,6 @@
-// One request to a pair of workers, A and B, whichever serves it: the init-time view's compute workers
-// (worker.js: a run of a config) or the training workers (training-worker.js: a kept report of a step).
-// Both answer the same two messages, so this is the one client protocol of the page:
+// One request to the pair of column workers, A and B (worker.js), for whichever part serves it: a run of
+// a config (the init-time view) or a kept report of a step (the column's training session). Both answer
+// the same two messages, so this is the one client protocol of the page:
 //   {type:'run', id, ...what}  -> {type:'run', id, ok, runNumber, config, loss, depth, summaries, theory, warnings?, timing}
 //   {type:'bin', id, kind, bins, range, binning, figure} -> {type:'histograms', id, ok, histograms, axis, key, timing}
 // Both columns answer 'run'; then one x range over both (shared axes) is sent to each to bin on; then

@@ -1,7 +1,7 @@
 // The init-time view's step scrubber (it owns #run-steps): once the pair on screen has trained (the
 // training view's run of the built pair, "Train this pair on MNIST"), every figure of this view (the
 // histograms, the depth profile, the percentile bands, the table and the sentence) shows the step chosen
-// here, A and B at the same step, redrawn from what the run kept (training-worker.js 'run' and 'bin').
+// here, A and B at the same step, redrawn from what the run kept (worker/training-session.js 'run' and 'bin').
 // Its left end is this view's own run on its random batch (before training); then every step both
 // columns reached, step 0 (the first MNIST batch, the network as initialised) to the newest, which it
 // follows while it sits at the right end. The arrow keys move it when no control has the focus.

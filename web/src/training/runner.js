@@ -1,15 +1,16 @@
-// The two columns' training: their workers (made on first use), the data set (fetched once, on the first
+// The two columns' training: their clients (made on first use), the data set (fetched once, on the first
 // Play, each worker getting its own copy), the kept reports, and the run's wall clock. It draws nothing:
 // the controller hears of every change through `changed(redraw)` and of a column's failure through
 // `failed(col, error)`.
 //
-// Flow: play() -> (first time) compile the .wasm, start two workers, fetch the data once and hand each
-// worker its copy -> start both sessions with the same config keys and seed (same weights where the
-// shapes agree, the same batches: the core's BatchSampler is seeded by the config's seed) -> each worker
-// posts step 0 and then a report every log_every steps -> the stores keep them.
-import { chooseWasmBuild, compiledModule } from '../client.js';
+// Flow: play() -> (first time) fetch the data once and hand each column's worker (worker-pool.js: the
+// workers the init-time view computes in too) its copy -> start both sessions with the same config keys
+// and seed (same weights where the shapes agree, the same batches: the core's BatchSampler is seeded by
+// the config's seed) -> each worker posts step 0 and then a report every log_every steps -> the stores
+// keep them.
 import { fetchDataset } from './data.js';
 import { ColumnClient } from './column-client.js';
+import { workerPool } from '../worker-pool.js';
 import { ReportStore } from './snapshots.js';
 import { PairRequests } from '../pair-requests.js';
 
@@ -42,7 +43,7 @@ export class PairRunner {
   makeClients() {
     this.clients = {};
     for (const col of COLUMNS) {
-      this.clients[col] = new ColumnClient(col, {
+      this.clients[col] = new ColumnClient(col, workerPool().workers[col], {
         started: config => { this.configs[col] = config; this.stores[col].config = config; this.changed(true); },
         report: (report, progress) => { this.stores[col].add(report); this.clients[col].progress = progress; this.changed(true); },
         progress: () => this.changed(false),  // the readout only: no new numbers to draw
@@ -54,12 +55,9 @@ export class PairRunner {
     // histograms): each has its own newest request.
     this.views = {};
     this.waiting = {};
-    // The page's one compile of the chosen build (null: each worker then loads the SIMD128 build itself
-    // and says what failed).
-    this.modulePromise = compiledModule(chooseWasmBuild(location.search));
   }
 
-  // The workers and the data, made on first use (the init-time view never needs either).
+  // The clients and the data, made on first use (the init-time view never needs either).
   async ensureWorkers() {
     if (!this.clients) this.makeClients();
     if (!this.dataPromise) {
@@ -74,9 +72,8 @@ export class PairRunner {
           text.textContent = `fetching the MNIST data: ${(got / 1e6).toFixed(1)} MB` + (total ? ` of ${(total / 1e6).toFixed(1)} MB` : '');
         });
         text.textContent = 'preparing both workers…';
-        const module = await this.modulePromise;
         // each worker gets its own copy (transferred): A a copy, B the original
-        await Promise.all([this.clients.a.init(module, buffer.slice(0)), this.clients.b.init(module, buffer)]);
+        await Promise.all([this.clients.a.init(buffer.slice(0)), this.clients.b.init(buffer)]);
         box.hidden = true;
       })().catch(e => {
         this.dataPromise = null;

@@ -1,6 +1,6 @@
 // The reports of one column, kept in the page for the charts and the step scrubber.
 //
-// A report (training-worker.js) holds per-layer Float64Array(L + 1) fields (preP15 ... updateRatioLog10)
+// A report (worker/training-session.js) holds per-layer Float64Array(L + 1) fields (preP15 ... updateRatioLog10)
 // and, of every tensor kind (byTensor[kind]), the histogram* fields: histogramLo/Hi/Zero/Nonfinite(L + 1)
 // and histogramCounts((L + 1) * bins), the chosen kind's also on the report itself (showTensor). At most CAPACITY reports are kept: when full, every second one is
 // dropped (the first, step 0, and the newest stay), the core's own rule (TrainingHistory), so the kept

@@ -1,0 +1,212 @@
+// The training part of a column's worker: the data set it was handed, one Training session, and the
+// stepping loop. The page never waits on it: it steps in chunks of about CHUNK_MS and yields between
+// chunks, so a 'pause' (or an init-time request, init-runs.js) is read before the next chunk. It also
+// answers the kept reports as the init-time view draws a run ('run' with a step, 'bin' on a channel).
+import { yieldTask, epochNow, errorInfo } from './common.js';
+
+const CHUNK_MS = 60;  // a chunk of steps takes about this long (the page's controls answer between chunks)
+
+// Typed arrays of a report, to transfer instead of copying again.
+const buffersOf = report => Object.values(report).filter(v => ArrayBuffer.isView(v)).map(v => v.buffer);
+
+export class TrainingSession {
+  constructor(ls, post) {
+    Object.assign(this, { ls, post });
+    this.training = null;
+    this.runId = 0;
+    this.config = null;
+    this.playing = false;
+    this.looping = false;
+    this.chunk = 20;        // steps per chunk, adapted to CHUNK_MS
+    this.stepsDone = 0;
+    this.finished = false;
+    this.rate = { steps: 0, ms: 0 };  // over the recent chunks, decayed: the steps/s readout
+    this.viewed = {};       // per channel: the step the last 'run' chose (its 'bin' redraws it)
+    this.stepsKept = { key: '', steps: [] };  // the steps of history(), read again only after new steps
+  }
+
+  receive(msg) {
+    switch (msg.type) {
+      case 'data': return this.data(msg);
+      case 'start': return this.start(msg);
+      case 'pause':
+        this.playing = false;
+        return this.postProgress();
+      case 'play': if (this.training && !this.finished) { this.playing = true; this.loop(); } return undefined;
+      case 'advance': if (this.training && !this.finished && !this.looping) this.singleStep(); return undefined;
+      case 'run': return this.viewRun(msg);
+      case 'bin': if (this.training && this.viewed[msg.channel] != null) this.viewBins(msg); return undefined;
+      default: return undefined;
+    }
+  }
+
+  data(msg) {
+    try {
+      const counts = this.ls.loadMnist(new Uint8Array(msg.data));
+      this.post({ type: 'dataReady', ...counts });
+    } catch (e) {
+      this.post({ type: 'error', runId: 0, ...errorInfo(e) });
+    }
+  }
+
+  progress() {
+    const { stepsDone, finished, playing, rate, ls } = this;
+    return { stepsDone, finished, playing, stepsPerSecond: rate.ms > 0 ? (1000 * rate.steps) / rate.ms : 0, heapBytes: ls.heapSize() };
+  }
+
+  postProgress() { this.post({ type: 'progress', runId: this.runId, progress: this.progress() }); }
+  postError(e) { this.post({ type: 'error', runId: this.runId, ...errorInfo(e) }); }
+
+  // Every tensor kind of the report (ls.tensorKinds), on each layer's own axis (the core's redraw of what
+  // the report kept, at the config's bin count), in the report's histogram* fields' shape.
+  histogramsOfEveryKind(depth) {
+    const bins = this.config.histogram_bins, byTensor = {};
+    for (const kind of this.ls.tensorKinds) {
+      const layers = this.training.histograms(-1, kind, { bins, range: 'own', binning: 'linear' });
+      const f = { histogramLo: new Float64Array(depth + 1).fill(NaN), histogramHi: new Float64Array(depth + 1).fill(NaN),
+        histogramZero: new Float64Array(depth + 1), histogramNonfinite: new Float64Array(depth + 1),
+        histogramCounts: new Float32Array((depth + 1) * bins) };
+      layers.forEach((h, l) => {
+        if (!h || l === 0) return;
+        [f.histogramLo[l], f.histogramHi[l]] = [h.edges[0], h.edges[h.edges.length - 1]];
+        f.histogramZero[l] = h.zeros;
+        f.histogramNonfinite[l] = h.nonfinite;
+        f.histogramCounts.set(h.counts, l * bins);
+      });
+      byTensor[kind] = f;
+    }
+    return byTensor;
+  }
+
+  // The core's report object as it is (other parts of the page read its fields, probes among them), with
+  // the kept histograms of every tensor kind beside it.
+  postReport(report) {
+    report.byTensor = this.histogramsOfEveryKind(report.depth);
+    this.post({ type: 'report', runId: this.runId, report, progress: this.progress() }, buffersOf(report));
+  }
+
+  start(msg) {
+    this.playing = false;
+    if (this.training) this.training.free();
+    Object.assign(this, { training: null, runId: msg.runId, stepsDone: 0, finished: false, chunk: 20, rate: { steps: 0, ms: 0 } });
+    try {
+      this.training = this.ls.createTraining(msg.config);
+      this.config = this.training.config;
+      this.post({ type: 'started', runId: this.runId, config: this.config });
+      // Step 0, the network as initialised: the core's own report, made when the session started (its
+      // update ratios are NaN: no update yet).
+      this.postReport(this.training.latest());
+    } catch (e) {
+      this.training = null;
+      this.postError(e);
+    }
+  }
+
+  // The Step button: exactly one step, reported at once (the core makes that report off the grid, so the
+  // views show the step just taken).
+  singleStep() {
+    try {
+      const result = this.training.step(1, { report: true });
+      this.stepsDone = result.stepsDone;
+      this.finished = result.finished;
+      this.postReport(this.training.latest());
+    } catch (e) {
+      this.postError(e);
+    }
+    this.postProgress();
+  }
+
+  // One chunk of steps; true when it made a report.
+  chunkOf(mine) {
+    const { config } = this;
+    // A chunk ends at the next report at the latest, so every report is posted as it is made.
+    const toReport = config.log_every - (this.stepsDone % config.log_every);
+    const n = Math.max(1, Math.min(this.chunk, toReport, config.steps - this.stepsDone));
+    const t0 = performance.now();
+    const result = mine.step(n);
+    const ms = performance.now() - t0;
+    const reported = result.stepsDone % config.log_every === 0 || result.finished;
+    this.stepsDone = result.stepsDone;
+    this.finished = result.finished;
+    this.rate.steps = 0.8 * this.rate.steps + n;
+    this.rate.ms = 0.8 * this.rate.ms + ms;
+    // Adapt the chunk on chunks without an evaluation (a report adds the test set's forward pass).
+    if (!reported && ms > 0) this.chunk = Math.max(1, Math.min(5000, Math.round(n * Math.min(2, CHUNK_MS / ms))));
+    if (reported) this.postReport(mine.latest());
+    return reported;
+  }
+
+  async loop() {
+    if (this.looping) return;
+    this.looping = true;
+    try {
+      let lastProgress = 0;
+      while (this.playing && this.training && !this.finished) {
+        const t0 = performance.now();
+        let reported;
+        try {
+          reported = this.chunkOf(this.training);
+        } catch (e) {
+          this.playing = false;
+          this.postError(e);
+          break;
+        }
+        if (reported && !this.playing) break;
+        if (!reported && t0 - lastProgress > 100) {
+          lastProgress = t0;
+          this.postProgress();
+        }
+        // A 'pause', 'start', 'play' or init-time request waiting in the queue is handled here. After a
+        // 'start' the loop goes on with the new session (its 'play' found this loop running).
+        await yieldTask();
+      }
+    } finally {
+      this.looping = false;
+      if (this.finished) this.playing = false;
+      this.postProgress();
+    }
+  }
+
+  // --- kept reports drawn as the init-time view draws a run ----------------------------------------
+
+  // history()'s index of the report made at `step`, or -1 (thinned away, or not reached yet).
+  reportIndexOf(step) {
+    const key = `${this.runId} ${this.stepsDone}`;
+    if (this.stepsKept.key !== key) this.stepsKept = { key, steps: Array.from(this.training.history().step) };
+    return this.stepsKept.steps.indexOf(step);
+  }
+
+  noTheory(depth) {
+    return Object.fromEntries(this.ls.theoryNames.map(n => [n, new Float64Array(depth + 1).fill(NaN)]));
+  }
+
+  viewRun({ id, step, channel }) {
+    const start = epochNow(), t = performance.now(), { runId, config } = this;
+    const index = this.training ? this.reportIndexOf(step) : -1;
+    this.viewed[channel] = index < 0 ? null : step;
+    if (index < 0) {
+      return this.post({ type: 'run', runId, channel, id, ok: false, error: { field: 'step', message: `step ${step} is not kept in this run` },
+        timing: { start, sent: epochNow(), ms: 0 } });
+    }
+    const summaries = this.training.summaries(index);
+    const loss = this.training.history().trainLoss[index];
+    // No mean-field line during training: the theory is of the network as initialised, with the init
+    // view's random input and upstream gradient, not of MNIST batches through trained weights.
+    return this.post({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
+      summaries, theory: this.noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+  }
+
+  viewBins({ id, kind, bins, range, binning, figure, channel }) {
+    const start = epochNow(), t = performance.now(), step = this.viewed[channel], { runId } = this;
+    let histograms;
+    try {
+      // by its step: reports made since the 'run' may have thinned the history and moved the index
+      histograms = this.training.histograms(this.reportIndexOf(step), kind, { bins, range, binning, figure });
+    } catch (e) {
+      return this.post({ type: 'histograms', runId, channel, id, ok: false, error: errorInfo(e) });
+    }
+    return this.post({ type: 'histograms', runId, channel, id, ok: true, histograms, axis: histograms.axis,
+      key: `${runId}.${step} ${JSON.stringify([kind, bins, range, binning, figure])}`,
+      timing: { start, sent: epochNow(), ms: performance.now() - t } });
+  }
+}
