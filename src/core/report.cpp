@@ -1,4 +1,5 @@
 #include "report.hpp"
+#include "tensor_kinds.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +7,19 @@
 namespace layerscope {
 
 namespace {
-const char* const kind_names[tensor_kind_count] = {"pre_activation", "activation", "output", "grad_output",
-                                                   "grad_weight"};
+// The tensor kinds in TensorKind's order: the name (config fields, the CLI, the wasm API) and the words
+// the page shows for it (tensor_kinds.hpp).
+struct KindRow {
+  const char* name;
+  TensorKindWords words;
+};
+const KindRow kinds[tensor_kind_count] = {
+    {"pre_activation", {"pre-activation p", "p", "pre-activations p", true}},
+    {"activation", {"activation f(p)", "f(p)", "activations f(p)", true}},
+    {"output", {"layer output h", "h", "outputs h", true}},
+    {"grad_output", {"gradient dL/dh", "dL/dh", "gradients dL/dh", false}},
+    {"grad_weight", {"gradient dL/dW", "dL/dW", "weight gradients dL/dW", false}},
+};
 
 template <typename S>
 TensorRef<S> ref(const Matrix<S>& m) {
@@ -21,11 +33,13 @@ SaturationBand saturation_for(Activation a) {
   return {};
 }
 
-const char* to_string(TensorKind kind) { return kind_names[int(kind)]; }
+const char* to_string(TensorKind kind) { return kinds[int(kind)].name; }
+
+const TensorKindWords& tensor_kind_words(TensorKind kind) { return kinds[int(kind)].words; }
 
 TensorKind tensor_kind_from_string(const std::string& name) {
   for (int k = 0; k < tensor_kind_count; ++k)
-    if (name == kind_names[k]) return TensorKind(k);
+    if (name == kinds[k].name) return TensorKind(k);
   throw ConfigError("tensor", "must be one of: pre_activation, activation, output, grad_output, grad_weight "
                               "(got '" + name + "')");
 }

@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 
+#include "tensor_kinds.hpp"
+
 // Reads settings out of a JS value without letting any JS exception out (conversions.hpp,
 // settings_from_js). single = 0: `handle` is the config object; 1: one value. Returns a plain object
 //   {entries: [[key, text | null, got], ...]}  or  {error, field}
@@ -202,6 +204,21 @@ val field_spec_to_js(const FieldSpec& spec) {
 val schema_to_js() {
   const NetworkConfig defaults;
   return fields_to_js(config_schema(), [&](const FieldSpec& spec) { return field_to_js(defaults, spec); });
+}
+
+val tensor_kinds_to_js() {
+  val list = val::array();
+  for (int k = 0; k < tensor_kind_count; ++k) {
+    const TensorKindWords& w = tensor_kind_words(TensorKind(k));
+    val row = val::object();
+    row.set("name", std::string(to_string(TensorKind(k))));
+    row.set("label", std::string(w.label));
+    row.set("short", std::string(w.short_label));
+    row.set("words", std::string(w.words));
+    row.set("forward", w.forward);
+    list.call<void>("push", row);
+  }
+  return list;
 }
 
 val presets_to_js() {

@@ -88,6 +88,8 @@ std::string js_text(const val& value);
 
 // [{name, type, min, max, minOpen, maxOpen, choices, help, default}]
 val schema_to_js();
+// [{name, label, short, words, forward}]: the tensor kinds in the core's order (tensor_kinds.hpp).
+val tensor_kinds_to_js();
 // One row without its default.
 val field_spec_to_js(const FieldSpec& spec);
 // The same rows for any table of fields; default_of(spec) gives the default in its JS type.

@@ -191,10 +191,10 @@ test('bad URL values fall back to defaults with a notice, and nothing from the U
   await waitReady(page);
   assert.equal(await page.isVisible('#notices'), true);
   const notice = await page.textContent('#notices');
-  assert.match(notice, /a\.depth: must be an integer from 1 to 100 \(got 0\); using the default 20\./);
-  assert.match(notice, /a\.activation: must be one of: relu, leaky_relu, tanh, sigmoid, linear/);
-  assert.match(notice, /b\.epsilon: must be a number at least 0/);
-  assert.match(notice, /bins: must be an integer from 4 to 256 \(got 'abc'\)/);
+  assert.match(notice, /Depth \(hidden layers\) of A: must be an integer from 1 to 100 \(got 0\); using the default 20\./);
+  assert.match(notice, /Activation of A: must be one of: relu, leaky_relu, tanh, sigmoid, linear/);
+  assert.match(notice, /Epsilon of B: must be a number at least 0/);
+  assert.match(notice, /Bin count: must be an integer from 4 to 256 \(got 'abc'\)/);
   assert.match(notice, /Unknown setting 'zzz'/);
   assert.ok(notice.includes('<script>'), 'the bad value is shown as text');
   assert.equal(await page.$$eval('#notices img, #notices script', els => els.length), 0);
@@ -222,10 +222,10 @@ test('a value typed into a control is judged by the core\'s rule: hex, spaces an
     return page.textContent(byId('a.init_scale-error'));
   };
   // The messages are the core's (config.cpp), the ones the command line prints for --init_scale.
-  assert.equal(await typed('0x1p-3'), "a.init_scale: must be a number greater than 0 and at most 1000000 (got '0x1p-3')");
+  assert.equal(await typed('0x1p-3'), "Init std (\"normal\"): must be a number greater than 0 and at most 1000000 (got '0x1p-3')");
   assert.equal(await page.getAttribute(field, 'aria-invalid'), 'true');
-  assert.equal(await typed(' 0.5'), "a.init_scale: must be a number greater than 0 and at most 1000000 (got ' 0.5')");
-  assert.equal(await typed('2e6'), 'a.init_scale: must be a number greater than 0 and at most 1000000 (got 2000000)');
+  assert.equal(await typed(' 0.5'), "Init std (\"normal\"): must be a number greater than 0 and at most 1000000 (got ' 0.5')");
+  assert.equal(await typed('2e6'), 'Init std ("normal"): must be a number greater than 0 and at most 1000000 (got 2000000)');
   assert.ok(!(await page.evaluate(() => location.search)).includes('init_scale'), 'nothing refused reaches the state');
   // A plain decimal is taken: the message goes, the run follows and the URL keeps the value.
   await afterRecompute(page, async () => { await page.fill(field, '5e-1'); await page.press(field, 'Enter'); });
@@ -235,7 +235,7 @@ test('a value typed into a control is judged by the core\'s rule: hex, spaces an
   // A view setting goes through the same rule: 300 bins are refused under the bin count.
   await page.fill('#bins', '300');
   await page.press('#bins', 'Enter');
-  assert.equal(await page.textContent('#bins-error'), 'bins: must be an integer from 4 to 256 (got 300)');
+  assert.equal(await page.textContent('#bins-error'), 'Bin count: must be an integer from 4 to 256 (got 300)');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -78,7 +78,7 @@ test('"Train this pair" trains the A and B built in the init view, says what tra
   const snippet = await page.inputValue('#t-share-field');
   const src = new URL(snippet.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&'));
   assert.deepEqual(['embed', 't.preset', 'a.depth', 'b.activation', 'b.placement'].map(k => src.searchParams.get(k)),
-    ['fig1', 'built', '8', 'tanh', 'before'], snippet);
+    ['1', 'built', '8', 'tanh', 'before'], snippet);
   assert.match(snippet, /title="Layerscope: a pair of networks built in Layerscope, trained in your browser/);
   // The presets are still there: Figure 1 is one choice away and leaves the built pair's note.
   await page.selectOption(byId('t.preset'), 'fig1');
@@ -98,7 +98,7 @@ test('a pair training cannot take says which setting and what is allowed, and tr
   const error = page.locator('#t-built .field-error');
   await error.waitFor({ state: 'visible' });
   const message = await error.textContent();
-  assert.equal(message, 'A and B cannot train: t.tracked_unit (set in the link): must be below the width 5 (got 9). ' +
+  assert.equal(message, 'A and B cannot train: Tracked unit (t.tracked_unit in the link): must be below the width 5 (got 9). ' +
     'Nothing trains until it is changed.');
   assert.equal(await page.isHidden('#t-built .t-changes'), true);
   await page.click('#t-play');

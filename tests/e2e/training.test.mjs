@@ -250,7 +250,10 @@ test('training settings round-trip through the URL; bad values are named and the
   // The embed snippet: one line, Figure 1 alone, a 500 x 500 frame.
   await page.click('#t-embed');
   const snippet = await page.inputValue('#t-share-field');
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*view=training&amp;embed=fig1" width="500" height="500" [^\n]*><\/iframe>$/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*" width="500" height="500" [^\n]*><\/iframe>$/);
+  // `embed` means one thing in both views: the view shown (view=training), without its controls.
+  const src = new URL(snippet.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&'));
+  assert.deepEqual([src.searchParams.get('embed'), src.searchParams.get('view')], ['1', 'training'], snippet);
   assert.equal(await page.isHidden('.masthead .share'), true, 'the init-time view\'s share buttons are not shown here');
   // A link restores the settings.
   const again = await context.newPage();

@@ -12,7 +12,9 @@ async function pageModules() {
   const { join } = await import('node:path');
   const { root } = await import('./load.mjs');
   const web = (...path) => import(pathToFileURL(join(root, 'web', 'src', ...path)).href);
-  return { state: await web('state.js'), settings: await web('training', 'settings.js') };
+  const state = await web('state.js');
+  state.useCoreTensors(ls.tensorTable);  // as core-checks.js does before any URL is read
+  return { state, settings: await web('training', 'settings.js') };
 }
 const KINDS = ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'];
 
@@ -47,6 +49,22 @@ test('presets carry full configs, and normalizeConfig fills in the defaults', ()
   assert.deepEqual(ls.normalizeConfig({ depth: '7', bias: 'true' }), { ...ls.defaultConfig(), depth: 7, bias: true });
   assert.deepEqual(ls.normalizeConfig({}), ls.defaultConfig());
   assert.deepEqual(ls.tensorKinds, KINDS);
+});
+
+// The tensor kinds' words live in the core beside their names (src/core/tensor_kinds.hpp) and reach the
+// page's one table (state.js TENSORS) from there: no page file writes them.
+test('the tensor kinds and their words come from the core, and the page\'s table reads them', async () => {
+  assert.deepEqual(ls.tensorTable.map(t => t.name), KINDS);
+  const pre = ls.tensorTable[0];
+  assert.deepEqual(pre, { name: 'pre_activation', label: 'pre-activation p', short: 'p', words: 'pre-activations p', forward: true });
+  assert.deepEqual(ls.tensorTable.map(t => t.forward), [true, true, true, false, false]);
+  for (const t of ls.tensorTable) assert.ok(t.label && t.short && t.words, t.name);
+  const { state } = await pageModules();
+  state.useCoreTensors(ls.tensorTable);
+  assert.deepEqual(Object.keys(state.TENSORS), KINDS);
+  assert.equal(state.TENSORS.grad_weight.words, 'weight gradients dL/dW');
+  assert.equal(state.TENSOR_LABELS.output, 'layer output h');
+  assert.deepEqual(state.VIEW_FIELDS.find(f => f.name === 'tensor').choices, KINDS);
 });
 
 test('a run has a summary per layer and kind, theory per layer, and the config it ran', () => {
@@ -235,14 +253,15 @@ test('the page\'s URL parser takes a value only where the core accepts it (web/s
   assert.match(unchecked.notices[0], /could not be checked/);
 });
 
-test('the training view\'s settings take their ranges and their check from the core (web/src/training/settings.js)', async () => {
+test('the training view\'s settings take their ranges and their check from the core (web/src/state.js, training/settings.js)', async () => {
   const { state, settings } = await pageModules();
   state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
-  settings.useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
+  state.useCoreSpecs(ls.trainingSchema, ls.schema);
+  settings.useCorePresets(ls.trainingPresets);
   // A field left empty shows the core preset's value: the blog pair trains 5,000 steps (training.cpp).
   assert.equal(settings.presetSetting('blog', 'steps'), ls.trainingPresets.find(p => p.name === 'blog-deep-relu-bn').config.steps);
   assert.equal(settings.presetSetting('fig1', 'log_every'), 500);
-  const spec = name => settings.TRAINING_FIELDS.find(f => f.name === name);
+  const spec = name => state.TRAINING_FIELDS.find(f => f.name === name);
   // The page's table holds no range of its own: the seed's upper end is the core's 2^53 - 1.
   assert.equal(spec('seed').max, ls.schema.find(s => s.name === 'seed').max);
   assert.equal(spec('steps').max, ls.trainingSchema.find(s => s.name === 'steps').max);
@@ -251,12 +270,25 @@ test('the training view\'s settings take their ranges and their check from the c
   assert.deepEqual(settings.checkSetting(spec('seed'), String(2 ** 53)),
     { ok: false, message: 't.seed: must be an integer from 0 to 9007199254740991 (got 9007199254740992)' });
   assert.equal(settings.checkSetting(spec('learning_rate'), '0x1p-3').ok, false);
-  const { settings: parsed, notices } = settings.parseTrainingQuery('t.steps=%0D7&t.learning_rate=0.5&t.optimizer=Adam');
+  // The one URL table reads the training keys; the training view shows the notices of its own rows.
+  const table = state.stateTable(ls.schema, ls.presets);
+  const { state: { training: parsed }, notices } = state.parseQuery('t.steps=%0D7&t.learning_rate=0.5&t.optimizer=Adam&bins=2',
+    table, { scopes: ['training'] });
   assert.equal(parsed.steps, null);
   assert.equal(parsed.learning_rate, 0.5);
   assert.equal(parsed.optimizer, null);
   assert.equal(notices.length, 2, notices.join('\n'));
   assert.ok(notices.some(n => n.startsWith("t.steps: must be an integer from 1 to 1000000 (got '\\r7')")), notices.join('\n'));
+  // `embed` has one meaning in both views: the view shown (view=), without its controls. The Figure 1
+  // embed's older links (embed=fig1) read as the training view embedded, and are rewritten so.
+  const embedded = q => state.parseQuery(q, table, { scopes: ['view', 'training'] });
+  assert.deepEqual([embedded('embed=1').state.view.embed, embedded('embed=1').state.training.view], [true, 'init']);
+  for (const q of ['embed=fig1', 'view=training&embed=1']) {
+    const r = embedded(q);
+    assert.deepEqual([r.state.view.embed, r.state.training.view, r.notices], [true, 'training', []], q);
+  }
+  assert.equal(state.writeQuery('embed=fig1&t.steps=7', table, state.defaultState(table), () => false), 'embed=1&t.steps=7&view=training');
+  assert.match(embedded('embed=yes').notices[0], /^embed: must be/);
   state.useCoreChecker(null);
 });
 
@@ -287,14 +319,21 @@ test('every field of the core\'s tables is a URL key whose value round-trips (st
         assert.equal(back[row.scope][row.field], s[row.scope][row.field], key);
       }
     }
-    settings.useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
+    state.useCoreSpecs(ls.trainingSchema, ls.schema);
+    settings.useCorePresets(ls.trainingPresets);
+    const full = state.stateTable(ls.schema, ls.presets);
     for (const spec of ls.trainingSchema) {
       if (spec.name === 'histogram_tensor') continue;  // the view's own `t.tensor` sets it
-      const field = settings.TRAINING_FIELDS.find(f => f.name === spec.name);
+      const field = state.TRAINING_FIELDS.find(f => f.name === spec.name);
       assert.ok(field, `the training URL has no key t.${spec.name}`);
       const value = another(spec, settings.presetSetting('fig1', spec.name));
-      const written = settings.writeTrainingQuery('', { ...settings.defaultSettings(), [spec.name]: value }, 'training');
-      const { settings: back, notices } = settings.parseTrainingQuery(written);
+      // written by the training view (its rows only) into a URL that holds the init-time view's keys too
+      const s = state.defaultState(full);
+      s.training[spec.name] = value;
+      const written = state.writeQuery('a.depth=7&tensor=activation', full, s, row => row.scope === 'training');
+      const { state: parsedBack, notices } = state.parseQuery(written, full, { scopes: ['view', 'a', 'b', 'training'] });
+      const back = parsedBack.training;
+      assert.equal(parsedBack.a.depth, 7, 'the other view\'s keys are kept');
       assert.deepEqual(notices, [], spec.name);
       assert.equal(back[spec.name], value, spec.name);
       // and it reaches both columns' core sessions

@@ -10,7 +10,7 @@
 // milliseconds; its heap is Emscripten's initial 16 MiB, as a worker's starts.
 import { chooseWasmBuild, compiledModule } from './wasm-build.js';
 import { loadLayerscope } from './layerscope.js';
-import { useCoreChecker } from './state.js';
+import { useCoreChecker, useCoreSpecs, useCoreTensors } from './state.js';
 
 const SHARED = Symbol.for('layerscope.coreChecks');
 
@@ -31,6 +31,9 @@ export async function startCoreChecks() {
   });
   const ls = await globalThis[SHARED];
   useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
+  // The URL table's training rows take their types and ranges from the core's tables (state.js).
+  useCoreSpecs(ls.trainingSchema, ls.schema);
+  useCoreTensors(ls.tensorTable);  // and the tensor kinds' words, from the core's table
   return { schema: ls.schema, presets: ls.presets, trainingSchema: ls.trainingSchema, trainingPresets: ls.trainingPresets,
     trainingPairs: ls.trainingPairs, trainable: (network, training) => ls.trainable(network, training),
     pairCaption: (pair, a, b) => ls.pairCaption(pair, a, b) };

@@ -1,7 +1,7 @@
 // Number formatting shared by the views.
 import { format } from 'd3-format';
 import { TENSORS } from './state.js';
-import { choiceLabel } from './views/controls.js';
+import { choiceLabel } from './views/field-words.js';
 
 const general = format('.3~g');
 const scientific = format('.2~e');
@@ -41,10 +41,6 @@ export function layersToShow(layers, every) {
 }
 
 // --- words for settings and results ---------------------------------------------------------
-
-// What the tensors are called in a sentence, and which run forward: state.js's one table.
-const TENSOR_WORDS = Object.fromEntries(Object.entries(TENSORS).map(([k, t]) => [k, t.words]));
-const FORWARD = new Set(Object.keys(TENSORS).filter(k => TENSORS[k].forward));
 
 // "830×", "1,200×", or for huge factors "10^23×" in words: a ratio of two stds read at a glance.
 export function times(r) {
@@ -86,9 +82,9 @@ export function storySentence(columns, kind) {
 
 function storyParts(columns, kind) {
   const [a, b] = [columns.a, columns.b];
-  const words = TENSOR_WORDS[kind];
+  const words = TENSORS[kind].words;
   if (!a.ok && !b.ok) return 'Neither column can run with these settings: see the messages under their settings.';
-  const forward = FORWARD.has(kind);
+  const forward = TENSORS[kind].forward;
   const depth = Math.min(...[a, b].filter(r => r.ok).map(r => r.depth));
   const layer = forward ? depth : 1;
   const where = `At ${layerName(layer)}`;

@@ -1,7 +1,7 @@
 // The one JavaScript module that talks to the WebAssembly core (src/wasm). Everything else — the page,
 // its workers (one per column, worker.js: the column's init-time runs and its training) and the main
-// thread's check instance (core-checks.js) — uses the plain objects and typed arrays this module returns;
-// only this file knows about Embind, result objects and .delete().
+// thread's check instance (core-checks.js) — uses the plain objects and typed arrays this module returns
+// (layerscope-values.js reads them); only this file knows about Embind, result objects and .delete().
 //
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});
@@ -11,33 +11,12 @@
 //   const training = ls.createTraining({preset: 'bn-paper-fig1', steps: 2000});
 //   while (!training.step(100).finished) draw(training.latest());  training.history(); training.free();
 
-const TENSOR_KINDS = ['pre_activation', 'activation', 'output', 'grad_output', 'grad_weight'];
-const PERCENTILE_NAMES = ['p5', 'p15', 'p50', 'p85', 'p95'];
+import {
+  LayerscopeError, unwrap, checkKind, useTensorKinds, reportIndex, unpackSummaries, histogramArguments, PERCENTILE_NAMES,
+} from './layerscope-values.js';
+
+export { LayerscopeError };
 const THEORY_NAMES = ['varianceFactor', 'preActivationStd', 'outputStd', 'gradOutputStd', 'gradWeightStd'];
-
-// A bad setting or a run that cannot be made. .field names the setting ('depth', 'batch', ...) or is
-// null when the error is not about one setting.
-export class LayerscopeError extends Error {
-  constructor(message, field = null) {
-    super(message);
-    this.name = 'LayerscopeError';
-    this.field = field;
-  }
-}
-
-// The glue returns {ok: true, value} or {ok: false, error, field} (training adds divergedAt: the step a
-// run stopped at when its loss stopped being finite; the error then carries it too).
-function unwrap(result) {
-  if (result.ok) return result.value;
-  const error = new LayerscopeError(result.error, result.field ?? null);
-  if (result.divergedAt !== undefined) error.divergedAt = result.divergedAt;
-  throw error;
-}
-
-function checkKind(kind) {
-  if (!TENSOR_KINDS.includes(kind))
-    throw new LayerscopeError(`tensor: must be one of: ${TENSOR_KINDS.join(', ')} (got '${kind}')`, 'tensor');
-}
 
 function isNode() {
   return typeof process === 'object' && typeof process.versions?.node === 'string' &&
@@ -116,7 +95,10 @@ class Layerscope {
     this.#stride = module.summaryStride();
     this.schema = unwrap(module.schema());
     this.presets = unwrap(module.presets());
-    this.tensorKinds = [...TENSOR_KINDS];
+    // The core's tensor kinds: {name, label, short, words, forward} (src/core/tensor_kinds.hpp), and their names.
+    this.tensorTable = unwrap(module.tensorKinds());
+    this.tensorKinds = this.tensorTable.map(t => t.name);
+    useTensorKinds(this.tensorKinds);
     this.theoryNames = [...THEORY_NAMES];  // the keys of a run's theory
   }
 
@@ -195,57 +177,6 @@ class Layerscope {
   // Medians (ms) of one update's pieces timed inside the module, as bench/bench.cpp times them natively:
   // {forward, forwardBackward, statsWithPercentiles, statsWithoutPercentiles, histograms}.
   timeUpdatePieces(config = {}, { reps = 20 } = {}) { return unwrap(this.#module.timeUpdatePieces(config, reps)); }
-}
-
-// A report's index for the core: an integer (-1: the newest), else LayerscopeError naming 'report'.
-function reportIndex(index) {
-  if (!Number.isInteger(index)) throw new LayerscopeError(`report: must be an integer index (got ${index})`, 'report');
-  return index;
-}
-
-function unpackSummaries(packed, depth, stride) {
-  const summaries = {};
-  TENSOR_KINDS.forEach((kind, k) => {
-    const layers = [];
-    for (let l = 0; l <= depth; ++l) {
-      const o = (l * TENSOR_KINDS.length + k) * stride;
-      if (!packed[o]) { layers.push(null); continue; }
-      const [count, finite, nan, inf, zeros, saturated, mean, std, min, max, hasPercentiles] =
-          packed.subarray(o + 1, o + 12);
-      let percentiles = null;
-      if (hasPercentiles) {
-        percentiles = {};
-        PERCENTILE_NAMES.forEach((name, i) => { percentiles[name] = packed[o + 12 + i]; });
-      }
-      layers.push({
-        count, finite, nan, inf, zeros, saturated, mean, std, min, max,
-        zeroFraction: finite ? zeros / finite : 0,
-        saturatedFraction: finite ? saturated / finite : 0,
-        percentiles,
-      });
-    }
-    summaries[kind] = layers;
-  });
-  return summaries;
-}
-
-// The core's histograms() arguments from the page's options, for a run and a training report alike:
-// range: 'own' | 'shared' | [lo, hi]; binning: 'linear' | 'symlog'.
-// figure: {lo, hi, smallestStd}, what the figure shows over several runs (the page's two columns): the
-// union of their finite ranges and their smallest std, from which the core picks the one axis and symlog
-// threshold (stats.hpp histogram_axis).
-function histogramArguments(kind, { bins = 64, range = 'own', binning = 'linear', symlogThreshold, figure } = {}) {
-  checkKind(kind);
-  let mode = range, lo = 0, hi = 0, smallestStd = 0;
-  if (figure) [lo, hi, smallestStd] = [Number(figure.lo), Number(figure.hi), Number(figure.smallestStd) || 0];
-  if (Array.isArray(range)) {
-    if (range.length !== 2) throw new LayerscopeError('range: must be [lo, hi]', 'range');
-    [lo, hi] = range.map(Number);
-    mode = 'explicit';
-  }
-  if (!Number.isInteger(bins)) throw new LayerscopeError(`bins: must be an integer from 1 to 4096 (got ${bins})`, 'bins');
-  const threshold = symlogThreshold === undefined ? 0 : Number(symlogThreshold);
-  return [kind, bins, String(mode), lo, hi, String(binning), threshold, smallestStd];
 }
 
 class Run {

@@ -1,9 +1,11 @@
 // The page controller: the state (one table, state.js), the requests to the workers, and which view
 // draws what. Every figure is redrawn from the latest worker result and the state; the columns' own
-// parts live in column.js, sharing in share.js, the bench's timings in timings.js.
+// parts live in column.js, sharing in share.js, the pair buttons in scenarios.js, the bench's timings in
+// timings.js.
 import { COLUMNS, stateTable, parseQuery, columnConfig, checkValue, fillTensorSelect } from './state.js';
+import { inRowWords } from './setting-words.js';
 import { sharedTooltip } from './views/tooltip.js';
-import { irrelevantFields } from './views/controls.js';
+import { Scenarios, differingFields } from './scenarios.js';
 import { Share } from './share.js';
 import { markInput, newTiming, timingFor, markDrawn } from './timings.js';
 import { FigureExports } from './figure-export.js';
@@ -11,6 +13,8 @@ import { Progress } from './progress.js';
 import { settingsLine } from './format.js';
 import { RunSteps } from './run-steps.js';
 import { PageViews } from './page-views.js';
+
+export { differingFields };  // where it was before scenarios.js
 
 const $ = id => document.getElementById(id);
 
@@ -20,7 +24,7 @@ export class Page {
     this.schema = info.schema;
     this.presets = info.presets;
     this.table = stateTable(this.schema, this.presets);
-    const { state, notices } = parseQuery(location.search, this.table);
+    const { state, notices } = parseQuery(location.search, this.table, { words: inRowWords });
     this.state = state;
     this.result = null;        // the latest result drawn
     this.shownState = null;    // the state that result was computed for
@@ -36,7 +40,7 @@ export class Page {
     fillTensorSelect($('tensor'));
     this.views = new PageViews(this);
     this.bindViewControls();
-    this.bindScenarios();
+    this.scenarios = new Scenarios(this);
     // Settings start folded (the figures come first); the view options too on a narrow screen.
     if (window.innerWidth >= 700) $('view-more').open = true;
     $('tables').closest('details').addEventListener('toggle', () => { if (this.tablesOpen()) this.askPercentiles(); });
@@ -130,7 +134,7 @@ export class Page {
         const r = checkValue(row.key, row.spec, el.value);
         const err = $(`${row.key}-error`);
         if (!r.ok) {
-          if (err) { err.textContent = r.message; err.hidden = false; }
+          if (err) { err.textContent = inRowWords(r.message, row); err.hidden = false; }
           el.setAttribute('aria-invalid', 'true');
           return;
         }
@@ -167,15 +171,7 @@ export class Page {
     document.body.classList.toggle('embed', !!v.embed);
     this.steps.sync();
     document.body.classList.toggle('overlay', v.layout === 'overlay');
-    this.syncScenarios();
-  }
-
-  // Which preset a column's config equals (ignoring the shared seed), or null.
-  matchingPreset(config) {
-    for (const p of this.presets) {
-      if (this.schema.every(s => s.name === 'seed' || p.config[s.name] === config[s.name])) return p.name;
-    }
-    return null;
+    this.scenarios.sync();
   }
 
   // A title that means something to a reader: the preset's, or the nearest preset's with what differs,
@@ -194,39 +190,12 @@ export class Page {
     return settingsLine(config);
   }
 
+  // The pair buttons (scenarios.js).
+  matchingPreset(config) { return this.scenarios.matching(config); }
+  applyPreset(col, name) { this.scenarios.apply(col, name); }
+
   embedTitle() {
     return `Layerscope: A (${this.columnTitle('a')}) against B (${this.columnTitle('b')})`;
-  }
-
-  applyPreset(col, name) {
-    const config = { ...this.presets.find(p => p.name === name).config };
-    delete config.seed;  // the seed stays shared and unchanged
-    this.state[col] = config;
-  }
-
-  bindScenarios() {
-    for (const button of document.querySelectorAll('.scenarios button[data-a]')) {
-      button.addEventListener('click', () => {
-        this.applyPreset('a', button.dataset.a);
-        this.applyPreset('b', button.dataset.b);
-        this.commit();
-      });
-    }
-    // The fair comparison in one click: B becomes A with batch norm, every other setting A's.
-    $('b-equals-a-bn').addEventListener('click', () => {
-      this.state.b = { ...this.state.a, normalization: 'batch' };
-      this.commit();
-    });
-  }
-
-  syncScenarios() {
-    const a = this.matchingPreset(this.state.a), b = this.matchingPreset(this.state.b);
-    for (const button of document.querySelectorAll('.scenarios button[data-a]')) {
-      button.setAttribute('aria-pressed', String(button.dataset.a === a && button.dataset.b === b));
-    }
-    const fair = differingFields(this.state.a, this.state.b).join() === 'normalization' &&
-      this.state.a.normalization === 'none' && this.state.b.normalization === 'batch';
-    $('b-equals-a-bn').setAttribute('aria-pressed', String(fair));
   }
 
   // --- views (page-views.js) ----------------------------------------------------------------
@@ -280,13 +249,6 @@ export class Page {
     this.pending.revert = true;
     this.progressView.hide();
   }
-}
-
-// Fields in which two configs differ, leaving out those that do nothing in either (a placement when
-// neither column normalizes).
-export function differingFields(a, b) {
-  const offA = irrelevantFields(a), offB = irrelevantFields(b);
-  return Object.keys(a).filter(f => f !== 'seed' && a[f] !== b[f] && !(offA.includes(f) && offB.includes(f)));
 }
 
 function showNotices(notices) {

@@ -1,7 +1,7 @@
 // Sharing: the URL of the current view (written 150 ms after the last change, so a slider drag is one
 // history entry), "Copy link", the embed snippet, the embed's "Open in Layerscope" link, and "Train this
 // pair", the training view's link to these two networks.
-import { serializeQuery } from './state.js';
+import { writeQuery } from './state.js';
 
 const $ = id => document.getElementById(id);
 
@@ -50,7 +50,7 @@ export class Share {
   }
 
   write() {
-    const q = serializeQuery(this.page.state, this.page.table, location.search);  // keeps the training view's keys
+    const q = writeQuery(location.search, this.page.table, this.page.state);  // the page's rows; the training view's kept
     history.replaceState(null, '', q ? '?' + q : location.pathname);
     $('open-full').href = this.url(false);
     $('train-pair').href = this.trainHref();
@@ -59,7 +59,7 @@ export class Share {
   // Relative: this URL (the pair's a.* / b.* / seed keys, the one copy both views read) in the training
   // view with the built pair chosen.
   trainHref() {
-    const params = new URLSearchParams(serializeQuery(this.page.state, this.page.table, location.search));
+    const params = new URLSearchParams(writeQuery(location.search, this.page.table, this.page.state));
     params.set('view', 'training');
     params.set('t.preset', 'built');
     return '?' + params;
@@ -67,7 +67,7 @@ export class Share {
 
   url(embed) {
     const { state, table } = this.page;
-    const q = serializeQuery({ ...state, view: { ...state.view, embed } }, table);
+    const q = writeQuery('', table, { ...state, view: { ...state.view, embed } });
     return location.href.split(/[?#]/)[0] + (q ? '?' + q : '');
   }
 

@@ -1,10 +1,12 @@
 // The page's whole state as one declarative table, and its round trip through the URL.
 //
 // State shape: { view: {tensor, bins, count, axis, binning, every, layout, seed, embed, wasm}, a: config,
-// b: config }
+// b: config, training: {view, preset, optimizer, learning_rate, ..., tensor, axis, dist, values, logx} }
 // where a config is a full Layerscope network config (schema field names). URL keys: view keys as they
-// are (`tensor=grad_output`), column fields prefixed (`a.depth=30`, `b.normalization=none`). Only values
-// that differ from the defaults are written, so a default page has a clean URL.
+// are (`tensor=grad_output`), column fields prefixed (`a.depth=30`, `b.normalization=none`), training
+// settings under `t.` (`t.learning_rate=0.05`) and `view=training`. Both views read this one table; each
+// writes its own rows (writeQuery). Only values that differ from the defaults are written, so a default
+// page has a clean URL.
 // Every control's id is its URL key.
 
 export const COLUMNS = ['a', 'b'];
@@ -12,18 +14,13 @@ export const COLUMNS = ['a', 'b'];
 // differ in init and upstream scale; they are a preset pair of their own).
 export const COLUMN_DEFAULT_PRESET = { a: 'blog-no-bn', b: 'xavier-bn' };
 
-// Every tensor kind a run and a training report keep, by the core's names (layerscope.js ls.tensorKinds,
-// the order of its packed summaries), with the page's words for it: the one table the labels, the
-// selects' options, the histograms' short names and the sentences' words come from, in both views.
+// Every tensor kind a run and a training report keep, by the core's names, with the core's words for it
+// (src/core/tensor_kinds.hpp, through ls.tensorTable; useCoreTensors fills these in before any view is
+// made): the one table the labels, the selects' options, the histograms' short names and the sentences'
+// words come from, in both views.
 //   label: a control's and a caption's name; short: a compact histogram's; words: in a sentence (plural)
-export const TENSORS = {
-  pre_activation: { label: 'pre-activation p', short: 'p', words: 'pre-activations p', forward: true },
-  activation: { label: 'activation f(p)', short: 'f(p)', words: 'activations f(p)', forward: true },
-  output: { label: 'layer output h', short: 'h', words: 'outputs h', forward: true },
-  grad_output: { label: 'gradient dL/dh', short: 'dL/dh', words: 'gradients dL/dh', forward: false },
-  grad_weight: { label: 'gradient dL/dW', short: 'dL/dW', words: 'weight gradients dL/dW', forward: false },
-};
-export const TENSOR_LABELS = Object.fromEntries(Object.entries(TENSORS).map(([k, t]) => [k, t.label]));
+export const TENSORS = {};
+export const TENSOR_LABELS = {};
 
 // A select's options: one per tensor kind, in the table's order, labelled from it.
 export function fillTensorSelect(select) {
@@ -34,7 +31,7 @@ export function fillTensorSelect(select) {
 // every view key that has a form control of that id; `redraw`: a change only redraws the last result,
 // the workers are not asked.
 export const VIEW_FIELDS = [
-  { name: 'tensor', type: 'choice', choices: Object.keys(TENSOR_LABELS), default: 'output',
+  { name: 'tensor', type: 'choice', choices: [], default: 'output',  // the core's kinds (useCoreTensors)
     help: 'which tensor the histograms show' },
   { name: 'bins', type: 'integer', min: 4, max: 256, default: 64, help: 'histogram bins' },
   { name: 'count', type: 'choice', choices: ['linear', 'log'], default: 'linear', redraw: true,
@@ -47,7 +44,8 @@ export const VIEW_FIELDS = [
     help: 'show every k-th layer (0 = choose automatically)' },
   { name: 'layout', type: 'choice', choices: ['side', 'overlay'], default: 'side', redraw: true,
     help: 'side: A and B in their own columns; overlay: A and B in the same row of each layer' },
-  { name: 'embed', type: 'boolean', default: false, help: 'hide controls for embedding in a page' },
+  { name: 'embed', type: 'boolean', default: false,
+    help: 'the view shown (view=) without its controls, fitted to a frame in another page' },
   { name: 'wasm', type: 'choice', choices: ['auto', 'simd128'], default: 'auto',
     help: 'WebAssembly build: auto takes relaxed SIMD where the browser has it; simd128 forces the other' },
 ];
@@ -94,7 +92,71 @@ export function formatValue(spec, v) {
   return String(v);
 }
 
-// The table of every URL key: {key, spec, scope: 'view'|'a'|'b', field, default}.
+// The training settings: rows of the same table under the `t.` prefix (`t.optimizer=adam`), in the
+// 'training' scope. Same entry shape as the core's schema; a setting left at null follows the chosen
+// pair's preset (the core's own table: bn-paper-fig1 has 50,000 steps and a report every 500), so a
+// default link stays short and a preset change brings its own step count. The settings that go to the
+// core (CORE_FIELDS) take their type, range and choices from the core's own tables (useCoreSpecs, run by
+// core-checks.js before any URL is read); the page adds only the key, the help and the default.
+// `view` (which view is shown) lives here too: the training view's switch owns it.
+export const TRAINING_FIELDS = [
+  { name: 'view', type: 'choice', choices: ['init', 'training'], default: 'init', control: false,
+    help: 'the view shown: init (the networks as initialised) or training (trained on MNIST)' },
+  { name: 'preset', type: 'choice', choices: ['fig1', 'blog', 'built'], default: 'fig1',
+    help: 'the pair of networks: one of the core\'s pairs (fig1, the batch-norm paper; blog, the post\'s 20 ReLU layers; ...) or built (A and B of the init-time view)' },
+  { name: 'optimizer', default: null, help: 'sgd (momentum 0.9) or adam' },
+  { name: 'learning_rate', default: null, help: 'step size' },
+  { name: 'steps', default: null, help: 'training steps (batches of 60)' },
+  { name: 'log_every', default: null, help: 'steps between reports' },
+  { name: 'seed', default: 1, help: 'seed of both columns (weights and batches)' },
+  { name: 'tensor', type: 'choice', choices: [], default: 'pre_activation',  // the core's kinds
+    help: 'the tensor whose distribution is drawn per layer (every kind is kept: a change only redraws)' },
+  { name: 'axis', type: 'choice', choices: ['shared', 'own'], default: 'shared',
+    help: 'x axis of the histograms at the chosen step: one for every layer of A and B (shared), or each layer its own' },
+  { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
+    help: 'distribution over steps: offset histograms or a heatmap' },
+  { name: 'values', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
+    help: 'value axis of the distributions over steps: linear, or symlog (logarithmic on both sides of 0)' },
+  { name: 'logx', type: 'boolean', default: false, help: 'log scale for the step axis' },
+].map(f => ({ ...f, key: f.name === 'view' ? 'view' : `t.${f.name}` }));
+
+// The core's tensor kinds ({name, label, short, words, forward}, ls.tensorTable) become TENSORS and the
+// `tensor` keys' choices of both views.
+export function useCoreTensors(rows) {
+  for (const { name, ...words } of rows) {
+    TENSORS[name] = words;
+    TENSOR_LABELS[name] = words.label;
+  }
+  const names = rows.map(r => r.name);
+  VIEW_FIELDS.find(f => f.name === 'tensor').choices = names;
+  TRAINING_FIELDS.find(f => f.name === 'tensor').choices = [...names];
+}
+
+// The training settings that go to the core (the rest only change the drawing). useCoreSpecs adds every
+// other field of the core's training table (`t.weight_decay`, `t.nesterov`, ...): the URL holds them all.
+export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
+// Core training fields no URL key sets: every tensor kind is kept, the view's `t.tensor` picks one.
+const VIEW_OWNED_CORE_FIELDS = ['histogram_tensor'];
+
+// Fills in CORE_FIELDS' specs from the core's schemas (its trainingSchema, and schema's seed) and adds
+// a `t.` key (left at null: the preset's value; no control of its own, a link sets it) for every other
+// field of the training table. Runs once: a second call finds every field there.
+export function useCoreSpecs(trainingSchema, networkSchema) {
+  for (const core of trainingSchema) {
+    if (CORE_FIELDS.includes(core.name) || VIEW_OWNED_CORE_FIELDS.includes(core.name)) continue;
+    TRAINING_FIELDS.push({ name: core.name, default: null, help: core.help, key: `t.${core.name}`, control: false });
+    CORE_FIELDS.push(core.name);
+  }
+  for (const field of TRAINING_FIELDS) {
+    if (!CORE_FIELDS.includes(field.name)) continue;
+    const core = trainingSchema.find(s => s.name === field.name) ?? networkSchema.find(s => s.name === field.name);
+    if (!core) throw new Error(`the core has no setting '${field.name}'`);
+    const { type, min, max, minOpen, maxOpen, choices } = core;
+    Object.assign(field, { type, min, max, minOpen, maxOpen, choices });
+  }
+}
+
+// The table of every URL key: {key, spec, scope: 'view'|'a'|'b'|'training', field, default}.
 export function stateTable(schema, presets) {
   const presetConfig = name => presets.find(p => p.name === name).config;
   const rows = [];
@@ -108,50 +170,63 @@ export function stateTable(schema, presets) {
       rows.push({ key: `${col}.${spec.name}`, spec, scope: col, field: spec.name, default: base[spec.name] });
     }
   }
+  for (const spec of TRAINING_FIELDS) rows.push({ key: spec.key, spec, scope: 'training', field: spec.name, default: spec.default });
   return rows;
 }
 
 export function defaultState(table) {
-  const state = { view: {}, a: {}, b: {} };
+  const state = { view: {}, a: {}, b: {}, training: {} };
   for (const row of table) state[row.scope][row.field] = row.default;
   return state;
 }
 
-// URL query -> state. Bad values fall back to their default and produce a notice; unknown keys too.
-export function parseQuery(search, table) {
+// URL query -> {state, notices}. A bad value keeps its default and gives a notice, an unknown key too.
+// scopes: the rows whose notices this reader shows (the init-time page the view and column keys, the
+// training view its own); every row is read. words(message, row): the message in the words of the
+// field's control (setting-words.js), instead of its URL key.
+export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words = m => m } = {}) {
   const state = defaultState(table);
   const notices = [];
   const params = new URLSearchParams(search);
   const byKey = new Map(table.map(r => [r.key, r]));
+  const say = (scope, text) => { if (scopes.includes(scope)) notices.push(text); };
   for (const [key, raw] of params) {
-    if (isTrainingKey(key, raw)) continue;  // the training view's (web/src/training/settings.js)
+    // The Figure 1 embed's links before `embed` had one meaning: the training view, embedded.
+    if (key === 'embed' && raw === 'fig1') { state.view.embed = true; state.training.view = 'training'; continue; }
     const row = byKey.get(key);
     if (!row) {
-      notices.push(`Unknown setting '${shown(key)}' in the link was ignored.`);
+      const training = key.startsWith('t.');
+      if (!OTHER_KEYS.includes(key)) say(training ? 'training' : 'view', `Unknown ${training ? 'training ' : ''}setting '${shown(key)}' in the link was ignored.`);
       continue;
     }
+    if (row.spec.default === null && raw === '') continue;  // left empty: the preset's
     const r = checkValue(key, row.spec, raw);
     if (r.ok) state[row.scope][row.field] = r.value;
-    else notices.push(`${r.message}; using the default ${formatValue(row.spec, row.default)}.`);
+    else say(row.scope, `${words(r.message, row)}; using ${row.default === null ? "the preset's value" : `the default ${formatValue(row.spec, row.default)}`}.`);
   }
   return { state, notices };
 }
 
-// keep: a query string whose training-view keys are carried over unchanged (the page's own URL).
-export function serializeQuery(state, table, keep = '') {
-  const params = new URLSearchParams();
+// Keys read elsewhere: a saved run's file (saved-run.js).
+const OTHER_KEYS = ['run'];
+
+// `search` with the rows `owns(row)` set from `state` (only values off their default are written) and
+// every other key kept as it is: each view writes its own rows into the page's one URL.
+export function writeQuery(search, table, state, owns = row => row.scope !== 'training') {
+  const params = new URLSearchParams(search);
+  if (params.get('embed') === 'fig1') { params.set('embed', '1'); params.set('view', 'training'); }
   for (const row of table) {
+    if (!owns(row)) continue;
     const v = state[row.scope][row.field];
-    if (v !== row.default) params.set(row.key, formatValue(row.spec, v));
+    if (v === row.default || v === null || v === undefined) params.delete(row.key);
+    else params.set(row.key, formatValue(row.spec, v));
   }
-  for (const [key, raw] of new URLSearchParams(keep)) if (isTrainingKey(key, raw)) params.set(key, raw);
   return params.toString();
 }
 
-// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`): not this table's; ignored when
-// read and kept when the URL is rewritten.
-export function isTrainingKey(key, raw) {
-  return key.startsWith('t.') || key === 'view' || (key === 'embed' && raw === 'fig1');
+// The URL of a state alone (no other key kept).
+export function serializeQuery(state, table) {
+  return writeQuery('', table, state, () => true);
 }
 
 // The full network config of a column (the shared seed included).

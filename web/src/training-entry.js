@@ -3,7 +3,8 @@
 // init-time page (app.js) neither loads nor needs anything of it.
 import { TrainingController } from './training/controller.js';
 import { startCoreChecks } from './core-checks.js';
-import { useCoreSpecs, useCorePairs } from './training/settings.js';
+import { useCorePresets, useCorePairs } from './training/settings.js';
+import { stateTable } from './state.js';
 import { useCoreTrainable } from './training/built-pair.js';
 import { mountSavedRuns } from './saved-run.js';
 
@@ -14,10 +15,10 @@ async function start() {
   if (!root) return;
   try {
     const core = await startCoreChecks();
-    useCoreSpecs(core.trainingSchema, core.schema, core.trainingPresets);
+    useCorePresets(core.trainingPresets);
     useCorePairs(core.trainingPairs, (pair, a, b) => core.pairCaption(pair, a, b));
     useCoreTrainable(core);
-    mountSavedRuns(new TrainingController(root));  // "Open a saved run": file picker, drop, run=
+    mountSavedRuns(new TrainingController(root, stateTable(core.schema, core.presets)));  // "Open a saved run": file picker, drop, run=
   } catch (e) {
     root.hidden = false;
     const p = document.createElement('p');

@@ -10,10 +10,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadForNode, root } from '../../tests/js/load.mjs';
-import { useCoreSpecs, parseTrainingQuery, columnConfigs, settingsLines } from '../src/training/settings.js';
+import { useCorePresets, columnConfigs, settingsLines } from '../src/training/settings.js';
 import { ReportStore } from '../src/training/snapshots.js';
 import { runFileJson, readRunFile } from '../src/run-file.js';
-import { useCoreChecker } from '../src/state.js';
+import { useCoreChecker, useCoreSpecs, useCoreTensors, stateTable, parseQuery } from '../src/state.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -24,12 +24,15 @@ const steps = arg('--steps', null);
 
 const ls = await loadForNode();
 useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
-useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
+useCoreSpecs(ls.trainingSchema, ls.schema);
+useCoreTensors(ls.tensorTable);
+useCorePresets(ls.trainingPresets);
 const pack = [join(root, 'build-wasm', 'data', 'mnist-binary.bin'), join(root, 'dist', 'data', 'mnist-binary.bin')].find(existsSync);
 if (!pack) throw new Error('the MNIST pack is not built: run ./build-wasm.sh first');
 ls.loadMnist(readFileSync(pack));
 
-const { settings, notices } = parseTrainingQuery(`?view=training${steps ? `&t.steps=${steps}` : ''}`);
+const { state: { training: settings }, notices } = parseQuery(`?view=training${steps ? `&t.steps=${steps}` : ''}`,
+  stateTable(ls.schema, ls.presets), { scopes: ['training'] });
 if (notices.length) throw new Error(notices.join('; '));
 const configs = columnConfigs(settings);
 const stores = {}, done = {};

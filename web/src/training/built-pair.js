@@ -4,9 +4,10 @@
 // changed and why. BuiltPairNote (it owns #t-built) says that beside the Play button, or why the pair
 // cannot train.
 import { COLUMNS, stateTable, parseQuery, columnConfig } from '../state.js';
-import { fieldLabel, choiceLabel } from '../views/controls.js';
-import { PAIRS, TRAINING_FIELDS, trainingOverrides } from './settings.js';
-import { inControlWords } from './messages.js';
+import { fieldLabel, choiceLabel } from '../views/field-words.js';
+import { PAIRS, trainingOverrides } from './settings.js';
+import { TRAINING_FIELDS } from '../state.js';
+import { inControlWords, inRowWords } from '../setting-words.js';
 
 let core = null;  // {schema, presets, trainable(network, training)}: the main thread's core (core-checks.js)
 export function useCoreTrainable(c) { core = c; }
@@ -15,7 +16,7 @@ export function useCoreTrainable(c) { core = c; }
 // errors} (configs ready for createTraining; notices: the link's a.* / b.* values that fell back to
 // defaults; errors: [{col, field, message}] for each column training cannot take, [] when both can).
 export function builtPair(search, settings) {
-  const { state, notices } = parseQuery(search, stateTable(core.schema, core.presets));
+  const { state, notices } = parseQuery(search, stateTable(core.schema, core.presets), { scopes: ['a', 'b'], words: inRowWords });
   // The networks' seed is the init-time view's (`seed`, part of what was built): t.seed is not sent.
   const { seed, ...training } = trainingOverrides(settings);
   const pair = { configs: {}, changes: {}, notices, errors: [] };
@@ -38,7 +39,7 @@ function refusalText({ field, message }, cols) {
   const training = field && TRAINING_FIELDS.find(f => f.name === field);
   let text = message;
   if (training && training.control !== false) text = inControlWords(message, field, training.key);
-  else if (training) text = message.replace(`${field}:`, `${training.key} (set in the link):`);
+  else if (training) text = inRowWords(message.replace(`${field}:`, `${training.key}:`), { key: training.key, scope: 'training', field });
   else if (field) text = message.replace(`${field}:`, `${fieldLabel(field)} of ${names} (set in the init-time view):`);
   return `${names} cannot train: ${text}.`;
 }

@@ -4,34 +4,32 @@
 import { downloadText } from '../export.js';
 import { fillMenus } from './pair-menu.js';
 import { onThemeChange } from '../theme.js';
-import {
-  TRAINING_FIELDS, TENSORS, PAIRS, pairCaption, checkSetting, presetSetting, presetConfig, parseTrainingQuery, writeTrainingQuery, columnConfigs, settingsLines,
-} from './settings.js';
+import { TENSORS, PAIRS, pairCaption, presetSetting, presetConfig, columnConfigs, settingsLines } from './settings.js';
+import { parseQuery, writeQuery } from '../state.js';
+import { SettingControls } from './setting-controls.js';
 import { PairRunner, COLUMNS } from './runner.js';
 import { CAPACITY } from './snapshots.js';
 import { Figure1Panel } from './figure1.js';
 import { Dashboard } from './dashboard.js';
-import { inControlWords, showNotices } from './messages.js';
+import { showNotices } from './messages.js';
+import { inControlWords, inRowWords } from '../setting-words.js';
 import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
-import { BuiltPairSource, BuiltPairNote, showBuiltSeed } from './built-pair.js';
+import { BuiltPairSource, BuiltPairNote } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
-// The settings typed as text (numbers): their inputs share one reading and one placeholder rule. Fields
-// with no control (settings.js: the core's other training fields, set by a link) have no input.
-const typedFields = () => TRAINING_FIELDS.filter(f => (f.type === 'integer' || f.type === 'real') && f.control !== false)
-  .map(f => f.name);
-// The settings that only change the drawing (the others start the run over).
-const DRAWING_FIELDS = ['tensor', 'axis', 'dist', 'values', 'logx'];
-
 export class TrainingController {
-  constructor(root) {
+  // table: the page's one URL table (state.js stateTable); this view reads all of it and writes its rows.
+  constructor(root, table) {
     this.root = root;
-    const parsed = parseTrainingQuery(location.search, inControlWords);
-    Object.assign(this, { settings: parsed.settings, view: parsed.view, embed: parsed.embed });
+    this.table = table;
+    const parsed = parseQuery(location.search, table, { scopes: ['training'], words: inRowWords });
+    this.settings = parsed.state.training;
+    // `embed` means the view shown, without its controls: here, the Figure 1 panel alone.
+    this.embed = parsed.state.view.embed && this.view === 'training' ? 'fig1' : null;
     this.run = new PairRunner({
       changed: redraw => this.progressChanged(redraw),
       failed: (col, e) => this.columnFailed(col, e),
@@ -43,7 +41,7 @@ export class TrainingController {
     this.builtPair = new BuiltPairSource(new BuiltPairNote($('t-built')));
     showNotices($('t-notices'), [...parsed.notices, ...(this.builtPair.sync(this.settings)?.notices ?? [])]);
     // what the exports print under a figure, read at the click
-    const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(this.settings, false)}`,
+    const exportRun = { settingsLines: () => settingsLines(this.run.configs), source: () => `Layerscope · ${settingsUrl(table, this.settings, false)}`,
       words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
     this.dashboard = new Dashboard(exportRun, (step, view) => this.run.viewStep(step, view, 'training'), () => this.requestDraw(true));
@@ -69,6 +67,10 @@ export class TrainingController {
   get stores() { return this.run.stores; }
   get configs() { return this.run.configs; }
 
+  // Which view is shown ('init' or 'training'): the URL table's `view` row, kept with the settings.
+  get view() { return this.settings.view; }
+  set view(v) { this.settings.view = v; }
+
   drawnViews() {
     return [...this.figure1.views(), ...this.dashboard.views()];
   }
@@ -76,9 +78,9 @@ export class TrainingController {
   // --- settings and URL ----------------------------------------------------------------------
 
   writeUrl() {
-    const q = writeTrainingQuery(location.search, this.settings, this.view, this.embed);
+    const q = writeQuery(location.search, this.table, { training: this.settings }, row => row.scope === 'training');
     history.replaceState(null, '', q ? '?' + q : location.pathname);
-    this.figure1.setFullViewHref(fullViewHref(this.settings));
+    this.figure1.setFullViewHref(fullViewHref(this.table, this.settings));
   }
 
   // Placeholders show the preset's value of a field left empty: the running config's, or the core's preset.
@@ -103,59 +105,18 @@ export class TrainingController {
   }
 
   syncControls() {
-    const s = this.settings;
     this.builtPair.sync(this.settings);
-    $('t.preset').value = s.preset;
-    $('t.optimizer').value = s.optimizer ?? '';
-    for (const name of typedFields()) {
-      const el = $(`t.${name}`);
-      if (document.activeElement !== el) el.value = s[name] === null ? '' : String(s[name]);
-      el.placeholder = String(this.presetValue(name) ?? '');
-    }
-    showBuiltSeed($('t.seed'), this.built);
-    for (const name of ['tensor', 'axis', 'dist', 'values']) $(`t.${name}`).value = s[name];
-    $('t.logx').checked = s.logx;
+    this.controls.sync();
     if ($('t-fig1')) $('t-fig1').textContent = `Batch-norm paper, Figure 1: train both to ${this.stepsToTrain().toLocaleString('en')} steps`;
-    this.figure1.setFullViewHref(fullViewHref(this.settings));
+    this.figure1.setFullViewHref(fullViewHref(this.table, this.settings));
   }
 
   stepsToTrain() {
     return this.settings.steps ?? presetSetting(this.settings.preset, 'steps') ?? presetSetting('fig1', 'steps');
   }
 
-  // A field's new value, checked by the core's rule; a refusal names the field by its label.
-  setField(name, raw) {
-    const spec = TRAINING_FIELDS.find(f => f.name === name);
-    const el = $(spec.key), fieldError = $('t-field-error');
-    if (String(raw).trim() === '' && spec.default === null) {
-      this.settings[name] = null;
-    } else {
-      const r = checkSetting(spec, raw);
-      if (!r.ok) {
-        fieldError.textContent = inControlWords(r.message, spec.key);
-        fieldError.hidden = false;
-        el.setAttribute('aria-invalid', 'true');
-        return;
-      }
-      this.settings[name] = r.value;
-    }
-    fieldError.hidden = true;
-    el.removeAttribute('aria-invalid');
-    this.writeUrl();
-    this.syncControls();
-    if (DRAWING_FIELDS.includes(name)) this.requestDraw(true);
-    else this.settingsChanged();
-  }
-
   bindControls() {
-    for (const name of ['preset', 'optimizer', 'tensor', 'axis', 'dist', 'values'])
-      $(`t.${name}`).addEventListener('change', e => this.setField(name, e.target.value));
-    for (const name of typedFields()) {
-      const el = $(`t.${name}`);
-      el.addEventListener('change', () => this.setField(name, el.value));
-      el.addEventListener('keydown', e => { if (e.key === 'Enter') this.setField(name, el.value); });
-    }
-    $('t.logx').addEventListener('change', e => this.setField('logx', e.target.checked ? '1' : '0'));
+    this.controls = new SettingControls(this);
     $('t-layer').addEventListener('change', () => this.requestDraw(true));
     $('t-play').addEventListener('click', () => (this.run.playing ? this.run.pause() : this.withConfigs(c => this.run.play(c))));
     $('t-step').addEventListener('click', () => this.withConfigs(c => this.run.advance(c)));
@@ -166,8 +127,8 @@ export class TrainingController {
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
     $('t-export-run').addEventListener('click', () =>
       downloadText(JSON.stringify(runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
-    $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.settings, false)));
-    $('t-embed').addEventListener('click', () => shareText(embedSnippet(this.settings)));
+    $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.table, this.settings, false)));
+    $('t-embed').addEventListener('click', () => shareText(embedSnippet(this.table, this.settings)));
     for (const button of document.querySelectorAll('#view-switch [data-view]')) {
       button.addEventListener('click', () => {
         this.view = button.dataset.view;

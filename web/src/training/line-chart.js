@@ -3,11 +3,12 @@
 // readout line. paint() draws into any 2-D context at any size and palette, so the page and the exports
 // (svg-context.js) draw the same figure. With nothing to draw it says what will appear (spec.empty)
 // instead of inventing an axis: ticks 0..1 over no data would read as data.
-import { themeColors, FONT } from '../theme.js';
+import { themeColors } from '../theme.js';
 import { fmt, pct } from '../format.js';
 import { sizedContext, viewCanvas, paintEmpty, paintBackground } from './canvas.js';
 import { ticks, scaleLinear, logStep, unlogStep, logStepTicks } from './chart-scales.js';
 import { seriesCsv, seriesJson } from './series-data.js';
+import { legendLayout, paintLegend } from './chart-legend.js';
 
 export { seriesCsv };
 
@@ -100,21 +101,6 @@ export class LineChart {
     return { xHi, yLo: lo - pad, yHi: hi + pad };
   }
 
-  // Legend entries laid out in rows that fit the width: [{series, x, row}], and the number of rows.
-  legendLayout(ctx, width, series) {
-    ctx.font = FONT;
-    const entries = [];
-    let lx = 4, row = 0;
-    for (const s of series) {
-      if (!s.label) continue;
-      const w = 28 + ctx.measureText(s.label).width;
-      if (lx > 4 && MARGIN.left + lx + w - 8 > width - MARGIN.right) { lx = 4; row++; }
-      entries.push({ s, x: MARGIN.left + lx, row });
-      lx += w;
-    }
-    return { entries, rows: entries.length ? row + 1 : 0 };
-  }
-
   // Returns the scales drawn with, or null when there was nothing to draw.
   paint(ctx, width, height, colors) {
     const series = this.drawnSeries(this.plotted());
@@ -122,7 +108,7 @@ export class LineChart {
       paintEmpty(ctx, width, height, colors, this.emptyText());
       return null;
     }
-    const legend = this.legendLayout(ctx, width, series);
+    const legend = legendLayout(ctx, width, series, MARGIN);
     // the plot starts below the legend's rows (one row: the margin's own 26 px)
     const M = { ...MARGIN, top: MARGIN.top + 14 * Math.max(0, legend.rows - 1) };
     const { xHi, yLo, yHi } = this.domains(series);
@@ -145,7 +131,7 @@ export class LineChart {
       ctx.stroke();
       ctx.globalAlpha = 1;
     }
-    this.paintLegend(ctx, legend, colors);
+    paintLegend(ctx, legend, colors, MARGIN);
     ctx.restore();
     return { x, y, tx, yTicks, legend: legend.entries.map(e => e.s.label) };
   }
@@ -251,25 +237,6 @@ export class LineChart {
     }
     ctx.setLineDash([]);
     ctx.restore();
-  }
-
-  // The legend, top left: one entry per drawn curve that has a label.
-  paintLegend(ctx, legend, colors) {
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'middle';
-    for (const { s, x: lx, row } of legend.entries) {
-      const ly = MARGIN.top - 13 + 14 * row;
-      ctx.strokeStyle = colorOf(colors, s.color);
-      ctx.lineWidth = 2;
-      ctx.setLineDash(s.dash || []);
-      ctx.beginPath();
-      ctx.moveTo(lx, ly);
-      ctx.lineTo(lx + 16, ly);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = colors.fg;
-      ctx.fillText(s.label, lx + 20, ly);
-    }
   }
 
   hover(event) {

@@ -1,18 +1,4 @@
-// Messages shown to the reader name a setting by the words of its control ("Learning rate"), not by its
-// URL key ("t.learning_rate"): the core's message after the key stays as it is.
-
-// The visible label of a control, or null when the page has no such control.
-export function controlLabel(id) {
-  const label = document.getElementById(id)?.labels?.[0];
-  return label ? label.textContent.replace(/\s+/g, ' ').trim() : null;
-}
-
-// "t.learning_rate: must be ..." -> "Learning rate: must be ...". key: how the message names the setting
-// (the URL key, or the core's field name); id: its control's (the URL key).
-export function inControlWords(message, key, id = key) {
-  const label = controlLabel(id);
-  return label && message.startsWith(`${key}:`) ? label + message.slice(key.length) : message;
-}
+// The training view's notices about a link's settings (setting-words.js names each setting).
 
 // The notices about a link's training settings: a list under a heading, and a Dismiss button.
 export function showNotices(box, notices) {

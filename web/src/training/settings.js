@@ -1,11 +1,7 @@
-// The training view's settings: one declarative table, read from and written to the URL under the `t.`
-// prefix (`t.optimizer=adam`, `t.learning_rate=0.001`), beside `view=training` and `embed=fig1`. The
-// init-time page ignores these keys and keeps them when it rewrites the URL (state.js: isTrainingKey).
-//
-// A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
-// steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
-// change brings its own step count.
-import { checkValue, shown, TENSOR_LABELS } from '../state.js';
+// The training view's pairs and what its settings mean: the one-click pairs, the configs both columns
+// start from, the preset's value of a setting left empty, and the settings line of the exports. The
+// settings themselves are rows of the page's one URL table (state.js TRAINING_FIELDS, the `t.` keys).
+import { checkValue, TENSOR_LABELS, TRAINING_FIELDS, CORE_FIELDS } from '../state.js';
 import { settingsLine } from '../format.js';
 
 // The one-click pairs: the core's pair table (training_pair_list, ls.trainingPairs: {name, title, a, b,
@@ -52,60 +48,12 @@ export function useCorePairs(pairs, caption = null) {
 // The tensors the views draw: every kind a report keeps (state.js's one table), by their labels.
 export const TENSORS = TENSOR_LABELS;
 
-// Same entry shape as the core's schema ({name, type, min, max, choices, default, help}); `key` is the
-// URL key. The settings that go to the core (CORE_FIELDS) take their type, range and choices from the
-// core's own tables (useCoreSpecs: training.cpp's, and config.cpp's seed) before anything is read; the
-// page adds only the key, the help and the default (null: the preset's).
-export const TRAINING_FIELDS = [
-  { name: 'preset', type: 'choice', choices: Object.keys(PAIRS), default: 'fig1',
-    help: 'the pair of networks: one of the core\'s pairs (fig1, the batch-norm paper; blog, the post\'s 20 ReLU layers; ...) or built (A and B of the init-time view)' },
-  { name: 'optimizer', default: null, help: 'sgd (momentum 0.9) or adam' },
-  { name: 'learning_rate', default: null, help: 'step size' },
-  { name: 'steps', default: null, help: 'training steps (batches of 60)' },
-  { name: 'log_every', default: null, help: 'steps between reports' },
-  { name: 'seed', default: 1, help: 'seed of both columns (weights and batches)' },
-  { name: 'tensor', type: 'choice', choices: Object.keys(TENSORS), default: 'pre_activation',
-    help: 'the tensor whose distribution is drawn per layer (every kind is kept: a change only redraws)' },
-  { name: 'axis', type: 'choice', choices: ['shared', 'own'], default: 'shared',
-    help: 'x axis of the histograms at the chosen step: one for every layer of A and B (shared), or each layer its own' },
-  { name: 'dist', type: 'choice', choices: ['ridgeline', 'heatmap'], default: 'ridgeline',
-    help: 'distribution over steps: offset histograms or a heatmap' },
-  { name: 'values', type: 'choice', choices: ['linear', 'symlog'], default: 'linear',
-    help: 'value axis of the distributions over steps: linear, or symlog (logarithmic on both sides of 0)' },
-  { name: 'logx', type: 'boolean', default: false, help: 'log scale for the step axis' },
-].map(f => ({ ...f, key: `t.${f.name}` }));
-
-// The settings that go to the core (the rest only change the drawing). useCoreSpecs adds every other
-// field of the core's training table (`t.weight_decay`, `t.nesterov`, ...): the URL holds them all.
-export const CORE_FIELDS = ['optimizer', 'learning_rate', 'steps', 'log_every', 'seed'];
-// Core training fields the view leaves alone: every tensor kind is kept, the view's `tensor` picks one.
-const VIEW_OWNED_CORE_FIELDS = ['histogram_tensor'];
-
 // The core's training presets ({name, config}), for what a field left empty means (presetSetting).
 let corePresets = [];
-
-// Fills in CORE_FIELDS' specs from the core's schemas (Layerscope's trainingSchema and schema), adds a
-// `t.` key (left at null: the preset's value) for every other field of the training table, and keeps
-// its trainingPresets.
-export function useCoreSpecs(trainingSchema, networkSchema, trainingPresets = []) {
-  corePresets = trainingPresets;
-  for (const core of trainingSchema) {
-    if (CORE_FIELDS.includes(core.name) || VIEW_OWNED_CORE_FIELDS.includes(core.name)) continue;
-    // No control of its own on this view (control: false): a link sets it.
-    TRAINING_FIELDS.push({ name: core.name, default: null, help: core.help, key: `t.${core.name}`, control: false });
-    CORE_FIELDS.push(core.name);
-  }
-  for (const field of TRAINING_FIELDS) {
-    if (!CORE_FIELDS.includes(field.name)) continue;
-    const core = trainingSchema.find(s => s.name === field.name) ?? networkSchema.find(s => s.name === field.name);
-    if (!core) throw new Error(`the core has no setting '${field.name}'`);
-    const { type, min, max, minOpen, maxOpen, choices } = core;
-    Object.assign(field, { type, min, max, minOpen, maxOpen, choices });
-  }
-}
+export function useCorePresets(trainingPresets) { corePresets = trainingPresets; }
 
 // One value given as text: {ok, value} or {ok: false, message} naming the URL key and what it allows,
-// by the core's rule (state.js checkValue; training-entry.js starts the core's checks first).
+// by the core's rule (state.js checkValue).
 export function checkSetting(spec, raw) {
   return checkValue(spec.key, spec, raw);
 }
@@ -123,48 +71,9 @@ export function presetConfig(pair) {
   return corePresets.find(p => p.name === name)?.config ?? null;
 }
 
+// The training settings as the one URL table has them by default (state.js TRAINING_FIELDS).
 export function defaultSettings() {
   return Object.fromEntries(TRAINING_FIELDS.map(f => [f.name, f.default]));
-}
-
-// URL -> {settings, view: 'init'|'training', embed: null|'fig1', notices}. A bad value keeps its default
-// and adds a notice; keys of the init-time page are not ours and are left alone. words(message, key): how
-// the page names the setting in the notice (messages.js: the control's label).
-export function parseTrainingQuery(search, words = message => message) {
-  const params = new URLSearchParams(search);
-  const settings = defaultSettings();
-  const notices = [];
-  for (const spec of TRAINING_FIELDS) {
-    if (!params.has(spec.key)) continue;
-    const r = checkSetting(spec, params.get(spec.key));
-    if (r.ok) settings[spec.name] = r.value;
-    else notices.push(`${words(r.message, spec.key)}; using ${spec.default === null ? "the preset's value" : `the default ${spec.default}`}.`);
-  }
-  for (const key of params.keys()) {
-    if (key.startsWith('t.') && !TRAINING_FIELDS.some(f => f.key === key))
-      notices.push(`Unknown training setting '${shown(key)}' in the link was ignored (known: ${TRAINING_FIELDS.map(f => f.key).join(', ')}).`);
-  }
-  let view = params.get('view') === 'training' ? 'training' : 'init';
-  if (params.has('view') && !['training', 'init'].includes(params.get('view')))
-    notices.push(`view must be one of: init, training (got '${shown(params.get('view'))}'); showing the init-time view.`);
-  const embed = params.get('embed') === 'fig1' ? 'fig1' : null;
-  if (embed) view = 'training';
-  return { settings, view, embed, notices };
-}
-
-// Writes our keys into `search` (keeping every other key as it is): only values off their default.
-export function writeTrainingQuery(search, settings, view, embed = null) {
-  const params = new URLSearchParams(search);
-  for (const spec of TRAINING_FIELDS) {
-    const v = settings[spec.name];
-    if (v === spec.default || v === null || v === undefined) params.delete(spec.key);
-    else params.set(spec.key, spec.type === 'boolean' ? (v ? '1' : '0') : String(v));
-  }
-  if (view === 'training') params.set('view', 'training');
-  else params.delete('view');
-  if (embed) params.set('embed', embed);
-  else if (params.get('embed') === 'fig1') params.delete('embed');
-  return params.toString();
 }
 
 // The training settings both columns share: every set core field, and the binned tensor.

@@ -1,6 +1,13 @@
 // The training view's links: the page's own URL (settings under `t.`), the embed snippet for Figure 1,
-// and the embed's relative link back to the full view with the same settings.
-import { writeTrainingQuery } from './settings.js';
+// and the embed's relative link back to the full view with the same settings. table: the page's one URL
+// table (state.js); this view writes its rows and `embed` (the view shown without its controls).
+import { writeQuery } from '../state.js';
+
+// `search` with the training view shown, these settings, and embed on or off.
+function trainingQuery(table, search, settings, embed) {
+  const state = { training: { ...settings, view: 'training' }, view: { embed } };
+  return writeQuery(search, table, state, row => row.scope === 'training' || row.key === 'embed');
+}
 
 // The frame the embed is made for, and tested in (tests/e2e/training.test.mjs).
 export const EMBED_SIZE = { width: 500, height: 500 };
@@ -13,14 +20,14 @@ function embedKeys(search, builtPair) {
 }
 
 // The link to these settings (embed: the Figure 1 embed's own URL instead).
-export function settingsUrl(settings, embed) {
+export function settingsUrl(table, settings, embed) {
   const base = location.href.split(/[?#]/)[0];
   const kept = !embed ? location.search : embedKeys(location.search, settings.preset === 'built');
-  return base + '?' + writeTrainingQuery(kept, { ...settings }, 'training', embed ? 'fig1' : null);
+  return base + '?' + trainingQuery(table, kept, settings, !!embed);
 }
 
-export function embedSnippet(settings) {
-  const src = settingsUrl(settings, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+export function embedSnippet(table, settings) {
+  const src = settingsUrl(table, settings, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   const what = new URLSearchParams(location.search).has('run') ? 'a saved training run, drawn as the batch-norm paper\'s Figure 1'
     : settings.preset === 'built' ? 'a pair of networks built in Layerscope, trained in your browser as the batch-norm paper\'s Figure 1'
     : 'the batch-norm paper\'s Figure 1, trained in your browser';
@@ -29,8 +36,8 @@ export function embedSnippet(settings) {
 }
 
 // Relative (the site may live under any path): the same query without embed, so it opens the full view.
-export function fullViewHref(settings) {
-  return '?' + writeTrainingQuery(location.search, settings, 'training', null);
+export function fullViewHref(table, settings) {
+  return '?' + trainingQuery(table, location.search, settings, false);
 }
 
 // A link or snippet in the view's share box, selected and copied where the browser lets us.

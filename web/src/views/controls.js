@@ -3,68 +3,10 @@
 // its URL key (a.depth, b.normalization, ...). The form validates what is typed against the schema and
 // reports accepted values through onChange(field, value); it never holds state of its own.
 import { checkValue, describeAllowed } from '../state.js';
+import { FIELD_UI, CHOICE_TITLES, fieldLabel, choiceLabel } from './field-words.js';
+import { Slider } from './slider.js';
 
-// How a field is shown: its label, whether it sits under "More settings", and its slider:
-// 'linear' spans the field's whole range in steps of 1; 'log' spans it on a log scale (integers: from
-// min to max; numbers whose range starts above 0: from `low`, since a log scale never reaches 0, to max;
-// the box beside it takes any allowed value).
-const FIELD_UI = {
-  depth: { label: 'Depth (hidden layers)', slider: 'linear' },
-  width: { label: 'Width (features per layer)', slider: 'log' },
-  batch: { label: 'Batch size', slider: 'log' },
-  input_scale: { label: 'Input scale', slider: 'log', low: 1e-6 },
-  init: { label: 'Weight init' },
-  init_scale: { label: 'Init std ("normal")', slider: 'log', low: 1e-6 },
-  gain: { label: 'Init gain', slider: 'log', low: 1e-3 },
-  activation: { label: 'Activation' },
-  leaky_slope: { label: 'Leaky slope' },
-  normalization: { label: 'Normalization' },
-  placement: { label: 'Normalize' },
-  residual: { label: 'Residual connections' },
-  residual_scale: { label: 'Residual scale α' },
-  epsilon: { label: 'Epsilon' },
-  upstream: { label: 'Upstream gradient' },
-  upstream_scale: { label: 'Upstream scale', slider: 'log', low: 1e-6 },
-  input_dim: { label: 'Input features', more: true, slider: 'log' },
-  momentum: { label: 'Momentum', more: true },
-  bn_noise: { label: 'Batch norm + noise', more: true },
-  bn_noise_mean: { label: 'Scale/shift noise: means ±m', more: true },
-  bn_noise_std: { label: 'Scale/shift noise: stds up to s', more: true },
-  mode: { label: 'Mode', more: true },
-  warmup_batches: { label: 'Warm-up batches', more: true },
-  bias: { label: 'Bias', more: true },
-  classes: { label: 'Classes', more: true },
-  seed: { shared: true },  // one seed for both columns: the view bar has it
-};
-const CHOICE_LABELS = {
-  normalization: { none: 'none', batch: 'batch norm', per_sample: 'layer norm (per sample, the post’s axis)' },
-  activation: { selu: 'SELU' },
-  residual: { none: 'none', every_layer: 'every layer', every_second_layer: 'every second layer' },
-  residual_scale: { one: '1', inv_sqrt_depth: '1/sqrt(depth)', trained: 'trained α from 0 (SkipInit)' },
-  placement: { before: 'before f(p)', after: 'after f(p)' },
-  upstream: { random: 'random × scale', mse: 'MSE loss', cross_entropy: 'cross-entropy' },
-  init: { normal: 'N(0, std²)', xavier_normal: 'Xavier normal', xavier_uniform: 'Xavier uniform',
-    he_normal: 'He normal', he_uniform: 'He uniform', lecun_normal: 'LeCun normal' },
-};
-// The longer story of a choice, as its tooltip (the labels above must fit a narrow select).
-const CHOICE_TITLES = {
-  normalization: { batch: 'each feature over the batch (Ioffe & Szegedy)',
-    per_sample: 'each sample over its features: the post’s axis=0, a layer norm' },
-  activation: { selu: 'self-normalizing (Klambauer et al. 2017): keeps mean 0 and variance 1 with LeCun normal init' },
-  residual: { every_layer: 'h = h_prev + α·branch(h_prev) on layers 2..L (layer 1 changes the width)',
-    every_second_layer: 'the skip on every second layer only' },
-  residual_scale: { one: 'the branch added as it is', inv_sqrt_depth: 'each branch scaled down by 1/sqrt(depth)',
-    trained: 'one learned scalar per layer, started at 0: the network starts as the identity (SkipInit, De & Smith 2020)' },
-  placement: { before: 'normalize the linear output W h, then apply the activation (the paper)',
-    after: 'apply the activation, then normalize its output (the post)' },
-};
-const roundSignificant = v => Number(v.toPrecision(3));
-// Positions a slider has across its range: fine enough that one arrow key moves a value by under 1%
-// on the log sliders (1024 -> 1007, not 511).
-const LOG_SLIDER_STEPS = 400;
-
-export const fieldLabel = field => (FIELD_UI[field] && FIELD_UI[field].label) || field;
-export const choiceLabel = (field, value) => ((CHOICE_LABELS[field] || {})[value]) || String(value);
+export { fieldLabel, choiceLabel };
 
 export class ColumnControls {
   constructor(element, column, schema, presets, onChange, onPreset) {
@@ -202,7 +144,8 @@ export class ColumnControls {
     const r = checkValue(key, spec, raw);
     const err = this.errors.get(field);
     if (!r.ok) {
-      err.textContent = r.message;
+      // in the words of the field's own label (the core names it by its key)
+      err.textContent = r.message.startsWith(`${key}:`) ? fieldLabel(field) + r.message.slice(key.length) : r.message;
       err.hidden = false;
       source.setAttribute('aria-invalid', 'true');
       return;
@@ -250,60 +193,6 @@ export class ColumnControls {
     // a field under "More settings" would hide its own message
     if (err.closest('details.advanced')) err.closest('details.advanced').open = true;
     return true;
-  }
-}
-
-// A range input over a field's whole range, linear or logarithmic. Its value is a position; show(v)
-// places it and onValue(v, live) reports the field value it stands for (integers rounded; a log step
-// that rounds back to the same integer moves on to the next one, so small values are reachable).
-class Slider {
-  constructor(spec, scale, id, ariaLabel) {
-    this.spec = spec;
-    this.log = scale === 'log';
-    this.integer = spec.type === 'integer';
-    this.current = null;
-    const el = this.el = document.createElement('input');
-    el.type = 'range';
-    el.id = id;
-    el.setAttribute('aria-label', ariaLabel);
-    if (this.log) {
-      const [lo, hi] = [Math.log10(Math.max(spec.min, this.integer ? 1 : 0)), Math.log10(spec.max)];
-      el.min = String(lo);
-      el.max = String(hi);
-      el.step = String((hi - lo) / LOG_SLIDER_STEPS);
-    } else {
-      el.min = String(spec.min);
-      el.max = String(spec.max);
-      el.step = '1';
-    }
-    el.addEventListener('input', () => this.report(true));
-    el.addEventListener('change', () => this.report(false));
-  }
-
-  valueAt(position) {
-    if (!this.log) return Number(position);
-    let v = 10 ** Number(position);
-    if (!this.integer) return roundSignificant(v);
-    v = Math.round(v);
-    if (this.current !== null && v === this.current && Number(position) !== this.positionOf(this.current)) {
-      v += Number(position) > this.positionOf(this.current) ? 1 : -1;
-    }
-    return Math.max(this.spec.min, Math.min(this.spec.max, v));
-  }
-
-  positionOf(v) {
-    return this.log ? Math.log10(v) : v;
-  }
-
-  report(live) {
-    const v = this.valueAt(this.el.value);
-    if (this.onValue) this.onValue(v, live);
-  }
-
-  show(v) {
-    this.current = v;
-    this.el.value = String(this.positionOf(v));
-    this.el.setAttribute('aria-valuetext', String(v));
   }
 }
 
