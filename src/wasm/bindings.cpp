@@ -11,7 +11,6 @@ namespace layerscope::wasm {
 namespace {
 
 val schema() { return guarded([] { return schema_to_js(); }); }
-val tensor_kinds() { return guarded([] { return tensor_kinds_to_js(); }); }
 val presets() { return guarded([] { return presets_to_js(); }); }
 val default_config() { return guarded([] { return config_to_js(NetworkConfig{}); }); }
 val normalize_config(val partial) { return guarded([&] { return config_to_js(config_from_js(partial)); }); }
@@ -28,7 +27,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
   using namespace emscripten;
   using namespace layerscope::wasm;
   function("schema", &schema);
-  function("tensorKinds", &tensor_kinds);
+  function("tensorKinds", &tensor_kinds_to_js);
   function("presets", &presets);
   function("defaultConfig", &default_config);
   function("normalizeConfig", &normalize_config);

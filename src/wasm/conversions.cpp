@@ -207,18 +207,13 @@ val schema_to_js() {
 }
 
 val tensor_kinds_to_js() {
-  val list = val::array();
+  val flat = val::array();
   for (int k = 0; k < tensor_kind_count; ++k) {
     const TensorKindWords& w = tensor_kind_words(TensorKind(k));
-    val row = val::object();
-    row.set("name", std::string(to_string(TensorKind(k))));
-    row.set("label", std::string(w.label));
-    row.set("short", std::string(w.short_label));
-    row.set("words", std::string(w.words));
-    row.set("forward", w.forward);
-    list.call<void>("push", row);
+    for (const char* text : {to_string(TensorKind(k)), w.label, w.short_label, w.words}) flat.call<void>("push", val(text));
+    flat.call<void>("push", val(w.forward));
   }
-  return list;
+  return flat;
 }
 
 val presets_to_js() {

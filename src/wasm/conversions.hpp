@@ -88,7 +88,9 @@ std::string js_text(const val& value);
 
 // [{name, type, min, max, minOpen, maxOpen, choices, help, default}]
 val schema_to_js();
-// [{name, label, short, words, forward}]: the tensor kinds in the core's order (tensor_kinds.hpp).
+// The tensor kinds in the core's order (tensor_kinds.hpp), flat: [name, label, short, words, forward, ...],
+// five entries a kind (layerscope.js makes the objects). Measured on the gzipped module: as val objects
+// the table added 992 bytes, as one std::string 977, this way 356.
 val tensor_kinds_to_js();
 // One row without its default.
 val field_spec_to_js(const FieldSpec& spec);

@@ -95,8 +95,14 @@ class Layerscope {
     this.#stride = module.summaryStride();
     this.schema = unwrap(module.schema());
     this.presets = unwrap(module.presets());
-    // The core's tensor kinds: {name, label, short, words, forward} (src/core/tensor_kinds.hpp), and their names.
-    this.tensorTable = unwrap(module.tensorKinds());
+    // The core's tensor kinds: {name, label, short, words, forward} (src/core/tensor_kinds.hpp, sent flat,
+    // five entries a kind: conversions.hpp tensor_kinds_to_js), and their names.
+    const flat = module.tensorKinds();
+    this.tensorTable = [];
+    for (let i = 0; i < flat.length; i += 5) {
+      const [name, label, short, words, forward] = flat.slice(i, i + 5);
+      this.tensorTable.push({ name, label, short, words, forward });
+    }
     this.tensorKinds = this.tensorTable.map(t => t.name);
     useTensorKinds(this.tensorKinds);
     this.theoryNames = [...THEORY_NAMES];  // the keys of a run's theory
