@@ -90,7 +90,7 @@ TEST_CASE("the depth sweep's caption names the deepest growth and where theory a
   const std::string caption = depth_sweep_caption(r);
   CHECK_THAT(caption, StartsWith("At depth 12 the gradient at the first layer, relative to the last layer's, is "));
   CHECK_THAT(caption, Contains("without batch norm (mean field: 0.707 a layer, 0.0221)"));  // sqrt(1/2)^11
-  CHECK_THAT(caption, Contains("with batch norm before the ReLU (mean field: 1.211 a layer, 8.23)"));  // 1.2113^11 = 8.2276
+  CHECK_THAT(caption, Contains("with batch norm before the ReLU (mean field: 1.211 a layer, 8.23)"));  // 1.21117^11 = 8.2276
   CHECK_THAT(caption, Contains(" Measurement and theory part (by more than a factor of 2) without batch norm "));
   for (int v = 0; v < depth_variant_count; ++v)
     CHECK_THAT(caption, Contains(r.parts_at[v] < 0 ? "nowhere up to depth 12" : "from depth " + std::to_string(r.parts_at[v])));

@@ -107,9 +107,9 @@ std::string get_depth_sweep_field(const DepthSweepSettings& settings, const std:
 //  - batch norm before the ReLU: backward divides by the batch std of z = W h, whose variance is
 //    sigma_w^2 Var(relu(N(0,1))) = sigma_w^2 (pi - 1) / (2 pi) since h = relu of a standardized input; with
 //    the ReLU's half and W^T's sigma_w^2 the squared norm grows by pi / (pi - 1) a layer, independent of
-//    sigma_w: rate sqrt(pi / (pi - 1)) = 1.2113.
+//    sigma_w: rate sqrt(pi / (pi - 1)) = 1.2112.
 //  - batch norm after the ReLU: z = W h with h standardized, a = relu(z) has variance
-//    sigma_w^2 (pi - 1) / (2 pi); the same three factors: the same rate, 1.2113.
+//    sigma_w^2 (pi - 1) / (2 pi); the same three factors: the same rate, 1.2112.
 // Batch norm's projections (the mean and xhat directions of each feature over the batch) take 2 of N
 // directions out: a factor (1 - 2/N) on the squared norm, about 0.99 at N = 256, left out of the rate.
 double depth_sweep_rate(DepthVariant variant, InitScheme init, int width);
