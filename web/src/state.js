@@ -148,10 +148,18 @@ export function serializeQuery(state, table, keep = '') {
   return params.toString();
 }
 
-// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`): not this table's; ignored when
-// read and kept when the URL is rewritten.
+// The evidence lab's sweeps in the URL: each one's key prefix and embed target (web/src/lab/sweep-settings.js).
+export const LAB_SWEEP_KEYS = {
+  lr: { prefix: 'sweep.', embed: 'lr-sweep' },
+  depth: { prefix: 'depth.', embed: 'depth-sweep' },
+};
+
+// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`) and its lab's: not this table's;
+// ignored when read and kept when the URL is rewritten.
 export function isTrainingKey(key, raw) {
-  return key.startsWith('t.') || key === 'view' || (key === 'embed' && raw === 'fig1');
+  const lab = Object.values(LAB_SWEEP_KEYS);
+  return key.startsWith('t.') || key === 'view' || (key === 'embed' && (raw === 'fig1' || lab.some(s => s.embed === raw))) ||
+    lab.some(s => key.startsWith(s.prefix));
 }
 
 // The full network config of a column (the shared seed included).

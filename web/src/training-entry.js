@@ -6,6 +6,7 @@ import { startCoreChecks } from './core-checks.js';
 import { useCoreSpecs, useCorePairs } from './training/settings.js';
 import { useCoreTrainable } from './training/built-pair.js';
 import { mountSavedRuns } from './saved-run.js';
+import { mountLabSweeps } from './lab/sweep-mount.js';
 
 // The controller reads its URL settings with the core's rule and ranges (core-checks.js: the instance
 // the init-time page made, or one of its own if that page is not there).
@@ -18,6 +19,7 @@ async function start() {
     useCorePairs(core.trainingPairs, (pair, a, b) => core.pairCaption(pair, a, b));
     useCoreTrainable(core);
     mountSavedRuns(new TrainingController(root));  // "Open a saved run": file picker, drop, run=
+    mountLabSweeps(document.getElementById('lab'));  // the evidence lab's sweeps: fetched when opened
   } catch (e) {
     root.hidden = false;
     const p = document.createElement('p');
