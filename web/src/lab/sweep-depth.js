@@ -51,6 +51,7 @@ export class DepthSweep extends SweepExperiment {
 
   draw() {
     const d = this.depthData;
+    if (!d) return;
     const xs = d.points.map(p => p.depth);
     this.chart.update({ xs, series: [
       ...VARIANTS.map((v, k) => ({ label: v.words, color: v.color, values: d.points.map(p => p.growth[k]) })),

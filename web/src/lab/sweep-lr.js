@@ -48,6 +48,7 @@ export class LearningRateSweep extends SweepExperiment {
   }
 
   draw() {
+    if (!this.sweepData) return;
     const { plan, points } = this.sweepData;
     const xs = Array.from(plan.rates);
     // undefined: not run yet (nothing drawn); NaN: diverged (a cross in the strip)

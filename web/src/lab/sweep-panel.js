@@ -3,6 +3,7 @@
 // their <details> of the training view's lab section, each with a client of its own, and the lab's styles.
 import { startCoreChecks } from '../core-checks.js';
 import { sharedTooltip } from '../views/tooltip.js';
+import { onThemeChange } from '../theme.js';
 import { SweepExperiment } from './sweep-experiment.js';
 import { SweepClient } from './sweep-client.js';
 import { LearningRateSweep } from './sweep-lr.js';
@@ -16,6 +17,7 @@ export async function mountSweeps(root) {
   const experiments = [new LearningRateSweep(root.querySelector('#lab-lr'), new SweepClient(), tooltip),
     new DepthSweep(root.querySelector('#lab-depth'), new SweepClient(), tooltip)];
   SweepExperiment.mountAll(root, experiments);
+  onThemeChange(() => { for (const e of experiments) e.draw(); });  // the charts' colours are the theme's
   // for tests and the benchmark: read only
   window.__layerscopeLab = Object.fromEntries(experiments.map(e => [e.sweep, e]));
   return experiments;
