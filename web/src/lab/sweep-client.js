@@ -25,6 +25,18 @@ export class SweepClient {
     this.nextId = 1;
     this.schemas = null;     // {sweep, depth}: the core's settings rows, once a worker is up
     this.generation = 0;     // cancel() moves it on: a request that was waiting (for the data, a worker) stops
+    this.#armCancel();
+  }
+
+  // A promise that rejects on the next cancel(): guard(p) races p against it, so a wait that no worker
+  // holds (the data's download) ends at Cancel too.
+  #armCancel() {
+    this.cancelSignal = new Promise((resolve, reject) => { this.rejectCancel = reject; });
+    this.cancelSignal.catch(() => {});
+  }
+
+  guard(promise) {
+    return Promise.race([promise, this.cancelSignal]);
   }
 
   // Two workers where the machine has two cores or more: A's and B's runs side by side.
@@ -53,13 +65,13 @@ export class SweepClient {
       };
       w.ready = compileModule().then(module => this.#send(w, { type: 'init', module, data: null }));
     }
-    this.schemas ??= await w.ready;
+    this.schemas ??= await this.guard(w.ready);
     if (withData && !w.hasData) {
       w.hasData = true;
       w.ready = w.ready.then(async () => this.#send(w, { type: 'init', module: await compileModule(), data: await this.dataset() }))
         .catch(e => { w.hasData = false; w.ready = Promise.resolve(this.schemas); throw e; });  // a Retry fetches again
     }
-    await w.ready;
+    await this.guard(w.ready);
     current();
     return w;
   }
@@ -123,6 +135,8 @@ export class SweepClient {
   cancel() {
     this.generation++;
     const cancelled = Object.assign(new Error('cancelled'), { cancelled: true });
+    this.rejectCancel(cancelled);
+    this.#armCancel();
     for (const w of this.workers) {
       w.worker.terminate();
       this.#fail(w, cancelled);

@@ -77,7 +77,8 @@ export class LearningRateSweep extends SweepExperiment {
     this.caption.textContent = '';
     this.draw();
     this.progress(0, 'fetching the MNIST data (once)…');
-    await this.client.dataset((got, size) => this.progress(size ? got / size : 0, `fetching the MNIST data (once): ${(got / 1e6).toFixed(1)} MB`));
+    await this.client.guard(this.client.dataset((got, size) =>
+      this.progress(size ? got / size : 0, `fetching the MNIST data (once): ${(got / 1e6).toFixed(1)} MB`)));
     this.progress(0, `starting ${this.client.parallel} worker${this.client.parallel > 1 ? 's' : ''}…`);
     let done = 0;
     const runsStarted = performance.now();
