@@ -5,7 +5,7 @@
 // A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
-import { checkValue, shown, TENSOR_LABELS } from '../state.js';
+import { checkValue, shown, TENSOR_LABELS, LAB_SWEEP_KEYS } from '../state.js';
 import { settingsLine } from '../format.js';
 
 // The one-click pairs: the core's pair table (training_pair_list, ls.trainingPairs: {name, title, a, b,
@@ -148,7 +148,8 @@ export function parseTrainingQuery(search, words = message => message) {
   if (params.has('view') && !['training', 'init'].includes(params.get('view')))
     notices.push(`view must be one of: init, training (got '${shown(params.get('view'))}'); showing the init-time view.`);
   const embed = params.get('embed') === 'fig1' ? 'fig1' : null;
-  if (embed) view = 'training';
+  // the lab's embeds (state.js LAB_SWEEP_KEYS) are figures of this view too
+  if (embed || Object.values(LAB_SWEEP_KEYS).some(s => s.embed === params.get('embed'))) view = 'training';
   return { settings, view, embed, notices };
 }
 
