@@ -123,7 +123,8 @@ test('a bad sweep setting in the link is named with what it allows, and its defa
 });
 
 test('the depth sweep embed draws measurement and theory for the three placements with a caption', async () => {
-  const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training&embed=depth-sweep&depth.points=6`, { width: 700, height: 560 });
+  // without view=training: the embed opens the training view itself, as embed=fig1 does
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?embed=depth-sweep&depth.points=6`, { width: 700, height: 560 });
   const shown = await settled(page, 'lab-depth');
   assert.equal(shown.state, 'finished', shown.status);
   assert.equal(shown.charts[0].points, 18, '3 placements x 6 depths');
