@@ -7,6 +7,8 @@
 // that differ from the defaults are written, so a default page has a clean URL.
 // Every control's id is its URL key.
 
+import { LAB_EMBED_PAIRS } from './lab/probe-embeds.js';
+
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
 // differ in init and upstream scale; they are a preset pair of their own).
@@ -148,10 +150,13 @@ export function serializeQuery(state, table, keep = '') {
   return params.toString();
 }
 
-// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`): not this table's; ignored when
-// read and kept when the URL is rewritten.
+// The training view's embeds: Figure 1 and the evidence lab's figures (lab/probe-embeds.js).
+export const TRAINING_EMBEDS = ['fig1', ...Object.keys(LAB_EMBED_PAIRS)];
+
+// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`, `embed=ics`, ...): not this table's;
+// ignored when read and kept when the URL is rewritten.
 export function isTrainingKey(key, raw) {
-  return key.startsWith('t.') || key === 'view' || (key === 'embed' && raw === 'fig1');
+  return key.startsWith('t.') || key === 'view' || (key === 'embed' && TRAINING_EMBEDS.includes(raw));
 }
 
 // The full network config of a column (the shared seed included).

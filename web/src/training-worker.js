@@ -24,6 +24,7 @@
 //   {type:'progress', runId, progress}         {stepsDone, finished, playing, stepsPerSecond, heapBytes}
 //   {type:'error', runId, message, field, divergedAt}   runId 0: the module or the data failed to load
 import { loadLayerscope } from './layerscope.js';
+import { EARLY_STEPS } from './lab/probe-steps.js';
 
 const CHUNK_MS = 60;  // a chunk of steps takes about this long (the page's controls answer between chunks)
 
@@ -128,20 +129,23 @@ async function loop() {
     let lastProgress = 0;
     while (playing && training && !finished) {
       const mine = training;
-      // A chunk ends at the next report at the latest, so every report is posted as it is made.
+      // A chunk ends at the next report at the latest, so every report is posted as it is made. A run with
+      // probes also reports steps 1, 10 and 100 (off the grid: the scrubber compares them with step 0).
       const toReport = config.log_every - (stepsDone % config.log_every);
-      const n = Math.max(1, Math.min(chunk, toReport, config.steps - stepsDone));
+      const early = config.probes ? EARLY_STEPS.find(s => s > stepsDone) ?? Infinity : Infinity;
+      const n = Math.max(1, Math.min(chunk, toReport, early - stepsDone, config.steps - stepsDone));
+      const earlyReport = stepsDone + n === early;
       const t0 = performance.now();
       let result;
       try {
-        result = mine.step(n);
+        result = mine.step(n, { report: earlyReport });
       } catch (e) {
         playing = false;
         self.postMessage({ type: 'error', runId, ...errorMessage(e) });
         break;
       }
       const ms = performance.now() - t0;
-      const reported = result.stepsDone % config.log_every === 0 || result.finished;
+      const reported = result.stepsDone % config.log_every === 0 || result.finished || earlyReport;
       stepsDone = result.stepsDone;
       finished = result.finished;
       rate.steps = 0.8 * rate.steps + n;
