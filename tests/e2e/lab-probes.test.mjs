@@ -132,3 +132,23 @@ test('the embed of one lab figure: that figure alone in a 500 x 500 frame, start
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a built pair trained with the probes shows the effective rank at the chosen step in the init view\'s depth profile and table', async () => {
+  // batch 60, as the presets: at the built pair's 1,000 the input layer's rank alone is a 784 x 784 eigenproblem a report
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?a.depth=6&a.width=50&a.batch=60&b.depth=6&b.width=50&b.batch=60&t.probes=true&t.steps=20&t.log_every=10`, { width: 1280, height: 800 });
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30000 });
+  assert.equal(await page.isHidden('#profile-rank'), true, 'no rank before a run with probes');
+  await page.click('#train-pair');
+  await page.waitForFunction(() => document.getElementById('training').dataset.state === 'finished', null, { timeout: 180000 });
+  await page.click('#view-switch [data-view=init]');
+  await page.waitForFunction(() => /^At step 20 of training/.test(document.getElementById('story-text').textContent), null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.getElementById('profile-rank').hidden, null, { timeout: 10000 });
+  await page.$eval('#tables', el => { el.closest('details').open = true; });
+  // one row per layer of h (layer 0: the input x), each with the rank the step's report measured
+  const ranks = await page.$$eval('#table-b tbody tr', rows => rows.map(r => [Number(r.dataset.layer), Number(r.querySelector('td[data-key="eff. rank"]').dataset.value)]));
+  const want = await page.evaluate(() => Array.from(window.__layerscopeTraining.stores.b.latest.probes.effectiveRank));
+  assert.equal(ranks.length, 7, 'the input and the 6 layers');
+  for (const [layer, v] of ranks) assert.ok(Math.abs(v - want[layer]) <= 1e-9 * want[layer] && v >= 1, `layer ${layer}: table ${v}, report ${want[layer]}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -12,7 +12,7 @@
 //                                    the log_every grid); ignored while the loop runs or once finished
 //   {type:'run', id, step}           the kept report of that step as the init-time view draws a run:
 //                                    -> {type:'run', runId, id, ok, runNumber, config, loss, depth, summaries,
-//                                        theory, timing} (worker.js's answer, so client.js serves both)
+//                                        theory, effectiveRank (with probes, else null), timing} (worker.js's answer, so client.js serves both)
 //   {type:'bin', id, kind, bins, range, binning, figure}   that report's histograms, redrawn from what it
 //                                    kept -> {type:'histograms', runId, id, ok, histograms, axis, key, timing}
 //                                    Answered between chunks: a display change never stops or ends a run.
@@ -194,11 +194,15 @@ function viewRun({ id, step, channel }) {
       timing: { start, sent: epochNow(), ms: 0 } });
   }
   const summaries = training.summaries(index);
-  const loss = training.history().trainLoss[index];
+  const history = training.history(), loss = history.trainLoss[index];
+  // The effective rank of each layer's output at this step (the probes; null without them): the init view's
+  // depth profile and table draw it as one more line.
+  const p = history.probes;
+  const effectiveRank = p ? p.effectiveRank.slice(index * p.layers, index * p.layers + config.depth + 1) : null;
   // No mean-field line during training: the theory is of the network as initialised, with the init view's
   // random input and upstream gradient, not of MNIST batches through trained weights.
   self.postMessage({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
-    summaries, theory: noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+    summaries, theory: noTheory(config.depth), effectiveRank, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
 }
 
 function viewBins({ id, kind, bins, range, binning, figure, channel }) {
