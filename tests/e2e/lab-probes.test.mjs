@@ -57,18 +57,19 @@ test('the lab is fetched only for a run with probes; covariate shift, measured: 
   assert.match(svg.text, /Internal covariate shift, measured/);
   const csv = await download(page, '#lab-ics .lab-head .export button:has-text("CSV")');
   assert.match(csv.text.split('\n')[0], /^step,a_shift_relative,a_shift_relative_band_lo,a_shift_relative_band_hi,b_shift_relative/);
-  assert.equal(csv.text.trim().split('\n').length, 1 + 5, 'one row per probed step (0, 1, 10, 20, 40)');
+  assert.equal(csv.text.trim().split('\n').length, 1 + 5, 'one row per probed step (0, 2, 11, 20, 40)');
   const png = await download(page, '#lab-ics figure:nth-of-type(1) .export button:has-text("PNG")');
   assert.equal(png.name, 'layerscope-training-ics-relative.png');
 
-  // Noisy batch norm: the pair changed in the menu keeps the run before as the overlay, so the standard
-  // network (the last run's A) is drawn dashed beside batch norm and noisy batch norm: three runs.
-  await page.locator('#t-lab').scrollIntoViewIfNeeded();
-  await page.selectOption(byId('t.preset'), 'lab-noisy');
-  await page.waitForFunction(() => window.__layerscopeTraining.stores.b.reports.length <= 1, null, { timeout: 10000 });
-  await page.click('#t-play');
-  await finished(page);
-  await page.waitForFunction(() => window.__layerscopeTraining.stores.b.latest?.step === 40, null, { timeout: 60000 });
+  // Noisy batch norm, by its one-click button: the run it ends stays as the overlay, so the standard network
+  // (the last run's A) is drawn dashed beside batch norm and noisy batch norm: three runs. The button trains
+  // the preset's 50,000 steps; the test pauses once step 11 is in.
+  await page.click('#t-lab-noisy');
+  await page.waitForFunction(() => ['a', 'b'].every(c => window.__layerscopeTraining.stores[c].reports.some(r => r.step === 11)), null, { timeout: 60000 });
+  await page.click('#t-play');  // Pause
+  await page.waitForFunction(() => document.getElementById('training').dataset.state === 'paused', null, { timeout: 10000 });
+  assert.equal(new URL(page.url()).searchParams.get('t.preset'), 'lab-noisy');
+  await page.locator('#lab-ics').scrollIntoViewIfNeeded();
   await page.waitForTimeout(400);
   const noisy = await drawn(page, '#lab-ics figure:nth-of-type(1) canvas');
   assert.equal(noisy.legend, 'A: with batch norm|B: with noisy batch norm|earlier run: without batch norm');

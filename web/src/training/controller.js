@@ -17,8 +17,7 @@ import { Redraws } from './redraws.js';
 import { BuiltPairSource, BuiltPairNote, showBuiltSeed } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
-import { ProbeLabHost, LAB_EMBED_PAIRS } from '../lab/probe-host.js';
-import { firstStepsText } from '../lab/probe-first-steps.js';
+import { mountProbeLab } from '../lab/probe-host.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -49,12 +48,7 @@ export class TrainingController {
       words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
     this.dashboard = new Dashboard(exportRun, (step, view) => this.run.viewStep(step, view, 'training'), () => this.requestDraw(true));
-    // The evidence lab's figures (issue 21), fetched when a run has probes; an embed of one trains its pair.
-    if (LAB_EMBED_PAIRS[this.embed] && !new URLSearchParams(location.search).has('t.preset')) this.settings.preset = LAB_EMBED_PAIRS[this.embed];
-    this.lab = new ProbeLabHost($('t-lab'), exportRun, { loaded: () => this.requestDraw(true),
-      start: () => this.runPair(this.settings.preset, this.settings),  // the link's pair and steps, as the built embed
-      embedSnippet: target => shareText(embedSnippet(this.settings, this.settings.preset === 'lab-noisy' && target === 'ics' ? 'noisy' : target,
-        `${PAIRS[this.settings.preset]?.title ?? 'an evidence-lab figure'}, trained in your browser`)) });
+    this.lab = mountProbeLab(this, exportRun);  // the evidence lab's figures (issue 21), fetched when a run has probes
     this.bindControls();
     this.syncControls();
     this.progressChanged(false);  // the status line in this mode's words
@@ -190,8 +184,7 @@ export class TrainingController {
     this.root.hidden = !training;
     document.body.dataset.view = this.view;
     document.body.classList.toggle('t-embed-fig1', this.embed === 'fig1');
-    document.body.classList.toggle('t-embed-lab', this.embed in LAB_EMBED_PAIRS);
-    document.body.dataset.labEmbed = this.embed in LAB_EMBED_PAIRS ? this.embed : '';
+    this.lab.applyEmbed(this.embed);
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
     if (!training) return;
@@ -310,8 +303,6 @@ export class TrainingController {
     const pair = PAIRS[s.preset];
     const caption = pairCaption(s.preset, stores) ?? (pair?.core ? `${pair.title}. A: ${pair.aLabel}; B: ${pair.bLabel}.` : '');
     if ($('t-pair-caption').textContent !== caption) $('t-pair-caption').textContent = caption;
-    const early = firstStepsText(stores);  // step 0 against 1, 10, 100: what one step does to dL/dh's range
-    if ($('t-first-steps').textContent !== early) Object.assign($('t-first-steps'), { textContent: early, hidden: !early });
     this.lab.update({ stores, previous, configs: this.run.configs, pair, embed: this.embed, step, opts, fullViewHref: fullViewHref(this.settings) });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
