@@ -21,26 +21,26 @@ export function compare(a, b) {
   return { verdict: 'same', factor: r };
 }
 
-// Covariate shift (Santurkar et al. 2018): relative = ||G - G'|| / ||G|| and cosine(G, G'), the median over
+// Covariate shift (Santurkar et al. 2018): relative = ||G - G'|| / ||G|| and turn = 1 - cos(G, G'), the median over
 // the layers that have layers before them; gradientNorm: ||g|| over every parameter. bNormalizes: B has
 // batch norm and A has not (then the verdict is read against the batch-norm paper's explanation).
 export function shiftCaption({ step, a, b, layers, bNormalizes }) {
   if (!finite(a.relative, b.relative)) return 'The covariate shift is measured at every report of a run with the probes on: press Play.';
   const { verdict, factor } = compare(a.relative, b.relative);
   const said = {
-    smaller: `B's is ${times(factor)} smaller, so by this measure ${b.label} reduces the shift` +
+    smaller: `B's is ${times(factor)} smaller, so by this measure B, ${b.label}, has less shift than A` +
       (bNormalizes ? ', as the batch-norm paper\'s explanation has it' : ''),
-    larger: `B's is ${times(factor)} larger, so by this measure ${b.label} does not reduce the shift` +
+    larger: `B's is ${times(factor)} larger, so by this measure B, ${b.label}, does not have less shift than A` +
       (bNormalizes ? ', contrary to the batch-norm paper\'s explanation' : ''),
-    same: `the two are within ${SAME_WITHIN}× of each other, so by this measure ${b.label} does not reduce the shift`,
+    same: `the two are within ${SAME_WITHIN}× of each other, so by this measure B, ${b.label}, does not have less shift than A`,
   }[verdict];
   const first = `At step ${steps(step)}, the relative covariate shift ||G − G′|| / ||G|| (median over ${layers}) is ` +
     `${fmt(a.relative)} in A (${a.label}) and ${fmt(b.relative)} in B (${b.label}): ${said}.`;
   const plateau = finite(a.gradientNorm, b.gradientNorm) && compare(a.gradientNorm, b.gradientNorm).factor >= 100
     ? `; the whole gradient's norm is ${fmt(a.gradientNorm)} in A against ${fmt(b.gradientNorm)} in B, which is why the shift is compared relative to it`
     : '';
-  const second = `The cosine between a layer's gradient before and after the earlier layers' step is ${fmt(a.cosine)} in A and ` +
-    `${fmt(b.cosine)} in B (1: the step did not turn it)${plateau}.`;
+  const second = `The earlier layers' step turns a layer's gradient by 1 − cos(G, G′) = ${fmt(a.turn)} in A and ` +
+    `${fmt(b.turn)} in B (0: not at all)${plateau}.`;
   return `${first} ${second}`;
 }
 

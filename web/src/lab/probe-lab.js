@@ -18,7 +18,7 @@ const FIGURES = [
       'layers; band: their range.',
     charts: [
       { key: 'relative', title: 'Relative shift ||G − G′|| / ||G||', yLabel: 'relative distance', logY: true, empty: 'The relative covariate shift, once a run with probes reports.' },
-      { key: 'cosine', title: 'Cosine between G and G′', yLabel: 'cosine', empty: 'The cosine between the two gradients.' },
+      { key: 'turn', title: 'Turn of the gradient, 1 − cos(G, G′)', yLabel: '1 − cosine', logY: true, empty: 'How far the step turns the gradient.' },
     ] },
   { id: 'lab-smooth', embed: 'smoothness', title: 'Smoothness of the loss landscape', paper: SANTURKAR,
     note: 'At each report the parameters move along the gradient g by step sizes from 1/span to span times the learning ' +
@@ -73,12 +73,12 @@ export class ProbeLab {
   update({ stores, previous, configs, step, opts, fullViewHref }) {
     const cols = columns(stores, previous, configs), [a, b] = cols;
     const shown = c => (step === null ? c.store.latest : c.store.at(step));
-    const num = c => numbersAt(shown(c), c.plain) ?? { label: c.plain, ranks: [NaN], relative: NaN, cosine: NaN };
+    const num = c => numbersAt(shown(c), c.plain) ?? { label: c.plain, ranks: [NaN], relative: NaN, turn: NaN };
     const [na, nb] = [num(a), num(b)];
     const s = shown(b)?.step ?? 0, depth = Math.max(stores.a.depth, stores.b.depth);
     const bNormalizes = configs.b?.normalization === 'batch' && configs.a?.normalization === 'none';
     const shift = shiftSeries(cols);
-    this.figures[0].update([shift.relative, shift.cosine], opts,
+    this.figures[0].update([shift.relative, shift.turn], opts,
       shiftCaption({ step: s, a: na, b: nb, layers: `layers 2–${depth} and the output layer`, bNormalizes }), fullViewHref);
     const smooth = smoothnessSeries(cols), span = configs.b?.probe_span ?? 4;
     this.figures[1].update([smooth.loss, smooth.relative, smooth.absolute], opts, smoothnessCaption({ step: s, span: [1 / span, span],

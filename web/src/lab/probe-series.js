@@ -54,10 +54,12 @@ const range = values => {
   return v.length ? { lo: Math.min(...v), hi: Math.max(...v) } : { lo: nan, hi: nan };
 };
 
-// The covariate-shift figure: (a) relative distance, (b) cosine; median over layers, band min..max.
+// The covariate-shift figure: (a) relative distance, (b) the turn 1 - cos(G, G') (on a log axis: the cosines
+// are 0.999... and would read as 1); median over layers, band min..max.
 export function shiftSeries(cols) {
-  const of = name => r => { const s = shiftAt(r, name); return { line: s.median, lo: s.lo, hi: s.hi }; };
-  return { relative: bandSeries(cols, 'shift_relative', of('shiftRelative')), cosine: bandSeries(cols, 'shift_cosine', of('shiftCosine')) };
+  const relative = r => { const s = shiftAt(r, 'shiftRelative'); return { line: s.median, lo: s.lo, hi: s.hi }; };
+  const turn = r => { const s = shiftAt(r, 'shiftCosine'); return { line: 1 - s.median, lo: 1 - s.hi, hi: 1 - s.lo }; };
+  return { relative: bandSeries(cols, 'shift_relative', relative), turn: bandSeries(cols, 'shift_one_minus_cosine', turn) };
 }
 
 // The smoothness figure: (a) the loss along the gradient (line: the loss here, band: over the step sizes),
@@ -98,7 +100,7 @@ export function numbersAt(report, label) {
   const ranks = Array.from({ length: report.depth + 1 }, (_, l) => (l ? at(report, 'effectiveRank', l) : nan));
   return {
     label, ranks,
-    relative: shiftAt(report, 'shiftRelative').median, cosine: shiftAt(report, 'shiftCosine').median,
+    relative: shiftAt(report, 'shiftRelative').median, turn: 1 - shiftAt(report, 'shiftCosine').median,
     gradientNorm: at(report, 'gradientNorm'),
     predictivenessRelative: at(report, 'predictivenessRelative'), predictiveness: at(report, 'predictiveness'),
   };
