@@ -21,8 +21,8 @@ const FIGURES = [
       { key: 'turn', title: 'Turn of the gradient, 1 − cos(G, G′)', yLabel: '1 − cosine', logY: true, empty: 'How far the step turns the gradient.' },
     ] },
   { id: 'lab-smooth', embed: 'smoothness', title: 'Smoothness of the loss landscape', paper: SANTURKAR,
-    note: 'At each report the parameters move along the gradient g by step sizes from 1/span to span times the learning ' +
-      'rate (the band); the line is the loss here, or the gradient change at the learning rate itself. The caption ' +
+    note: 'At each report the parameters move along the gradient g by step sizes from 1/probe_span to probe_span ' +
+      '(default 4) times the learning rate (the band); the line is the loss here, or the gradient change at the learning rate itself. The caption ' +
       'uses the relative gradient predictiveness, max ||g − g′|| / ||g||: on a plateau the gradient is tiny, so the ' +
       'absolute measures are tiny for that reason alone.',
     charts: [
