@@ -22,9 +22,9 @@ const FIGURES = [
     ] },
   { id: 'lab-smooth', embed: 'smoothness', title: 'Smoothness of the loss landscape', paper: SANTURKAR,
     note: 'At each report the parameters move along the gradient g by step sizes from 1/probe_span to probe_span ' +
-      '(default 4) times the learning rate (the band); the line is the loss here, or the gradient change at the learning rate itself. The caption ' +
-      'uses the relative gradient predictiveness, max ||g − g′|| / ||g||: on a plateau the gradient is tiny, so the ' +
-      'absolute measures are tiny for that reason alone.',
+      '(default 4) times the learning rate (the band); the line is the loss here, or the gradient change at the ' +
+      'learning rate itself. The caption uses the relative gradient predictiveness, max ||g − g′|| / ||g||: on a ' +
+      'plateau the gradient is tiny, so the absolute measures are tiny for that reason alone.',
     charts: [
       { key: 'loss', title: 'Loss along the gradient', yLabel: 'loss' },
       { key: 'relative', title: 'Gradient change / ||g|| (relative)', yLabel: '||g − g′|| / ||g||', logY: true },
