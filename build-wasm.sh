@@ -138,6 +138,10 @@ bundle web/src/gradcheck-worker.js gradcheck-worker.js
 # The evidence lab's sweeps: their page code and their worker, fetched when a reader opens a sweep.
 bundle web/src/lab/sweep-panel.js lab-sweeps.js
 bundle web/src/lab/sweep-worker.js lab-sweep-worker.js
+# The evidence lab's probe figures: fetched by the training view when a run has probes (lab/probe-host.js
+# imports it by a run-time URL), so built apart and counted apart (lab-*).
+bundle web/src/lab/probe-lab.js lab-probes.js
+copy_page_file lab-probes.css
 
 # ---- final checks: the site is whole -----------------------------------------------------------
 if [ "${#missing_page_files[@]}" -gt 0 ]; then

@@ -352,6 +352,7 @@ val training_pairs_to_js() {
       row.set("b", p.b);
       row.set("aLabel", p.a_label);
       row.set("bLabel", p.b_label);
+      row.set("probes", p.probes);
       list.call<void>("push", row);
     }
     return list;

@@ -7,6 +7,8 @@
 // that differ from the defaults are written, so a default page has a clean URL.
 // Every control's id is its URL key.
 
+import { LAB_EMBED_PAIRS } from './lab/probe-embeds.js';
+
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
 // differ in init and upstream scale; they are a preset pair of their own).
@@ -154,12 +156,17 @@ export const LAB_SWEEP_KEYS = {
   depth: { prefix: 'depth.', embed: 'depth-sweep' },
 };
 
-// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`) and its lab's: not this table's;
-// ignored when read and kept when the URL is rewritten.
+// The training view's embeds drawn by its own controller: Figure 1 and the evidence lab's probe figures
+// (lab/probe-embeds.js). The sweeps' embeds (LAB_SWEEP_KEYS) are the training view's too, drawn by their mount.
+export const TRAINING_EMBEDS = ['fig1', ...Object.keys(LAB_EMBED_PAIRS)];
+
+// The training view's URL keys (`t.<setting>`, `view`, `embed=fig1`, `embed=ics`, ...) and its lab's sweeps':
+// not this table's; ignored when read and kept when the URL is rewritten.
 export function isTrainingKey(key, raw) {
-  const lab = Object.values(LAB_SWEEP_KEYS);
-  return key.startsWith('t.') || key === 'view' || (key === 'embed' && (raw === 'fig1' || lab.some(s => s.embed === raw))) ||
-    lab.some(s => key.startsWith(s.prefix));
+  const sweeps = Object.values(LAB_SWEEP_KEYS);
+  return key.startsWith('t.') || key === 'view' ||
+    (key === 'embed' && (TRAINING_EMBEDS.includes(raw) || sweeps.some(s => s.embed === raw))) ||
+    sweeps.some(s => key.startsWith(s.prefix));
 }
 
 // The full network config of a column (the shared seed included).

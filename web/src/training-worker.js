@@ -12,7 +12,7 @@
 //                                    the log_every grid); ignored while the loop runs or once finished
 //   {type:'run', id, step}           the kept report of that step as the init-time view draws a run:
 //                                    -> {type:'run', runId, id, ok, runNumber, config, loss, depth, summaries,
-//                                        theory, timing} (worker.js's answer, so client.js serves both)
+//                                        theory, effectiveRank (with probes, else null), timing} (worker.js's answer, so client.js serves both)
 //   {type:'bin', id, kind, bins, range, binning, figure}   that report's histograms, redrawn from what it
 //                                    kept -> {type:'histograms', runId, id, ok, histograms, axis, key, timing}
 //                                    Answered between chunks: a display change never stops or ends a run.
@@ -24,6 +24,7 @@
 //   {type:'progress', runId, progress}         {stepsDone, finished, playing, stepsPerSecond, heapBytes}
 //   {type:'error', runId, message, field, divergedAt}   runId 0: the module or the data failed to load
 import { loadLayerscope } from './layerscope.js';
+import { EARLY_STEPS } from './lab/probe-steps.js';
 
 const CHUNK_MS = 60;  // a chunk of steps takes about this long (the page's controls answer between chunks)
 
@@ -128,20 +129,23 @@ async function loop() {
     let lastProgress = 0;
     while (playing && training && !finished) {
       const mine = training;
-      // A chunk ends at the next report at the latest, so every report is posted as it is made.
+      // A chunk ends at the next report at the latest, so every report is posted as it is made. A run with
+      // probes also reports steps 1, 10 and 100 (off the grid: the scrubber compares them with step 0).
       const toReport = config.log_every - (stepsDone % config.log_every);
-      const n = Math.max(1, Math.min(chunk, toReport, config.steps - stepsDone));
+      const early = config.probes ? EARLY_STEPS.find(s => s > stepsDone) ?? Infinity : Infinity;
+      const n = Math.max(1, Math.min(chunk, toReport, early - stepsDone, config.steps - stepsDone));
+      const earlyReport = stepsDone + n === early;
       const t0 = performance.now();
       let result;
       try {
-        result = mine.step(n);
+        result = mine.step(n, { report: earlyReport });
       } catch (e) {
         playing = false;
         self.postMessage({ type: 'error', runId, ...errorMessage(e) });
         break;
       }
       const ms = performance.now() - t0;
-      const reported = result.stepsDone % config.log_every === 0 || result.finished;
+      const reported = result.stepsDone % config.log_every === 0 || result.finished || earlyReport;
       stepsDone = result.stepsDone;
       finished = result.finished;
       rate.steps = 0.8 * rate.steps + n;
@@ -190,11 +194,15 @@ function viewRun({ id, step, channel }) {
       timing: { start, sent: epochNow(), ms: 0 } });
   }
   const summaries = training.summaries(index);
-  const loss = training.history().trainLoss[index];
+  const history = training.history(), loss = history.trainLoss[index];
+  // The effective rank of each layer's output at this step (the probes; null without them): the init view's
+  // depth profile and table draw it as one more line.
+  const p = history.probes;
+  const effectiveRank = p ? p.effectiveRank.slice(index * p.layers, index * p.layers + config.depth + 1) : null;
   // No mean-field line during training: the theory is of the network as initialised, with the init view's
   // random input and upstream gradient, not of MNIST batches through trained weights.
   self.postMessage({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
-    summaries, theory: noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+    summaries, theory: noTheory(config.depth), effectiveRank, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
 }
 
 function viewBins({ id, kind, bins, range, binning, figure, channel }) {

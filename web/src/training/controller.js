@@ -17,6 +17,7 @@ import { Redraws } from './redraws.js';
 import { BuiltPairSource, BuiltPairNote, showBuiltSeed } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
+import { mountProbeLab } from '../lab/probe-host.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -47,6 +48,7 @@ export class TrainingController {
       words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
     this.dashboard = new Dashboard(exportRun, (step, view) => this.run.viewStep(step, view, 'training'), () => this.requestDraw(true));
+    this.lab = mountProbeLab(this, exportRun);  // the evidence lab's figures (issue 21), fetched when a run has probes
     this.bindControls();
     this.syncControls();
     this.progressChanged(false);  // the status line in this mode's words
@@ -70,7 +72,7 @@ export class TrainingController {
   get configs() { return this.run.configs; }
 
   drawnViews() {
-    return [...this.figure1.views(), ...this.dashboard.views()];
+    return [...this.figure1.views(), ...this.dashboard.views(), this.lab];
   }
 
   // --- settings and URL ----------------------------------------------------------------------
@@ -182,6 +184,7 @@ export class TrainingController {
     this.root.hidden = !training;
     document.body.dataset.view = this.view;
     document.body.classList.toggle('t-embed-fig1', this.embed === 'fig1');
+    this.lab.applyEmbed(this.embed);
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
     if (!training) return;
@@ -229,8 +232,7 @@ export class TrainingController {
     this.run.pause();
     const configs = this.pairConfigs();
     if (!configs) return;
-    this.run.started = false;
-    this.run.play(configs);
+    this.run.play(configs, true);
     $('t-fig1-panel').scrollIntoView?.({ block: 'nearest' });
   }
 
@@ -301,6 +303,7 @@ export class TrainingController {
     const pair = PAIRS[s.preset];
     const caption = pairCaption(s.preset, stores) ?? (pair?.core ? `${pair.title}. A: ${pair.aLabel}; B: ${pair.bLabel}.` : '');
     if ($('t-pair-caption').textContent !== caption) $('t-pair-caption').textContent = caption;
+    this.lab.update({ stores, previous, configs: this.run.configs, pair, embed: this.embed, step, opts, fullViewHref: fullViewHref(this.settings) });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
     for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();

@@ -5,7 +5,7 @@
 // A setting left at null follows the chosen pair's preset (the core's own table: bn-paper-fig1 has 50,000
 // steps and a report every 500, blog-deep-relu 5,000 and 100), so a default link stays short and a preset
 // change brings its own step count.
-import { checkValue, shown, TENSOR_LABELS, LAB_SWEEP_KEYS } from '../state.js';
+import { checkValue, shown, TENSOR_LABELS, TRAINING_EMBEDS, LAB_SWEEP_KEYS } from '../state.js';
 import { settingsLine } from '../format.js';
 
 // The one-click pairs: the core's pair table (training_pair_list, ls.trainingPairs: {name, title, a, b,
@@ -127,7 +127,7 @@ export function defaultSettings() {
   return Object.fromEntries(TRAINING_FIELDS.map(f => [f.name, f.default]));
 }
 
-// URL -> {settings, view: 'init'|'training', embed: null|'fig1', notices}. A bad value keeps its default
+// URL -> {settings, view: 'init'|'training', embed: null|'fig1'|a lab figure's (state.js TRAINING_EMBEDS), notices}. A bad value keeps its default
 // and adds a notice; keys of the init-time page are not ours and are left alone. words(message, key): how
 // the page names the setting in the notice (messages.js: the control's label).
 export function parseTrainingQuery(search, words = message => message) {
@@ -147,8 +147,8 @@ export function parseTrainingQuery(search, words = message => message) {
   let view = params.get('view') === 'training' ? 'training' : 'init';
   if (params.has('view') && !['training', 'init'].includes(params.get('view')))
     notices.push(`view must be one of: init, training (got '${shown(params.get('view'))}'); showing the init-time view.`);
-  const embed = params.get('embed') === 'fig1' ? 'fig1' : null;
-  // the lab's embeds (state.js LAB_SWEEP_KEYS) are figures of this view too
+  const embed = TRAINING_EMBEDS.includes(params.get('embed')) ? params.get('embed') : null;
+  // the lab's sweep embeds (state.js LAB_SWEEP_KEYS) are figures of this view too
   if (embed || Object.values(LAB_SWEEP_KEYS).some(s => s.embed === params.get('embed'))) view = 'training';
   return { settings, view, embed, notices };
 }
@@ -164,7 +164,7 @@ export function writeTrainingQuery(search, settings, view, embed = null) {
   if (view === 'training') params.set('view', 'training');
   else params.delete('view');
   if (embed) params.set('embed', embed);
-  else if (params.get('embed') === 'fig1') params.delete('embed');
+  else if (TRAINING_EMBEDS.includes(params.get('embed'))) params.delete('embed');
   return params.toString();
 }
 
@@ -175,11 +175,11 @@ export function trainingOverrides(settings) {
   return overrides;
 }
 
-// The config each column's core session starts from: the pair's preset, then every set core field (a
-// preset pair; the built pair's come from built-pair.js).
+// The config each column's core session starts from: the pair's preset (an evidence-lab pair turns the
+// probes on), then every set core field (a preset pair; the built pair's come from built-pair.js).
 export function columnConfigs(settings) {
-  const pair = PAIRS[settings.preset], overrides = trainingOverrides(settings);
-  return { a: { preset: pair.a, ...overrides }, b: { preset: pair.b, ...overrides } };
+  const pair = PAIRS[settings.preset], overrides = trainingOverrides(settings), probes = pair.probes ? { probes: true } : {};
+  return { a: { preset: pair.a, ...probes, ...overrides }, b: { preset: pair.b, ...probes, ...overrides } };
 }
 
 // The settings printed in every exported figure: one line per column (the network: init, normalization
