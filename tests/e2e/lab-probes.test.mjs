@@ -91,7 +91,7 @@ test('a plain training view does not fetch the lab; smoothness and rank each dra
   await page.selectOption(byId('t.preset'), 'lab-smoothness');
   await page.click('#t-play');
   await finished(page);
-  for (const n of [1, 2, 3]) assert.ok((await drawn(page, `#lab-smooth figure:nth-of-type(${n}) canvas`)).points >= 4, `smoothness chart ${n}`);
+  for (const n of [1, 2, 3, 4]) assert.ok((await drawn(page, `#lab-smooth figure:nth-of-type(${n}) canvas`)).points >= 4, `smoothness chart ${n}`);
   const smooth = await caption(page, 'lab-smooth');
   assert.match(smooth, /^At step 20, a step along the gradient of 0\.25× to 4× the learning rate changes the gradient by up to [\d.e+-]+ of its norm in A/);
   assert.match(smooth, /relative gradient predictiveness, the measure this caption uses/);

@@ -23,12 +23,14 @@ const FIGURES = [
   { id: 'lab-smooth', embed: 'smoothness', title: 'Smoothness of the loss landscape', paper: SANTURKAR,
     note: 'At each report the parameters move along the gradient g by step sizes from 1/probe_span to probe_span ' +
       '(default 4) times the learning rate (the band); the line is the loss here, or the gradient change at the ' +
-      'learning rate itself. The caption uses the relative gradient predictiveness, max ||g − g′|| / ||g||: on a ' +
+      'learning rate itself. Effective smoothness is the gradient\'s change per distance moved, ||g − g′|| / ||η g||, ' +
+      'an estimate of how fast the gradient turns along the line (Santurkar et al. take its largest value). The caption uses the relative gradient predictiveness, max ||g − g′|| / ||g||: on a ' +
       'plateau the gradient is tiny, so the absolute measures are tiny for that reason alone.',
     charts: [
       { key: 'loss', title: 'Loss along the gradient', yLabel: 'loss' },
       { key: 'relative', title: 'Gradient change / ||g|| (relative)', yLabel: '||g − g′|| / ||g||', logY: true },
       { key: 'absolute', title: 'Gradient change ||g − g′|| (absolute)', yLabel: '||g − g′||', logY: true },
+      { key: 'smoothness', title: 'Effective smoothness ||g − g′|| / ||ηg||', yLabel: 'change per distance moved', logY: true },
     ] },
   { id: 'lab-rank', embed: 'rank', title: 'Rank of the representations',
     paper: 'Testing the observation of Daneshmand, Kohler, Bach, Hofmann and Lucchi, “Batch normalization provably avoids ' +
@@ -81,7 +83,7 @@ export class ProbeLab {
     this.figures[0].update([shift.relative, shift.turn], opts,
       shiftCaption({ step: s, a: na, b: nb, layers: `layers 2–${depth} and the output layer`, bNormalizes }), fullViewHref);
     const smooth = smoothnessSeries(cols), span = configs.b?.probe_span ?? 4;
-    this.figures[1].update([smooth.loss, smooth.relative, smooth.absolute], opts, smoothnessCaption({ step: s, span: [1 / span, span],
+    this.figures[1].update([smooth.loss, smooth.relative, smooth.absolute, smooth.smoothness], opts, smoothnessCaption({ step: s, span: [1 / span, span],
       a: { label: na.label, relative: na.predictivenessRelative, absolute: na.predictiveness },
       b: { label: nb.label, relative: nb.predictivenessRelative, absolute: nb.predictiveness }, bNormalizes }), fullViewHref);
     const most = Math.min(configs.b?.width ?? NaN, configs.b?.batch ?? NaN);

@@ -63,7 +63,9 @@ export function shiftSeries(cols) {
 }
 
 // The smoothness figure: (a) the loss along the gradient (line: the loss here, band: over the step sizes),
-// (b) relative and (c) absolute gradient predictiveness (line: at the learning rate, band: over the sizes).
+// (b) relative and (c) absolute gradient predictiveness (line: at the learning rate, band: over the sizes),
+// (d) effective smoothness, ||g - g_k|| / ||eta_k g||: the gradient's change per distance moved, a
+// Lipschitz estimate of the gradient along the line (the core's effective_smoothness is its max over k).
 export function smoothnessSeries(cols) {
   const changes = relative => (r, c) => {
     const v = changesAt(r, relative);
@@ -73,10 +75,15 @@ export function smoothnessSeries(cols) {
     const K = r.probes.stepCount;
     return { line: at(r, 'loss'), ...range([at(r, 'loss'), ...Array.from({ length: K }, (_, k) => at(r, 'stepLosses', k))]) };
   };
+  const smoothness = (r, c) => {
+    const v = changesAt(r, false).map((change, k) => change / (at(r, 'stepSizes', k) * at(r, 'gradientNorm')));
+    return { line: v[nearLr(r, c.lr)], ...range(v) };
+  };
   return {
     loss: bandSeries(cols, 'probe_loss', loss),
     relative: bandSeries(cols, 'predictiveness_relative', changes(true)),
     absolute: bandSeries(cols, 'predictiveness', changes(false)),
+    smoothness: bandSeries(cols, 'effective_smoothness', smoothness),
   };
 }
 
@@ -103,5 +110,6 @@ export function numbersAt(report, label) {
     relative: shiftAt(report, 'shiftRelative').median, turn: 1 - shiftAt(report, 'shiftCosine').median,
     gradientNorm: at(report, 'gradientNorm'),
     predictivenessRelative: at(report, 'predictivenessRelative'), predictiveness: at(report, 'predictiveness'),
+    effectiveSmoothness: at(report, 'effectiveSmoothness'),
   };
 }
