@@ -55,7 +55,7 @@ emcmake cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
 cmake --build "$build_dir" --parallel "$(nproc)"
 wasm_out="$build_dir/src/wasm"
 for f in layerscope_wasm.mjs layerscope_wasm.wasm layerscope_wasm_relaxed.mjs layerscope_wasm_relaxed.wasm \
-         layerscope_gradcheck.mjs layerscope_gradcheck.wasm; do
+         layerscope_gradcheck.mjs layerscope_gradcheck.wasm layerscope_lab.mjs layerscope_lab.wasm; do
   [ -f "$wasm_out/$f" ] || { echo "build-wasm.sh: $wasm_out/$f was not built" >&2; exit 1; }
 done
 # Checks (and, had the build's post-link step not run, does) the relaxed build's opcode rewrite.
@@ -75,13 +75,15 @@ mkdir -p "$dist/wasm" "$dist/runs"
 cp "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$dist/wasm/"
 # The gradient check's module (one build: src/wasm/CMakeLists.txt says why), fetched on "Check gradients".
 cp "$wasm_out/layerscope_gradcheck.wasm" "$dist/wasm/"
+# The evidence lab's module (one build, src/wasm/CMakeLists.txt), fetched when one of its sweeps opens.
+cp "$wasm_out/layerscope_lab.wasm" "$dist/wasm/"
 # Emscripten's glue comes out of em++ -O3 without closure (Debian's emscripten has no closure compiler):
 # whitespace-stripped but with its local names whole. esbuild renames those locals (never properties, so
 # Module['...'] and the wasm's import names stay) and takes about a third off the glue gzipped (16.8 KB
 # to 12.8 KB for the main module). Node's tests load the unminified glue of build-wasm/; the page's
 # Chromium tests run this one. esbuild warns that it leaves the glue's Node-only require() calls as they
 # are, which is what they need: --log-level=error.
-for glue in layerscope_wasm.mjs layerscope_gradcheck.mjs; do
+for glue in layerscope_wasm.mjs layerscope_gradcheck.mjs layerscope_lab.mjs; do
   node_modules/.bin/esbuild "$wasm_out/$glue" --minify --format=esm --target=es2022 --log-level=error \
     --outfile="$dist/wasm/$glue"
 done
@@ -104,6 +106,7 @@ copy_page_file index.html
 copy_page_file style.css
 copy_page_file training.css
 copy_page_file gradcheck.css
+copy_page_file lab-sweeps.css
 if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
 # The saved-run example (?view=training&run=runs/fig1.json): a finished Figure 1 run, made once by
 # `node web/tools/make-example-run.mjs` and committed (README, "Open a saved run").
@@ -132,6 +135,13 @@ bundle() {
     --external:'./wasm/*' --log-level=warning --outfile="$dist/$out"
 }
 bundle web/src/gradcheck-worker.js gradcheck-worker.js
+# The evidence lab's sweeps: their page code and their worker, fetched when a reader opens a sweep.
+bundle web/src/lab/sweep-panel.js lab-sweeps.js
+bundle web/src/lab/sweep-worker.js lab-sweep-worker.js
+# The evidence lab's probe figures: fetched by the training view when a run has probes (lab/probe-host.js
+# imports it by a run-time URL), so built apart and counted apart (lab-*).
+bundle web/src/lab/probe-lab.js lab-probes.js
+copy_page_file lab-probes.css
 
 # ---- final checks: the site is whole -----------------------------------------------------------
 if [ "${#missing_page_files[@]}" -gt 0 ]; then

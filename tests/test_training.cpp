@@ -644,3 +644,25 @@ TEST_CASE("every one-click pair names two presets that train, and its caption sa
   CHECK_THAT(pair_caption(fig1, history({{0, 0.1}, {100, 0.5}}), history({{0, 0.1}, {100, 0.5}})),
              Catch::Matchers::EndsWith("Neither has reached 90% yet."));
 }
+
+TEST_CASE("the evidence lab's pairs train with the probes on and the noisy pair's B is noisy batch norm", "[training][pairs][probes]") {
+  int lab = 0;
+  for (const TrainingPairInfo& p : training_pair_list()) {
+    if (p.name.rfind("lab-", 0) != 0) {
+      CHECK_FALSE(p.probes);
+      continue;
+    }
+    CAPTURE(p.name);
+    ++lab;
+    CHECK(p.probes);
+    for (const std::string& preset : {p.a, p.b}) {
+      TrainingConfig t = training_preset(preset);
+      t.probes = true;
+      CHECK_NOTHROW(validate_training(t));
+    }
+  }
+  CHECK(lab == 4);
+  const TrainingPairInfo& noisy = find_preset(training_pair_list(), "lab-noisy");
+  CHECK(training_preset(noisy.b).network.bn_noise);
+  CHECK_FALSE(training_preset(noisy.a).network.bn_noise);
+}

@@ -145,7 +145,7 @@ int run_depth_sweep(int argc, char** argv) {
            "mean-field prediction rate^(L-1) (sweeps.hpp derives each rate), and the first depth where the two\n"
            "differ by more than a factor of 2.\n\nSettings:\n"
         << field_help(depth_sweep_fields(), DepthSweepSettings{})
-        << "\nTool options:\n  --json FILE   write the settings, the rates and every point as JSON\n  --quiet       no progress\n";
+        << "\nTool options:\n  --json FILE   write the settings, the rates, every point and the caption as JSON\n  --quiet       no progress\n";
     std::fputs(out.str().c_str(), stdout);
     return 0;
   }
@@ -169,6 +169,8 @@ int run_depth_sweep(int argc, char** argv) {
       std::printf("%s: measurement and theory part (more than a factor of 2) from depth %d\n", to_string(DepthVariant(v)),
                   r.parts_at[v]);
   }
+  const std::string caption = depth_sweep_caption(r);
+  std::printf("%s\n", caption.c_str());
   if (!tool.json_path.empty()) {
     Json variants = Json::array();
     for (int v = 0; v < depth_variant_count; ++v) {
@@ -186,7 +188,8 @@ int run_depth_sweep(int argc, char** argv) {
     write_json_file(tool.json_path, Json{{"layerscope", 1},
                                          {"kind", "depth_sweep"},
                                          {"settings", fields_json(depth_sweep_fields(), settings)},
-                                         {"variants", variants}});
+                                         {"variants", variants},
+                                         {"caption", caption}});
   }
   return 0;
 }

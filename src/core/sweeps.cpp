@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <limits>
 
@@ -96,53 +97,104 @@ SweepPoint sweep_point(TrainingConfig config, double rate, int steps, int test_s
   return p;
 }
 
-SweepResult learning_rate_sweep(const SweepSettings& settings, const std::shared_ptr<const MnistData>& data,
-                                const std::function<void(int, int)>& progress) {
+SweepPlan sweep_plan(const SweepSettings& settings) {
   sweep_fields().check_ranges(settings);
-  const TrainingPairInfo& pair = training_pair_list()[size_t(settings.pair)];
-  SweepResult r;
-  r.settings = settings;
-  r.pair = pair.name, r.a = pair.a, r.b = pair.b, r.a_label = pair.a_label, r.b_label = pair.b_label;
-  const TrainingConfig a = training_preset(pair.a), b = training_preset(pair.b);
-  std::vector<double> rates = sweep_rates(a.learning_rate, settings.rates, settings.decades);
+  SweepPlan plan;
+  plan.settings = settings;
+  plan.pair = training_pair_list()[size_t(settings.pair)];
+  plan.a = training_preset(plan.pair.a), plan.b = training_preset(plan.pair.b);
+  plan.rates = sweep_rates(plan.a.learning_rate, settings.rates, settings.decades);
   const double top = training_fields().at("learning_rate").spec.max;
-  if (rates.back() > top * (1 + 1e-12))
-    throw ConfigError("decades", "takes the rate to " + format_number(rates.back()) + ", over learning_rate's " +
+  if (plan.rates.back() > top * (1 + 1e-12))
+    throw ConfigError("decades", "takes the rate to " + format_number(plan.rates.back()) + ", over learning_rate's " +
                                      format_number(top) + "; at most " +
-                                     format_number(std::floor(100 * std::log10(top / a.learning_rate)) / 100) +
-                                     " for this pair (its rate is " + format_number(a.learning_rate) + ")");
-  for (double& rate : rates) rate = std::min(rate, top);  // 10^3 * 0.01 may round a hair above 10
-  const int total = 2 * int(rates.size());
-  int done = 0;
-  r.a_largest = r.b_largest = nan;
-  for (double rate : rates) {
-    for (int column = 0; column < 2; ++column) {
-      const SweepPoint p = sweep_point(column == 0 ? a : b, rate, settings.steps, settings.test_samples, data);
-      (column == 0 ? r.a_points : r.b_points).push_back(p);
-      if (!p.diverged && p.test_accuracy >= settings.trains_above) (column == 0 ? r.a_largest : r.b_largest) = rate;
-      if (progress) progress(++done, total);
-    }
-  }
+                                     format_number(std::floor(100 * std::log10(top / plan.a.learning_rate)) / 100) +
+                                     " for this pair (its rate is " + format_number(plan.a.learning_rate) + ")");
+  for (double& rate : plan.rates) rate = std::min(rate, top);  // 10^3 * 0.01 may round a hair above 10
+  return plan;
+}
+
+SweepPoint sweep_plan_point(const SweepPlan& plan, int column, int index, const std::shared_ptr<const MnistData>& data) {
+  if (column != 0 && column != 1) throw ConfigError("column", "must be 0 (A) or 1 (B) (got " + std::to_string(column) + ")");
+  if (index < 0 || index >= int(plan.rates.size()))
+    throw ConfigError("index", "must be a rate's index from 0 to " + std::to_string(plan.rates.size() - 1) + " (got " +
+                                   std::to_string(index) + ")");
+  return sweep_point(column == 0 ? plan.a : plan.b, plan.rates[size_t(index)], plan.settings.steps,
+                     plan.settings.test_samples, data);
+}
+
+SweepResult sweep_result(const SweepPlan& plan, std::vector<SweepPoint> a_points, std::vector<SweepPoint> b_points) {
+  SweepResult r;
+  r.settings = plan.settings;
+  r.pair = plan.pair.name, r.a = plan.pair.a, r.b = plan.pair.b;
+  r.a_label = plan.pair.a_label, r.b_label = plan.pair.b_label;
+  r.a_points = std::move(a_points), r.b_points = std::move(b_points);
+  // A run trains when it did not diverge and reached trains_above on the test set.
+  auto largest = [&](const std::vector<SweepPoint>& points) {
+    double rate = nan;
+    for (const SweepPoint& p : points)
+      if (!p.diverged && p.test_accuracy >= plan.settings.trains_above) rate = std::isnan(rate) ? p.rate : std::max(rate, p.rate);
+    return rate;
+  };
+  r.a_largest = largest(r.a_points), r.b_largest = largest(r.b_points);
   return r;
 }
 
+SweepResult learning_rate_sweep(const SweepSettings& settings, const std::shared_ptr<const MnistData>& data,
+                                const std::function<void(int, int)>& progress) {
+  const SweepPlan plan = sweep_plan(settings);
+  std::vector<SweepPoint> points[2];
+  const int total = 2 * int(plan.rates.size());
+  int done = 0;
+  for (int k = 0; k < int(plan.rates.size()); ++k) {
+    for (int column = 0; column < 2; ++column) {
+      points[column].push_back(sweep_plan_point(plan, column, k, data));
+      if (progress) progress(++done, total);
+    }
+  }
+  return sweep_result(plan, std::move(points[0]), std::move(points[1]));
+}
+
+namespace {
+
+std::string printed(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string printed(const char* format, ...) {
+  va_list args, again;
+  va_start(args, format);
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string text(size_t(std::max(n, 0)), '\0');
+  std::vsnprintf(text.data(), text.size() + 1, format, again);  // C++17: data() is writable, and ends in a NUL
+  va_end(again);
+  return text;
+}
+
+}  // namespace
+
 std::string sweep_caption(const SweepResult& r) {
-  auto largest = [&](const char* name, const std::string& label, double rate) {
-    char buf[200];
-    if (std::isnan(rate))
-      std::snprintf(buf, sizeof buf, "%s (%s) trains at none of the rates", name, label.c_str());
-    else
-      std::snprintf(buf, sizeof buf, "%s (%s) trains up to a learning rate of %.3g", name, label.c_str(), rate);
-    return std::string(buf);
+  const double top = r.a_points.empty() ? nan : r.a_points.back().rate;
+  // "up to a learning rate of 0.268" / "at none of the 8 rates"; the top of the grid is said, since the
+  // column may train above it too.
+  auto largest = [&](double rate) {
+    if (std::isnan(rate)) return printed("at none of the %zu rates", r.a_points.size());
+    return printed("up to a learning rate of %.3g%s", rate, rate == top ? ", the top of the grid" : "");
+  };
+  auto best = [](const std::vector<SweepPoint>& points) {
+    const SweepPoint* b = nullptr;
+    for (const SweepPoint& p : points)
+      if (!p.diverged && (!b || p.test_accuracy > b->test_accuracy)) b = &p;
+    return b ? printed("%.1f%% (at %.3g)", 100 * b->test_accuracy, b->rate) : std::string("none (every rate diverges)");
   };
   int diverged_a = 0, diverged_b = 0;
   for (const SweepPoint& p : r.a_points) diverged_a += p.diverged;
   for (const SweepPoint& p : r.b_points) diverged_b += p.diverged;
-  char tail[240];
-  std::snprintf(tail, sizeof tail,
-                " (test accuracy at least %.0f%% after %d steps); %d of %zu rates diverge for A, %d for B.",
-                100 * r.settings.trains_above, r.settings.steps, diverged_a, r.a_points.size(), diverged_b);
-  return largest("A", r.a_label, r.a_largest) + ", " + largest("B", r.b_label, r.b_largest) + tail;
+  return printed("A (%s) trains %s; B (%s) trains %s (a run trains when its loss stays finite and its test accuracy "
+                 "reaches %.0f%% after %d steps).",
+                 r.a_label.c_str(), largest(r.a_largest).c_str(), r.b_label.c_str(), largest(r.b_largest).c_str(),
+                 100 * r.settings.trains_above, r.settings.steps) +
+         printed(" The best test accuracy is %s for A and %s for B; %d of the %zu rates diverge for A, %d for B.",
+                 best(r.a_points).c_str(), best(r.b_points).c_str(), diverged_a, r.a_points.size(), diverged_b);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -239,6 +291,40 @@ DepthSweepResult depth_sweep(const DepthSweepSettings& s, const std::function<vo
     r.points.push_back(p);
   }
   return r;
+}
+
+namespace {
+
+// 3 significant digits, in exponent form ("9.7e7") outside 0.01..10^4.
+std::string short_number(double v) {
+  if (!std::isfinite(v)) return v != v ? "NaN" : v > 0 ? "infinity" : "-infinity";
+  if (v == 0 || (std::abs(v) >= 0.01 && std::abs(v) < 1e4)) return printed("%.3g", v);
+  const int exponent = int(std::floor(std::log10(std::abs(v))));
+  return printed("%.2ge%d", v / std::pow(10.0, exponent), exponent);
+}
+
+const char* depth_variant_words(int v) {
+  static const char* const words[] = {"without batch norm", "with batch norm before the ReLU", "with batch norm after the ReLU"};
+  return words[v];
+}
+
+}  // namespace
+
+std::string depth_sweep_caption(const DepthSweepResult& r) {
+  if (r.points.empty()) return "";
+  const DepthPoint& deepest = r.points.back();
+  std::string growth;
+  for (int v = 0; v < depth_variant_count; ++v)
+    growth += printed("%s%s %s (mean field: %.3f a layer, %s)", v == 0 ? "" : v + 1 < depth_variant_count ? "; " : "; and ",
+                      short_number(deepest.growth[v]).c_str(), depth_variant_words(v), r.rate[v],
+                      short_number(deepest.predicted[v]).c_str());
+  std::string parts;
+  for (int v = 0; v < depth_variant_count; ++v)
+    parts += printed("%s%s %s", v == 0 ? "" : v + 1 < depth_variant_count ? ", " : " and ", depth_variant_words(v),
+                     r.parts_at[v] < 0 ? printed("nowhere up to depth %d", deepest.depth).c_str()
+                                       : printed("from depth %d", r.parts_at[v]).c_str());
+  return printed("At depth %d the gradient at the first layer, relative to the last layer's, is ", deepest.depth) +
+         growth + "." + " Measurement and theory part (by more than a factor of 2) " + parts + ".";
 }
 
 }  // namespace layerscope

@@ -54,10 +54,28 @@ struct SweepResult {
 // One point: `config` (a training preset) at `rate` for `steps` steps, evaluated on `test_samples` images.
 SweepPoint sweep_point(TrainingConfig config, double rate, int steps, int test_samples,
                        const std::shared_ptr<const MnistData>& data);
+
+// The runs of a sweep before any of them: the pair, its two presets and the rates. Validates the settings
+// (a bad one is refused naming the field), so the page can refuse before it starts a worker, and each
+// worker runs its share of the runs one at a time (sweep_plan_point), showing progress and stopping
+// between runs.
+struct SweepPlan {
+  SweepSettings settings;
+  TrainingPairInfo pair;
+  TrainingConfig a, b;
+  std::vector<double> rates;
+};
+SweepPlan sweep_plan(const SweepSettings& settings);
+// Column 0 (A) or 1 (B) of the plan at rates[index].
+SweepPoint sweep_plan_point(const SweepPlan& plan, int column, int index, const std::shared_ptr<const MnistData>& data);
+// The result of a plan from its runs (each column's points in the plan's rate order): the largest rate
+// each column trains at.
+SweepResult sweep_result(const SweepPlan& plan, std::vector<SweepPoint> a_points, std::vector<SweepPoint> b_points);
 // The whole sweep, A then B at each rate; progress(done, total) after each run. Validates first.
 SweepResult learning_rate_sweep(const SweepSettings& settings, const std::shared_ptr<const MnistData>& data,
                                 const std::function<void(int, int)>& progress = nullptr);
-// The caption's sentence: the largest rate each column trains at.
+// Two sentences: the largest rate each column trains at (and whether that is the top of the grid); the
+// best test accuracy of each and how many rates diverge.
 std::string sweep_caption(const SweepResult& result);
 
 // ---------------------------------------------------------------------------------------------------
@@ -89,9 +107,9 @@ std::string get_depth_sweep_field(const DepthSweepSettings& settings, const std:
 //  - batch norm before the ReLU: backward divides by the batch std of z = W h, whose variance is
 //    sigma_w^2 Var(relu(N(0,1))) = sigma_w^2 (pi - 1) / (2 pi) since h = relu of a standardized input; with
 //    the ReLU's half and W^T's sigma_w^2 the squared norm grows by pi / (pi - 1) a layer, independent of
-//    sigma_w: rate sqrt(pi / (pi - 1)) = 1.2113.
+//    sigma_w: rate sqrt(pi / (pi - 1)) = 1.2112.
 //  - batch norm after the ReLU: z = W h with h standardized, a = relu(z) has variance
-//    sigma_w^2 (pi - 1) / (2 pi); the same three factors: the same rate, 1.2113.
+//    sigma_w^2 (pi - 1) / (2 pi); the same three factors: the same rate, 1.2112.
 // Batch norm's projections (the mean and xhat directions of each feature over the batch) take 2 of N
 // directions out: a factor (1 - 2/N) on the squared norm, about 0.99 at N = 256, left out of the rate.
 double depth_sweep_rate(DepthVariant variant, InitScheme init, int width);
@@ -111,5 +129,8 @@ struct DepthSweepResult {
 };
 std::vector<int> depth_sweep_depths(int min_depth, int max_depth, int points);
 DepthSweepResult depth_sweep(const DepthSweepSettings& settings, const std::function<void(int, int)>& progress = nullptr);
+// Two sentences: the growth at the deepest network of each variant against its rate's prediction; where
+// measurement and theory part (more than a factor of 2), per variant.
+std::string depth_sweep_caption(const DepthSweepResult& result);
 
 }  // namespace layerscope

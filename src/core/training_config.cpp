@@ -323,6 +323,18 @@ const std::vector<TrainingPairInfo>& training_pair_list() {
        "cures-residual", "cures-skipinit", "alpha 1/sqrt(50)", "SkipInit"},
       {"bn-costs", "Batch norm's costs: batch norm vs layer norm at a batch of 4, the Figure 1 network", "bn-batch4",
        "ln-batch4", "batch norm", "layer norm"},
+      // The evidence lab (issue 21): why does batch norm help? Each experiment trains its pair with the probes on
+      // (probes.hpp), and the page draws their figure beside the run.
+      {"lab-ics", "Internal covariate shift, measured: Figure 1's pair with the probes on", "bn-paper-fig1-baseline",
+       "bn-paper-fig1", "without batch norm", "with batch norm", true},
+      // Standard vs batch norm vs noisy batch norm is three runs: this pair is two of them, and the page draws the
+      // run before it (the previous-run overlay: lab-ics's A is the standard network) dashed beside them.
+      {"lab-noisy", "Noisy batch norm: batch norm vs batch norm + noise, the Figure 1 network with the probes on",
+       "bn-paper-fig1", "bn-paper-fig1-noisy", "batch norm", "noisy batch norm", true},
+      {"lab-smoothness", "Smoothness of the loss landscape: Figure 1's pair with the probes on",
+       "bn-paper-fig1-baseline", "bn-paper-fig1", "without batch norm", "with batch norm", true},
+      {"lab-rank", "Rank of the representations: 20 ReLU layers without vs with batch norm, the probes on",
+       "blog-deep-relu", "blog-deep-relu-bn", "without batch norm", "with batch norm", true},
   };
   return list;
 }

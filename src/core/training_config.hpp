@@ -76,9 +76,11 @@ struct TrainingPresetInfo {
 const std::vector<TrainingPresetInfo>& training_preset_list();
 TrainingConfig training_preset(const std::string& name);  // ConfigError("preset", ...) for unknown names
 // Pairs of training presets the page trains side by side in one click (A, then B: the same seed, the same
-// batches), each with the words its caption uses for A and B.
+// batches), each with the words its caption uses for A and B. probes: the pair is one of the evidence lab's
+// experiments (issue 21): both columns train with the training field `probes` on.
 struct TrainingPairInfo {
   std::string name, title, a, b, a_label, b_label;
+  bool probes = false;
 };
 const std::vector<TrainingPairInfo>& training_pair_list();
 struct TrainingReport;

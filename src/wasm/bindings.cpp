@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 
 #include "conversions.hpp"
+#include "mnist_data.hpp"
 #include "run.hpp"
 #include "timing.hpp"
 #include "training_session.hpp"

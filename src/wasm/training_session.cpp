@@ -11,16 +11,13 @@
 
 #include "conversions.hpp"
 #include "figure.hpp"
-#include "mnist.hpp"
+#include "mnist_data.hpp"
 
 namespace layerscope::wasm {
 
 namespace {
 
 using emscripten::val;
-
-// The one data set of the module (see the header): replaced whole by loadMnist, never modified.
-std::shared_ptr<const MnistData> loaded_data;
 
 // guarded() plus the one failure that is not a bad setting: {ok: false, error, field: null, divergedAt}.
 template <typename Fn>
@@ -180,22 +177,6 @@ val probes_to_js(const std::vector<TrainingReport>& reports, int depth, int step
 
 }  // namespace
 
-val load_mnist(const val& bytes) {
-  return guarded([&] {
-    if (!bytes.instanceof(val::global("Uint8Array")))
-      throw DataError("mnist: the downloaded dataset: must be a Uint8Array of the pack's bytes");
-    std::vector<std::uint8_t> copy(bytes["length"].as<std::size_t>());
-    // The view and the copy into it happen in one JS call, with no wasm allocation in between.
-    val(emscripten::typed_memory_view(copy.size(), copy.data())).call<void>("set", bytes);
-    auto data = std::make_shared<const MnistData>(parse_mnist_pack(copy.data(), copy.size(), "the downloaded dataset"));
-    loaded_data = data;
-    val counts = val::object();
-    counts.set("train", data->train.count);
-    counts.set("test", data->test.count);
-    return counts;
-  });
-}
-
 val training_schema_to_js() {
   return guarded([] {
     const TrainingConfig defaults = training_preset(default_training_preset);
@@ -222,8 +203,7 @@ val TrainingSession::start(const val& config) {
     trainer_.reset();
     diverged_.reset();
     const TrainingConfig parsed = training_config_from_js(config);
-    if (!loaded_data) throw DataError("mnist: no dataset loaded: call loadMnist(bytes) first");
-    trainer_ = std::make_unique<Trainer<float>>(parsed, loaded_data);
+    trainer_ = std::make_unique<Trainer<float>>(parsed, loaded_mnist());
     // Step 0 at once: latest() and history() show the network as initialised before the first step.
     trainer_->report_step_zero();
     return val::undefined();
@@ -372,6 +352,7 @@ val training_pairs_to_js() {
       row.set("b", p.b);
       row.set("aLabel", p.a_label);
       row.set("bLabel", p.b_label);
+      row.set("probes", p.probes);
       list.call<void>("push", row);
     }
     return list;

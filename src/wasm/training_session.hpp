@@ -2,9 +2,8 @@
 // Training.free() does) and the free functions around it. Every call that can fail returns a result
 // object (see conversions.hpp); a diverged step adds divergedAt, the step it stopped at.
 //
-// The data set is loaded once per module (loadMnist) into a shared, immutable MnistData: every session
-// started afterwards holds a reference, so two sessions share one copy and a later loadMnist leaves
-// running sessions on the data they started with.
+// The data set is loaded once per module (mnist_data.hpp's loadMnist): every session started afterwards
+// holds a reference to it.
 #pragma once
 
 #include <emscripten/val.h>
@@ -16,8 +15,6 @@
 
 namespace layerscope::wasm {
 
-// bytes: a Uint8Array holding the pack (dist/data/mnist-binary.bin). Value {train, test}: image counts.
-emscripten::val load_mnist(const emscripten::val& bytes);
 // [{name, type, min, max, minOpen, maxOpen, choices, help, default}] of the training fields; the
 // defaults are bn-paper-fig1's, where start() begins without a preset.
 emscripten::val training_schema_to_js();

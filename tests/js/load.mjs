@@ -44,6 +44,19 @@ export async function loadGradientCheckForNode() {
   });
 }
 
+// The evidence lab's own module (layerscope_lab.wasm, loaded by the page when a sweep opens) from the same
+// build folder, through layerscope.js's loadLab.
+export async function loadLabForNode() {
+  const dir = findWasmBuild();
+  globalThis.require ??= createRequire(import.meta.url);
+  globalThis.__dirname ??= dir;
+  const { loadLab } = await import(pathToFileURL(join(root, 'web', 'src', 'layerscope.js')).href);
+  return loadLab({  // one build (src/wasm/CMakeLists.txt)
+    moduleUrl: pathToFileURL(join(dir, 'layerscope_lab.mjs')).href,
+    wasmBinary: readFileSync(join(dir, 'layerscope_lab.wasm')),
+  });
+}
+
 // The native tool `layerscope` (src/cli), for the tests that compare the wasm numbers with its own: LAYERSCOPE_CLI,
 // or a build in build/ or build-cli/.
 export function findNativeTool() {

@@ -1,7 +1,7 @@
 // The saved-run reader (web/src/run-file.js, issue 20's "Open a saved run"): a file "Download the whole run"
 // writes is read back into the reports the training view keeps (typed arrays as the workers post them), and
 // every kind of bad file is refused with a message naming what is wrong. The good file here is built by the
-// page's own writer (runFileJson over a ReportStore) from a report of the shape training-worker.js posts.
+// page's own writer (runFileJson over a ReportStore) from a report of the shape worker/training-session.js posts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';

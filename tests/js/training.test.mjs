@@ -304,7 +304,9 @@ test('the one-click pairs come from the core, and a pair\'s caption is computed 
   ensureData();
   const names = ls.trainingPairs.map(p => p.name);
   assert.deepEqual(names, ['fig1', 'blog', 'bn-placement', 'bn-axis', 'he-vs-bn', 'tanh-50', 'cures-batch-norm',
-    'cures-layer-norm', 'cures-residual', 'cures-selu', 'cures-skipinit', 'bn-costs']);
+    'cures-layer-norm', 'cures-residual', 'cures-selu', 'cures-skipinit', 'bn-costs', 'lab-ics', 'lab-noisy', 'lab-smoothness', 'lab-rank']);
+  // the evidence lab's pairs, and only they, train with the probes on
+  assert.deepEqual(ls.trainingPairs.filter(p => p.probes).map(p => p.name), names.filter(n => n.startsWith('lab-')));
   const presets = new Set(ls.trainingPresets.map(p => p.name));
   for (const p of ls.trainingPairs) assert.ok(presets.has(p.a) && presets.has(p.b), p.name);
   const run = name => {

@@ -72,6 +72,21 @@ function stdAt(r, kind, layer) {
   return s.finite > 0 && s.nan + s.inf === 0 ? s.std : NaN;
 }
 
+// Batch norm's own gradient explosion at initialisation (issue 21 item 5), said when a column with batch
+// norm and ReLU has dL/dh growing toward the input at initialisation (a run, or step 0 of a training).
+// Backward, batch norm divides by the batch std of its input, the linear map of a ReLU of standardized
+// values (variance sigma_w^2 (pi - 1) / (2 pi)); with the ReLU passing half and W's sigma_w^2, the squared
+// norm grows by pi / (pi - 1) a layer: sqrt(pi / (pi - 1)) = 1.21 (README, "Batch norm's explosion at
+// initialisation"; the default pair measures 1.22). Normalizing the forward pass does not tame the backward.
+function explosion(columns, forward) {
+  const grown = columns.filter(([, r, f]) => !forward && f > 1.1 && !(r.step > 0) && r.config?.normalization === 'batch' && r.config?.activation === 'relu');
+  if (!grown.length) return '';
+  const names = grown.map(([name]) => name).join(' and ');
+  return ` ${names}'s growth is batch norm's own gradient explosion at initialisation: with batch norm and ReLU, dL/dh ` +
+    'grows about √(π/(π−1)) ≈ 1.21× a layer toward the input (the rate derived for this case; Yang et al., “A Mean Field ' +
+    'Theory of Batch Normalization”, ICLR 2019, explain it).';
+}
+
 // The first screen's sentence, computed from the numbers: how the two columns' spreads compare where the
 // story is told (the last layer going forward, layer 1 coming back); and a second one, the factor per layer.
 // Returns {text, detail}.
@@ -94,16 +109,16 @@ function storyParts(columns, kind) {
       `${where.toLowerCase()}, ${okName}'s ${words} have std ${fmt(stdAt(ok, kind, layer))}.`;
   }
   const [sa, sb] = [stdAt(a, kind, layer), stdAt(b, kind, layer)];
-  const perLayer = (r, s) => {
-    const far = forward ? 1 : depth, near = layer;
-    const s1 = stdAt(r, kind, far);
-    if (!(s1 > 0 && s > 0) || depth < 3) return '';
-    const f = (s / s1) ** (1 / Math.abs(near - far));
-    return f < 0.9 ? `shrink about ${times(1 / f)} a layer` : f > 1.1 ? `grow about ${times(f)} a layer` : 'keep their size';
+  // the geometric mean factor a layer, from the far end to `layer` (NaN when it cannot be read)
+  const factor = (r, s) => {
+    const far = forward ? 1 : depth, s1 = stdAt(r, kind, far);
+    return s1 > 0 && s > 0 && depth >= 3 ? (s / s1) ** (1 / Math.abs(layer - far)) : NaN;
   };
-  const trend = (name, r, s) => { const t = perLayer(r, s); return t ? `${name}'s ${t}` : ''; };
+  const perLayer = f => (!Number.isFinite(f) ? '' : f < 0.9 ? `shrink about ${times(1 / f)} a layer` : f > 1.1 ? `grow about ${times(f)} a layer` : 'keep their size');
+  const trend = (name, r, s) => { const t = perLayer(factor(r, s)); return t ? `${name}'s ${t}` : ''; };
   const trends = [trend('A', a, sa), trend('B', b, sb)].filter(Boolean);
-  const tail = trends.length ? `${forward ? 'From layer 1 on' : 'From the last layer back'}, ${trends.join('; ')}.` : '';
+  const tail = trends.length ? `${forward ? 'From layer 1 on' : 'From the last layer back'}, ${trends.join('; ')}.` +
+    explosion([['A', a, factor(a, sa)], ['B', b, factor(b, sb)]], forward) : '';
   if (!Number.isFinite(sa) || !Number.isFinite(sb)) {
     const bad = !Number.isFinite(sa) ? 'A' : 'B';
     return `${where}, ${bad}'s ${words} are not finite (NaN or Inf): the run has broken down.`;

@@ -43,6 +43,14 @@ export async function loadGradientCheck(options = {}) {
   return new GradientCheck(await instantiate('./wasm/layerscope_gradcheck.mjs', options));
 }
 
+// The evidence lab's sweeps (src/core/sweeps.hpp) in a module of their own (src/wasm/lab_bindings.cpp),
+// loaded only when a reader opens an experiment of the lab; the default moduleUrl is ./wasm/layerscope_lab.mjs.
+//   const lab = await loadLab();  lab.loadMnist(bytes);
+//   const plan = lab.sweepPlan({steps: 200});  lab.sweepPoint(plan.settings, 0, 3);  lab.depthSweep({});
+export async function loadLab(options = {}) {
+  return new LabSweeps(await instantiate('./wasm/layerscope_lab.mjs', options));
+}
+
 async function instantiate(defaultPath, options) {
   const moduleUrl = options.moduleUrl ? String(options.moduleUrl) : new URL(defaultPath, import.meta.url).href;
   const { default: createModule } = await import(moduleUrl);
@@ -82,6 +90,30 @@ class GradientCheck {
   // check_batch), settings, rows: [{layer, kind ('h' for dL/dh), worst, checked, skipped, index, analytic,
   // numeric, step}]}. Throws LayerscopeError naming a bad field.
   check(config = {}, settings = {}) { return unwrap(this.#module.checkGradients(config, settings)); }
+}
+
+// The lab's calls, synchronous (the page runs them in workers: web/src/lab/). Settings are objects of the
+// schema's fields, each optional; a bad one throws LayerscopeError naming it. Shapes: src/wasm/lab_result.hpp.
+class LabSweeps {
+  #module;
+
+  constructor(module) {
+    this.#module = module;
+    this.sweepSchema = unwrap(module.sweepSchema());  // [{name, type, min, max, ..., help, default}]
+    this.depthSweepSchema = unwrap(module.depthSweepSchema());
+  }
+
+  loadMnist(bytes) { return unwrap(this.#module.loadMnist(bytes)); }
+  // {settings (every field), pair, a, b, aLabel, bLabel, rates: Float64Array}: validated, nothing run.
+  sweepPlan(settings = {}) { return unwrap(this.#module.sweepPlan(settings)); }
+  // One run: column 0 (A) or 1 (B) at the plan's rates[index]: {rate, diverged, divergedStep, finalTrainLoss,
+  // testLoss, testAccuracy (NaN when diverged), seconds}.
+  sweepPoint(settings, column, index) { return unwrap(this.#module.sweepPoint(settings, column, index)); }
+  // {aLargest, bLargest (NaN: at no rate), caption} from every run of both columns.
+  sweepResult(settings, aPoints, bPoints) { return unwrap(this.#module.sweepResult(settings, aPoints, bPoints)); }
+  // {settings, variants, rates, partsAt, points: [{depth, growth, predicted, firstWeightGradient}], caption};
+  // progress(done, total) after each network.
+  depthSweep(settings = {}, progress = undefined) { return unwrap(this.#module.depthSweep(settings, progress)); }
 }
 
 class Layerscope {

@@ -85,6 +85,7 @@ export class PageViews {
     if (overlay) this.drawOverlay(msg, v);
     this.overviewChart.update(msg.columns);
     for (const chart of this.profiles) {
+      chart.caption.parentElement.hidden = Boolean(chart.panel.hidden?.(Object.values(msg.columns)));
       chart.update(msg.columns);
       if (chart.panel.id === 'bands') chart.caption.textContent = `Percentiles of ${TENSOR_LABELS[v.tensor]} against depth: ${BANDS_TITLE}`;
     }

@@ -168,7 +168,7 @@ export class Page {
     }
     setText($('overview-title-a'), this.columnTitle('a'));
     setText($('overview-title-b'), this.columnTitle('b'));
-    document.body.classList.toggle('embed', !!v.embed);
+    document.body.classList.toggle('embed', v.embed === true);  // a figure's embed (a name) is the training view's
     this.steps.sync();
     document.body.classList.toggle('overlay', v.layout === 'overlay');
     this.scenarios.sync();

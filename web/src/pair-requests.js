@@ -81,7 +81,8 @@ export function figureSpan(columnsSummaries) {
 }
 
 // The page's result: {type:'result', id, ms, kind, range, symlogThreshold, columns:{a, b}, timing, step?};
-// a column is {ok, runKey, config, loss, depth, summaries, theory, warnings, step, histograms, histogramsKey} or
+// a column is {ok, runKey, config, loss, depth, summaries, theory, warnings, step, effectiveRank (a trained step with
+// probes, else null), histograms, histogramsKey} or
 // {ok:false, error}; equal keys mean the very same numbers as an earlier result.
 function assemble(req) {
   // The axis the core chose (both workers compute it from the same figure, so either one's).
@@ -92,8 +93,8 @@ function assemble(req) {
     if (!r.ok) columns[c] = { ok: false, error: r.error };
     else if (!h.ok) columns[c] = { ok: false, error: h.error };
     else {
-      const { runNumber, config, loss, depth, summaries, theory, warnings = [], step = null } = r;
-      columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory, warnings, step,
+      const { runNumber, config, loss, depth, summaries, theory, warnings = [], step = null, effectiveRank = null } = r;
+      columns[c] = { ok: true, runKey: `${c}${runNumber}`, config, loss, depth, summaries, theory, warnings, step, effectiveRank,
         histograms: h.histograms, histogramsKey: `${c}${h.key}` };
     }
   }

@@ -26,6 +26,11 @@ function stdSpec(title, kind, { height } = {}) {
 }
 
 export const PROFILE_PANELS = [
+  // A kept step of a run with the probes on (the evidence lab's): the effective rank of each layer's output
+  // (probes.hpp), shown only when a column has it.
+  { id: 'rank', title: 'Effective rank of the layer outputs h (log scale; a trained step with probes)', hidden: rs => !rs.some(r => r?.effectiveRank),
+    spec: () => ({ title: 'Effective rank of h', log: true,  // from 1 (collapsed) to min(width, batch): a log axis
+      series: COLUMNS.map(c => ({ column: c, key: 'rank', label: 'effective rank', values: r => r.effectiveRank ?? [] })) }) },
   { id: 'output', title: 'Std of layer outputs h (forward)', spec: () => stdSpec('Std of layer outputs h (forward)', 'output') },
   { id: 'grad_output', title: 'Std of dL/dh (backward)', spec: () => stdSpec('Std of dL/dh (backward)', 'grad_output') },
   { id: 'grad_weight', title: 'Std of dL/dW (weight gradients)', spec: () => stdSpec('Std of dL/dW (weight gradients)', 'grad_weight') },

@@ -9,6 +9,8 @@
 // page has a clean URL.
 // Every control's id is its URL key.
 
+import { LAB_EMBED_PAIRS } from './lab/probe-embeds.js';
+
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
 // differ in init and upstream scale; they are a preset pair of their own).
@@ -45,10 +47,24 @@ export const VIEW_FIELDS = [
   { name: 'layout', type: 'choice', choices: ['side', 'overlay'], default: 'side', redraw: true,
     help: 'side: A and B in their own columns; overlay: A and B in the same row of each layer' },
   { name: 'embed', type: 'boolean', default: false,
-    help: 'the view shown (view=) without its controls, fitted to a frame in another page' },
+    help: 'shown alone, without controls, fitted to a frame in another page: 1, the view shown (view=); or one figure of the training view by its name (EMBED_FIGURES)' },
   { name: 'wasm', type: 'choice', choices: ['auto', 'simd128'], default: 'auto',
     help: 'WebAssembly build: auto takes relaxed SIMD where the browser has it; simd128 forces the other' },
 ];
+
+// The evidence lab's sweeps in the URL: each one's key prefix (`sweep.steps`, `depth.depths`: rows of
+// this table made from the lab module's schema, sweepRows) and its figure's embed name.
+export const LAB_SWEEP_KEYS = {
+  lr: { prefix: 'sweep.', embed: 'lr-sweep' },
+  depth: { prefix: 'depth.', embed: 'depth-sweep' },
+};
+
+// `embed` names what is shown alone: 1, the whole view (view=); or one figure of the training view by
+// name: the evidence lab's probe figures (lab/probe-embeds.js) and sweeps. A figure name implies
+// view=training. Figure 1's old `embed=fig1` is that view's whole embed (embed=1, rewritten so).
+export const EMBED_FIGURES = [...Object.keys(LAB_EMBED_PAIRS), ...Object.values(LAB_SWEEP_KEYS).map(s => s.embed)];
+// The training view's embeds drawn by its own controller: Figure 1 (the view's whole embed) and the probe figures.
+export const TRAINING_EMBEDS = ['fig1', ...Object.keys(LAB_EMBED_PAIRS)];
 
 // Config fields never stored per column: the seed is shared by both columns so they start alike.
 export const SHARED_CONFIG_FIELDS = ['seed'];
@@ -176,7 +192,7 @@ export function stateTable(schema, presets) {
 
 export function defaultState(table) {
   const state = { view: {}, a: {}, b: {}, training: {} };
-  for (const row of table) state[row.scope][row.field] = row.default;
+  for (const row of table) (state[row.scope] ??= {})[row.field] = row.default;
   return state;
 }
 
@@ -193,10 +209,12 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
   for (const [key, raw] of params) {
     // The Figure 1 embed's links before `embed` had one meaning: the training view, embedded.
     if (key === 'embed' && raw === 'fig1') { state.view.embed = true; state.training.view = 'training'; continue; }
+    // one figure of the training view, alone
+    if (key === 'embed' && EMBED_FIGURES.includes(raw)) { state.view.embed = raw; state.training.view = 'training'; continue; }
     const row = byKey.get(key);
     if (!row) {
-      const training = key.startsWith('t.');
-      if (!OTHER_KEYS.includes(key)) say(training ? 'training' : 'view', `Unknown ${training ? 'training ' : ''}setting '${shown(key)}' in the link was ignored.`);
+      const scope = keyScope(key);
+      if (!OTHER_KEYS.includes(key)) say(scope, `Unknown ${scope === 'training' ? 'training ' : ''}setting '${shown(key)}' in the link was ignored${known(table, scope)}.`);
       continue;
     }
     if (row.spec.default === null && raw === '') continue;  // left empty: the preset's
@@ -210,6 +228,25 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
 // Keys read elsewhere: a saved run's file (saved-run.js).
 const OTHER_KEYS = ['run'];
 
+// The scope a key belongs to by its prefix, known or not: a sweep's (its rows come with the lab's
+// module, so the page's own table leaves them to the lab), the training view's, or the page's.
+function keyScope(key) {
+  const sweep = Object.entries(LAB_SWEEP_KEYS).find(([, s]) => key.startsWith(s.prefix));
+  return sweep ? sweep[0] : key.startsWith('t.') ? 'training' : 'view';
+}
+// A notice's list of a prefixed scope's known keys.
+function known(table, scope) {
+  if (scope === 'view') return '';
+  return ` (known: ${table.filter(r => r.scope === scope).map(r => r.key).join(', ')})`;
+}
+
+// A sweep's rows of the table (sweep: 'lr' | 'depth'): its fields from the lab module's schema (the
+// core's sweeps.cpp sweep_fields, depth_sweep_fields), keyed under its prefix, scope the sweep.
+export function sweepRows(sweep, schema) {
+  const { prefix } = LAB_SWEEP_KEYS[sweep];
+  return schema.map(spec => ({ key: prefix + spec.name, spec, scope: sweep, field: spec.name, default: spec.default }));
+}
+
 // `search` with the rows `owns(row)` set from `state` (only values off their default are written) and
 // every other key kept as it is: each view writes its own rows into the page's one URL.
 export function writeQuery(search, table, state, owns = row => row.scope !== 'training') {
@@ -219,7 +256,7 @@ export function writeQuery(search, table, state, owns = row => row.scope !== 'tr
     if (!owns(row)) continue;
     const v = state[row.scope][row.field];
     if (v === row.default || v === null || v === undefined) params.delete(row.key);
-    else params.set(row.key, formatValue(row.spec, v));
+    else params.set(row.key, row.key === 'embed' && typeof v === 'string' ? v : formatValue(row.spec, v));
   }
   return params.toString();
 }

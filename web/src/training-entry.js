@@ -7,6 +7,7 @@ import { useCorePresets, useCorePairs } from './training/settings.js';
 import { stateTable } from './state.js';
 import { useCoreTrainable } from './training/built-pair.js';
 import { mountSavedRuns } from './saved-run.js';
+import { mountLabSweeps } from './lab/sweep-mount.js';
 
 // The controller reads its URL settings with the core's rule and ranges (core-checks.js: the instance
 // the init-time page made, or one of its own if that page is not there).
@@ -19,6 +20,7 @@ async function start() {
     useCorePairs(core.trainingPairs, (pair, a, b) => core.pairCaption(pair, a, b));
     useCoreTrainable(core);
     mountSavedRuns(new TrainingController(root, stateTable(core.schema, core.presets)));  // "Open a saved run": file picker, drop, run=
+    mountLabSweeps(document.getElementById('lab'));  // the evidence lab's sweeps: fetched when opened
   } catch (e) {
     root.hidden = false;
     const p = document.createElement('p');

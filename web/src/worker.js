@@ -20,7 +20,8 @@
 //   {type:'play'} {type:'pause'}         run until finished / stop after the current chunk
 //   {type:'advance'}                     one step of the current session, reported (off the log_every grid)
 //   {type:'run', id, step, channel}, {type:'bin', ..., channel}: a kept report drawn as an init-time run,
-//                                        answered as above with runId and channel (pair-requests.js)
+//                                        answered as above with runId, channel and effectiveRank (each
+//                                        layer's, with probes; else null) (pair-requests.js)
 //   -> {type:'started', runId, config}, {type:'report', runId, report, progress} (the core's report
 //      object, typed arrays transferred), {type:'progress', runId, progress}, {type:'error', runId,
 //      message, field, divergedAt}

@@ -5,7 +5,7 @@ import { downloadText } from '../export.js';
 import { fillMenus } from './pair-menu.js';
 import { onThemeChange } from '../theme.js';
 import { TENSORS, PAIRS, pairCaption, presetSetting, presetConfig, columnConfigs, settingsLines } from './settings.js';
-import { parseQuery, writeQuery } from '../state.js';
+import { parseQuery, writeQuery, TRAINING_EMBEDS } from '../state.js';
 import { SettingControls } from './setting-controls.js';
 import { PairRunner, COLUMNS } from './runner.js';
 import { CAPACITY } from './snapshots.js';
@@ -18,6 +18,7 @@ import { Redraws } from './redraws.js';
 import { BuiltPairSource, BuiltPairNote } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
+import { mountProbeLab } from '../lab/probe-host.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -28,8 +29,10 @@ export class TrainingController {
     this.table = table;
     const parsed = parseQuery(location.search, table, { scopes: ['training'], words: inRowWords });
     this.settings = parsed.state.training;
-    // `embed` means the view shown, without its controls: here, the Figure 1 panel alone.
-    this.embed = parsed.state.view.embed && this.view === 'training' ? 'fig1' : null;
+    // `embed` means shown alone, without controls: 1, this whole view (the Figure 1 panel alone); or one
+    // figure by name (state.js EMBED_FIGURES: a probe figure, drawn by the lab; a sweep's, by its mount).
+    const embed = parsed.state.view.embed;
+    this.embed = typeof embed === 'string' ? (TRAINING_EMBEDS.includes(embed) ? embed : null) : embed && this.view === 'training' ? 'fig1' : null;
     this.run = new PairRunner({
       changed: redraw => this.progressChanged(redraw),
       failed: (col, e) => this.columnFailed(col, e),
@@ -45,6 +48,7 @@ export class TrainingController {
       words: () => this.columnWords() };
     this.figure1 = new Figure1Panel(this.embed === 'fig1', exportRun);
     this.dashboard = new Dashboard(exportRun, (step, view) => this.run.viewStep(step, view, 'training'), () => this.requestDraw(true));
+    this.lab = mountProbeLab(this, exportRun);  // the evidence lab's figures (issue 21), fetched when a run has probes
     this.bindControls();
     this.syncControls();
     this.progressChanged(false);  // the status line in this mode's words
@@ -72,7 +76,7 @@ export class TrainingController {
   set view(v) { this.settings.view = v; }
 
   drawnViews() {
-    return [...this.figure1.views(), ...this.dashboard.views()];
+    return [...this.figure1.views(), ...this.dashboard.views(), this.lab];
   }
 
   // --- settings and URL ----------------------------------------------------------------------
@@ -143,6 +147,7 @@ export class TrainingController {
     this.root.hidden = !training;
     document.body.dataset.view = this.view;
     document.body.classList.toggle('t-embed-fig1', this.embed === 'fig1');
+    this.lab.applyEmbed(this.embed);
     for (const button of document.querySelectorAll('#view-switch [data-view]'))
       button.setAttribute('aria-pressed', String(button.dataset.view === this.view));
     if (!training) return;
@@ -190,8 +195,7 @@ export class TrainingController {
     this.run.pause();
     const configs = this.pairConfigs();
     if (!configs) return;
-    this.run.started = false;
-    this.run.play(configs);
+    this.run.play(configs, true);
     $('t-fig1-panel').scrollIntoView?.({ block: 'nearest' });
   }
 
@@ -262,6 +266,7 @@ export class TrainingController {
     const pair = PAIRS[s.preset];
     const caption = pairCaption(s.preset, stores) ?? (pair?.core ? `${pair.title}. A: ${pair.aLabel}; B: ${pair.bLabel}.` : '');
     if ($('t-pair-caption').textContent !== caption) $('t-pair-caption').textContent = caption;
+    this.lab.update({ stores, previous, configs: this.run.configs, pair, embed: this.embed, step, opts, fullViewHref: fullViewHref(this.table, this.settings) });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).
     for (const view of this.drawnViews()) if (this.onScreen.has(view.element)) view.draw();

@@ -110,9 +110,10 @@ export class PairRunner {
     try { await this.ensureWorkers(); return true; } catch { return false; }
   }
 
-  async play(configs) {
+  // fresh: start over even mid-run (a new pair; the run it ends stays as the previous-run overlay).
+  async play(configs, fresh = false) {
     if (!await this.ready()) return;
-    if (!this.started || this.finished()) this.start(configs);
+    if (!this.started || fresh || this.finished()) this.start(configs);
     this.playing = true;
     this.clock.since ??= performance.now();
     for (const col of COLUMNS) this.clients[col].play();

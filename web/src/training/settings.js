@@ -83,11 +83,11 @@ export function trainingOverrides(settings) {
   return overrides;
 }
 
-// The config each column's core session starts from: the pair's preset, then every set core field (a
-// preset pair; the built pair's come from built-pair.js).
+// The config each column's core session starts from: the pair's preset (an evidence-lab pair turns the
+// probes on), then every set core field (a preset pair; the built pair's come from built-pair.js).
 export function columnConfigs(settings) {
-  const pair = PAIRS[settings.preset], overrides = trainingOverrides(settings);
-  return { a: { preset: pair.a, ...overrides }, b: { preset: pair.b, ...overrides } };
+  const pair = PAIRS[settings.preset], overrides = trainingOverrides(settings), probes = pair.probes ? { probes: true } : {};
+  return { a: { preset: pair.a, ...probes, ...overrides }, b: { preset: pair.b, ...probes, ...overrides } };
 }
 
 // The settings printed in every exported figure: one line per column (the network: init, normalization

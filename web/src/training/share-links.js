@@ -19,16 +19,18 @@ function embedKeys(search, builtPair) {
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
 }
 
-// The link to these settings (embed: the Figure 1 embed's own URL instead).
+// The link to these settings (embed: true, the view's own embed, Figure 1 alone; or one figure's name,
+// state.js EMBED_FIGURES).
 export function settingsUrl(table, settings, embed) {
   const base = location.href.split(/[?#]/)[0];
   const kept = !embed ? location.search : embedKeys(location.search, settings.preset === 'built');
-  return base + '?' + trainingQuery(table, kept, settings, !!embed);
+  return base + '?' + trainingQuery(table, kept, settings, embed || false);
 }
 
-export function embedSnippet(table, settings) {
-  const src = settingsUrl(table, settings, true).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  const what = new URLSearchParams(location.search).has('run') ? 'a saved training run, drawn as the batch-norm paper\'s Figure 1'
+// target: the embed (true: Figure 1; or an evidence-lab figure, which says what it is in `labWhat`).
+export function embedSnippet(table, settings, target = true, labWhat = null) {
+  const src = settingsUrl(table, settings, target).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  const what = labWhat ? labWhat : new URLSearchParams(location.search).has('run') ? 'a saved training run, drawn as the batch-norm paper\'s Figure 1'
     : settings.preset === 'built' ? 'a pair of networks built in Layerscope, trained in your browser as the batch-norm paper\'s Figure 1'
     : 'the batch-norm paper\'s Figure 1, trained in your browser';
   return `<iframe src="${src}" width="${EMBED_SIZE.width}" height="${EMBED_SIZE.height}" loading="lazy" ` +

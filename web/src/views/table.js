@@ -18,8 +18,13 @@ const COLUMNS = [
   ['Inf', s => s.inf, String],
 ];
 
+// The effective rank of layer l's output (a trained step of a run with probes: result.effectiveRank), a
+// column of the outputs h's table only when the step has it.
+const rankColumn = rank => ['eff. rank', (s, layer) => rank[layer], fmt];
+
 export class StatsTable {
   constructor(element, column) {
+    this.columns = COLUMNS;  // and the rank's, at a trained step with probes
     this.element = element;
     this.column = column;
     this.table = document.createElement('table');
@@ -41,7 +46,7 @@ export class StatsTable {
     this.caption = document.createElement('caption');
     this.table.appendChild(this.caption);
     const thead = this.table.createTHead().insertRow();
-    for (const name of ['layer', ...COLUMNS.map(c => c[0])]) {
+    for (const name of ['layer', ...this.columns.map(c => c[0])]) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.textContent = name;
@@ -57,7 +62,11 @@ export class StatsTable {
     const key = result.runKey ? `${result.runKey} ${kind} ${summaries.map(s => (s && s.percentiles ? 1 : 0)).join('')}` : null;
     if (key && key === this.drawnKey && this.body) return;
     this.drawnKey = key;
-    if (!this.body) this.build();
+    const rank = kind === 'output' && result.effectiveRank ? result.effectiveRank : null;
+    const columns = rank ? [...COLUMNS, rankColumn(rank)] : COLUMNS;
+    const rebuild = !this.body || columns.length !== this.columns.length;
+    this.columns = columns;
+    if (rebuild) this.build();
     setText(this.caption, `Column ${this.column.toUpperCase()}: ${TENSOR_LABELS[kind]} per layer`);
     const shown = [];
     summaries.forEach((s, layer) => { if (s) shown.push(layer); });
@@ -68,16 +77,16 @@ export class StatsTable {
       const th = document.createElement('th');
       th.scope = 'row';
       tr.appendChild(th);
-      for (const [name] of COLUMNS) tr.insertCell().dataset.key = name;
+      for (const [name] of this.columns) tr.insertCell().dataset.key = name;
     }
     shown.forEach((layer, i) => {
       const s = summaries[layer];
       const tr = rows[i];
       tr.dataset.layer = String(layer);
       setText(tr.cells[0], layerName(layer));
-      COLUMNS.forEach(([name, get, show], c) => {
+      this.columns.forEach(([name, get, show], c) => {
         const td = tr.cells[c + 1];
-        const v = get(s);
+        const v = get(s, layer);
         setText(td, v === null || v === undefined ? '–' : show(v));
         if (typeof v === 'number') td.dataset.value = String(v);
         else delete td.dataset.value;

@@ -3,6 +3,7 @@
 // chunks, so a 'pause' (or an init-time request, init-runs.js) is read before the next chunk. It also
 // answers the kept reports as the init-time view draws a run ('run' with a step, 'bin' on a channel).
 import { yieldTask, epochNow, errorInfo } from './common.js';
+import { EARLY_STEPS } from '../lab/probe-steps.js';
 
 const CHUNK_MS = 60;  // a chunk of steps takes about this long (the page's controls answer between chunks)
 
@@ -119,13 +120,17 @@ export class TrainingSession {
   // One chunk of steps; true when it made a report.
   chunkOf(mine) {
     const { config } = this;
-    // A chunk ends at the next report at the latest, so every report is posted as it is made.
+    // A chunk ends at the next report at the latest, so every report is posted as it is made. A run with
+    // probes also reports the early steps (lab/probe-steps.js: off the grid, the scrubber compares them
+    // with step 0).
     const toReport = config.log_every - (this.stepsDone % config.log_every);
-    const n = Math.max(1, Math.min(this.chunk, toReport, config.steps - this.stepsDone));
+    const early = config.probes ? EARLY_STEPS.find(s => s > this.stepsDone) ?? Infinity : Infinity;
+    const n = Math.max(1, Math.min(this.chunk, toReport, early - this.stepsDone, config.steps - this.stepsDone));
+    const earlyReport = this.stepsDone + n === early;
     const t0 = performance.now();
-    const result = mine.step(n);
+    const result = mine.step(n, { report: earlyReport });
     const ms = performance.now() - t0;
-    const reported = result.stepsDone % config.log_every === 0 || result.finished;
+    const reported = result.stepsDone % config.log_every === 0 || result.finished || earlyReport;
     this.stepsDone = result.stepsDone;
     this.finished = result.finished;
     this.rate.steps = 0.8 * this.rate.steps + n;
@@ -189,11 +194,15 @@ export class TrainingSession {
         timing: { start, sent: epochNow(), ms: 0 } });
     }
     const summaries = this.training.summaries(index);
-    const loss = this.training.history().trainLoss[index];
+    const history = this.training.history(), loss = history.trainLoss[index];
+    // The effective rank of each layer's output at this step (the probes; null without them): the init
+    // view's depth profile and table draw it as one more line.
+    const p = history.probes;
+    const effectiveRank = p ? p.effectiveRank.slice(index * p.layers, index * p.layers + config.depth + 1) : null;
     // No mean-field line during training: the theory is of the network as initialised, with the init
     // view's random input and upstream gradient, not of MNIST batches through trained weights.
     return this.post({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
-      summaries, theory: this.noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+      summaries, theory: this.noTheory(config.depth), effectiveRank, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
   }
 
   viewBins({ id, kind, bins, range, binning, figure, channel }) {
