@@ -322,7 +322,7 @@ const std::vector<TrainingPairInfo>& training_pair_list() {
       {"cures-skipinit", "Residual connections at depth 50: alpha fixed at 1/sqrt(50) vs trained from 0 (SkipInit)",
        "cures-residual", "cures-skipinit", "alpha 1/sqrt(50)", "SkipInit"},
       {"bn-costs", "Batch norm's costs: batch norm vs layer norm at a batch of 4, the Figure 1 network", "bn-batch4",
-       "ln-batch4", "batch norm", "layer norm"},
+       "ln-batch4", "batch norm", "layer norm", PairCaption::train_eval_gap},
   };
   return list;
 }
@@ -348,14 +348,28 @@ std::string pair_caption(const TrainingPairInfo& pair, const std::vector<Trainin
     return "At step 0, " + name_a + " classifies " + percent(la.test_accuracy) + " of the test digits and " +
            name_b + " " + percent(lb.test_accuracy) + " (chance is 10%). Train both to see which learns, and how fast.";
   const long step = std::min(la.step, lb.step);
-  auto at = [&](const std::vector<TrainingReport>& h) {
+  auto report_at = [&](const std::vector<TrainingReport>& h) -> const TrainingReport& {
     const TrainingReport* found = &h.front();
     for (const TrainingReport& r : h)
       if (r.step <= step) found = &r;
-    return found->test_accuracy;
+    return *found;
   };
+  const TrainingReport &ra = report_at(a), &rb = report_at(b);
   const std::string first = "After " + std::to_string(step) + " steps, " + name_a + " classifies " +
-                            percent(at(a)) + " of the test digits and " + name_b + " " + percent(at(b)) + ".";
+                            percent(ra.test_accuracy) + " of the test digits and " + name_b + " " +
+                            percent(rb.test_accuracy) + ".";
+  if (pair.caption == PairCaption::train_eval_gap) {
+    // Train accuracy: the report's mean over the batches since the previous report, each in train mode
+    // (its own batch statistics); test: eval mode (running statistics). Their difference, in points.
+    auto gap = [&](const TrainingReport& r) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%+.1f", 100 * (r.test_accuracy - r.train_accuracy));
+      return std::string(buf);
+    };
+    return first + " On their own training batches (train mode) A scores " + percent(ra.train_accuracy) +
+           " and B " + percent(rb.train_accuracy) + ": test minus train is " + gap(ra) + " points for A and " +
+           gap(rb) + " for B.";
+  }
   const long fa = first_at(a, 0.9), fb = first_at(b, 0.9);
   std::string second;
   if (fa < 0 && fb < 0) second = "Neither has reached 90% yet.";

@@ -19,7 +19,7 @@
 // Every message but 'init' is ignored until the module is loaded.
 // (worker -> page):
 //   {type:'ready', train, test}      module loaded and data parsed
-//   {type:'started', runId, config}  the session's full config
+//   {type:'started', runId, config, warnings}  the session's full config and its config warnings (strings)
 //   {type:'report', runId, report, progress}   a new report (typed arrays transferred)
 //   {type:'progress', runId, progress}         {stepsDone, finished, playing, stepsPerSecond, heapBytes}
 //   {type:'error', runId, message, field, divergedAt}   runId 0: the module or the data failed to load
@@ -97,7 +97,7 @@ function start(msg) {
   try {
     training = ls.createTraining(msg.config);
     config = training.config;
-    self.postMessage({ type: 'started', runId, config });
+    self.postMessage({ type: 'started', runId, config, warnings: training.warnings });
     // Step 0, the network as initialised: the core's own report, made when the session started (its
     // update ratios are NaN: no update yet).
     postReport(training.latest());
@@ -194,7 +194,8 @@ function viewRun({ id, step, channel }) {
   // No mean-field line during training: the theory is of the network as initialised, with the init view's
   // random input and upstream gradient, not of MNIST batches through trained weights.
   self.postMessage({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
-    summaries, theory: noTheory(config.depth), step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+    summaries, theory: noTheory(config.depth), warnings: training.warnings, step,
+    timing: { start, sent: epochNow(), ms: performance.now() - t } });
 }
 
 function viewBins({ id, kind, bins, range, binning, figure, channel }) {
