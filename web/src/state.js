@@ -7,6 +7,8 @@
 // that differ from the defaults are written, so a default page has a clean URL.
 // Every control's id is its URL key.
 
+import { isCuresKey } from './views/cures-common.js';
+
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
 // differ in init and upstream scale; they are a preset pair of their own).
@@ -124,7 +126,7 @@ export function parseQuery(search, table) {
   const params = new URLSearchParams(search);
   const byKey = new Map(table.map(r => [r.key, r]));
   for (const [key, raw] of params) {
-    if (isTrainingKey(key, raw)) continue;  // the training view's (web/src/training/settings.js)
+    if (isTrainingKey(key, raw) || isCuresKey(key, raw)) continue;  // the training view's (training/settings.js), the cures figures' (views/cures-common.js)
     const row = byKey.get(key);
     if (!row) {
       notices.push(`Unknown setting '${shown(key)}' in the link was ignored.`);
@@ -144,7 +146,7 @@ export function serializeQuery(state, table, keep = '') {
     const v = state[row.scope][row.field];
     if (v !== row.default) params.set(row.key, formatValue(row.spec, v));
   }
-  for (const [key, raw] of new URLSearchParams(keep)) if (isTrainingKey(key, raw)) params.set(key, raw);
+  for (const [key, raw] of new URLSearchParams(keep)) if (isTrainingKey(key, raw) || isCuresKey(key, raw)) params.set(key, raw);
   return params.toString();
 }
 
