@@ -125,3 +125,25 @@ test('the training view shows the core\'s config warning (SELU off its fixed poi
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('"Batch norm\'s costs" trained in the training view: its caption states the train/eval gap from the run\'s numbers', async () => {
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training&t.preset=bn-costs&t.steps=300&t.log_every=100`,
+    { width: 1280, height: 800 });
+  await page.waitForSelector('#training:not([hidden])');
+  await page.click('#t-play');
+  await page.waitForFunction(() => document.getElementById('training').dataset.state === 'finished', null, { timeout: 120000 });
+  // the caption follows the last report at the next redraw
+  await page.waitForFunction(() => document.getElementById('t-pair-caption').textContent.startsWith('After 300 steps'), null, { timeout: 10000 });
+  const caption = await page.textContent('#t-pair-caption');
+  const m = /^After 300 steps, A \(batch norm\) classifies ([0-9.]+)% of the test digits and B \(layer norm\) ([0-9.]+)%\. On their own training batches \(train mode\) A scores ([0-9.]+)% and B ([0-9.]+)%: test minus train is ([+-][0-9.]+) points for A and ([+-][0-9.]+) for B\.$/.exec(caption);
+  assert.ok(m, caption);
+  // The gap is the difference of the caption's own numbers (each rounded to 0.1, so within 0.1 point).
+  assert.ok(Math.abs(Number(m[1]) - Number(m[3]) - Number(m[5])) <= 0.1 + 1e-9, caption);
+  assert.ok(Math.abs(Number(m[2]) - Number(m[4]) - Number(m[6])) <= 0.1 + 1e-9, caption);
+  // ... and of the run's last reports, as the page keeps them.
+  const last = await page.evaluate(() => ['a', 'b'].map(c => window.__layerscopeTraining.stores[c].reports.at(-1)));
+  assert.equal(Number(m[3]), Number((100 * last[0].trainAccuracy).toFixed(1)));
+  assert.equal(Number(m[2]), Number((100 * last[1].testAccuracy).toFixed(1)));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
