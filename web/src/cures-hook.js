@@ -1,7 +1,7 @@
 // The page's hook for the "Four cures at depth 50" section: its code (views/cures-entry.js, built as
 // dist/lab-cures.js) is fetched on the section's first use, its button or a link that opens it (cures=,
 // embed=cures), so the first download stays as it was.
-import { curesState } from './views/cures-common.js';
+import { curesState } from './views/cures-url.js';
 
 const $ = id => document.getElementById(id);
 

@@ -7,7 +7,7 @@
 // that differ from the defaults are written, so a default page has a clean URL.
 // Every control's id is its URL key.
 
-import { isCuresKey } from './views/cures-common.js';
+import { isCuresKey } from './views/cures-url.js';
 
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also

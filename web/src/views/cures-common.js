@@ -4,6 +4,8 @@
 // share these names (config.cpp and training_config.cpp, cures-*).
 import { PALETTES } from '../theme.js';
 
+export { CURE_TENSORS, isCuresKey, curesState, curesUrl } from './cures-url.js';
+
 // key: the series' key in the charts and the exports; preset: the core's (both tables).
 export const CURES = [
   { key: 'plain', preset: 'cures-plain', label: 'no cure', light: '#6b7280', dark: '#a3aab5' },
@@ -25,33 +27,6 @@ export function cureColors(base, darkPalette = base === PALETTES.dark || (base !
 // reports a run, never more often than every 5 steps (each report evaluates the 10,000 test images).
 export const curesLogEvery = steps => Math.max(5, Math.round(steps / 40));
 
-// The tensors the profile chart offers: those with a std per layer and, for most, the core's theory.
-export const CURE_TENSORS = ['output', 'grad_output', 'pre_activation', 'grad_weight'];
-
-// The figures' URL state: `cures=<tensor>` opens the section drawn for that tensor; `embed=cures` shows
-// only the figures (the page's embed target for them). state.js leaves these keys to this module.
-export function isCuresKey(key, raw) {
-  return key === 'cures' || (key === 'embed' && raw === 'cures');
-}
-
-export function curesState(search) {
-  const params = new URLSearchParams(search);
-  const raw = params.get('cures');
-  const embed = params.get('embed') === 'cures';
-  const tensor = CURE_TENSORS.includes(raw) ? raw : 'output';
-  const notice = raw !== null && raw !== '' && !CURE_TENSORS.includes(raw)
-    ? `cures: must be one of: ${CURE_TENSORS.join(', ')} (got '${raw.slice(0, 40)}'); using output.` : null;
-  return { open: raw !== null || embed, embed, tensor, notice };
-}
-
-// The URL with the figures' state written in (the rest of the page's keys kept as they are).
-export function curesUrl(tensor, { embed = false, href = location.href } = {}) {
-  const url = new URL(href);
-  url.searchParams.set('cures', tensor);
-  if (embed) url.searchParams.set('embed', 'cures');
-  else if (url.searchParams.get('embed') === 'cures') url.searchParams.delete('embed');
-  return url.toString();
-}
 
 // Text as lines of at most `width` characters, for an exported image's frame (one line each).
 export function wrapLines(text, width = 100) {
