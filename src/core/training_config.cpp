@@ -361,14 +361,13 @@ std::string pair_caption(const TrainingPairInfo& pair, const std::vector<Trainin
   if (pair.caption == PairCaption::train_eval_gap) {
     // Train accuracy: the report's mean over the batches since the previous report, each in train mode
     // (its own batch statistics); test: eval mode (running statistics). Their difference, in points.
-    auto gap = [&](const TrainingReport& r) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%+.1f", 100 * (r.test_accuracy - r.train_accuracy));
-      return std::string(buf);
-    };
-    return first + " On their own training batches (train mode) A scores " + percent(ra.train_accuracy) +
-           " and B " + percent(rb.train_accuracy) + ": test minus train is " + gap(ra) + " points for A and " +
-           gap(rb) + " for B.";
+    char second[160];  // one format, not a chain of string concatenations: the wasm module stays smaller
+    std::snprintf(second, sizeof second,
+                  " On their own training batches (train mode) A scores %.1f%% and B %.1f%%: test minus train is "
+                  "%+.1f points for A and %+.1f for B.",
+                  100 * ra.train_accuracy, 100 * rb.train_accuracy, 100 * (ra.test_accuracy - ra.train_accuracy),
+                  100 * (rb.test_accuracy - rb.train_accuracy));
+    return first + second;
   }
   const long fa = first_at(a, 0.9), fb = first_at(b, 0.9);
   std::string second;

@@ -221,6 +221,12 @@ val presets_to_js() {
   return preset_rows_to_js(preset_list(), [](const std::string& name) { return config_to_js(preset(name)); });
 }
 
+val strings_to_js(const std::vector<std::string>& strings) {
+  val list = val::array();
+  for (const std::string& s : strings) list.call<void>("push", s);
+  return list;
+}
+
 // The view and the copy happen inside one JS constructor call: nothing can grow the heap in between.
 val copy_to_js(const std::vector<double>& values) {
   return val::global("Float64Array").new_(emscripten::typed_memory_view(values.size(), values.data()));

@@ -302,11 +302,7 @@ val TrainingSession::config() const {
 }
 
 val TrainingSession::warnings() const {
-  return guarded([&] {
-    val list = val::array();
-    for (const std::string& warning : config_warnings(trainer().config().network)) list.call<void>("push", warning);
-    return list;
-  });
+  return guarded([&] { return strings_to_js(config_warnings(trainer().config().network)); });
 }
 
 const TrainingReport& TrainingSession::report_at(int index) const {
