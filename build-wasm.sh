@@ -107,10 +107,13 @@ copy_page_file style.css
 copy_page_file training.css
 copy_page_file gradcheck.css
 copy_page_file lab-sweeps.css
+copy_page_file lab-cures.css  # with dist/lab-cures.js: fetched when the cures section opens
 if [ -d web/static ]; then cp -R web/static/. "$dist/"; fi
 # The saved-run example (?view=training&run=runs/fig1.json): a finished Figure 1 run, made once by
 # `node web/tools/make-example-run.mjs` and committed (README, "Open a saved run").
 copy_page_file runs/fig1.json
+# The four cures' saved run (the cures section's trained figure), made by `node web/tools/make-cures-run.mjs`.
+copy_page_file runs/cures.json
 
 # dist/app.js and dist/worker.js import ./wasm/layerscope_wasm.mjs at run time (resolved against
 # import.meta.url, i.e. dist/), so the Emscripten module stays a separate file: mark it external.
@@ -142,6 +145,8 @@ bundle web/src/lab/sweep-worker.js lab-sweep-worker.js
 # imports it by a run-time URL), so built apart and counted apart (lab-*).
 bundle web/src/lab/probe-lab.js lab-probes.js
 copy_page_file lab-probes.css
+# "Four cures at depth 50" (issue 22): fetched when its section is first opened, counted with the lab's files.
+bundle web/src/views/cures-entry.js lab-cures.js
 
 # ---- final checks: the site is whole -----------------------------------------------------------
 if [ "${#missing_page_files[@]}" -gt 0 ]; then

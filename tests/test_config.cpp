@@ -92,7 +92,7 @@ TEST_CASE("an unknown field name is rejected and the known names are listed", "[
 TEST_CASE("an unknown choice is rejected with the allowed choices", "[config]") {
   CHECK_THAT(set_error("activation", "swish"),
              Contains("one of: relu, leaky_relu, tanh, sigmoid, linear, selu (got 'swish')"));
-  CHECK_THAT(set_error("normalization", "layer"), Contains("one of: none, batch, per_sample"));
+  CHECK_THAT(set_error("normalization", "layernorm"), Contains("one of: none, batch, per_sample (layer is per_sample)"));
   CHECK_THAT(set_error("bias", "yes"), Contains("true or false (got 'yes')"));
 }
 

@@ -46,9 +46,11 @@ const FieldTable<NetworkConfig>& network_fields() {
       choice_field("activation", &NC::activation, activation_names,
                    "nonlinearity after each layer (selu: self-normalizing with lecun_normal weights, Klambauer et al. 2017)"),
       real_field("leaky_slope", &NC::leaky_slope, 0, false, 1, "slope of leaky_relu for negative inputs"),
-      choice_field("normalization", &NC::normalization, normalization_names,
-                   "batch: batch norm, each feature over the batch; per_sample: layer norm, each sample over its "
-                   "features (with epsilon and per-feature gamma, beta; the post's had no epsilon, scalar ones)"),
+      with_aliases(choice_field("normalization", &NC::normalization, normalization_names,
+                                "batch: batch norm, each feature over the batch; per_sample: layer norm, each sample "
+                                "over its features (also read as `layer`; with epsilon and per-feature gamma, "
+                                "beta; the post's had no epsilon, scalar ones)"),
+                   {"", "", "layer"}),
       choice_field("placement", &NC::placement, placement_names,
                    "normalize before the activation (the paper) or after it (the post)"),
       choice_field("residual", &NC::residual, residual_names,
@@ -177,6 +179,8 @@ std::string describe_allowed(const FieldSpec& s) {
     case FieldType::choice: {
       std::string list;
       for (const auto& c : s.choices) list += (list.empty() ? "" : ", ") + c;
+      for (size_t i = 0; i < s.aliases.size(); ++i)
+        if (!s.aliases[i].empty()) list += " (" + s.aliases[i] + " is " + s.choices[i] + ")";
       return "one of: " + list;
     }
     case FieldType::boolean:
@@ -197,7 +201,7 @@ double parse_field_value(const FieldSpec& s, const std::string& value) {
   double v = 0;
   if (s.type == FieldType::choice) {
     size_t i = 0;
-    while (i < s.choices.size() && s.choices[i] != value) ++i;
+    while (i < s.choices.size() && s.choices[i] != value && (i >= s.aliases.size() || s.aliases[i] != value)) ++i;
     if (i == s.choices.size())
       throw ConfigError(name, "must be " + describe_allowed(s) + " (got " + quoted(value) + ")");
     v = double(i);

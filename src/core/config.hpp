@@ -110,6 +110,10 @@ struct FieldSpec {
   double min = 0, max = 0;
   bool min_open = false, max_open = false;
   std::vector<std::string> choices;
+  // Another name each choice is read by ("" for none; empty when the field has no aliases): accepted
+  // wherever the field is set (flag, JSON, URL, JS object) and stored as that choice, which is what every
+  // writer writes. normalization's `layer` is `per_sample` (a layer norm), the name old URLs and dumps carry.
+  std::vector<std::string> aliases;
   std::string help;
 };
 
@@ -127,7 +131,7 @@ const FieldSpec& field_spec(const std::string& name);
 //                  "7e0"). A negative zero is stored as 0.
 //   boolean:       true or false, or a number in the form above equal to 1 or 0 ("1", "0", "0.0", "-0.0":
 //                  JSON and JavaScript cannot tell 0 from 0.0 or -0 apart from their text, so none is special).
-//   choice:        one of the names, exactly.
+//   choice:        one of the names, exactly, or one of the field's aliases (stored as the name it stands for).
 // Parses `value` as the field's type, checks its range and stores it. Throws ConfigError naming the field.
 void set_field(NetworkConfig& config, const std::string& name, const std::string& value);
 // Whether text is a number of the grammar above (the check alone, before any range).

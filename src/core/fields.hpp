@@ -61,6 +61,14 @@ Field<Config> choice_field(const char* name, Enum Config::*member, std::vector<s
           [member](const Config& c) { return static_cast<double>(int(c.*member)); }};
 }
 
+// The same row with another name for some of its choices (FieldSpec::aliases): one entry per choice, ""
+// where a choice has none.
+template <typename Config>
+Field<Config> with_aliases(Field<Config> field, std::vector<std::string> aliases) {
+  field.spec.aliases = std::move(aliases);
+  return field;
+}
+
 // A field of Inner reached through member `part` of Outer (the training table holds the network's
 // fields of config.network this way): the same spec, the same stored values.
 template <typename Outer, typename Inner>

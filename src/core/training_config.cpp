@@ -322,7 +322,7 @@ const std::vector<TrainingPairInfo>& training_pair_list() {
       {"cures-skipinit", "Residual connections at depth 50: alpha fixed at 1/sqrt(50) vs trained from 0 (SkipInit)",
        "cures-residual", "cures-skipinit", "alpha 1/sqrt(50)", "SkipInit"},
       {"bn-costs", "Batch norm's costs: batch norm vs layer norm at a batch of 4, the Figure 1 network", "bn-batch4",
-       "ln-batch4", "batch norm", "layer norm"},
+       "ln-batch4", "batch norm", "layer norm", false, PairCaption::train_eval_gap},
       // The evidence lab (issue 21): why does batch norm help? Each experiment trains its pair with the probes on
       // (probes.hpp), and the page draws their figure beside the run.
       {"lab-ics", "Internal covariate shift, measured: Figure 1's pair with the probes on", "bn-paper-fig1-baseline",
@@ -360,14 +360,27 @@ std::string pair_caption(const TrainingPairInfo& pair, const std::vector<Trainin
     return "At step 0, " + name_a + " classifies " + percent(la.test_accuracy) + " of the test digits and " +
            name_b + " " + percent(lb.test_accuracy) + " (chance is 10%). Train both to see which learns, and how fast.";
   const long step = std::min(la.step, lb.step);
-  auto at = [&](const std::vector<TrainingReport>& h) {
+  auto report_at = [&](const std::vector<TrainingReport>& h) -> const TrainingReport& {
     const TrainingReport* found = &h.front();
     for (const TrainingReport& r : h)
       if (r.step <= step) found = &r;
-    return found->test_accuracy;
+    return *found;
   };
+  const TrainingReport &ra = report_at(a), &rb = report_at(b);
   const std::string first = "After " + std::to_string(step) + " steps, " + name_a + " classifies " +
-                            percent(at(a)) + " of the test digits and " + name_b + " " + percent(at(b)) + ".";
+                            percent(ra.test_accuracy) + " of the test digits and " + name_b + " " +
+                            percent(rb.test_accuracy) + ".";
+  if (pair.caption == PairCaption::train_eval_gap) {
+    // Train accuracy: the report's mean over the batches since the previous report, each in train mode
+    // (its own batch statistics); test: eval mode (running statistics). Their difference, in points.
+    char second[160];  // one format, not a chain of string concatenations: the wasm module stays smaller
+    std::snprintf(second, sizeof second,
+                  " On their own training batches (train mode) A scores %.1f%% and B %.1f%%: test minus train is "
+                  "%+.1f points for A and %+.1f for B.",
+                  100 * ra.train_accuracy, 100 * rb.train_accuracy, 100 * (ra.test_accuracy - ra.train_accuracy),
+                  100 * (rb.test_accuracy - rb.train_accuracy));
+    return first + second;
+  }
   const long fa = first_at(a, 0.9), fb = first_at(b, 0.9);
   std::string second;
   if (fa < 0 && fb < 0) second = "Neither has reached 90% yet.";

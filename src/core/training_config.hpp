@@ -78,15 +78,21 @@ TrainingConfig training_preset(const std::string& name);  // ConfigError("preset
 // Pairs of training presets the page trains side by side in one click (A, then B: the same seed, the same
 // batches), each with the words its caption uses for A and B. probes: the pair is one of the evidence lab's
 // experiments (issue 21): both columns train with the training field `probes` on.
+// What a pair's caption's second sentence is about: which reached 90% test accuracy first, or the gap
+// between the accuracy on the training batches (train mode) and on the test set (eval mode), which is
+// what batch norm's costs are about.
+enum class PairCaption { first_to_90, train_eval_gap };
 struct TrainingPairInfo {
   std::string name, title, a, b, a_label, b_label;
   bool probes = false;
+  PairCaption caption = PairCaption::first_to_90;
 };
 const std::vector<TrainingPairInfo>& training_pair_list();
 struct TrainingReport;
 // Two sentences computed from the pair's two histories (test accuracy against step): where they are at
-// the newest step both have reached, and which reached 90% test accuracy first and when. At step 0 alone
-// it says where both start.
+// the newest step both have reached, and which reached 90% test accuracy first and when, or (pair.caption
+// train_eval_gap) each one's training-batch accuracy at that report and its gap to the test accuracy. At
+// step 0 alone it says where both start.
 std::string pair_caption(const TrainingPairInfo& pair, const std::vector<TrainingReport>& a,
                          const std::vector<TrainingReport>& b);
 

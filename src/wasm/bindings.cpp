@@ -58,6 +58,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("latest", &TrainingSession::latest)
       .function("history", &TrainingSession::history)
       .function("config", &TrainingSession::config)
+      .function("warnings", &TrainingSession::warnings)
       .function("summaries", &TrainingSession::summaries)
       .function("histograms", &TrainingSession::histograms);
   function("trainable", &trainable_to_js);

@@ -145,6 +145,15 @@ FieldSpec field_spec_from_js(const val& row) {
     const val choices = row["choices"];
     const int n = choices["length"].as<int>();
     for (int i = 0; i < n; ++i) spec.choices.push_back(choices[i].as<std::string>());
+    const val aliases = row["aliases"];  // {alias: choice}, as field_spec_to_js writes it; absent on the page's own rows
+    if (aliases.isUndefined() || aliases.isNull()) return spec;
+    spec.aliases.assign(spec.choices.size(), "");
+    const val names = val::global("Object").call<val>("keys", aliases);
+    for (int a = 0; a < names["length"].as<int>(); ++a) {
+      const std::string alias = names[a].as<std::string>(), choice = aliases[alias].as<std::string>();
+      for (std::size_t i = 0; i < spec.choices.size(); ++i)
+        if (spec.choices[i] == choice) spec.aliases[i] = alias;
+    }
   }
   return spec;
 }
@@ -197,6 +206,10 @@ val field_spec_to_js(const FieldSpec& spec) {
   val choices = val::array();
   for (const std::string& c : spec.choices) choices.call<void>("push", c);
   row.set("choices", choices);
+  val aliases = val::object();  // {alias: choice}: other names the core reads a choice by (config.hpp FieldSpec)
+  for (std::size_t i = 0; i < spec.aliases.size(); ++i)
+    if (!spec.aliases[i].empty()) aliases.set(spec.aliases[i], spec.choices[i]);
+  row.set("aliases", aliases);
   row.set("help", spec.help);
   return row;
 }
@@ -218,6 +231,12 @@ val tensor_kinds_to_js() {
 
 val presets_to_js() {
   return preset_rows_to_js(preset_list(), [](const std::string& name) { return config_to_js(preset(name)); });
+}
+
+val strings_to_js(const std::vector<std::string>& strings) {
+  val list = val::array();
+  for (const std::string& s : strings) list.call<void>("push", s);
+  return list;
 }
 
 // The view and the copy happen inside one JS constructor call: nothing can grow the heap in between.

@@ -127,6 +127,8 @@ val preset_rows_to_js(const std::vector<Info>& infos, ConfigOf&& config_of) {
 // Copies of native arrays as new JS typed arrays (see the note at the top).
 val copy_to_js(const std::vector<double>& values);
 val copy_to_js(const std::vector<std::uint32_t>& values);
+// A JS array of the strings (a run's or a training session's config warnings).
+val strings_to_js(const std::vector<std::string>& strings);
 
 // Bytes of the wasm heap malloc currently has handed out (mallinfo's uordblks): for leak tests.
 double heap_in_use();

@@ -65,9 +65,7 @@ val Run::theory() const {
 val Run::warnings() const {
   return guarded([&] {
     network();
-    val list = val::array();
-    for (const std::string& warning : report_.warnings) list.call<void>("push", warning);
-    return list;
+    return strings_to_js(report_.warnings);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -280,6 +281,10 @@ val TrainingSession::config() const {
   return guarded([&] { return training_config_to_js(trainer().config()); });
 }
 
+val TrainingSession::warnings() const {
+  return guarded([&] { return strings_to_js(config_warnings(trainer().config().network)); });
+}
+
 const TrainingReport& TrainingSession::report_at(int index) const {
   const std::vector<TrainingReport>& reports = trainer().history().reports();
   if (index == -1) return reports.back();
@@ -360,7 +365,8 @@ val training_pairs_to_js() {
 }
 
 namespace {
-// A history() object's steps and test accuracies as reports (the caption reads nothing else).
+// A history() object's steps, test accuracies and (where it has them) train accuracies as reports (the
+// caption reads nothing else; a missing train accuracy is NaN, which the gap caption prints as nan).
 std::vector<TrainingReport> caption_history(const val& history, const char* which) {
   auto is_array = [](const val& v) {
     return v.instanceof(val::global("Float64Array")) || val::global("Array").call<bool>("isArray", v);
@@ -373,7 +379,13 @@ std::vector<TrainingReport> caption_history(const val& history, const char* whic
   if (steps.size() != accuracy.size() || steps.empty())
     throw ConfigError(which, "must hold as many test accuracies as steps, at least one");
   std::vector<TrainingReport> reports(steps.size());
-  for (std::size_t i = 0; i < steps.size(); ++i) reports[i].step = long(steps[i]), reports[i].test_accuracy = accuracy[i];
+  std::vector<double> train(steps.size(), std::nan(""));
+  if (is_array(history["trainAccuracy"])) {
+    train = emscripten::convertJSArrayToNumberVector<double>(history["trainAccuracy"]);
+    if (train.size() != steps.size()) throw ConfigError(which, "must hold as many train accuracies as steps");
+  }
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    reports[i].step = long(steps[i]), reports[i].test_accuracy = accuracy[i], reports[i].train_accuracy = train[i];
   return reports;
 }
 }  // namespace

@@ -50,6 +50,9 @@ class TrainingSession {
   // <per-layer field>: Float64Array(count * (L+1)) at [r * (L+1) + l]}.
   emscripten::val history() const;
   emscripten::val config() const;  // every training and network field
+  // Array of strings: the network's config warnings (config_warnings: SELU off its fixed point), as
+  // Run::warnings gives them, for the training view to show; the session trains anyway.
+  emscripten::val warnings() const;
   // Report `index` of history() (-1: the newest): the summaries of every tensor kind of every layer of its
   // training batch, as Run::summaries packs them (figure.hpp; layer 0's dL/dx absent).
   emscripten::val summaries(int index) const;

@@ -153,3 +153,43 @@ TEST_CASE("each preset is written once and its name finds the row that lists it"
   CHECK_THROWS_WITH(preset("nope"), Catch::Matchers::StartsWith("preset: must be one of: blog-no-bn, xavier-bn,"));
   CHECK_THROWS_WITH(training_preset("nope"), Catch::Matchers::StartsWith("preset: must be one of: bn-paper-fig1,"));
 }
+
+// normalization's `layer` (issue 22): one alias row in the network's table (config.cpp), so every route
+// reads it as per_sample and every writer writes per_sample, which old URLs and dumps keep using.
+TEST_CASE("normalization layer is read as per_sample by the flags and the JSON files of both commands", "[fields][alias]") {
+  const Options flag = parse(parse_options, {"layerscope", "--normalization", "layer"});
+  CHECK(flag.config.normalization == Normalization::per_sample);
+  CHECK(get_field(flag.config, "normalization") == "per_sample");
+  const TrainOptions train_flag =
+      parse(parse_train_options, {"layerscope", "train", "--preset", "cures-plain", "--normalization=layer"});
+  CHECK(train_flag.config.network.normalization == Normalization::per_sample);
+  CHECK(get_training_field(train_flag.config, "normalization") == "per_sample");
+
+  NetworkConfig from_file;
+  apply_config_text(R"({"normalization": "layer"})", "alias.json",
+                    [&](const std::string& f, const std::string& v) { set_field(from_file, f, v); });
+  CHECK(from_file.normalization == Normalization::per_sample);
+  TrainingConfig train_file = training_preset("cures-plain");
+  apply_config_text(R"({"normalization": "layer"})", "alias.json",
+                    [&](const std::string& f, const std::string& v) { set_training_field(train_file, f, v); });
+  CHECK(train_file.network.normalization == Normalization::per_sample);
+  // The preset the alias names: cures-layer-norm's network is the plain one with normalization=layer.
+  NetworkConfig plain = preset("cures-plain");
+  set_field(plain, "normalization", "layer");
+  NetworkConfig cure = preset("cures-layer-norm");
+  for (const FieldSpec& spec : config_schema()) CHECK(get_field(plain, spec.name) == get_field(cure, spec.name));
+  // The old name still works, and the alias is a name, not a prefix or a case-folding.
+  NetworkConfig old;
+  set_field(old, "normalization", "per_sample");
+  CHECK(old.normalization == Normalization::per_sample);
+  for (const char* bad : {"Layer", "layer ", "layers", "lay"}) {
+    NetworkConfig c;
+    try {
+      set_field(c, "normalization", bad);
+      FAIL("normalization=" << bad << " was accepted");
+    } catch (const ConfigError& e) {
+      CHECK(e.field() == "normalization");
+      CHECK_THAT(e.what(), Catch::Contains("one of: none, batch, per_sample (layer is per_sample)"));
+    }
+  }
+}

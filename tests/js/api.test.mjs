@@ -23,7 +23,7 @@ test('the schema lists every setting with its type, range and default', () => {
   assert.deepEqual(names.slice(0, 4), ['depth', 'width', 'input_dim', 'batch']);
   const depth = ls.schema.find(f => f.name === 'depth');
   assert.deepEqual({ ...depth, help: '' },
-                   { name: 'depth', type: 'integer', min: 1, max: 100, minOpen: false, maxOpen: false, choices: [], help: '', default: 20 });
+                   { name: 'depth', type: 'integer', min: 1, max: 100, minOpen: false, maxOpen: false, choices: [], aliases: {}, help: '', default: 20 });
   const activation = ls.schema.find(f => f.name === 'activation');
   assert.equal(activation.type, 'choice');
   assert.deepEqual(activation.choices, ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear', 'selu']);

@@ -13,9 +13,10 @@ export class ComputeClient {
   // {ok, runKey, config, loss, depth, summaries, theory, histograms, histogramsKey} or {ok:false, error};
   // equal keys mean the very same numbers as an earlier result.
   // percentiles msg: {id, kind, columns:{a?: values, b?: values}}.
-  constructor(handlers) {
+  // pool: the page's (worker-pool.js), or a section's own (extraWorkerPool).
+  constructor(handlers, pool = workerPool()) {
     this.handlers = handlers;
-    this.pool = workerPool();
+    this.pool = pool;
     this.pairs = new PairRequests((col, msg) => this.pool.workers[col].post(msg), (result, req) => this.finished(result, req));
     this.progressTimer = null;
     this.progressText = 'computing…';

@@ -66,7 +66,7 @@ export class ColumnController {
 
   // The config's warnings (layerscope.js Run.warnings: the run was made, but e.g. SELU's fixed point is
   // broken by the init), under the column's settings, each "field: message" with the field's label; none
-  // (a config that warrants none, a failed run, a trained step) hides the box.
+  // (a config that warrants none, a failed run) hides the box. A trained step's run carries its session's.
   showWarnings(warnings = []) {
     const box = $(`warning-${this.col}`);
     const lines = warnings.map(w => {

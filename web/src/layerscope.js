@@ -275,6 +275,7 @@ class Training {
     this.#handle = handle;
     this.#stride = stride;
     this.config = unwrap(handle.config());
+    this.warnings = [...unwrap(handle.warnings())];  // the network's config warnings, as a Run's
   }
 
   #live() {

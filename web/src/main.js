@@ -5,6 +5,7 @@ import { ComputeClient } from './client.js';
 import { startCoreChecks } from './core-checks.js';
 import { Page } from './page.js';
 import { mountGradientCheck } from './gradcheck/panel.js';
+import { mountCures } from './cures-hook.js';
 import { onThemeChange } from './theme.js';
 
 const $ = id => document.getElementById(id);
@@ -22,6 +23,7 @@ function ready(client, info) {
   document.body.dataset.wasm = client.wasmBuild;
   page = new Page(client, info);
   mountGradientCheck(page);  // "Check gradients": its own worker and wasm module, loaded on the first press
+  mountCures(page.tooltip);  // "Four cures at depth 50": its own bundle, loaded on first use
   let pendingFrame = 0;
   const redraw = () => {
     cancelAnimationFrame(pendingFrame);

@@ -2,7 +2,8 @@
 // of the profile section, the first screen's overlay and the percentile bands all come from here.
 import { COLUMNS } from './state.js';
 
-const std = kind => r => r.summaries[kind].map(s => (s && s.finite > 0 ? s.std : NaN));
+// The std of a tensor kind per layer of a result (NaN where a layer has no finite value).
+export const std = kind => r => r.summaries[kind].map(s => (s && s.finite > 0 ? s.std : NaN));
 
 // Why a column has no mean-field line for its gradients: the theory follows a random or MSE upstream
 // gradient through the layers; a cross-entropy head's gradient depends on the logits it produced.
@@ -13,7 +14,8 @@ export function noTheoryReason(r) {
   return 'no prediction for these settings';
 }
 
-const THEORY_KEYS = { pre_activation: 'preActivationStd', output: 'outputStd', grad_output: 'gradOutputStd',
+// The result's theory row for each tensor kind the core predicts (the depth profile's dashed lines).
+export const THEORY_KEYS = { pre_activation: 'preActivationStd', output: 'outputStd', grad_output: 'gradOutputStd',
   grad_weight: 'gradWeightStd' };
 
 function stdSpec(title, kind, { height } = {}) {

@@ -10,6 +10,7 @@
 // Every control's id is its URL key.
 
 import { LAB_EMBED_PAIRS } from './lab/probe-embeds.js';
+import { isCuresKey } from './views/cures-url.js';
 
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
@@ -211,6 +212,8 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
     if (key === 'embed' && raw === 'fig1') { state.view.embed = true; state.training.view = 'training'; continue; }
     // one figure of the training view, alone
     if (key === 'embed' && EMBED_FIGURES.includes(raw)) { state.view.embed = raw; state.training.view = 'training'; continue; }
+    // the cures figures' keys (`cures=<tensor>`, `embed=cures`): their section reads them (views/cures-url.js)
+    if (isCuresKey(key, raw)) continue;
     const row = byKey.get(key);
     if (!row) {
       const scope = keyScope(key);
@@ -253,7 +256,8 @@ export function writeQuery(search, table, state, owns = row => row.scope !== 'tr
   const params = new URLSearchParams(search);
   if (params.get('embed') === 'fig1') { params.set('embed', '1'); params.set('view', 'training'); }
   for (const row of table) {
-    if (!owns(row)) continue;
+    // a row whose key the link gives to the cures section (embed=cures) is that section's to keep
+    if (!owns(row) || isCuresKey(row.key, params.get(row.key))) continue;
     const v = state[row.scope][row.field];
     if (v === row.default || v === null || v === undefined) params.delete(row.key);
     else params.set(row.key, row.key === 'embed' && typeof v === 'string' ? v : formatValue(row.spec, v));

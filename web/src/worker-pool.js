@@ -46,13 +46,23 @@ class ColumnWorker {
 // when that compile failed (each worker then loads the SIMD128 build itself and says what went wrong).
 export function workerPool() {
   const key = Symbol.for('layerscope.workerPool');
-  if (globalThis[key]) return globalThis[key];
+  globalThis[key] ??= makePool();
+  return globalThis[key];
+}
+
+// A pool of two more column workers of the same kind, on the same compiled module, for a section that
+// computes beside the page's two columns (the four cures: five networks, and five trained in turn) without
+// taking their workers: its requests and sessions then never meet the columns'.
+export function extraWorkerPool() {
+  return makePool();
+}
+
+function makePool() {
   const pool = { wasmBuild: chooseWasmBuild(location.search), workers: {} };
   const module = compiledModule(pool.wasmBuild).then(m => {
     if (!m) pool.wasmBuild = 'simd128';
     return m;
   });
   for (const col of COLUMNS) pool.workers[col] = new ColumnWorker(col, module);
-  globalThis[key] = pool;
   return pool;
 }

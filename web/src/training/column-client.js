@@ -2,7 +2,7 @@
 // shared with the init-time view): it hands the worker its copy of the data, and passes on only the
 // messages of the current run (a reset starts a new run id; late reports of the old run are dropped).
 export class ColumnClient {
-  // handlers: {started(config), report(report, progress), progress(progress), error({message, field, divergedAt}),
+  // handlers: {started(config, warnings), report(report, progress), progress(progress), error({message, field, divergedAt}),
   //   view(msg): the answers to pair-requests.js's 'run' and 'bin' (a kept report drawn as a run)}
   constructor(column, worker, handlers) {
     Object.assign(this, { column, worker, handlers });
@@ -41,7 +41,7 @@ export class ColumnClient {
     if (msg.runId === undefined || msg.runId !== this.runId) return undefined;  // the init-time view's, or an old run's
     if (msg.progress) this.progress = msg.progress;
     if (msg.type === 'run' || msg.type === 'histograms') this.handlers.view(msg);
-    else if (msg.type === 'started') this.handlers.started(msg.config);
+    else if (msg.type === 'started') this.handlers.started(msg.config, msg.warnings ?? []);
     else if (msg.type === 'report') this.handlers.report(msg.report, msg.progress);
     else if (msg.type === 'progress') this.handlers.progress(msg.progress);
     else if (msg.type === 'error') this.handlers.error(msg);

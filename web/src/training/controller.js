@@ -13,6 +13,7 @@ import { Figure1Panel } from './figure1.js';
 import { Dashboard } from './dashboard.js';
 import { showNotices } from './messages.js';
 import { inControlWords, inRowWords } from '../setting-words.js';
+import { showRunWarnings } from './run-warnings.js';
 import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
 import { BuiltPairSource, BuiltPairNote } from './built-pair.js';
@@ -225,6 +226,7 @@ export class TrainingController {
         finished: `Finished in ${this.run.seconds().toFixed(1)} s.`, running: 'Training…', paused: 'Paused.' }[state];
       this.setState(state, head, parts.join(' · '));
     }
+    showRunWarnings($('t-warnings'), this.run.warnings ?? {});
     $('t-play').textContent = this.run.playing ? 'Pause' : 'Play';
     $('t-play').setAttribute('aria-pressed', String(this.run.playing));
     if (redraw || state !== this.drawnState) { this.requestDraw(); this.publishRun(false); }

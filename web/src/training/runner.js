@@ -37,6 +37,7 @@ export class PairRunner {
     this.playing = false;
     this.started = false;
     this.errors = {};
+    this.warnings = {};  // per column, the config warnings its worker sent when the run started
     this.clock = { ms: 0, since: null };  // wall time spent playing (the Figure 1 caption's run time)
   }
 
@@ -44,7 +45,12 @@ export class PairRunner {
     this.clients = {};
     for (const col of COLUMNS) {
       this.clients[col] = new ColumnClient(col, workerPool().workers[col], {
-        started: config => { this.configs[col] = config; this.stores[col].config = config; this.changed(true); },
+        started: (config, warnings) => {
+          this.configs[col] = config;
+          this.stores[col].config = config;
+          this.warnings = { ...this.warnings, [col]: warnings };  // the core's config warnings (run-warnings.js)
+          this.changed(true);
+        },
         report: (report, progress) => { this.stores[col].add(report); this.clients[col].progress = progress; this.changed(true); },
         progress: () => this.changed(false),  // the readout only: no new numbers to draw
         error: e => { this.errors = { ...this.errors, [col]: e }; this.failed(col, e); },
@@ -102,6 +108,7 @@ export class PairRunner {
     this.started = true;
     this.clock = { ms: 0, since: null };
     this.errors = {};
+    this.warnings = {};
     this.newRun();
   }
 

@@ -29,10 +29,11 @@ function figureTitle(pair) {
 let coreCaption = null;  // (pair, historyA, historyB) -> the core's two sentences (ls.pairCaption)
 
 // A core pair's caption from the kept reports of both columns (what the core reads of a history: the
-// steps and test accuracies), or null (the built pair; no reports yet; the core refused).
+// steps, test and train accuracies), or null (the built pair; no reports yet; the core refused).
 export function pairCaption(pair, stores) {
   if (!PAIRS[pair]?.core || !coreCaption || !stores.a.reports.length || !stores.b.reports.length) return null;
-  const history = s => ({ step: s.reports.map(r => r.step), testAccuracy: s.reports.map(r => r.testAccuracy) });
+  const history = s => ({ step: s.reports.map(r => r.step), testAccuracy: s.reports.map(r => r.testAccuracy),
+    trainAccuracy: s.reports.map(r => r.trainAccuracy) });
   try { return coreCaption(pair, history(stores.a), history(stores.b)); } catch { return null; }
 }
 

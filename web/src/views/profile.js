@@ -16,7 +16,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const M = { top: 10, right: 12, bottom: 34, left: 56 };
 
 export class ProfileChart extends SizedView {
-  // spec: {id, title, yLabel, log: bool, series: [{column, label, dash, values: result => number[]}],
+  // spec: {id, title, yLabel, log: bool, series: [{column, name? (the readout's, else the column's letter), label, dash, values: result => number[]}],
   //        theory: [{column, values: result => number[]}], percent: bool,
   //        bands: [{column, percentiles: result => {p5, p15, p50, p85, p95: number[]}}] with
 //        symlog: results => the axis' linear threshold,
@@ -242,7 +242,7 @@ export class ProfileChart extends SizedView {
           `p85 ${fmt(r.hi2[layer])}  p95 ${fmt(r.hi[layer])}`);
         continue;
       }
-      lines.push(`${r.column.toUpperCase()} ${r.theory ? 'theory' : r.label}: ${this.spec.percent ? pct(v) : fmt(v)}`);
+      lines.push(`${r.name ?? r.column.toUpperCase()} ${r.theory ? 'theory' : r.label}: ${this.spec.percent ? pct(v) : fmt(v)}`);
     }
     this.tooltip.show(lines, event.clientX, event.clientY);
   }

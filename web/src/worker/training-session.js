@@ -93,7 +93,7 @@ export class TrainingSession {
     try {
       this.training = this.ls.createTraining(msg.config);
       this.config = this.training.config;
-      this.post({ type: 'started', runId: this.runId, config: this.config });
+      this.post({ type: 'started', runId: this.runId, config: this.config, warnings: this.training.warnings });
       // Step 0, the network as initialised: the core's own report, made when the session started (its
       // update ratios are NaN: no update yet).
       this.postReport(this.training.latest());
@@ -202,7 +202,7 @@ export class TrainingSession {
     // No mean-field line during training: the theory is of the network as initialised, with the init
     // view's random input and upstream gradient, not of MNIST batches through trained weights.
     return this.post({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
-      summaries, theory: this.noTheory(config.depth), effectiveRank, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+      summaries, theory: this.noTheory(config.depth), effectiveRank, warnings: this.training.warnings, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
   }
 
   viewBins({ id, kind, bins, range, binning, figure, channel }) {
