@@ -4,7 +4,7 @@
 import { ComputeClient } from './client.js';
 import { startCoreChecks } from './core-checks.js';
 import { Page } from './page.js';
-import { mountGradientCheck } from './gradcheck/panel.js';
+import { mountGradientCheck } from './gradcheck/mount.js';
 import { onThemeChange } from './theme.js';
 
 const $ = id => document.getElementById(id);
@@ -21,7 +21,7 @@ let page = null;
 function ready(client, info) {
   document.body.dataset.wasm = client.wasmBuild;
   page = new Page(client, info);
-  mountGradientCheck(page);  // "Check gradients": its own worker and wasm module, loaded on the first press
+  mountGradientCheck(page);  // "Check gradients": its panel, worker and wasm module, fetched on the first press
   let pendingFrame = 0;
   const redraw = () => {
     cancelAnimationFrame(pendingFrame);
