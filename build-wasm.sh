@@ -138,6 +138,7 @@ bundle() {
     --external:'./wasm/*' --log-level=warning --outfile="$dist/$out"
 }
 bundle web/src/gradcheck-worker.js gradcheck-worker.js
+bundle web/src/gradcheck/panel.js gradcheck-panel.js
 # The evidence lab's sweeps: their page code and their worker, fetched when a reader opens a sweep.
 bundle web/src/lab/sweep-panel.js lab-sweeps.js
 bundle web/src/lab/sweep-worker.js lab-sweep-worker.js
@@ -156,10 +157,10 @@ fi
 
 # ---- sizes ------------------------------------------------------------------------------------
 # A browser downloads one of the two .wasm builds, so the total counts the larger of them. The gradient
-# check's module and worker (fetched only on the first press of "Check gradients") are counted apart, and so
+# check's module, worker and panel (fetched only on the first press of "Check gradients") are counted apart, and so
 # are the evidence lab's files (dist/lab-*.js, dist/lab-*.css, dist/wasm/layerscope_lab*), fetched only when
 # a reader opens one of its experiments.
-is_gradcheck() { [[ "$1" == */layerscope_gradcheck* || "$1" == */gradcheck-worker.js ]]; }
+is_gradcheck() { [[ "$1" == */layerscope_gradcheck* || "$1" == */gradcheck-worker.js || "$1" == */gradcheck-panel.js ]]; }
 is_lab() { [[ "$1" == */layerscope_lab* || "$1" == */lab-* ]]; }
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0

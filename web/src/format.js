@@ -1,21 +1,10 @@
-// Number formatting shared by the views.
+// Number formatting shared by the views (a number alone: number-format.js's fmt, re-exported here).
 import { format } from 'd3-format';
+import { fmt } from './number-format.js';
 import { TENSORS } from './state.js';
 import { choiceLabel } from './views/field-words.js';
 
-const general = format('.3~g');
-const scientific = format('.2~e');
-const four = format('.4~g');
-
-export function fmt(v) {
-  if (v === null || v === undefined) return '–';
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '−Inf';
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 1 && a < 1e4) return four(v);
-  return a >= 1e-3 && a < 1 ? general(v) : scientific(v);
-}
+export { fmt };
 
 export function pct(fraction) {
   if (!Number.isFinite(fraction)) return '–';

@@ -4,7 +4,7 @@
 import { ComputeClient } from './client.js';
 import { startCoreChecks } from './core-checks.js';
 import { Page } from './page.js';
-import { mountGradientCheck } from './gradcheck/panel.js';
+import { mountGradientCheck } from './gradcheck/mount.js';
 import { mountCures } from './cures-hook.js';
 import { onThemeChange } from './theme.js';
 
@@ -22,7 +22,7 @@ let page = null;
 function ready(client, info) {
   document.body.dataset.wasm = client.wasmBuild;
   page = new Page(client, info);
-  mountGradientCheck(page);  // "Check gradients": its own worker and wasm module, loaded on the first press
+  mountGradientCheck(page);  // "Check gradients": its panel, worker and wasm module, fetched on the first press
   mountCures(page.tooltip);  // "Four cures at depth 50": its own bundle, loaded on first use
   let pendingFrame = 0;
   const redraw = () => {

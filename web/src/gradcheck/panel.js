@@ -1,10 +1,10 @@
-// "Check gradients" (issue 22): the view that owns the #gradcheck section. On the first press it loads the
+// "Check gradients" (issue 22): the view that owns the #gradcheck section, bundled apart (dist/gradcheck-panel.js)
+// and fetched on the first press (mount.js), with the check's own worker and module. On that press it loads the
 // check's own wasm module in a worker (client.js), checks A and B exactly as set in the init view (their
 // configs read at the press), and shows per network a table of the worst relative error of each layer and
 // kind against the core's tolerance, with the core's two sentences on the method. The toggle runs the post's
 // batch-norm backward too (bn_backward = post, the wrong one), beside ours in every cell.
-import { fmt } from '../format.js';
-import { columnConfig } from '../state.js';
+import { fmt } from '../number-format.js';
 import { GradcheckClient } from './client.js';
 
 const COLUMNS = ['a', 'b'];
@@ -172,11 +172,10 @@ export class GradcheckPanel {
 
 // The hook in the init view's entry (main.js): the panel on the page's #gradcheck section, checking the
 // columns as the page holds them (state.js columnConfig) under the titles on screen.
-export function mountGradientCheck(page) {
-  const root = document.getElementById('gradcheck');
-  if (!root) return null;
-  return new GradcheckPanel(root, () => Object.fromEntries(COLUMNS.map(c => [c, columnConfig(page.state, c)])),
-    col => document.getElementById(`title-${col}`)?.textContent ?? col.toUpperCase());
+// The panel on #gradcheck, made on the first press of "Check gradients" (mount.js fetches this file then).
+// configs(): {a, b} as set now; title(col): what the page calls that column.
+export function mountGradientCheckPanel(root, configs, title) {
+  return new GradcheckPanel(root, configs, title);
 }
 
 function cell(row, tolerance, cls, whose) {
