@@ -223,10 +223,14 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
     if (row.spec.default === null && raw === '') continue;  // left empty: the preset's
     const r = checkValue(key, row.spec, raw);
     if (r.ok) state[row.scope][row.field] = r.value;
-    else say(row.scope, `${words(r.message, row)}; using ${row.default === null ? "the preset's value" : `the default ${formatValue(row.spec, row.default)}`}.`);
+    else say(row.scope, `${words(row.key === 'embed' ? embedAllowed(r.message) : r.message, row)}; using ${row.default === null ? "the preset's value" : `the default ${formatValue(row.spec, row.default)}`}.`);
   }
   return { state, notices };
 }
+
+// The core judges `embed` as a boolean; a figure's name is allowed too, and the notice says so.
+const embedAllowed = message => message.replace('must be true or false',
+  `must be true or false (1 or 0: the whole view), or one figure's name (${['fig1', ...EMBED_FIGURES].join(', ')})`);
 
 // Keys read elsewhere: a saved run's file (saved-run.js).
 const OTHER_KEYS = ['run'];
