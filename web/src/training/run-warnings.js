@@ -1,7 +1,7 @@
 // The config warnings of a training run (the core's config_warnings, which each column's worker sends
 // with 'started': e.g. SELU with an init off its fixed point), in the amber box the init-time view shows
 // them in. A warning, not a refusal: the run trains anyway, since a learner may want to see it break.
-import { controlLabel, inControlWords } from './messages.js';
+import { controlLabel, inControlWords } from '../setting-words.js';
 
 // warningsByColumn: {a: [...], b: [...]}, each "field: message" as the core words it; the field is named
 // by its control's words: the training view's, else the init-time view's form (a network field: "Weight init").

@@ -3,10 +3,8 @@
 // SVG drawn with d3 scales and axes; colours are set as presentation attributes (not style attributes)
 // so the page stays within its Content-Security-Policy and the exported SVG and PNG keep their colours.
 import { scaleLinear, scaleLog, scaleSymlog } from 'd3-scale';
-import { area } from 'd3-shape';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { select } from 'd3-selection';
-import { line } from 'd3-shape';
 import { SizedView } from './sized-view.js';
 import { themeColors, FONT_FAMILY } from '../theme.js';
 import { symlogTicks } from './histograms.js';
@@ -186,9 +184,9 @@ export class ProfileChart extends SizedView {
     const notes = [];
     const bandLayers = r => r.data.map((v, i) => i).filter(i => Number.isFinite(r.lo[i]) && Number.isFinite(r.hi[i]));
     const bandPaths = rows.filter(r => r.band).flatMap(r => [
-      { r, outer: true, d: area().x(i => x(i)).y0(i => y(r.lo[i])).y1(i => y(r.hi[i]))(bandLayers(r)) },
-      { r, outer: false, d: area().x(i => x(i)).y0(i => y(r.lo2[i])).y1(i => y(r.hi2[i]))(
-        bandLayers(r).filter(i => Number.isFinite(r.lo2[i]) && Number.isFinite(r.hi2[i]))) },
+      { r, outer: true, d: bandPath(bandLayers(r), i => x(i), i => y(r.lo[i]), i => y(r.hi[i])) },
+      { r, outer: false, d: bandPath(bandLayers(r).filter(i => Number.isFinite(r.lo2[i]) && Number.isFinite(r.hi2[i])),
+        i => x(i), i => y(r.lo2[i]), i => y(r.hi2[i])) },
     ]);
     part.bands.selectAll('path').data(bandPaths).join('path').attr('d', p => p.d)
       .attr('fill', p => colors[p.r.column]).attr('fill-opacity', p => (p.outer ? 0.14 : 0.28))
@@ -206,7 +204,7 @@ export class ProfileChart extends SizedView {
     // A band's median is not drawn as a line: near zero, on a symmetric-log axis, its sampling noise would
     // swing across decades and hide the bands (it is in the readout and the exports).
     part.lines.selectAll('path').data(series.filter(r => r.pts.length && !r.band)).join('path')
-      .attr('d', r => line().x(p => x(p[0])).y(p => y(p[1]))(r.pts)).attr('fill', 'none').attr('stroke', r => r.color)
+      .attr('d', r => linePath(r.pts.map(p => [x(p[0]), y(p[1])]))).attr('fill', 'none').attr('stroke', r => r.color)
       .attr('stroke-width', r => (r.theory ? 1.5 : 2)).attr('stroke-dasharray', r => r.dash || null)
       .attr('opacity', r => (r.theory ? 0.8 : 1)).attr('class', r => (r.theory ? 'theory' : 'measured'))
       .attr('data-column', r => r.column);
@@ -272,3 +270,16 @@ export class ProfileChart extends SizedView {
 }
 
 const jsonNumbers = v => Array.from(v, x => (Number.isFinite(x) ? x : String(x)));
+
+// SVG path data of the polyline through [[x, y], ...] in pixels, null for no points (d3-shape's linear
+// line() makes the same string; written here, it keeps d3-shape's 4 KB gzipped out of the download).
+function linePath(points) {
+  return points.length ? `M${points.map(([px, py]) => `${px},${py}`).join('L')}` : null;
+}
+
+// The band over the layers `at`: along the upper edge forward, back along the lower, closed (d3-shape's
+// linear area() with y0 = lower, y1 = upper).
+function bandPath(at, px, lower, upper) {
+  if (!at.length) return null;
+  return `${linePath([...at.map(i => [px(i), upper(i)]), ...at.map(i => [px(i), lower(i)]).reverse()])}Z`;
+}
