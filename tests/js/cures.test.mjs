@@ -35,7 +35,8 @@ test('normalization=layer is read as per_sample by the URL of both views, a JS c
   const run = ls.createRun({ ...presetConfig('cures-plain'), normalization: 'layer', depth: 5 });
   assert.equal(run.config.normalization, 'per_sample');
   run.free();
-  settings.useCoreSpecs(ls.trainingSchema, ls.schema, ls.trainingPresets);
+  state.useCoreSpecs(ls.trainingSchema, ls.schema);
+  settings.useCorePresets(ls.trainingPresets);
   const training = ls.createTraining({ preset: 'cures-plain', normalization: 'layer', steps: 1, test_samples: 10 });
   assert.equal(training.config.normalization, 'per_sample');
   training.free();
@@ -69,6 +70,8 @@ test('the cures figures\' captions are computed from their numbers', async () =>
   const { curesCaption } = await web('views', 'cures-profiles.js');
   const { trainedCaption } = await web('views', 'cures-trained.js');
   const { CURES } = await web('views', 'cures-common.js');
+  // the tensor words come from the core's table (state.js TENSORS is empty until the page fills it)
+  (await web('state.js')).useCoreTensors(ls.tensorTable);
   // The five init-time runs, made here as the page's workers make them (one batch, the presets' seed).
   const results = {};
   for (const c of CURES) {
