@@ -23,7 +23,10 @@ export class ComputeClient {
     this.readyCount = 0;
     for (const col of COLUMNS) {
       this.pool.workers[col].listeners.add(msg => this.receive(col, msg));
-      this.pool.workers[col].failures.add(text => this.handlers.error(text));
+      this.pool.workers[col].failures.add(text => {
+        this.pairs.forget();
+        this.handlers.error(text);
+      });
     }
   }
 
@@ -40,7 +43,7 @@ export class ComputeClient {
       if (req.runs[col]) continue;  // this column's run is back: its worker is idle and keeps the run
       this.pool.workers[col].cancel();
     }
-    this.pairs.current = null;
+    this.pairs.forget();
     this.stopProgress();
   }
 

@@ -105,6 +105,8 @@ export class PairRunner {
       this.configs[col] = null;
       this.clients[col].start(configs[col]);
     }
+    // The workers' sessions start again: no kept step of the old run is held for a binning alone.
+    for (const v of Object.values(this.views ?? {})) v.forget();
     this.started = true;
     this.clock = { ms: 0, since: null };
     this.errors = {};
