@@ -82,6 +82,29 @@ test('the embed target shows the figures alone in a 700 x 560 frame, and the sec
   await phone.context.close();
 });
 
+test('a bad cures= gets the table\'s notice naming the key and its choices, the section draws the outputs, and the tensor round-trips', async () => {
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?cures=bogus&a.depth=12`, { width: 1280, height: 800 });
+  await drawnProfiles(page);
+  assert.equal(await page.textContent('#cures-status'),
+    "Tensor (cures in the link): must be one of: output, grad_output, pre_activation, grad_weight (got 'bogus'); using output.");
+  assert.equal(await page.inputValue('#cures-tensor'), 'output');
+  assert.equal((await measuredLines(page)).length, 5);
+  assert.equal(await page.isVisible('#notices'), false, 'the page\'s own reader leaves the key to the section');
+  await page.locator('#cures').screenshot({ path: join(ARTIFACTS, 'cures-bad-value-1280.png') });
+  // the page keeps working: the init-time view computed A at depth 12
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60000 });
+  await page.selectOption('#cures-tensor', 'pre_activation');
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.get('cures'), url.searchParams.get('a.depth')], ['pre_activation', '12']);
+  await page.goto(url.href);
+  await drawnProfiles(page);
+  assert.equal(await page.inputValue('#cures-tensor'), 'pre_activation');
+  assert.equal(await page.textContent('#cures-status'), '');
+  assert.equal(new URL(page.url()).search, url.search);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the saved trained run shows at once, and a short run of the five trains one after the other with a computed caption', async () => {
   const { page, context, problems } = await openPage(site.browser, `${site.url}?cures=output`, { width: 1280, height: 800 });
   await drawnProfiles(page);

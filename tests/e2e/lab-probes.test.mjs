@@ -75,6 +75,7 @@ test('the lab is fetched only for a run with probes; covariate shift, measured: 
   assert.equal(noisy.legend, 'A: with batch norm|B: with noisy batch norm|earlier run: without batch norm');
   const noisyText = await caption(page, 'lab-ics');
   assert.match(noisyText, /in A \(with batch norm\) and [\d.e+-]+ in B \(with noisy batch norm\)/);
+  assert.doesNotMatch(noisyText, /The third network/, 'the standard network is drawn: nothing to ask for');
   await page.screenshot({ path: join(ARTIFACTS, 'lab-noisy-1280.png'), fullPage: false });
   assert.deepEqual(problems, []);
   await context.close();
@@ -132,6 +133,24 @@ test('the embed of one lab figure: that figure alone in a 500 x 500 frame, start
   assert.deepEqual([params.get('embed'), params.get('view')], ['smoothness', 'training']);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('before a run the captions name the button shown: Play, or the embed\'s own; Noisy batch norm first says what its third line needs', async () => {
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training&t.preset=lab-noisy`, { width: 1280, height: 800 });
+  await page.waitForFunction(() => document.getElementById('t-lab').dataset.loaded === 'true', null, { timeout: 30000 });
+  assert.equal(await caption(page, 'lab-ics'), 'The covariate shift is measured at every report of a run with the probes on: press “Play”. ' +
+    'The third network, the standard one without batch norm, is the run before this one drawn dashed: train the pair “Internal covariate shift, measured” first (in the full view), then this one.');
+  await page.locator('#lab-ics').scrollIntoViewIfNeeded();
+  await page.locator('#lab-ics').screenshot({ path: join(ARTIFACTS, 'lab-noisy-first-1280.png') });
+  await context.close();
+  const embed = await openPage(site.browser, `${site.url}?view=training&embed=ics`, { width: 360, height: 640 });
+  await embed.page.waitForFunction(() => document.getElementById('t-lab').dataset.loaded === 'true', null, { timeout: 30000 });
+  assert.equal(await embed.page.isVisible('#lab-ics button:has-text("Train both networks")'), true);
+  assert.match(await caption(embed.page, 'lab-ics'), /press “Train both networks”\.$/);
+  assert.equal(await embed.page.evaluate(() => document.documentElement.scrollWidth <= 360), true, 'no sideways scroll');
+  await embed.page.screenshot({ path: join(ARTIFACTS, 'lab-embed-ics-360.png') });
+  assert.deepEqual([...problems, ...embed.problems], []);
+  await embed.context.close();
 });
 
 test('a built pair trained with the probes shows the effective rank at the chosen step in the init view\'s depth profile and table', async () => {

@@ -60,9 +60,14 @@ test('a short learning-rate sweep draws both charts and a caption with numbers; 
 
 test('Cancel stops a running sweep at once; the sweep runs again and the training view still answers', async () => {
   const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training&sweep.steps=2000`, { width: 1280, height: 800 });
-  await page.waitForSelector(byId('lab-lr-steps'), { timeout: 30000 });
+  // Getting to the start (the lab's bundle, its workers compiling the lab's module, the plan, the MNIST
+  // data) is not what this test times: on a loaded 2-core machine it once took over a minute, so it gets
+  // LOADED ms. The cancel's own bound below is the same once the sweep is running.
+  const LOADED = 240000;
+  await page.waitForSelector(byId('lab-lr-steps'), { timeout: LOADED });
   await page.click('#lab-lr .t-primary');
-  await page.waitForFunction(() => /runs ·|starting/.test(document.querySelector('#lab-lr .lab-status-text').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /runs ·|starting/.test(document.querySelector('#lab-lr .lab-status-text').textContent), null, { timeout: LOADED });
+  assert.equal(await page.getAttribute('#lab-lr', 'data-state'), 'running', 'the sweep is running when Cancel is pressed');
   await page.click('#lab-lr button:has-text("Cancel")');
   const t0 = Date.now();  // from the click's dispatch (on a loaded machine the click itself can wait)
   const cancelled = await settled(page, 'lab-lr', ['cancelled'], 5000);
@@ -75,11 +80,11 @@ test('Cancel stops a running sweep at once; the sweep runs again and the trainin
   await page.fill(byId('lab-lr-rates'), '2');
   await page.dispatchEvent(byId('lab-lr-rates'), 'change');
   await page.click('#lab-lr .t-primary');
-  const again = await settled(page, 'lab-lr');
+  const again = await settled(page, 'lab-lr', undefined, LOADED);
   assert.equal(again.state, 'finished', again.status);
   // the training view itself: one step of the pair still trains
   await page.click('#t-step');
-  await page.waitForFunction(() => /A: step 1 of .* B: step 1 of/.test(document.getElementById('t-status').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /A: step 1 of .* B: step 1 of/.test(document.getElementById('t-status').textContent), null, { timeout: LOADED });
   assert.deepEqual(problems, []);
   await context.close();
 });

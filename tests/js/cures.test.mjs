@@ -90,3 +90,36 @@ test('the cures figures\' captions are computed from their numbers', async () =>
     'residual (α 1/sqrt(50)) 85.0%, SELU (LeCun init) 90.0%. Layer norm, residual (α 1/sqrt(50)) and SELU (LeCun init) learned ' +
     '(above 20%, twice chance), SELU (LeCun init) most; no cure and batch norm did not yet.');
 });
+
+// The section's key is a row of the one URL table (state.js curesRows): read by the table's one reader with
+// the core's rule and notice, written by its one writer; the page's own table leaves it to the section, and
+// `embed=cures` is one of the embed's figure names that keeps the init-time view.
+test('cures= is a row of the one URL table: its notice names the key and its choices, and it round-trips', async () => {
+  const state = await web('state.js');
+  state.useCoreChecker((spec, raw) => ls.checkValue(spec, raw));
+  try {
+    const rows = state.curesRows();
+    const read = q => state.parseQuery(q, rows, { scopes: ['cures'] });
+    assert.deepEqual(read('cures=grad_output&a.depth=7&tensor=activation'), { state: { ...state.defaultState(rows), cures: { tensor: 'grad_output' } }, notices: [] });
+    assert.equal(read('').state.cures.tensor, null, 'not asked: the section stays folded');
+    const bad = read('cures=Grad%0D');
+    assert.equal(bad.state.cures.tensor, null);
+    assert.deepEqual(bad.notices, ["cures: must be one of: output, grad_output, pre_activation, grad_weight (got 'Grad\\r'); using output."]);
+    // written by the table's writer, every other key kept; read back to the same tensor
+    for (const tensor of state.CURE_TENSORS) {
+      const written = state.writeQuery('a.depth=7&embed=cures', rows, { cures: { tensor } }, () => true);
+      assert.equal(written, `a.depth=7&embed=cures&cures=${tensor}`);
+      assert.equal(read(written).state.cures.tensor, tensor);
+    }
+    // The page's table: no notice for the section's key, embed=cures kept (not the training view), and written back.
+    const table = state.stateTable(ls.schema, ls.presets);
+    const page = state.parseQuery('cures=bogus&embed=cures&bins=32', table, { scopes: ['view', 'a', 'b', 'training'] });
+    assert.deepEqual(page.notices, []);
+    assert.deepEqual([page.state.view.embed, page.state.training.view, page.state.view.bins], ['cures', 'init', 32]);
+    assert.equal(state.writeQuery('cures=bogus&embed=cures&bins=32', table, page.state), 'cures=bogus&embed=cures&bins=32');
+    // the embed's notice names it among the figures
+    assert.match(state.parseQuery('embed=curse', table).notices[0], /^embed: must be true or false .*one figure's name \(fig1, .*, cures\)/);
+  } finally {
+    state.useCoreChecker(null);
+  }
+});

@@ -28,7 +28,10 @@ test('covariate shift: a smaller shift in B is said to be reduced; within 1.5x i
   assert.doesNotMatch(smaller, /why the shift is compared relative/);
   const same = shiftCaption({ step: 10, layers: 'x', a: { label: A, relative: 0.1, turn: 0.1 }, b: { label: B, relative: 0.14, turn: 0.1 } });
   assert.match(same, /within 1\.5× of each other/);
-  assert.match(shiftCaption({ step: 0, layers: 'x', a: { label: A, relative: NaN }, b: { label: B, relative: 0.1 } }), /press Play/);
+  // before a run: the words of the button that starts one, Play in the full view, an embed's own in an embed
+  const empty = { step: 0, layers: 'x', a: { label: A, relative: NaN }, b: { label: B, relative: 0.1 } };
+  assert.match(shiftCaption(empty), /press “Play”\.$/);
+  assert.match(shiftCaption({ ...empty, start: 'Train both networks' }), /press “Train both networks”\.$/);
 });
 
 test('smoothness: the caption names relative predictiveness and reads it against Santurkar et al.', () => {

@@ -1,7 +1,9 @@
 // The one JavaScript module that talks to the WebAssembly core (src/wasm). Everything else — the page,
 // its workers (one per column, worker.js: the column's init-time runs and its training) and the main
 // thread's check instance (core-checks.js) — uses the plain objects and typed arrays this module returns
-// (layerscope-values.js reads them); only this file knows about Embind, result objects and .delete().
+// (layerscope-values.js reads them); only this file knows about Embind, result objects and .delete(). Its
+// part layerscope-modules.js instantiates the modules and holds the two fetched on first use (the gradient
+// check and the evidence lab's sweeps), re-exported here: importers see one module.
 //
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});
@@ -14,14 +16,11 @@
 import {
   LayerscopeError, unwrap, checkKind, useTensorKinds, reportIndex, unpackSummaries, histogramArguments, PERCENTILE_NAMES,
 } from './layerscope-values.js';
+import { instantiate } from './layerscope-modules.js';
 
 export { LayerscopeError };
+export { loadGradientCheck, loadLab } from './layerscope-modules.js';
 const THEORY_NAMES = ['varianceFactor', 'preActivationStd', 'outputStd', 'gradOutputStd', 'gradWeightStd'];
-
-function isNode() {
-  return typeof process === 'object' && typeof process.versions?.node === 'string' &&
-         typeof window === 'undefined' && typeof self === 'undefined';
-}
 
 // options: {wasmBinary?, wasmModule?, locateFile?, moduleUrl?}. moduleUrl (an addition) points at the
 // Emscripten ES module when it is not at ./wasm/layerscope_wasm.mjs beside this file (tests under Node).
@@ -32,88 +31,6 @@ function isNode() {
 // them up (see tests/js/load.mjs) so that this module imports nothing of Node's.
 export async function loadLayerscope(options = {}) {
   return new Layerscope(await instantiate('./wasm/layerscope_wasm.mjs', options));
-}
-
-// The gradient check (src/core/gradcheck.hpp) in a module of its own (src/wasm/gradcheck_bindings.cpp:
-// its double network would take the main module over its size budget), loaded only when it is first
-// wanted. Options as loadLayerscope's; the default moduleUrl is ./wasm/layerscope_gradcheck.mjs.
-//   const checker = await loadGradientCheck();
-//   checker.check({...config}, {bn_backward: 'post'}).rows;
-export async function loadGradientCheck(options = {}) {
-  return new GradientCheck(await instantiate('./wasm/layerscope_gradcheck.mjs', options));
-}
-
-// The evidence lab's sweeps (src/core/sweeps.hpp) in a module of their own (src/wasm/lab_bindings.cpp),
-// loaded only when a reader opens an experiment of the lab; the default moduleUrl is ./wasm/layerscope_lab.mjs.
-//   const lab = await loadLab();  lab.loadMnist(bytes);
-//   const plan = lab.sweepPlan({steps: 200});  lab.sweepPoint(plan.settings, 0, 3);  lab.depthSweep({});
-export async function loadLab(options = {}) {
-  return new LabSweeps(await instantiate('./wasm/layerscope_lab.mjs', options));
-}
-
-async function instantiate(defaultPath, options) {
-  const moduleUrl = options.moduleUrl ? String(options.moduleUrl) : new URL(defaultPath, import.meta.url).href;
-  const { default: createModule } = await import(moduleUrl);
-  const moduleOptions = {
-    // In a module worker Emscripten finds no script directory of its own: resolve beside the module.
-    locateFile: options.locateFile ?? ((path) => new URL(path, moduleUrl).href),
-  };
-  if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
-  if (isNode() && !options.wasmBinary && !options.wasmModule)
-    throw new Error(`loading ${defaultPath} under Node needs options.wasmBinary (the bytes of its .wasm)`);
-  // Emscripten's hook for instantiating by hand: it passes the imports and waits for receiveInstance.
-  // A failed instantiation would leave its promise pending, so it rejects `failed` instead.
-  let fail = null;
-  const failed = new Promise((resolve, reject) => { fail = reject; });
-  if (options.wasmModule) {
-    moduleOptions.instantiateWasm = (imports, receiveInstance) => {
-      WebAssembly.instantiate(options.wasmModule, imports)
-        .then(instance => receiveInstance(instance, options.wasmModule), fail);
-      return {};
-    };
-  }
-  return Promise.race([createModule(moduleOptions), failed]);
-}
-
-// The check of one network at a time, synchronous (the page runs it in a worker: web/src/gradcheck/).
-class GradientCheck {
-  #module;
-
-  constructor(module) {
-    this.#module = module;
-    // The check's own settings, as schema rows: bn_backward ('correct' | 'post'), check_batch, entries_per_tensor.
-    this.schema = unwrap(module.gradcheckSchema());
-  }
-
-  // The check of a config ({...network settings}, as createRun takes it) with its settings: {method (the
-  // two sentences), tolerance, worst, passed, postBackwardUsed, config (the network checked, batch cut to
-  // check_batch), settings, rows: [{layer, kind ('h' for dL/dh), worst, checked, skipped, index, analytic,
-  // numeric, step}]}. Throws LayerscopeError naming a bad field.
-  check(config = {}, settings = {}) { return unwrap(this.#module.checkGradients(config, settings)); }
-}
-
-// The lab's calls, synchronous (the page runs them in workers: web/src/lab/). Settings are objects of the
-// schema's fields, each optional; a bad one throws LayerscopeError naming it. Shapes: src/wasm/lab_result.hpp.
-class LabSweeps {
-  #module;
-
-  constructor(module) {
-    this.#module = module;
-    this.sweepSchema = unwrap(module.sweepSchema());  // [{name, type, min, max, ..., help, default}]
-    this.depthSweepSchema = unwrap(module.depthSweepSchema());
-  }
-
-  loadMnist(bytes) { return unwrap(this.#module.loadMnist(bytes)); }
-  // {settings (every field), pair, a, b, aLabel, bLabel, rates: Float64Array}: validated, nothing run.
-  sweepPlan(settings = {}) { return unwrap(this.#module.sweepPlan(settings)); }
-  // One run: column 0 (A) or 1 (B) at the plan's rates[index]: {rate, diverged, divergedStep, finalTrainLoss,
-  // testLoss, testAccuracy (NaN when diverged), seconds}.
-  sweepPoint(settings, column, index) { return unwrap(this.#module.sweepPoint(settings, column, index)); }
-  // {aLargest, bLargest (NaN: at no rate), caption} from every run of both columns.
-  sweepResult(settings, aPoints, bPoints) { return unwrap(this.#module.sweepResult(settings, aPoints, bPoints)); }
-  // {settings, variants, rates, partsAt, points: [{depth, growth, predicted, firstWeightGradient}], caption};
-  // progress(done, total) after each network.
-  depthSweep(settings = {}, progress = undefined) { return unwrap(this.#module.depthSweep(settings, progress)); }
 }
 
 class Layerscope {

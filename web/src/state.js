@@ -10,7 +10,6 @@
 // Every control's id is its URL key.
 
 import { LAB_EMBED_PAIRS } from './lab/probe-embeds.js';
-import { isCuresKey } from './views/cures-url.js';
 
 export const COLUMNS = ['a', 'b'];
 // The default pair is fair: B is A plus batch norm, nothing else differs (the post's own two setups also
@@ -48,7 +47,7 @@ export const VIEW_FIELDS = [
   { name: 'layout', type: 'choice', choices: ['side', 'overlay'], default: 'side', redraw: true,
     help: 'side: A and B in their own columns; overlay: A and B in the same row of each layer' },
   { name: 'embed', type: 'boolean', default: false,
-    help: 'shown alone, without controls, fitted to a frame in another page: 1, the view shown (view=); or one figure of the training view by its name (EMBED_FIGURES)' },
+    help: 'shown alone, without controls, fitted to a frame in another page: 1, the view shown (view=); or one figure by its name (EMBED_FIGURES)' },
   { name: 'wasm', type: 'choice', choices: ['auto', 'simd128'], default: 'auto',
     help: 'WebAssembly build: auto takes relaxed SIMD where the browser has it; simd128 forces the other' },
 ];
@@ -60,10 +59,17 @@ export const LAB_SWEEP_KEYS = {
   depth: { prefix: 'depth.', embed: 'depth-sweep' },
 };
 
-// `embed` names what is shown alone: 1, the whole view (view=); or one figure of the training view by
-// name: the evidence lab's probe figures (lab/probe-embeds.js) and sweeps. A figure name implies
-// view=training. Figure 1's old `embed=fig1` is that view's whole embed (embed=1, rewritten so).
-export const EMBED_FIGURES = [...Object.keys(LAB_EMBED_PAIRS), ...Object.values(LAB_SWEEP_KEYS).map(s => s.embed)];
+// The "Four cures at depth 50" section's key, `cures=<tensor>` (its row: curesRows, read and written by the
+// section, views/cures-url.js), and its choices: the tensors with a std per layer and a theory line.
+export const CURES_KEY = 'cures';
+export const CURE_TENSORS = ['output', 'grad_output', 'pre_activation', 'grad_weight'];
+
+// `embed` names what is shown alone: 1, the whole view (view=); or one figure by name: of the training
+// view, the evidence lab's probe figures (lab/probe-embeds.js) and sweeps, a name that implies
+// view=training; of the init-time view, the cures section (INIT_EMBEDS), which leaves the view as it is.
+// Figure 1's old `embed=fig1` is the training view's whole embed (embed=1, rewritten so).
+export const INIT_EMBEDS = [CURES_KEY];
+export const EMBED_FIGURES = [...Object.keys(LAB_EMBED_PAIRS), ...Object.values(LAB_SWEEP_KEYS).map(s => s.embed), ...INIT_EMBEDS];
 // The training view's embeds drawn by its own controller: Figure 1 (the view's whole embed) and the probe figures.
 export const TRAINING_EMBEDS = ['fig1', ...Object.keys(LAB_EMBED_PAIRS)];
 
@@ -210,10 +216,8 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
   for (const [key, raw] of params) {
     // The Figure 1 embed's links before `embed` had one meaning: the training view, embedded.
     if (key === 'embed' && raw === 'fig1') { state.view.embed = true; state.training.view = 'training'; continue; }
-    // one figure of the training view, alone
-    if (key === 'embed' && EMBED_FIGURES.includes(raw)) { state.view.embed = raw; state.training.view = 'training'; continue; }
-    // the cures figures' keys (`cures=<tensor>`, `embed=cures`): their section reads them (views/cures-url.js)
-    if (isCuresKey(key, raw)) continue;
+    // one figure alone; a training view's figure switches to that view
+    if (key === 'embed' && EMBED_FIGURES.includes(raw)) { state.view.embed = raw; if (!INIT_EMBEDS.includes(raw)) state.training.view = 'training'; continue; }
     const row = byKey.get(key);
     if (!row) {
       const scope = keyScope(key);
@@ -223,7 +227,7 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
     if (row.spec.default === null && raw === '') continue;  // left empty: the preset's
     const r = checkValue(key, row.spec, raw);
     if (r.ok) state[row.scope][row.field] = r.value;
-    else say(row.scope, `${words(row.key === 'embed' ? embedAllowed(r.message) : r.message, row)}; using ${row.default === null ? "the preset's value" : `the default ${formatValue(row.spec, row.default)}`}.`);
+    else say(row.scope, `${words(row.key === 'embed' ? embedAllowed(r.message) : r.message, row)}; using ${usedInstead(row)}.`);
   }
   return { state, notices };
 }
@@ -232,12 +236,18 @@ export function parseQuery(search, table, { scopes = ['view', 'a', 'b'], words =
 const embedAllowed = message => message.replace('must be true or false',
   `must be true or false (1 or 0: the whole view), or one figure's name (${['fig1', ...EMBED_FIGURES].join(', ')})`);
 
+// A notice's word for what replaces a bad value: the default, or what a null default stands for (spec.unset).
+const usedInstead = row => row.default !== null ? `the default ${formatValue(row.spec, row.default)}`
+  : row.spec.unset ?? "the preset's value";
+
 // Keys read elsewhere: a saved run's file (saved-run.js).
 const OTHER_KEYS = ['run'];
 
-// The scope a key belongs to by its prefix, known or not: a sweep's (its rows come with the lab's
-// module, so the page's own table leaves them to the lab), the training view's, or the page's.
+// The scope a key belongs to, known or not: the cures section's (curesRows), a sweep's by its prefix (its
+// rows come with the lab's module, so the page's own table leaves them to the lab), the training view's,
+// or the page's.
 function keyScope(key) {
+  if (key === CURES_KEY) return 'cures';
   const sweep = Object.entries(LAB_SWEEP_KEYS).find(([, s]) => key.startsWith(s.prefix));
   return sweep ? sweep[0] : key.startsWith('t.') ? 'training' : 'view';
 }
@@ -254,14 +264,20 @@ export function sweepRows(sweep, schema) {
   return schema.map(spec => ({ key: prefix + spec.name, spec, scope: sweep, field: spec.name, default: spec.default }));
 }
 
+// The cures section's row (scope 'cures'): null leaves the section folded; a bad value opens it on the outputs.
+export function curesRows() {
+  const spec = { name: CURES_KEY, type: 'choice', choices: CURE_TENSORS, default: null, unset: 'output',
+    help: 'the tensor the "Four cures at depth 50" chart shows; given, the section opens' };
+  return [{ key: CURES_KEY, spec, scope: 'cures', field: 'tensor', default: null }];
+}
+
 // `search` with the rows `owns(row)` set from `state` (only values off their default are written) and
 // every other key kept as it is: each view writes its own rows into the page's one URL.
 export function writeQuery(search, table, state, owns = row => row.scope !== 'training') {
   const params = new URLSearchParams(search);
   if (params.get('embed') === 'fig1') { params.set('embed', '1'); params.set('view', 'training'); }
   for (const row of table) {
-    // a row whose key the link gives to the cures section (embed=cures) is that section's to keep
-    if (!owns(row) || isCuresKey(row.key, params.get(row.key))) continue;
+    if (!owns(row)) continue;
     const v = state[row.scope][row.field];
     if (v === row.default || v === null || v === undefined) params.delete(row.key);
     else params.set(row.key, row.key === 'embed' && typeof v === 'string' ? v : formatValue(row.spec, v));

@@ -4,6 +4,7 @@
 // checks each rule on numbers written by hand.
 //
 // A column's numbers: {label ('without batch norm'), ...the measure's values}; NaN where not measured.
+// start: the words of the button that starts a run where the caption is read ('Play'; an embed's own).
 import { fmt, times } from '../format.js';
 
 // Within this factor of each other two measures are "about the same" (the probes of one batch are noisy).
@@ -24,8 +25,8 @@ export function compare(a, b) {
 // Covariate shift (Santurkar et al. 2018): relative = ||G - G'|| / ||G|| and turn = 1 - cos(G, G'), the median over
 // the layers that have layers before them; gradientNorm: ||g|| over every parameter. bNormalizes: B has
 // batch norm and A has not (then the verdict is read against the batch-norm paper's explanation).
-export function shiftCaption({ step, a, b, layers, bNormalizes }) {
-  if (!finite(a.relative, b.relative)) return 'The covariate shift is measured at every report of a run with the probes on: press Play.';
+export function shiftCaption({ step, a, b, layers, bNormalizes, start = 'Play' }) {
+  if (!finite(a.relative, b.relative)) return `The covariate shift is measured at every report of a run with the probes on: press “${start}”.`;
   const { verdict, factor } = compare(a.relative, b.relative);
   const said = {
     smaller: `B's is ${times(factor)} smaller, so by this measure B, ${b.label}, has less shift than A` +
@@ -48,8 +49,8 @@ export function shiftCaption({ step, a, b, layers, bNormalizes }) {
 // the caption's measure: the absolute one shrinks with the gradient, so a network on a plateau would look
 // smooth for that reason alone), absolute = max_k ||g - g_k||; span: [smallest, largest] step size over
 // the learning rate.
-export function smoothnessCaption({ step, a, b, span, bNormalizes }) {
-  if (!finite(a.relative, b.relative)) return 'The loss landscape is probed along the gradient at every report of a run with the probes on: press Play.';
+export function smoothnessCaption({ step, a, b, span, bNormalizes, start = 'Play' }) {
+  if (!finite(a.relative, b.relative)) return `The loss landscape is probed along the gradient at every report of a run with the probes on: press “${start}”.`;
   const { verdict, factor } = compare(a.relative, b.relative);
   const first = `At step ${steps(step)}, a step along the gradient of ${fmt(span[0])}× to ${fmt(span[1])}× the learning rate ` +
     `changes the gradient by up to ${fmt(a.relative)} of its norm in A (${a.label}) and ${fmt(b.relative)} in B (${b.label}) ` +
@@ -67,9 +68,9 @@ export function smoothnessCaption({ step, a, b, span, bNormalizes }) {
 // Effective rank per layer: a.ranks[l] for l = 1..L (index 0 unused); most: the largest a rank can be
 // (min(width, probe batch)). A column has collapsed when its last layer's rank is below 2 while the other's
 // is more than twice as large.
-export function rankCaption({ step, a, b, most }) {
+export function rankCaption({ step, a, b, most, start = 'Play' }) {
   const last = r => r.ranks[r.ranks.length - 1], first = r => r.ranks[1];
-  if (!finite(last(a), last(b))) return 'The effective rank of every layer is measured at every report of a run with the probes on: press Play.';
+  if (!finite(last(a), last(b))) return `The effective rank of every layer is measured at every report of a run with the probes on: press “${start}”.`;
   const L = a.ranks.length - 1;
   const sentence1 = `At step ${steps(step)}, the effective rank of layer ${L}'s output on the probe batch is ${fmt(last(a))} in A ` +
     `(${a.label}) and ${fmt(last(b))} in B (${b.label}), of at most ${most}.`;

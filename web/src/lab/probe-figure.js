@@ -5,6 +5,8 @@
 import { LineChart, seriesCsv } from '../training/line-chart.js';
 import { viewSvg, viewButtons, trainingFrame, figureButtons } from '../training/exports.js';
 
+// The embed's start button; the captions name it in an embed (probe-lab.js), Play in the full view.
+export const EMBED_START = 'Train both networks';
 const EXPORT = { width: 720, height: 230, label: 18, gap: 16 };  // the whole figure's layout, px
 
 function element(tag, className, text) {
@@ -28,7 +30,7 @@ export class ProbeFigure {
     this.element.setAttribute('aria-labelledby', title.id);
     head.append(title);
     this.element.append(head, element('p', 'lab-paper', spec.paper));
-    const start = element('button', 't-primary lab-embed-only', 'Train both networks');
+    const start = element('button', 't-primary lab-embed-only', EMBED_START);
     start.type = 'button';
     start.addEventListener('click', () => actions.start());
     const full = element('a', 'lab-embed-only lab-full', 'Open the full view ↗');

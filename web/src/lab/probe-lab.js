@@ -4,7 +4,7 @@
 // gradient, and effective rank per layer. The run before this one (the training view's previous-run
 // overlay) is drawn dashed in grey: after "Internal covariate shift, measured", the "Noisy batch norm"
 // pair (batch norm vs noisy batch norm) shows the standard network that way, its third run.
-import { ProbeFigure } from './probe-figure.js';
+import { ProbeFigure, EMBED_START } from './probe-figure.js';
 import { shiftSeries, smoothnessSeries, rankSeries, numbersAt } from './probe-series.js';
 import { shiftCaption, smoothnessCaption, rankCaption } from './probe-captions.js';
 import { sharedDomain } from '../training/shared-scale.js';
@@ -63,6 +63,9 @@ function columns(stores, previous, configs) {
   return [...now, ...earlier];
 }
 
+export const NOISY_THIRD = 'The third network, the standard one without batch norm, is the run before this one drawn dashed: ' +
+  'train the pair “Internal covariate shift, measured” first (in the full view), then this one.';
+
 export class ProbeLab {
   // element: #t-lab; run: the exports' {settingsLines(), source(), words()}; actions: {start(embed),
   // embedSnippet(embed)}
@@ -72,8 +75,13 @@ export class ProbeLab {
   }
 
   // stores, previous: the runner's; configs: {a, b}; step: the scrubber's; opts: the line charts'
-  update({ stores, previous, configs, step, opts, fullViewHref }) {
+  // embed: the view's (state.js), whose start button the captions name before a run
+  update({ stores, previous, configs, pair, step, opts, embed, fullViewHref }) {
+    const start = embed ? EMBED_START : 'Play';
     const cols = columns(stores, previous, configs), [a, b] = cols;
+    // Noisy batch norm's third network, the standard one, is the run before it (the core's pair table says
+    // why): without it the figure says how to get it.
+    const third = pair?.name === 'lab-noisy' && cols.length === 2 ? ` ${NOISY_THIRD}` : '';
     const shown = c => (step === null ? c.store.latest : c.store.at(step));
     const num = c => numbersAt(shown(c), c.plain) ?? { label: c.plain, ranks: [NaN], relative: NaN, turn: NaN };
     const [na, nb] = [num(a), num(b)];
@@ -81,18 +89,18 @@ export class ProbeLab {
     const bNormalizes = configs.b?.normalization === 'batch' && configs.a?.normalization === 'none';
     const shift = shiftSeries(cols);
     this.figures[0].update([shift.relative, shift.turn], opts,
-      shiftCaption({ step: s, a: na, b: nb, layers: `layers 2–${depth} and the output layer`, bNormalizes }), fullViewHref);
+      shiftCaption({ step: s, a: na, b: nb, layers: `layers 2–${depth} and the output layer`, bNormalizes, start }) + third, fullViewHref);
     const smooth = smoothnessSeries(cols), span = configs.b?.probe_span ?? 4;
     this.figures[1].update([smooth.loss, smooth.relative, smooth.absolute, smooth.smoothness], opts, smoothnessCaption({ step: s, span: [1 / span, span],
       a: { label: na.label, relative: na.predictivenessRelative, absolute: na.predictiveness },
-      b: { label: nb.label, relative: nb.predictivenessRelative, absolute: nb.predictiveness }, bNormalizes }), fullViewHref);
+      b: { label: nb.label, relative: nb.predictivenessRelative, absolute: nb.predictiveness }, bNormalizes, start }), fullViewHref);
     const most = Math.min(configs.b?.width ?? NaN, configs.b?.batch ?? NaN);
     this.figures[2].charts.forEach((chart, i) => {
       chart.spec.title = cols[i].label;
       const caption = chart.element.querySelector('figcaption');
       if (caption.textContent !== cols[i].label) caption.textContent = cols[i].label;
     });
-    this.figures[2].update([rankSeries(a), rankSeries(b)], opts, rankCaption({ step: s, a: na, b: nb, most }), fullViewHref);
+    this.figures[2].update([rankSeries(a), rankSeries(b)], opts, rankCaption({ step: s, a: na, b: nb, most, start }), fullViewHref);
   }
 
   draw() {

@@ -5,7 +5,7 @@
 import { PALETTES } from '../theme.js';
 import { extraWorkerPool } from '../worker-pool.js';
 
-export { CURE_TENSORS, isCuresKey, curesState, curesUrl } from './cures-url.js';
+export { CURE_TENSORS, curesState, curesUrl } from './cures-url.js';
 
 // The section's own two column workers (worker-pool.js extraWorkerPool: the page's kind, on its compiled
 // module), made on first use: the five profiles and the five trained runs never take the columns' workers,

@@ -1,30 +1,27 @@
 // The "Four cures at depth 50" section's URL state, apart from its code (cures-common.js and the rest of
-// views/cures-*.js, fetched on first use): the page's URL parser and the section's hook need only this.
+// views/cures-*.js, fetched on first use): the section's hook needs only this. Its key, `cures=<tensor>`,
+// is a row of the page's one URL table (state.js curesRows), read and written by the table's one reader
+// and writer; `embed=cures` (state.js INIT_EMBEDS) shows the section alone.
+import { curesRows, parseQuery, writeQuery, CURES_KEY, CURE_TENSORS } from '../state.js';
+import { inRowWords } from '../setting-words.js';
 
-// The tensors the profile chart offers: those with a std per layer and the core's theory line.
-export const CURE_TENSORS = ['output', 'grad_output', 'pre_activation', 'grad_weight'];
+export { CURE_TENSORS };
 
-// The figures' URL state: `cures=<tensor>` opens the section drawn for that tensor; `embed=cures` shows
-// only the figures (the page's embed target for them). state.js leaves these keys to this module.
-export function isCuresKey(key, raw) {
-  return key === 'cures' || (key === 'embed' && raw === 'cures');
-}
-
+// {open, embed, tensor, notice}: the section opens when the link gives its key (a bad value too: it is
+// drawn for the outputs, and the notice says why) or its embed.
 export function curesState(search) {
-  const params = new URLSearchParams(search);
-  const raw = params.get('cures');
-  const embed = params.get('embed') === 'cures';
-  const tensor = CURE_TENSORS.includes(raw) ? raw : 'output';
-  const notice = raw !== null && raw !== '' && !CURE_TENSORS.includes(raw)
-    ? `cures: must be one of: ${CURE_TENSORS.join(', ')} (got '${raw.slice(0, 40)}'); using output.` : null;
-  return { open: raw !== null || embed, embed, tensor, notice };
+  const { state, notices } = parseQuery(search, curesRows(), { scopes: ['cures'], words: inRowWords });
+  const embed = state.view.embed === CURES_KEY;
+  const notice = notices.length ? notices.join(' ') : null;
+  return { open: state.cures.tensor !== null || notice !== null || embed, embed, tensor: state.cures.tensor ?? 'output', notice };
 }
 
 // The URL with the figures' state written in (the rest of the page's keys kept as they are).
 export function curesUrl(tensor, { embed = false, href = location.href } = {}) {
   const url = new URL(href);
-  url.searchParams.set('cures', tensor);
-  if (embed) url.searchParams.set('embed', 'cures');
-  else if (url.searchParams.get('embed') === 'cures') url.searchParams.delete('embed');
+  const params = new URLSearchParams(writeQuery(url.search, curesRows(), { cures: { tensor } }, () => true));
+  if (embed) params.set('embed', CURES_KEY);
+  else if (params.get('embed') === CURES_KEY) params.delete('embed');
+  url.search = params.toString();
   return url.toString();
 }
