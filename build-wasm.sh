@@ -77,13 +77,15 @@ cp "$wasm_out/layerscope_wasm.wasm" "$wasm_out/layerscope_wasm_relaxed.wasm" "$d
 cp "$wasm_out/layerscope_gradcheck.wasm" "$dist/wasm/"
 # The evidence lab's module (one build, src/wasm/CMakeLists.txt), fetched when one of its sweeps opens.
 cp "$wasm_out/layerscope_lab.wasm" "$dist/wasm/"
+# The saved-run module (one build, src/wasm/CMakeLists.txt), fetched when a saved run is opened.
+cp "$wasm_out/layerscope_saved.wasm" "$dist/wasm/"
 # Emscripten's glue comes out of em++ -O3 without closure (Debian's emscripten has no closure compiler):
 # whitespace-stripped but with its local names whole. esbuild renames those locals (never properties, so
 # Module['...'] and the wasm's import names stay) and takes about a third off the glue gzipped (16.8 KB
 # to 12.8 KB for the main module). Node's tests load the unminified glue of build-wasm/; the page's
 # Chromium tests run this one. esbuild warns that it leaves the glue's Node-only require() calls as they
 # are, which is what they need: --log-level=error.
-for glue in layerscope_wasm.mjs layerscope_gradcheck.mjs layerscope_lab.mjs; do
+for glue in layerscope_wasm.mjs layerscope_gradcheck.mjs layerscope_lab.mjs layerscope_saved.mjs; do
   node_modules/.bin/esbuild "$wasm_out/$glue" --minify --format=esm --target=es2022 --log-level=error \
     --outfile="$dist/wasm/$glue"
 done
@@ -146,6 +148,9 @@ bundle web/src/lab/sweep-worker.js lab-sweep-worker.js
 # imports it by a run-time URL), so built apart and counted apart (lab-*).
 bundle web/src/lab/probe-lab.js lab-probes.js
 copy_page_file lab-probes.css
+# A saved run's kept steps in a column's worker (worker/saved-reports.js with loadSavedRuns): fetched by
+# the worker, with the saved-run module, when a saved run is first opened; counted apart with it.
+bundle web/src/worker/saved-reports.js saved-reports.js
 # "Four cures at depth 50" (issue 22): fetched when its section is first opened, counted with the lab's files.
 bundle web/src/views/cures-entry.js lab-cures.js
 
@@ -162,6 +167,9 @@ fi
 # a reader opens one of its experiments.
 is_gradcheck() { [[ "$1" == */layerscope_gradcheck* || "$1" == */gradcheck-worker.js || "$1" == */gradcheck-panel.js ]]; }
 is_lab() { [[ "$1" == */layerscope_lab* || "$1" == */lab-* ]]; }
+is_saved() { [[ "$1" == */layerscope_saved* || "$1" == */saved-reports.js ]]; }
+saved_raw=0
+saved_gz=0
 gz() { gzip -9 -c "$1" | wc -c; }
 total_raw=0
 total_gz=0
@@ -179,6 +187,9 @@ while IFS= read -r f; do
   if is_gradcheck "$f"; then
     check_raw=$((check_raw + raw))
     check_gz=$((check_gz + g))
+  elif is_saved "$f"; then
+    saved_raw=$((saved_raw + raw))
+    saved_gz=$((saved_gz + g))
   elif is_lab "$f"; then
     lab_raw=$((lab_raw + raw))
     lab_gz=$((lab_gz + g))
@@ -197,6 +208,8 @@ printf '%-36s %10d %10d  (%d KB gzipped, fetched on the first "Check gradients")
   "$check_raw" "$check_gz" $(((check_gz + 1023) / 1024))
 printf '%-36s %10d %10d  (%d KB gzipped, fetched when an experiment of the evidence lab opens)\n' \
   "evidence lab (lab-*, layerscope_lab*)" "$lab_raw" "$lab_gz" $(((lab_gz + 1023) / 1024))
+printf '%-36s %10d %10d  (%d KB gzipped, fetched when a saved run is opened)\n' \
+  "saved runs (saved-reports, module)" "$saved_raw" "$saved_gz" $(((saved_gz + 1023) / 1024))
 # The data set (dist/data/) is fetched once, when the page first trains on MNIST: it has its own budget,
 # apart from the app's.
 data_raw=0

@@ -667,6 +667,31 @@ TEST_CASE("a kept distribution redrawn on its own axis is its histogram, bin for
   CHECK(drawn.outside == 0);
 }
 
+TEST_CASE("a kept distribution put back from its counts and summary is the one kept", "[stats][kept]") {
+  // A saved run carries only the counts: the edges come back from the summary by keep_distribution's rule.
+  std::vector<double> v = normal_values(3000, 0.02, 11);
+  v[5] = 0, v[6] = std::numeric_limits<double>::infinity();
+  const TensorSummary s = summarize(v.data(), v.size());
+  const KeptDistribution kept = keep_distribution(v.data(), v.size(), s);
+  auto counts_of = [](const Histogram& h) {
+    return KeptCounts{h.counts, h.zero_count, h.outside_count, h.nonfinite_count};
+  };
+  const KeptDistribution back = restore_distribution(s, counts_of(kept.linear), counts_of(kept.symlog));
+  CHECK(back.linear.edges == kept.linear.edges);
+  CHECK(back.symlog.edges == kept.symlog.edges);
+  HistogramSpec display;
+  display.bins = 20, display.lo = -0.1, display.hi = 0.05, display.binning = Binning::symlog;
+  const DrawnHistogram a = redraw(kept, display), b = redraw(back, display);
+  CHECK(a.counts == b.counts);
+  CHECK(a.outside == b.outside);
+  CHECK(b.zero_count == 1);
+  CHECK(b.nonfinite_count == 1);
+  KeptCounts short_one = counts_of(kept.linear);
+  short_one.counts.pop_back();
+  CHECK_THROWS_WITH(restore_distribution(s, short_one, counts_of(kept.symlog)),
+                    "a kept distribution has 64 fine bins (got 63)");
+}
+
 TEST_CASE("a kept distribution redrawn on another axis keeps every value and stays near its histogram", "[stats][kept]") {
   // Kept at 64 fine bins of its own range, drawn at 32 bins over a range 3 times as wide: the counts sum to
   // the values, and each display bin is within the fine bins that straddle its edges of the exact count.

@@ -111,6 +111,18 @@ struct KeptDistribution {
 template <typename S>
 KeptDistribution keep_distribution(const S* data, std::size_t n, const TensorSummary& summary);
 
+// The fine axis keep_distribution bins a tensor on: kept_fine_bins over histogram_axis(min, max, std) of its
+// summary. The edges follow from the summary alone, so a saved run carries only the counts.
+HistogramSpec kept_spec(const TensorSummary& summary, Binning binning);
+// A kept distribution put back from its counts (a saved run's file) and the summary it was kept with: the
+// same KeptDistribution keep_distribution made. Throws std::invalid_argument unless each binning has
+// kept_fine_bins counts.
+struct KeptCounts {
+  std::vector<std::uint32_t> counts;
+  std::uint64_t zero_count = 0, outside_count = 0, nonfinite_count = 0;
+};
+KeptDistribution restore_distribution(const TensorSummary& summary, const KeptCounts& linear, const KeptCounts& symlog);
+
 // A kept distribution on a display axis: counts are real numbers (shares of fine bins); zero_count and
 // nonfinite_count as kept; `outside` the share of the finite non-zero values beyond [lo, hi].
 struct DrawnHistogram {

@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "stats.hpp"
 
@@ -22,17 +25,35 @@ double coordinate(double x, Binning binning, double c) {
 
 }  // namespace
 
+HistogramSpec kept_spec(const TensorSummary& summary, Binning binning) {
+  const HistogramAxis own = histogram_axis(summary.min, summary.max, summary.std);
+  HistogramSpec spec;
+  spec.bins = kept_fine_bins, spec.lo = own.lo, spec.hi = own.hi, spec.symlog_threshold = own.symlog_threshold;
+  spec.binning = binning;
+  return spec;
+}
+
 template <typename S>
 KeptDistribution keep_distribution(const S* data, std::size_t n, const TensorSummary& summary) {
   KeptDistribution kept;
   if (!data) return kept;
-  const HistogramAxis own = histogram_axis(summary.min, summary.max, summary.std);
-  HistogramSpec spec;
-  spec.bins = kept_fine_bins, spec.lo = own.lo, spec.hi = own.hi, spec.symlog_threshold = own.symlog_threshold;
-  spec.binning = Binning::linear;
-  kept.linear = histogram(data, n, spec);
-  spec.binning = Binning::symlog;
-  kept.symlog = histogram(data, n, spec);
+  kept.linear = histogram(data, n, kept_spec(summary, Binning::linear));
+  kept.symlog = histogram(data, n, kept_spec(summary, Binning::symlog));
+  return kept;
+}
+
+KeptDistribution restore_distribution(const TensorSummary& summary, const KeptCounts& linear, const KeptCounts& symlog) {
+  KeptDistribution kept;
+  const std::pair<Histogram*, const KeptCounts*> parts[] = {{&kept.linear, &linear}, {&kept.symlog, &symlog}};
+  for (const auto& [out, in] : parts) {
+    if (in->counts.size() != std::size_t(kept_fine_bins))
+      throw std::invalid_argument("a kept distribution has " + std::to_string(kept_fine_bins) + " fine bins (got " +
+                                  std::to_string(in->counts.size()) + ")");
+    // The edges from the summary alone (an empty tensor on the spec gives them), the counts as kept.
+    *out = histogram(static_cast<const double*>(nullptr), 0, kept_spec(summary, out == &kept.linear ? Binning::linear : Binning::symlog));
+    out->counts = in->counts;
+    out->zero_count = in->zero_count, out->outside_count = in->outside_count, out->nonfinite_count = in->nonfinite_count;
+  }
   return kept;
 }
 

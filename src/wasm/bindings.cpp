@@ -60,7 +60,8 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("config", &TrainingSession::config)
       .function("warnings", &TrainingSession::warnings)
       .function("summaries", &TrainingSession::summaries)
-      .function("histograms", &TrainingSession::histograms);
+      .function("histograms", &TrainingSession::histograms)
+      .function("kept", &TrainingSession::kept);
   function("trainable", &trainable_to_js);
   function("trainingPairs", &training_pairs_to_js);
   function("pairCaption", &pair_caption_to_js);

@@ -12,6 +12,7 @@
 
 #include "conversions.hpp"
 #include "figure.hpp"
+#include "kept_reports.hpp"
 #include "mnist_data.hpp"
 
 namespace layerscope::wasm {
@@ -302,20 +303,12 @@ val TrainingSession::histograms(int index, const std::string& kind, int bins, co
                                 double hi, const std::string& binning, double symlog_threshold,
                                 double smallest_std) const {
   return guarded([&] {
-    const TrainingReport& r = report_at(index);
-    const FigureRequest request = figure_request(kind, bins, range, lo, hi, binning, symlog_threshold, smallest_std);
-    return histograms_to_js(r.tensors, request, [&](int l, const HistogramSpec& spec, val& row) {
-      const KeptDistribution& kept = r.distributions[std::size_t(l)][std::size_t(request.kind)];
-      if (!kept.exists()) return false;
-      const DrawnHistogram h = redraw(kept, spec);
-      row.set("edges", copy_to_js(h.edges));
-      row.set("counts", copy_to_js(h.counts));
-      row.set("zeros", double(h.zero_count));
-      row.set("outside", h.outside);
-      row.set("nonfinite", double(h.nonfinite_count));
-      return true;
-    });
+    return kept_histograms_to_js(report_at(index), kind, bins, range, lo, hi, binning, symlog_threshold, smallest_std);
   });
+}
+
+val TrainingSession::kept(int index) const {
+  return guarded([&] { return kept_distributions_to_js(report_at(index)); });
 }
 
 val trainable_to_js(const val& network, const val& training) {

@@ -62,6 +62,9 @@ class TrainingSession {
   emscripten::val histograms(int index, const std::string& kind, int bins, const std::string& range, double lo,
                              double hi, const std::string& binning, double symlog_threshold,
                              double smallest_std) const;
+  // Report `index`'s kept distributions as the Uint32Array a file carries beside its packed summaries
+  // (kept_reports.hpp): a KeptReports draws them back exactly as histograms() and summaries() draw it.
+  emscripten::val kept(int index) const;
 
  private:
   const Trainer<float>& trainer() const;

@@ -117,6 +117,49 @@ test('the Figure 1 embed of the saved run shows it at once in 500 x 500, and at 
   await narrow.context.close();
 });
 
+// The step grids of the training view at the scrubber's step: each column's drawn step, bars, and note.
+const grids = page => page.evaluate(() => Object.fromEntries(['a', 'b'].map(c => {
+  const fig = document.getElementById(`t-hist-${c}`), canvas = fig.querySelector('canvas');
+  return [c, { step: canvas?.dataset.step ?? null, bars: Number(canvas?.dataset.drawnBars ?? 0), hidden: canvas?.hidden ?? true,
+    note: fig.querySelector('.t-empty')?.textContent ?? '' }];
+})));
+
+test('a saved run draws its histograms at the chosen step, redrawn by the core from the file (version 2)', async () => {
+  const { page, context, problems, requests } = await openPage(site.browser, `${site.url}?view=training&run=${RUN}`, { width: 1280, height: 800 });
+  await shown(page);
+  const kept = example.columns.b.reports.filter(r => r.kept).map(r => r.step);
+  assert.ok(kept.length >= 2 && kept.at(-1) === 50000, `kept steps: ${kept}`);
+  await page.$eval('#t-hist-a', el => el.scrollIntoView());
+  // The newest kept step first, then the scrubber moved to another one the file keeps.
+  await page.waitForFunction(() => Number(document.querySelector('#t-hist-b canvas')?.dataset.drawnBars) > 0, null, { timeout: 30000 });
+  assert.equal(await page.$eval('#t-scrub', el => Number(el.max) + 1), kept.length, 'the scrubber offers the kept steps');
+  await page.$eval('#t-scrub', el => { el.value = '2'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.$eval('#t-hist-a', el => el.scrollIntoView());
+  await page.waitForFunction(step => ['a', 'b'].every(c => {
+    const canvas = document.querySelector(`#t-hist-${c} canvas`);
+    return canvas.dataset.step === String(step) && Number(canvas.dataset.drawnBars) > 0;
+  }), kept[2], { timeout: 30000 });
+  const g = await grids(page);
+  assert.ok(g.a.bars > 0 && g.b.bars > 0, JSON.stringify(g));
+  assert.match(await page.textContent('#t-scrub-out'), new RegExp(`^step ${kept[2].toLocaleString('en')}$`));
+  assert.ok(!requests.some(u => /mnist-binary\.bin/.test(u)), 'drawn without the data set');
+  await page.screenshot({ path: join(ARTIFACTS, 'saved-run-step-1280.png'), fullPage: true });
+
+  // A version 1 file (no kept distributions): where the histograms would be, a note says so.
+  await page.evaluate(text => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'old.json', { type: 'application/json' }));
+    document.getElementById('training').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, JSON.stringify({ ...example, version: 1, keptFineBins: undefined,
+    columns: Object.fromEntries(['a', 'b'].map(c => [c, { ...example.columns[c], reports: example.columns[c].reports.map(({ kept: _, ...r }) => r) }])) }));
+  await page.waitForFunction(() => /holds no histograms/.test(document.querySelector('#t-hist-a .t-empty')?.textContent ?? ''), null, { timeout: 15000 });
+  const old = await grids(page);
+  assert.match(old.a.note, /^This saved run holds no histograms: its file \(version 1\) keeps only the curves' and the table's numbers\.$/);
+  assert.ok(old.a.hidden && old.b.hidden, 'no empty histogram canvas beside the note');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('run= of another origin, or a missing file, is refused with its message and nothing drawn from it', async () => {
   const { page, context } = await openPage(site.browser, `${site.url}?view=training&run=https://example.com/fig1.json`, { width: 1280, height: 800 });
   await shown(page);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, useSiteAndBrowser, openPage, byId } from './helpers.mjs';
+import { readRunFile } from '../../web/src/run-file.js';
 
 const site = useSiteAndBrowser();
 
@@ -161,6 +162,11 @@ test('a short Figure 1 run: loss falls, batch norm passes 90% within 2,000 steps
   assert.equal(history.columns.a.config.normalization, 'none');
   assert.equal(history.columns.b.config.normalization, 'batch');
   assert.equal(history.columns.b.reports.at(-1).testAccuracy, b.at(-1).testAccuracy);
+  // Format 2: every step of this short run keeps what the core redraws its histograms from (run-file.js),
+  // and the file reads back as the page's reader reads it.
+  assert.equal(history.version, 2);
+  assert.ok(history.columns.b.reports.every(r => typeof r.kept?.distributions === 'string'), 'each report keeps its distributions');
+  assert.equal(readRunFile(JSON.stringify(history)).columns.a.reports.filter(r => r.kept).length, steps.length);
   await page.locator('#t-ratio-b').scrollIntoViewIfNeeded();  // the last views draw as they come in
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(ARTIFACTS, 'screenshot-training.png'), fullPage: true });

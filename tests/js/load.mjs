@@ -57,6 +57,17 @@ export async function loadLabForNode() {
   });
 }
 
+// The saved-run module (layerscope_saved.wasm, loaded by the column workers when a saved run opens) from
+// the same build folder, through layerscope.js's loadSavedRuns.
+export async function loadSavedRunsForNode() {
+  const dir = findWasmBuild();
+  const { loadSavedRuns } = await import(pathToFileURL(join(root, 'web', 'src', 'layerscope.js')).href);
+  return loadSavedRuns({  // one build (src/wasm/CMakeLists.txt)
+    moduleUrl: pathToFileURL(join(dir, 'layerscope_saved.mjs')).href,
+    wasmBinary: readFileSync(join(dir, 'layerscope_saved.wasm')),
+  });
+}
+
 // The native tool `layerscope` (src/cli), for the tests that compare the wasm numbers with its own: LAYERSCOPE_CLI,
 // or a build in build/ or build-cli/.
 export function findNativeTool() {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './load.mjs';
-import { readRunFile, runFileJson, checkSize, RunFileError, MAX_RUN_FILE_BYTES, RUN_FILE_VERSION } from '../../web/src/run-file.js';
+import { readRunFile, runFileJson, keptSteps, checkSize, RunFileError, MAX_RUN_FILE_BYTES, RUN_FILE_VERSION } from '../../web/src/run-file.js';
 import { ReportStore } from '../../web/src/training/snapshots.js';
 
 const DEPTH = 3, BINS = 4;
@@ -24,7 +24,14 @@ function report(step) {
   return r;
 }
 
-function goodDoc() {
+// What Training.kept() gives of a report (the reader checks only the lengths; the core the numbers):
+// 85 summary numbers a layer, 2 x (64 + 3) counts for each of 16 tensors.
+function keptArrays(step) {
+  return { summaries: Float64Array.from({ length: (DEPTH + 1) * 85 }, (_, i) => (i % 7 ? step + i / 3 : NaN)),
+    distributions: Uint32Array.from({ length: 16 * 134 }, (_, i) => (i * 2654435761) >>> (step % 5)), fineBins: 64 };
+}
+
+function goodDoc({ kept = false } = {}) {
   const stores = {};
   for (const col of ['a', 'b']) {
     const store = new ReportStore();
@@ -33,7 +40,8 @@ function goodDoc() {
     for (const step of [0, 100, 200]) store.add(report(step));
     stores[col] = store;
   }
-  return JSON.parse(JSON.stringify(runFileJson({ settings: { preset: 'fig1' }, settingsLines: ['A: ...'], runSeconds: 1.5, stores })));
+  const keptMaps = kept ? { a: new Map([0, 200].map(s => [s, keptArrays(s)])), b: new Map([0, 200].map(s => [s, keptArrays(s)])) } : {};
+  return JSON.parse(JSON.stringify(runFileJson({ settings: { preset: 'fig1' }, settingsLines: ['A: ...'], runSeconds: 1.5, stores, kept: keptMaps })));
 }
 
 const refused = (text, pattern) => assert.throws(() => readRunFile(typeof text === 'string' ? text : JSON.stringify(text), { name: 'run.json' }),
@@ -57,6 +65,66 @@ test('a file the page wrote reads back into the reports it kept: typed arrays, N
     assert.deepEqual(Array.from(reports[1].histogramCounts), Array.from(original.histogramCounts));
     assert.ok(Number.isNaN(reports[0].testAccuracy) && Number.isNaN(reports[0].updateRatioLog10[2]));
   }
+});
+
+test('version 2: the kept arrays of the steps that have them read back bit for bit, NaN included', () => {
+  const run = readRunFile(JSON.stringify(goodDoc({ kept: true })));
+  assert.equal(run.version, 2);
+  for (const col of ['a', 'b']) {
+    const [r0, r100, r200] = run.columns[col].reports;
+    assert.equal(r100.kept, undefined, 'step 100 was not given kept arrays');
+    for (const r of [r0, r200]) {
+      const want = keptArrays(r.step);
+      assert.ok(r.kept.summaries instanceof Float64Array && r.kept.distributions instanceof Uint32Array);
+      assert.deepEqual(Array.from(r.kept.summaries), Array.from(want.summaries));
+      assert.deepEqual(Array.from(r.kept.distributions), Array.from(want.distributions));
+      assert.equal(r.kept.fineBins, 64);
+    }
+  }
+  // Written again (a saved run downloaded again), the same file.
+  const doc = goodDoc({ kept: true });
+  const stores = Object.fromEntries(['a', 'b'].map(col => {
+    const store = new ReportStore();
+    store.config = run.columns[col].config;
+    run.columns[col].reports.forEach(r => store.add(r));
+    return [col, store];
+  }));
+  const again = JSON.parse(JSON.stringify(runFileJson({ settings: doc.settings, settingsLines: doc.settingsLines, runSeconds: 1.5, stores })));
+  assert.deepEqual(again.columns.b.reports.map(r => r.kept), doc.columns.b.reports.map(r => r.kept));
+});
+
+test('version 2: at most `most` steps keep their arrays, spread over the run with the first and the last', () => {
+  const steps = Array.from({ length: 101 }, (_, i) => 500 * i);
+  assert.deepEqual([...keptSteps(steps, 11)], Array.from({ length: 11 }, (_, i) => 5000 * i));
+  assert.equal(keptSteps(steps, 128).size, 101);
+});
+
+test('version 2: bad kept arrays are refused naming the field and what it must be', () => {
+  let doc = goodDoc({ kept: true }); doc.columns.a.reports[0].kept.summaries = 'not base64!';
+  refused(doc, /column A, report 1: kept\.summaries must be base64 text of little-endian numbers \(Float64Array\) \(got "not base64!"\)/);
+  doc = goodDoc({ kept: true }); doc.columns.a.reports[0].kept.distributions = 'QUJD=';
+  refused(doc, /kept\.distributions must be base64 text of little-endian counts \(Uint32Array\)/);
+  doc = goodDoc({ kept: true }); doc.columns.a.reports[0].kept.summaries = btoa('123456789012');
+  refused(doc, /kept\.summaries holds 12 bytes, not a whole number of 8-byte numbers/);
+  doc = goodDoc({ kept: true }); doc.columns.b.reports[2].kept.summaries = btoa('\0'.repeat(8 * 6));
+  refused(doc, /column B, report 3: kept\.summaries holds 6 numbers: it must hold the same number for each of the 4 layers 0\.\.3/);
+  doc = goodDoc({ kept: true }); doc.columns.b.reports[2].kept.distributions = btoa('\0'.repeat(4 * 100));
+  refused(doc, /kept\.distributions holds 100 counts: it must hold 134 \(2 x \(keptFineBins \+ 3\)\) for each tensor/);
+  doc = goodDoc({ kept: true }); doc.columns.b.reports[2].kept = [1, 2];
+  refused(doc, /kept must be \{summaries, distributions\} \(got \[1,2\]\)/);
+  doc = goodDoc({ kept: true }); doc.keptFineBins = 0;
+  refused(doc, /run\.json: keptFineBins must be an integer from 1 to 4096, or null when no report keeps its distributions \(got 0\)/);
+  doc = goodDoc({ kept: true }); doc.version = 1;
+  refused(doc, /column A, report 1: kept: a report keeps distributions only in a version 2 file with keptFineBins/);
+});
+
+test('a version 1 file reads, with no kept arrays', () => {
+  const doc = goodDoc();
+  doc.version = 1;
+  delete doc.keptFineBins;
+  const run = readRunFile(JSON.stringify(doc));
+  assert.equal(run.version, 1);
+  assert.ok(run.columns.a.reports.every(r => r.kept === undefined));
 });
 
 test('a file from before the version field is read as version 1', () => {
@@ -92,7 +160,7 @@ test('foreign JSON is refused: not a Layerscope run, another kind, another versi
   refused([1, 2, 3], /JSON, but not a Layerscope run/);
   refused('42', /JSON, but not a Layerscope run/);
   refused({ layerscope: 'statistics' }, /is a Layerscope "statistics" file/);
-  refused({ ...goodDoc(), version: 2 }, /^run\.json is a Layerscope run of version 2; this page reads version 1\.$/);
+  refused({ ...goodDoc(), version: 3 }, /^run\.json is a Layerscope run of version 3; this page reads versions 1 and 2\.$/);
   refused({ ...goodDoc(), version: '1' }, /of version "1"/);
 });
 
@@ -139,5 +207,10 @@ test('the example run the site ships (web/runs/fig1.json) reads, and is a finish
     assert.equal(config.steps, 50000);
   }
   assert.ok(run.columns.b.reports.at(-1).testAccuracy > 0.95);
-  assert.ok(text.length < 600 * 1024, `${text.length} bytes`);
+  // Version 2, with the kept distributions of every 5,000th step (make-example-run.mjs --kept-steps 11):
+  // 712 KB, 250 KB gzipped when it was made.
+  assert.equal(run.version, 2);
+  for (const col of ['a', 'b'])
+    assert.deepEqual(run.columns[col].reports.filter(r => r.kept).map(r => r.step), Array.from({ length: 11 }, (_, i) => 5000 * i));
+  assert.ok(text.length < 800 * 1024, `${text.length} bytes`);
 });

@@ -235,6 +235,65 @@ class Training {
     return unwrap(this.#live().histograms(reportIndex(index), ...histogramArguments(kind, options)));
   }
 
+  // Report `index`'s kept summaries and distributions as a saved run carries them (src/wasm/kept_reports.hpp):
+  // {summaries: Float64Array (packed), distributions: Uint32Array, fineBins}, fineBins read off the
+  // lengths: 2 x (fineBins + 3) counts for each tensor the summaries hold.
+  kept(index = -1) {
+    const summaries = unwrap(this.#live().summaries(reportIndex(index))), distributions = unwrap(this.#live().kept(index));
+    let tensors = 0;
+    for (let o = 0; o < summaries.length; o += this.#stride) tensors += summaries[o] === 1;
+    return { summaries, distributions, fineBins: distributions.length / tensors / 2 - 3 };
+  }
+
+  free() {
+    if (!this.#handle) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+// A saved run's kept reports (issue 20) in a module of their own (src/wasm/saved_bindings.cpp), fetched
+// when a saved run is first opened. Options as loadLayerscope's; the default moduleUrl is
+// ./wasm/layerscope_saved.mjs.
+//   const saved = await loadSavedRuns();  const reports = saved.createKeptReports();
+export async function loadSavedRuns(options = {}) {
+  const module = await instantiate('./wasm/layerscope_saved.mjs', options);
+  // The kinds' names (five entries a kind, as loadLayerscope reads them): this code may be bundled apart
+  // from the main module's (the column workers fetch it with the saved-run module: build-wasm.sh).
+  const kinds = module.tensorKinds().filter((_, i) => i % 5 === 0);
+  useTensorKinds(kinds);
+  const stride = module.summaryStride();
+  return { createKeptReports: () => new KeptReports(new module.KeptReports(), stride, kinds.length) };
+}
+
+// A saved run's kept reports, rebuilt by the core from a file's arrays and drawn as a Training draws its
+// own: summaries(index) and histograms(index, kind, options) give the same numbers the live run gave.
+class KeptReports {
+  #handle;
+  #stride;
+  #kinds;
+
+  constructor(handle, stride, kinds) {
+    Object.assign(this, { depths: [] });
+    [this.#handle, this.#stride, this.#kinds] = [handle, stride, kinds];
+  }
+
+  #live() {
+    if (!this.#handle) throw new Error('Layerscope kept reports: used after free()');
+    return this.#handle;
+  }
+
+  // One report ({summaries, distributions} of Training.kept()): its index. Throws LayerscopeError naming
+  // the array that is not such a report's.
+  add({ summaries, distributions }) {
+    const index = unwrap(this.#live().add(summaries, distributions));
+    this.depths[index] = summaries.length / (this.#stride * this.#kinds) - 1;
+    return index;
+  }
+
+  summaries(index) { return unpackSummaries(unwrap(this.#live().summaries(index)), this.depths[index], this.#stride); }
+  histograms(index, kind, options = {}) { return unwrap(this.#live().histograms(index, ...histogramArguments(kind, options))); }
+
   free() {
     if (!this.#handle) return;
     this.#handle.delete();

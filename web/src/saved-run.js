@@ -34,6 +34,13 @@ class LoadedRun {
       this.stores[col] = store;
       this.configs[col] = config;
     }
+    // The steps both columns kept distributions of (run-file.js `kept`): the scrubber lands on these, and
+    // the core redraws their histograms in the columns' workers. None in a version 1 file.
+    this.version = run.version;
+    const keptIn = col => new Set(run.columns[col].reports.filter(r => r.kept).map(r => r.step));
+    const [keptA, keptB] = COLUMNS.map(keptIn);
+    this.keptSteps = [...keptA].filter(s => keptB.has(s));
+    this.sent = false;
     this.trainedWhere = 'where the run was made';  // the Figure 1 caption's words for its seconds
     this.playing = false;
     this.started = true;
@@ -46,11 +53,23 @@ class LoadedRun {
   static opened = 0;
 
   seconds() { return this.runSeconds; }
-  commonSteps() { return commonSteps(this.stores); }
-  // A kept step's histograms are redrawn by the core from a live session's reports (runner.js viewStep);
-  // a file holds the reports' numbers but no session, so its steps are drawn from the curves, the Figure 1
-  // panel and the table only (null: no figure for this request).
-  viewStep() { return Promise.resolve(null); }
+  // The steps the scrubbers offer: those the file kept distributions of (all of its steps without any).
+  commonSteps() { return this.keptSteps.length ? this.keptSteps : commonSteps(this.stores); }
+  // A kept step drawn as a live run's is (runner.js viewStep): the file's kept arrays go to the columns'
+  // workers once (worker/saved-reports.js), whose core redraws them; the same request protocol answers.
+  // A file without them answers every step with a note in place of the histograms.
+  viewStep(step, view, channel = 'init') {
+    if (!this.keptSteps.length) return Promise.resolve(noHistograms(step, view, this.version));
+    if (!this.live.clients) this.live.makeClients();
+    if (!this.sent) {
+      for (const col of COLUMNS) {
+        const reports = this.stores[col].reports.filter(r => r.kept).map(({ step: s, trainLoss, kept }) => ({ step: s, trainLoss, kept }));
+        this.live.clients[col].showSaved(this.configs[col], reports);
+      }
+      this.sent = true;
+    }
+    return this.live.viewStep(step, view, channel);
+  }
   finished() { return true; }
   state() { return 'finished'; }
   progress(col) {
@@ -71,6 +90,14 @@ class LoadedRun {
   ready() { return this.live.ready(); }
   get dataPromise() { return this.live.dataPromise; }
   set dataPromise(v) { this.live.dataPromise = v; }
+}
+
+// A step of a file that keeps no distributions, as a result whose columns say so (where the histograms
+// would be, the views show a column's error message).
+function noHistograms(step, view, version) {
+  const message = `This saved run holds no histograms: its file (version ${version}) keeps only the curves' and the table's numbers.`;
+  const column = { ok: false, error: { message, field: null } };
+  return { type: 'result', id: 0, ms: 0, kind: view.tensor, range: [-0.5, 0.5], symlogThreshold: 1e-6, columns: { a: column, b: column }, step };
 }
 
 // The one entry point: `run` as readRunFile returns it, drawn in the training view like a finished run.

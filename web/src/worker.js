@@ -19,6 +19,8 @@
 //   {type:'start', runId, config}        a new session (the old one is freed); reports step 0 at once
 //   {type:'play'} {type:'pause'}         run until finished / stop after the current chunk
 //   {type:'advance'}                     one step of the current session, reported (off the log_every grid)
+//   {type:'saved', runId, config, reports: [{step, trainLoss, kept}]}   a saved run's kept reports
+//                                        (worker/saved-reports.js): 'run' and 'bin' draw them until a 'start'
 //   {type:'run', id, step, channel}, {type:'bin', ..., channel}: a kept report drawn as an init-time run,
 //                                        answered as above with runId, channel and effectiveRank (each
 //                                        layer's, with probes; else null) (pair-requests.js)

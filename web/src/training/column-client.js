@@ -27,6 +27,22 @@ export class ColumnClient {
     this.worker.post({ type: 'start', runId: this.runId, config });
   }
 
+  // A saved run's kept reports (saved-run.js): the worker draws its steps under a new run id, the live
+  // session's answers of before dropped here as an old run's.
+  showSaved(config, reports) {
+    this.runId++;
+    this.worker.post({ type: 'saved', runId: this.runId, config, reports });
+  }
+
+  // The kept arrays of the run's reports at `steps` (worker 'kept'), for "Download the whole run": a Map
+  // from a step to {summaries, distributions, fineBins}.
+  kept(steps) {
+    return new Promise(resolve => {
+      this.keptWaiter = resolve;
+      this.worker.post({ type: 'kept', steps });
+    });
+  }
+
   play() { this.worker.post({ type: 'play' }); }
   pause() { this.worker.post({ type: 'pause' }); }
   advance() { this.worker.post({ type: 'advance' }); }
@@ -41,6 +57,7 @@ export class ColumnClient {
     if (msg.runId === undefined || msg.runId !== this.runId) return undefined;  // the init-time view's, or an old run's
     if (msg.progress) this.progress = msg.progress;
     if (msg.type === 'run' || msg.type === 'histograms') this.handlers.view(msg);
+    else if (msg.type === 'kept') this.keptWaiter?.(new Map(msg.reports.map(({ step, ...arrays }) => [step, arrays])));
     else if (msg.type === 'started') this.handlers.started(msg.config, msg.warnings ?? []);
     else if (msg.type === 'report') this.handlers.report(msg.report, msg.progress);
     else if (msg.type === 'progress') this.handlers.progress(msg.progress);

@@ -130,8 +130,8 @@ export class TrainingController {
     // The embed trains its Figure 1: the paper's pair, or the pair a reader built and embedded.
     $('t-embed-start').addEventListener('click', () => (this.settings.preset === 'built' ? this.runPair('built', this.settings) : this.runPreset('fig1')));
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
-    $('t-export-run').addEventListener('click', () =>
-      downloadText(JSON.stringify(runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
+    $('t-export-run').addEventListener('click', async () =>
+      downloadText(JSON.stringify(await runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
     $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.table, this.settings, false)));
     $('t-embed').addEventListener('click', () => shareText(embedSnippet(this.table, this.settings)));
     for (const button of document.querySelectorAll('#view-switch [data-view]')) {

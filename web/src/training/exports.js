@@ -63,8 +63,10 @@ export function viewButtons(view, name, title, run) {
   });
 }
 
-// "Download the whole run": the settings, both columns' configs and every kept report. run: the PairRunner.
-// Its format, and the reader that opens it again, are run-file.js's.
-export function runJson(settings, run) {
-  return runFileJson({ settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(), stores: run.stores });
+// "Download the whole run": the settings, both columns' configs, every kept report and, of the steps a file
+// keeps them, what the core redraws their histograms from (the workers' kept arrays; a saved run's own).
+// run: the PairRunner or a saved run. Its format, and the reader that opens it again, are run-file.js's.
+export async function runJson(settings, run) {
+  const kept = run.keptArrays ? await run.keptArrays() : {};
+  return runFileJson({ settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(), stores: run.stores, kept });
 }

@@ -13,6 +13,7 @@ import { ColumnClient } from './column-client.js';
 import { workerPool } from '../worker-pool.js';
 import { ReportStore } from './snapshots.js';
 import { PairRequests } from '../pair-requests.js';
+import { keptSteps } from '../run-file.js';
 
 export const COLUMNS = ['a', 'b'];
 
@@ -189,6 +190,14 @@ export class PairRunner {
     if (!w || w.id !== result.id) return;
     this.waiting[channel] = null;
     w.resolve(result);
+  }
+
+  // Each column's kept arrays by step ({a, b} of Maps; {} before a run), for the saved-run file: of the
+  // steps it keeps them (run-file.js keptSteps).
+  async keptArrays() {
+    if (!this.clients || !this.started) return {};
+    const [a, b] = await Promise.all(COLUMNS.map(c => this.clients[c].kept([...keptSteps(this.stores[c].reports.map(r => r.step))])));
+    return { a, b };
   }
 
   progress(col) {

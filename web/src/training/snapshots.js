@@ -6,6 +6,9 @@
 // dropped (the first, step 0, and the newest stay), the core's own rule (TrainingHistory), so the kept
 // reports always span the whole run, at most 1.1 MB (Figure 1) or 6 MB (20 layers) a column.
 export const CAPACITY = 1024;
+// What toJSON leaves out: the store's own mark, every kind's histograms at the page's bins (byTensor: the file
+// carries what redraws them, run-file.js `kept`) and a read-back report's kept arrays (written by run-file.js).
+const NOT_SAVED = ['keep', 'byTensor', 'kept'];
 
 export class ReportStore {
   constructor() {
@@ -67,7 +70,7 @@ export class ReportStore {
     return n;
   }
 
-  // Every kept report as plain JSON (typed arrays as arrays; NaN, the input's blank layer, as null).
+  // Every kept report as plain JSON (typed arrays as arrays; NaN, the input's blank layer, as null), but NOT_SAVED.
   toJSON() {
     const plain = v => (ArrayBuffer.isView(v) ? Array.from(v, x => (Number.isFinite(x) ? x : null))
       : typeof v === 'number' && !Number.isFinite(v) ? null
@@ -76,7 +79,7 @@ export class ReportStore {
       config: this.config,
       reportsMade: this.seen,
       reportsKept: this.reports.length,
-      reports: this.reports.map(r => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'keep').map(([k, v]) => [k, plain(v)]))),
+      reports: this.reports.map(r => Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_SAVED.includes(k)).map(([k, v]) => [k, plain(v)]))),
     };
   }
 }

@@ -76,7 +76,8 @@ export class StepGrids {
     this.asked = key;
     this.request(step, { tensor: show.tensor, bins: 64, axis: show.axis, binning: show.binning }).then(msg => {
       if (!msg || this.asked !== key) return;
-      for (const c of COLUMNS) this.views[c].update(gridData(msg, c, show), empty);
+      // A column that cannot draw the step says why there (a saved run's file without histograms).
+      for (const c of COLUMNS) this.views[c].update(gridData(msg, c, show), msg.columns[c].error?.message ?? empty);
       this.changed();
     });
   }

@@ -24,6 +24,8 @@ export class TrainingSession {
     this.rate = { steps: 0, ms: 0 };  // over the recent chunks, decayed: the steps/s readout
     this.viewed = {};       // per channel: the step the last 'run' chose (its 'bin' redraws it)
     this.stepsKept = { key: '', steps: [] };  // the steps of history(), read again only after new steps
+    this.saved = null;      // a saved run's reports (saved-reports.js), drawn instead of the session's
+    this.loadingSaved = null;  // while its module loads: a promise the 'run' and 'bin' requests wait for
   }
 
   receive(msg) {
@@ -35,8 +37,14 @@ export class TrainingSession {
         return this.postProgress();
       case 'play': if (this.training && !this.finished) { this.playing = true; this.loop(); } return undefined;
       case 'advance': if (this.training && !this.finished && !this.looping) this.singleStep(); return undefined;
-      case 'run': return this.viewRun(msg);
-      case 'bin': if (this.training && this.viewed[msg.channel] != null) this.viewBins(msg); return undefined;
+      case 'saved': return this.showSaved(msg);
+      case 'kept': return this.postKept(msg);
+      // A saved run's module still loading: its steps are drawn once it is there, in order.
+      case 'run': return this.loadingSaved ? this.loadingSaved.then(() => this.viewRun(msg)) : this.viewRun(msg);
+      case 'bin':
+        if (this.loadingSaved) return this.loadingSaved.then(() => this.receive(msg));
+        if (this.reportSource() && this.viewed[msg.channel] != null) this.viewBins(msg);
+        return undefined;
       default: return undefined;
     }
   }
@@ -86,8 +94,54 @@ export class TrainingSession {
     this.post({ type: 'report', runId: this.runId, report, progress: this.progress() }, buffersOf(report));
   }
 
+  // "Download the whole run": the kept arrays (Training.kept) of the core's kept reports at the steps the
+  // page's writer asks for (run-file.js keptSteps of its own reports).
+  postKept({ steps }) {
+    let reports = [];
+    try {
+      if (this.training && !this.saved) {
+        const wanted = new Set(steps);
+        Array.from(this.training.history().step).forEach((step, index) => {
+          if (wanted.has(step)) reports.push({ step, ...this.training.kept(index) });
+        });
+      }
+    } catch (e) {
+      reports = [];  // the file is written without them (its steps then say they hold no histograms)
+      this.postError(e);
+    }
+    return this.post({ type: 'kept', runId: this.runId, reports }, reports.flatMap(r => [r.summaries.buffer, r.distributions.buffer]));
+  }
+
+  // A saved run (saved-run.js): its kept reports answer 'run' and 'bin' under its runId until a 'start'.
+  showSaved(msg) {
+    this.playing = false;
+    this.dropSaved();
+    this.runId = msg.runId;
+    const token = {};
+    this.savedToken = token;
+    // Fetched on the first saved run, with the saved-run module (built apart: build-wasm.sh).
+    const saved = import(new URL('./saved-reports.js', import.meta.url).href).then(m => m.savedReports(msg));
+    this.loadingSaved = saved.catch(e => (
+      // Every step of the file then says why it draws nothing (the core's words, naming the array).
+      { refused: `this file's kept distributions could not be drawn: ${errorInfo(e).message}`, indexOf: () => -1, free() {} }
+    )).then(saved => {
+      if (this.savedToken !== token) return saved.free();  // a newer file or a 'start' came first
+      this.saved = saved;
+      this.loadingSaved = null;
+      return undefined;
+    });
+  }
+
+  dropSaved() {
+    this.saved?.free();
+    this.saved = null;
+    this.loadingSaved = null;
+    this.savedToken = null;
+  }
+
   start(msg) {
     this.playing = false;
+    this.dropSaved();
     if (this.training) this.training.free();
     Object.assign(this, { training: null, runId: msg.runId, stepsDone: 0, finished: false, chunk: 20, rate: { steps: 0, ms: 0 } });
     try {
@@ -181,36 +235,54 @@ export class TrainingSession {
     return this.stepsKept.steps.indexOf(step);
   }
 
+  // The kept reports 'run' and 'bin' draw: a saved run's, or the live session's, behind one face.
+  reportSource() {
+    if (this.saved) return this.saved;
+    const training = this.training;
+    if (!training) return null;
+    return {
+      config: this.config,
+      warnings: training.warnings,
+      indexOf: step => this.reportIndexOf(step),
+      summaries: index => training.summaries(index),
+      histograms: (index, kind, options) => training.histograms(index, kind, options),
+      trainLoss: index => training.history().trainLoss[index],
+      // The effective rank of each layer's output at this step (the probes; null without them): the init
+      // view's depth profile and table draw it as one more line.
+      effectiveRank: index => {
+        const p = training.history().probes;
+        return p ? p.effectiveRank.slice(index * p.layers, index * p.layers + this.config.depth + 1) : null;
+      },
+    };
+  }
+
   noTheory(depth) {
     return Object.fromEntries(this.ls.theoryNames.map(n => [n, new Float64Array(depth + 1).fill(NaN)]));
   }
 
   viewRun({ id, step, channel }) {
-    const start = epochNow(), t = performance.now(), { runId, config } = this;
-    const index = this.training ? this.reportIndexOf(step) : -1;
+    const start = epochNow(), t = performance.now(), { runId } = this, source = this.reportSource();
+    const index = source ? source.indexOf(step) : -1;
     this.viewed[channel] = index < 0 ? null : step;
     if (index < 0) {
-      return this.post({ type: 'run', runId, channel, id, ok: false, error: { field: 'step', message: `step ${step} is not kept in this run` },
+      const message = this.saved?.refused ?? (this.saved ? `step ${step} has no kept distributions in this file` : `step ${step} is not kept in this run`);
+      return this.post({ type: 'run', runId, channel, id, ok: false, error: { field: 'step', message },
         timing: { start, sent: epochNow(), ms: 0 } });
     }
-    const summaries = this.training.summaries(index);
-    const history = this.training.history(), loss = history.trainLoss[index];
-    // The effective rank of each layer's output at this step (the probes; null without them): the init
-    // view's depth profile and table draw it as one more line.
-    const p = history.probes;
-    const effectiveRank = p ? p.effectiveRank.slice(index * p.layers, index * p.layers + config.depth + 1) : null;
+    const { config } = source;
     // No mean-field line during training: the theory is of the network as initialised, with the init
     // view's random input and upstream gradient, not of MNIST batches through trained weights.
-    return this.post({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss, depth: config.depth,
-      summaries, theory: this.noTheory(config.depth), effectiveRank, warnings: this.training.warnings, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
+    return this.post({ type: 'run', runId, channel, id, ok: true, runNumber: `${runId}.${step}`, config, loss: source.trainLoss(index),
+      depth: config.depth, summaries: source.summaries(index), theory: this.noTheory(config.depth), effectiveRank: source.effectiveRank(index),
+      warnings: source.warnings, step, timing: { start, sent: epochNow(), ms: performance.now() - t } });
   }
 
   viewBins({ id, kind, bins, range, binning, figure, channel }) {
-    const start = epochNow(), t = performance.now(), step = this.viewed[channel], { runId } = this;
+    const start = epochNow(), t = performance.now(), step = this.viewed[channel], { runId } = this, source = this.reportSource();
     let histograms;
     try {
       // by its step: reports made since the 'run' may have thinned the history and moved the index
-      histograms = this.training.histograms(this.reportIndexOf(step), kind, { bins, range, binning, figure });
+      histograms = source.histograms(source.indexOf(step), kind, { bins, range, binning, figure });
     } catch (e) {
       return this.post({ type: 'histograms', runId, channel, id, ok: false, error: errorInfo(e) });
     }
