@@ -1,10 +1,11 @@
-// Part of layerscope.js (which re-exports what it exports): how each of the three Emscripten modules is
-// instantiated (instantiate: the main module's loadLayerscope uses it too), and the two modules fetched only
-// on first use, the gradient check (loadGradientCheck) and the evidence lab's sweeps (loadLab), with their
-// classes. Kept apart so that layerscope.js stays one file a reader can take in; the page's bundles import
-// only what they use, so neither module's code is part of the first download.
+// Part of layerscope.js (which re-exports what it exports): how each of the Emscripten modules is
+// instantiated (instantiate: the main module's loadLayerscope uses it too), and the three modules fetched
+// only on first use, the gradient check (loadGradientCheck), the evidence lab's sweeps (loadLab) and a saved
+// run's kept reports (loadSavedRuns), with their classes. Kept apart so that layerscope.js stays one file a
+// reader can take in; the page's bundles import only what they use, so none of the three is part of the
+// first download.
 
-import { unwrap } from './layerscope-values.js';
+import { unwrap, useTensorKinds, unpackSummaries, histogramArguments } from './layerscope-values.js';
 
 function isNode() {
   return typeof process === 'object' && typeof process.versions?.node === 'string' &&
@@ -91,4 +92,53 @@ class LabSweeps {
   // {settings, variants, rates, partsAt, points: [{depth, growth, predicted, firstWeightGradient}], caption};
   // progress(done, total) after each network.
   depthSweep(settings = {}, progress = undefined) { return unwrap(this.#module.depthSweep(settings, progress)); }
+}
+
+// A saved run's kept reports (issue 20) in a module of their own (src/wasm/saved_bindings.cpp), fetched
+// when a saved run is first opened. Options as loadLayerscope's; the default moduleUrl is
+// ./wasm/layerscope_saved.mjs.
+//   const saved = await loadSavedRuns();  const reports = saved.createKeptReports();
+export async function loadSavedRuns(options = {}) {
+  const module = await instantiate('./wasm/layerscope_saved.mjs', options);
+  // The kinds' names (five entries a kind, as loadLayerscope reads them): this code may be bundled apart
+  // from the main module's (the column workers fetch it with the saved-run module: build-wasm.sh).
+  const kinds = module.tensorKinds().filter((_, i) => i % 5 === 0);
+  useTensorKinds(kinds);
+  const stride = module.summaryStride();
+  return { createKeptReports: () => new KeptReports(new module.KeptReports(), stride, kinds.length) };
+}
+
+// A saved run's kept reports, rebuilt by the core from a file's arrays and drawn as a Training draws its
+// own: summaries(index) and histograms(index, kind, options) give the same numbers the live run gave.
+class KeptReports {
+  #handle;
+  #stride;
+  #kinds;
+
+  constructor(handle, stride, kinds) {
+    Object.assign(this, { depths: [] });
+    [this.#handle, this.#stride, this.#kinds] = [handle, stride, kinds];
+  }
+
+  #live() {
+    if (!this.#handle) throw new Error('Layerscope kept reports: used after free()');
+    return this.#handle;
+  }
+
+  // One report ({summaries, distributions} of Training.kept()): its index. Throws LayerscopeError naming
+  // the array that is not such a report's.
+  add({ summaries, distributions }) {
+    const index = unwrap(this.#live().add(summaries, distributions));
+    this.depths[index] = summaries.length / (this.#stride * this.#kinds) - 1;
+    return index;
+  }
+
+  summaries(index) { return unpackSummaries(unwrap(this.#live().summaries(index)), this.depths[index], this.#stride); }
+  histograms(index, kind, options = {}) { return unwrap(this.#live().histograms(index, ...histogramArguments(kind, options))); }
+
+  free() {
+    if (!this.#handle) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
 }

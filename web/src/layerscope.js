@@ -2,8 +2,8 @@
 // its workers (one per column, worker.js: the column's init-time runs and its training) and the main
 // thread's check instance (core-checks.js) — uses the plain objects and typed arrays this module returns
 // (layerscope-values.js reads them); only this file knows about Embind, result objects and .delete(). Its
-// part layerscope-modules.js instantiates the modules and holds the two fetched on first use (the gradient
-// check and the evidence lab's sweeps), re-exported here: importers see one module.
+// part layerscope-modules.js instantiates the modules and holds the three fetched on first use (the gradient
+// check, the evidence lab's sweeps and a saved run's kept reports), re-exported here: importers see one module.
 //
 //   const ls = await loadLayerscope();
 //   const run = ls.createRun({...ls.presets[1].config, depth: 30});
@@ -19,7 +19,7 @@ import {
 import { instantiate } from './layerscope-modules.js';
 
 export { LayerscopeError };
-export { loadGradientCheck, loadLab } from './layerscope-modules.js';
+export { loadGradientCheck, loadLab, loadSavedRuns } from './layerscope-modules.js';
 const THEORY_NAMES = ['varianceFactor', 'preActivationStd', 'outputStd', 'gradOutputStd', 'gradWeightStd'];
 
 // options: {wasmBinary?, wasmModule?, locateFile?, moduleUrl?}. moduleUrl (an addition) points at the
@@ -244,55 +244,6 @@ class Training {
     for (let o = 0; o < summaries.length; o += this.#stride) tensors += summaries[o] === 1;
     return { summaries, distributions, fineBins: distributions.length / tensors / 2 - 3 };
   }
-
-  free() {
-    if (!this.#handle) return;
-    this.#handle.delete();
-    this.#handle = null;
-  }
-}
-
-// A saved run's kept reports (issue 20) in a module of their own (src/wasm/saved_bindings.cpp), fetched
-// when a saved run is first opened. Options as loadLayerscope's; the default moduleUrl is
-// ./wasm/layerscope_saved.mjs.
-//   const saved = await loadSavedRuns();  const reports = saved.createKeptReports();
-export async function loadSavedRuns(options = {}) {
-  const module = await instantiate('./wasm/layerscope_saved.mjs', options);
-  // The kinds' names (five entries a kind, as loadLayerscope reads them): this code may be bundled apart
-  // from the main module's (the column workers fetch it with the saved-run module: build-wasm.sh).
-  const kinds = module.tensorKinds().filter((_, i) => i % 5 === 0);
-  useTensorKinds(kinds);
-  const stride = module.summaryStride();
-  return { createKeptReports: () => new KeptReports(new module.KeptReports(), stride, kinds.length) };
-}
-
-// A saved run's kept reports, rebuilt by the core from a file's arrays and drawn as a Training draws its
-// own: summaries(index) and histograms(index, kind, options) give the same numbers the live run gave.
-class KeptReports {
-  #handle;
-  #stride;
-  #kinds;
-
-  constructor(handle, stride, kinds) {
-    Object.assign(this, { depths: [] });
-    [this.#handle, this.#stride, this.#kinds] = [handle, stride, kinds];
-  }
-
-  #live() {
-    if (!this.#handle) throw new Error('Layerscope kept reports: used after free()');
-    return this.#handle;
-  }
-
-  // One report ({summaries, distributions} of Training.kept()): its index. Throws LayerscopeError naming
-  // the array that is not such a report's.
-  add({ summaries, distributions }) {
-    const index = unwrap(this.#live().add(summaries, distributions));
-    this.depths[index] = summaries.length / (this.#stride * this.#kinds) - 1;
-    return index;
-  }
-
-  summaries(index) { return unpackSummaries(unwrap(this.#live().summaries(index)), this.depths[index], this.#stride); }
-  histograms(index, kind, options = {}) { return unwrap(this.#live().histograms(index, ...histogramArguments(kind, options))); }
 
   free() {
     if (!this.#handle) return;

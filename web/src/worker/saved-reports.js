@@ -5,7 +5,7 @@
 // Bundled apart (dist/saved-reports.js, build-wasm.sh) and imported by run-time URL on the first saved run,
 // so neither it nor the saved-run module is part of the first download.
 
-import { loadSavedRuns } from '../layerscope.js';
+import { loadSavedRuns } from '../layerscope-modules.js';
 
 let module = null;  // the saved-run module, fetched once, on the first saved run
 
