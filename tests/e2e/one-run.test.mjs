@@ -91,6 +91,19 @@ test('a built pair trains and the init view scrubs through its steps: step 0 is 
   const json = JSON.parse(await (await download.createReadStream()).toArray().then(b => Buffer.concat(b).toString()));
   assert.ok(JSON.stringify(json).length > 10000, 'the whole-run export is not empty');
 
+  // That file opened again is drawn in the training view, but the init view does not take it for the
+  // built pair's run (a file does not say which pair it was built from): no scrubber there, its own run.
+  await page.setInputFiles('#t-run-input', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+  await page.waitForFunction(() => document.getElementById('training').dataset.runFile === 'shown', null, { timeout: 20000 });
+  await page.click('#view-switch [data-view=init]');
+  await page.waitForFunction(() => !/^At step /.test(document.getElementById('story-text').textContent), null, { timeout: 20000 });
+  assert.equal(await page.isHidden('#run-steps'), true, 'a saved run is not the built pair\'s run in the init view');
+  // Play trains anew: the live run of the built pair is the init view's again.
+  await page.click('#view-switch [data-view=training]');
+  await page.click('#t-play');
+  await page.waitForFunction(() => !window.__layerscopeTraining.run.fromFile && document.getElementById('training').dataset.state === 'finished',
+    null, { timeout: 180000 });
+
   // A network change in the init view ends the link between them: the scrubber goes, the init run is shown.
   await page.click('#view-switch [data-view=init]');
   await page.$eval('#details-a', d => { d.open = true; });

@@ -19,6 +19,8 @@ const COLUMNS = ['a', 'b'];
 const $ = id => document.getElementById(id);
 
 class LoadedRun {
+  fromFile = true;  // not a run of this page: the init view does not show it as the built pair's (controller.publishRun)
+
   constructor(run, live, onLeave) {
     this.live = live;
     this.onLeave = onLeave;

@@ -234,10 +234,12 @@ export class TrainingController {
   }
 
   // Tells the init-time view (page.js, through run-steps.js) what this run holds: its steps both
-  // columns reached and how to draw one of them there. newRun: it starts over (from step 0).
+  // columns reached and how to draw one of them there. newRun: it starts over (from step 0). A saved run
+  // is never the built pair's there: the file does not say which init-view pair it was built from, and
+  // the pair on screen may be another.
   publishRun(newRun) {
     window.dispatchEvent(new CustomEvent('layerscope:run', { detail: {
-      newRun, built: this.settings.preset === 'built' && this.run.started, steps: this.run.commonSteps(),
+      newRun, built: this.settings.preset === 'built' && this.run.started && !this.run.fromFile, steps: this.run.commonSteps(),
       request: (step, view) => this.run.viewStep(step, view),
     } }));
   }
