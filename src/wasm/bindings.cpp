@@ -19,7 +19,6 @@ val check_field(std::string name, val value) {
   return guarded([&] { return check_field_to_js(name, value); });
 }
 val check_value(val spec, val value) { return guarded([&] { return check_value_to_js(spec, value); }); }
-int summary_stride_value() { return summary_stride; }
 
 }  // namespace
 }  // namespace layerscope::wasm

@@ -18,6 +18,9 @@ namespace layerscope::wasm {
 //   present, count, finite, nan, inf, zeros, saturated, mean, std, min, max, has_percentiles, p5..p95
 // at index (layer * tensor_kind_count + kind) * summary_stride. Counts stay exact in a double (< 2^53).
 constexpr int summary_stride = 12 + summary_percentile_count;
+// The stride as a function, as Embind registers functions, not constants (every module that hands out
+// packed summaries registers it as summaryStride).
+inline int summary_stride_value() { return summary_stride; }
 // Float64Array of layers.size() * kinds * summary_stride.
 emscripten::val summaries_to_js(const std::vector<LayerReport>& layers);
 

@@ -9,12 +9,6 @@
 #include "figure.hpp"
 #include "kept_reports.hpp"
 
-namespace layerscope::wasm {
-namespace {
-int summary_stride_value() { return summary_stride; }
-}  // namespace
-}  // namespace layerscope::wasm
-
 EMSCRIPTEN_BINDINGS(layerscope_saved) {
   using namespace emscripten;
   using namespace layerscope::wasm;
