@@ -91,13 +91,27 @@ test('a built pair trains and the init view scrubs through its steps: step 0 is 
   const json = JSON.parse(await (await download.createReadStream()).toArray().then(b => Buffer.concat(b).toString()));
   assert.ok(JSON.stringify(json).length > 10000, 'the whole-run export is not empty');
 
-  // That file opened again is drawn in the training view, but the init view does not take it for the
-  // built pair's run (a file does not say which pair it was built from): no scrubber there, its own run.
-  await page.setInputFiles('#t-run-input', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
-  await page.waitForFunction(() => document.getElementById('training').dataset.runFile === 'shown', null, { timeout: 20000 });
+  // That file opened again: built from the pair the init view shows (its builtFrom), so the init view
+  // scrubs through the file's steps as through the live run's, drawn by the core from the file's arrays.
+  assert.deepEqual(Object.keys(json.builtFrom ?? {}), ['a', 'b'], 'a run of the built pair records the pair');
+  assert.equal(json.builtFrom.b.normalization, 'batch');
+  const open = async doc => {
+    await page.setInputFiles('#t-run-input', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.waitForFunction(() => document.getElementById('training').dataset.runFile === 'shown', null, { timeout: 20000 });
+  };
+  await open(json);
+  await page.click('#view-switch [data-view=init]');
+  await page.waitForFunction(() => /^At step 300 of training/.test(document.getElementById('story-text').textContent), null, { timeout: 20000 });
+  assert.equal(await page.isVisible('#run-steps'), true, 'the file of the pair on screen is scrubbed in the init view');
+  await scrubTo(page, 3);
+  assert.match(await story(page), /^At step 200 of training on MNIST, /);
+  assert.ok(await page.$eval('#hist-a canvas', c => Number(c.dataset.drawnBars)) > 0, 'A\'s histograms at the file\'s step');
+  // A file built from another pair (here B without batch norm) is not that pair's run: no scrubber.
+  await page.click('#view-switch [data-view=training]');
+  await open({ ...json, builtFrom: { ...json.builtFrom, b: { ...json.builtFrom.b, normalization: 'none' } } });
   await page.click('#view-switch [data-view=init]');
   await page.waitForFunction(() => !/^At step /.test(document.getElementById('story-text').textContent), null, { timeout: 20000 });
-  assert.equal(await page.isHidden('#run-steps'), true, 'a saved run is not the built pair\'s run in the init view');
+  assert.equal(await page.isHidden('#run-steps'), true, 'a saved run of another pair is not shown in the init view');
   // Play trains anew: the live run of the built pair is the init view's again.
   await page.click('#view-switch [data-view=training]');
   await page.click('#t-play');

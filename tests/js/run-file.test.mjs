@@ -118,6 +118,19 @@ test('version 2: bad kept arrays are refused naming the field and what it must b
   refused(doc, /column A, report 1: kept: a report keeps distributions only in a version 2 file with keptFineBins/);
 });
 
+test('the pair a built run was built from (builtFrom) reads back as written; a file without one reads null', () => {
+  const pair = { a: { depth: 6, width: 50, activation: 'tanh', normalization: 'none', bias: false, seed: 1 },
+    b: { depth: 6, width: 50, activation: 'tanh', normalization: 'batch', bias: false, seed: 1 } };
+  const doc = goodDoc();
+  assert.equal(readRunFile(JSON.stringify(doc)).builtFrom, null);
+  assert.equal('builtFrom' in doc, false, 'a preset pair writes none');
+  const withPair = { ...doc, builtFrom: pair };
+  assert.deepEqual(readRunFile(JSON.stringify(withPair)).builtFrom, pair);
+  refused({ ...doc, builtFrom: 'depth=6' }, /builtFrom must be the pair the run was built from, \{a, b\}/);
+  refused({ ...doc, builtFrom: { a: pair.a } }, /builtFrom must be/);
+  refused({ ...doc, builtFrom: { a: pair.a, b: { depth: [6] } } }, /builtFrom must be/);
+});
+
 test('a version 1 file reads, with no kept arrays', () => {
   const doc = goodDoc();
   doc.version = 1;

@@ -18,6 +18,9 @@
 // The page hands these to the core (a column worker's KeptReports), which draws the step's histograms,
 // depth profile, bands and story exactly as the live run did. Version 1 files (and files written before
 // `version` existed, read as version 1) have no `kept`: their steps draw no histograms, and say so.
+// Optional in both versions: builtFrom, {a, b}, the init-time view's pair a run of the built pair
+// (t.preset=built) was built from, each column's settings as that view holds them (state.js
+// columnConfig); a page whose init view shows that very pair draws the file's steps there too.
 
 export const RUN_FILE_KIND = 'training run';
 export const RUN_FILE_VERSION = 2;
@@ -49,7 +52,7 @@ export class RunFileError extends Error {
 // (snapshots.js ReportStore: its toJSON is the column's part of the file), and kept: {a, b}, each a Map
 // from a step to its {summaries, distributions, fineBins} (Training.kept(); a read-back report's own
 // `kept` serves too), written for the steps keptSteps chooses.
-export function runFileJson({ settings, settingsLines, runSeconds, stores, kept = {}, most = MAX_KEPT_STEPS }) {
+export function runFileJson({ settings, settingsLines, runSeconds, stores, kept = {}, most = MAX_KEPT_STEPS, builtFrom = null }) {
   let keptFineBins = null;
   const columns = Object.fromEntries(COLUMNS.map(c => {
     const json = stores[c].toJSON();
@@ -62,7 +65,9 @@ export function runFileJson({ settings, settingsLines, runSeconds, stores, kept 
     });
     return [c, json];
   }));
-  return { layerscope: RUN_FILE_KIND, version: RUN_FILE_VERSION, settings, settingsLines, runSeconds, keptFineBins, columns };
+  const doc = { layerscope: RUN_FILE_KIND, version: RUN_FILE_VERSION, settings, settingsLines, runSeconds, keptFineBins, columns };
+  if (builtFrom) doc.builtFrom = builtFrom;
+  return doc;
 }
 
 // The steps whose kept distributions a file carries: all of them up to `most`, else `most` of them spread
@@ -125,7 +130,8 @@ export function readRunFile(text, { name = 'the file', checkConfig = null } = {}
   const runSeconds = doc.runSeconds === undefined || doc.runSeconds === null ? NaN : doc.runSeconds;
   if (typeof runSeconds !== 'number' || runSeconds < 0 || runSeconds === Infinity) throw new RunFileError(`${name}: runSeconds must be a number of seconds from 0 (got ${show(doc.runSeconds)}).`);
   const settingsLines = Array.isArray(doc.settingsLines) && doc.settingsLines.every(s => typeof s === 'string') ? doc.settingsLines : [];
-  return { settings: isObject(doc.settings) ? doc.settings : {}, settingsLines, runSeconds, columns, version };
+  return { settings: isObject(doc.settings) ? doc.settings : {}, settingsLines, runSeconds, columns, version,
+    builtFrom: readBuiltFrom(doc.builtFrom, name) };
 }
 
 // Refuses a file over MAX_RUN_FILE_BYTES before it is read (a File's size) or parsed (a text's length).
@@ -216,6 +222,16 @@ function readKept(kept, where, depth, fineBins) {
 }
 
 const isObject = v => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// builtFrom: absent (null), or {a, b} of objects holding only numbers, strings and booleans (a column's
+// settings as the init view holds them); it is only compared with the pair on screen, never run.
+function readBuiltFrom(v, name) {
+  if (v === undefined || v === null) return null;
+  const flat = o => isObject(o) && Object.values(o).every(x => ['number', 'string', 'boolean'].includes(typeof x));
+  if (!isObject(v) || !COLUMNS.every(c => flat(v[c])))
+    throw new RunFileError(`${name}: builtFrom must be the pair the run was built from, {a, b}, each an object of settings (got ${show(v)}).`);
+  return { a: v.a, b: v.b };
+}
 
 // A value as a message shows it: short, and never the whole of a big one.
 function show(v) {

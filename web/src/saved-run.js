@@ -19,10 +19,11 @@ const COLUMNS = ['a', 'b'];
 const $ = id => document.getElementById(id);
 
 class LoadedRun {
-  fromFile = true;  // not a run of this page: the init view does not show it as the built pair's (controller.publishRun)
+  fromFile = true;  // not a run of this page: the init view shows it only for the pair it was built from (controller.publishRun)
 
   constructor(run, live, onLeave) {
     this.live = live;
+    this.builtFrom = run.builtFrom;  // the init view's pair it was built from, or null
     this.onLeave = onLeave;
     this.runSeconds = Number.isFinite(run.runSeconds) ? run.runSeconds : 0;
     this.stores = {};
@@ -122,6 +123,7 @@ export function showSavedRun(controller, run, source) {
   controller.syncControls();
   controller.scrubber.follow();
   controller.progressChanged(true);
+  controller.publishRun(true);  // the init view: the file's steps, if it was built from the pair shown there
   const last = Math.max(...COLUMNS.map(c => run.columns[c].reports.at(-1).step));
   say(`Showing the saved run ${source}: ${last.toLocaleString('en')} steps, trained in ${run.runSeconds.toFixed(1)} s where it was made. ` +
     'Play trains anew.');

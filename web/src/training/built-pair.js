@@ -32,6 +32,14 @@ export function builtPair(search, settings) {
   return pair;
 }
 
+// The pair the init-time view shows under `search`, each column's settings as that view holds them
+// ({a, b}, state.js columnConfig): what a saved run of the built pair records it was built from
+// (run-file.js builtFrom), and what the init view must show for it to draw that file's steps.
+export function pairOnScreen(search) {
+  const { state } = parseQuery(search, stateTable(core.schema, core.presets));
+  return { a: columnConfig(state, 'a'), b: columnConfig(state, 'b') };
+}
+
 // A refusal in the reader's words: a training setting by its control's label (or its URL key where it
 // has no control), a network setting by its label in the init-time view. cols: the columns it refuses.
 function refusalText({ field, message }, cols) {
@@ -83,6 +91,7 @@ export class BuiltPairSource {
     this.note = note;   // a BuiltPairNote
     this.pair = null;   // builtPair()'s result while the built pair is chosen
     this.ran = null;    // the configs the last run started from, as JSON
+    this.ranFrom = null; // the init view's pair that run was built from (pairOnScreen)
   }
 
   // The pair for these settings (null for a preset pair), read and shown now.
@@ -96,6 +105,7 @@ export class BuiltPairSource {
   configs(settings) {
     const pair = this.sync(settings);
     this.ran = pair.errors.length ? null : JSON.stringify(pair.configs);
+    this.ranFrom = this.ran && pairOnScreen(location.search);
     return this.ran && pair.configs;
   }
 

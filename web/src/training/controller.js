@@ -16,7 +16,7 @@ import { inControlWords, inRowWords } from '../setting-words.js';
 import { showRunWarnings } from './run-warnings.js';
 import { settingsUrl, embedSnippet, fullViewHref, shareText } from './share-links.js';
 import { Redraws } from './redraws.js';
-import { BuiltPairSource, BuiltPairNote } from './built-pair.js';
+import { BuiltPairSource, BuiltPairNote, pairOnScreen } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
 import { mountProbeLab } from '../lab/probe-host.js';
@@ -131,7 +131,7 @@ export class TrainingController {
     $('t-embed-start').addEventListener('click', () => (this.settings.preset === 'built' ? this.runPair('built', this.settings) : this.runPreset('fig1')));
     $('t-data-retry').addEventListener('click', () => { this.run.dataPromise = null; this.withConfigs(c => this.run.play(c)); });
     $('t-export-run').addEventListener('click', async () =>
-      downloadText(JSON.stringify(await runJson(this.settings, this.run), null, 1), 'layerscope-training-run.json', 'application/json'));
+      downloadText(JSON.stringify(await runJson(this.settings, this.run, this.runBuiltFrom()), null, 1), 'layerscope-training-run.json', 'application/json'));
     $('t-copy-link').addEventListener('click', () => shareText(settingsUrl(this.table, this.settings, false)));
     $('t-embed').addEventListener('click', () => shareText(embedSnippet(this.table, this.settings)));
     for (const button of document.querySelectorAll('#view-switch [data-view]')) {
@@ -233,13 +233,22 @@ export class TrainingController {
     this.drawnState = state;
   }
 
+  // The init view's pair the run on screen was built from: a live run of the built pair's, a saved run's
+  // own (its file's builtFrom), else null.
+  runBuiltFrom() {
+    if (this.run.fromFile) return this.run.builtFrom;
+    return this.settings.preset === 'built' && this.run.started ? this.builtPair.ranFrom : null;
+  }
+
   // Tells the init-time view (page.js, through run-steps.js) what this run holds: its steps both
   // columns reached and how to draw one of them there. newRun: it starts over (from step 0). A saved run
-  // is never the built pair's there: the file does not say which init-view pair it was built from, and
-  // the pair on screen may be another.
+  // is the built pair's there only when its file was built from the very pair the init view shows now.
   publishRun(newRun) {
+    const built = this.run.fromFile
+      ? Boolean(this.run.builtFrom) && JSON.stringify(this.run.builtFrom) === JSON.stringify(pairOnScreen(location.search))
+      : this.settings.preset === 'built' && this.run.started;
     window.dispatchEvent(new CustomEvent('layerscope:run', { detail: {
-      newRun, built: this.settings.preset === 'built' && this.run.started && !this.run.fromFile, steps: this.run.commonSteps(),
+      newRun, built, steps: this.run.commonSteps(),
       request: (step, view) => this.run.viewStep(step, view),
     } }));
   }

@@ -66,7 +66,8 @@ export function viewButtons(view, name, title, run) {
 // "Download the whole run": the settings, both columns' configs, every kept report and, of the steps a file
 // keeps them, what the core redraws their histograms from (the workers' kept arrays; a saved run's own).
 // run: the PairRunner or a saved run. Its format, and the reader that opens it again, are run-file.js's.
-export async function runJson(settings, run) {
+// builtFrom: the init view's pair a run of the built pair was built from (built-pair.js pairOnScreen), or null.
+export async function runJson(settings, run, builtFrom = null) {
   const kept = run.keptArrays ? await run.keptArrays() : {};
-  return runFileJson({ settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(), stores: run.stores, kept });
+  return runFileJson({ settings, settingsLines: settingsLines(run.configs), runSeconds: run.seconds(), stores: run.stores, kept, builtFrom });
 }
