@@ -3,11 +3,11 @@
 // SVG drawn with d3 scales and axes; colours are set as presentation attributes (not style attributes)
 // so the page stays within its Content-Security-Policy and the exported SVG and PNG keep their colours.
 import { scaleLinear, scaleLog, scaleSymlog } from 'd3-scale';
-import { axisBottom, axisLeft } from 'd3-axis';
 import { select } from 'd3-selection';
 import { SizedView } from './sized-view.js';
 import { themeColors, FONT_FAMILY } from '../theme.js';
 import { symlogTicks } from './histograms.js';
+import { drawAxis } from './axis.js';
 import { fmt, pct, layerName } from '../format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -151,29 +151,28 @@ export class ProfileChart extends SizedView {
 
   drawAxes(part, { width, height, maxLayer, colors }) {
     const { x, y } = this;
-    let gridTicks = [];
-    const gx = part.gx.attr('transform', `translate(0,${height - M.bottom})`)
-      .call(axisBottom(x).ticks(Math.min(maxLayer, Math.floor(width / 50))).tickFormat(v => Number.isInteger(v) ? String(v) : ''));
-    const gy = part.gy.attr('transform', `translate(${M.left},0)`);
+    part.gx.attr('transform', `translate(0,${height - M.bottom})`);
+    drawAxis(part.gx, { side: 'bottom', scale: x, values: x.ticks(Math.min(maxLayer, Math.floor(width / 50))),
+      format: v => (Number.isInteger(v) ? String(v) : ''), color: colors.muted });
+    // The y ticks: the grid's lines too, except on the linear (share) axis.
+    let gridTicks = [], yTicks, yLabel = v => fmt(v);
     if (this.spec.bands) {
-      gridTicks = symlogTicks(y, 22);
-      gy.call(axisLeft(y).tickValues(gridTicks).tickFormat(v => fmt(v)));
+      gridTicks = yTicks = symlogTicks(y, 22);
     } else if (this.spec.log) {
       const [d0, d1] = y.domain();
       const decades = Math.log10(d1) - Math.log10(d0);
       const step = Math.max(1, Math.ceil(decades / 6));
       for (let e = Math.ceil(Math.log10(d0)); e <= Math.floor(Math.log10(d1)); e++) if (e % step === 0) gridTicks.push(10 ** e);
-      gy.call(axisLeft(y).tickValues(gridTicks).tickFormat(v => fmt(v)));
+      yTicks = gridTicks;
     } else {
-      gy.call(axisLeft(y).ticks(5).tickFormat(v => pct(v)));
+      yTicks = y.ticks(5);
+      yLabel = v => pct(v);
     }
+    part.gy.attr('transform', `translate(${M.left},0)`);
+    drawAxis(part.gy, { side: 'left', scale: y, values: yTicks, format: yLabel, color: colors.muted });
     part.grid.selectAll('line').data(gridTicks).join('line')
       .attr('x1', M.left).attr('x2', width - M.right).attr('y1', v => y(v)).attr('y2', v => y(v))
       .attr('stroke', colors.grid).attr('stroke-width', 1);
-    for (const g of [gx, gy]) {
-      g.selectAll('path,line').attr('stroke', colors.muted);
-      g.selectAll('text').attr('fill', colors.muted);
-    }
     part.label.attr('x', (M.left + width - M.right) / 2).attr('y', height - 4).attr('fill', colors.muted);
   }
 
