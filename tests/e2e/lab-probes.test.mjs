@@ -24,6 +24,9 @@ const caption = (page, id) => page.textContent(`#${id} .lab-caption`);
 const sentences = text => (text.replace(/et al\./g, 'et al').match(/[.!?](\s|$)/g) || []).length;
 const NUMBER = /\d(\.\d+)?(e-?\d+)?/;
 
+// The first test's run as "Download the whole run" wrote it, with its figure as drawn live (read by the second).
+let savedIcs = null;
+
 async function download(page, selector) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
@@ -60,6 +63,7 @@ test('the lab is fetched only for a run with probes; covariate shift, measured: 
   assert.equal(csv.text.trim().split('\n').length, 1 + 5, 'one row per probed step (0, 2, 11, 20, 40)');
   const png = await download(page, '#lab-ics figure:nth-of-type(1) .export button:has-text("PNG")');
   assert.equal(png.name, 'layerscope-training-ics-relative.png');
+  savedIcs = { text: (await download(page, '#t-export-run')).text, caption: text, points: relative.points };
 
   // Noisy batch norm, by its one-click button: the run it ends stays as the overlay, so the standard network
   // (the last run's A) is drawn dashed beside batch norm and noisy batch norm: three runs. The button trains
@@ -81,6 +85,21 @@ test('the lab is fetched only for a run with probes; covariate shift, measured: 
   await context.close();
 });
 
+
+test("a saved run with probes, opened, draws the lab's figures as the live run did", async () => {
+  assert.ok(savedIcs, 'the first test downloaded its run');
+  const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training`, { width: 1280, height: 800 });
+  await page.waitForSelector('#training:not([hidden])');
+  await page.setInputFiles('#t-run-input', { name: 'ics.json', mimeType: 'application/json', buffer: Buffer.from(savedIcs.text) });
+  await page.waitForFunction(() => /^Showing the saved run “ics\.json”/.test(document.getElementById('t-run-file').textContent), null, { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById('t-lab').dataset.loaded === 'true', null, { timeout: 30000 });
+  const relative = await drawn(page, '#lab-ics figure:nth-of-type(1) canvas');
+  assert.equal(relative.points, savedIcs.points);
+  assert.equal(relative.legend, 'A: without batch norm|B: with batch norm');
+  assert.equal(await caption(page, 'lab-ics'), savedIcs.caption);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 test('a plain training view does not fetch the lab; smoothness and rank each draw their figure and caption', async () => {
   const { page, context, problems, requests } = await openPage(site.browser, `${site.url}?view=training&t.steps=20&t.log_every=10`, { width: 1280, height: 800 });
   await page.waitForSelector('#training:not([hidden])');

@@ -31,13 +31,13 @@ function keptArrays(step) {
     distributions: Uint32Array.from({ length: 16 * 134 }, (_, i) => (i * 2654435761) >>> (step % 5)), fineBins: 64 };
 }
 
-function goodDoc({ kept = false } = {}) {
+function goodDoc({ kept = false, probed = false } = {}) {
   const stores = {};
   for (const col of ['a', 'b']) {
     const store = new ReportStore();
     store.config = { depth: DEPTH, width: 100, activation: 'sigmoid', normalization: col === 'b' ? 'batch' : 'none', placement: 'before',
       init: 'normal', steps: 200, log_every: 100, seed: 1, histogram_tensor: 'pre_activation' };
-    for (const step of [0, 100, 200]) store.add(report(step));
+    for (const step of [0, 100, 200]) store.add(probed ? { ...report(step), probes: probes(step) } : report(step));
     stores[col] = store;
   }
   const keptMaps = kept ? { a: new Map([0, 200].map(s => [s, keptArrays(s)])), b: new Map([0, 200].map(s => [s, keptArrays(s)])) } : {};
@@ -129,6 +129,54 @@ test('the pair a built run was built from (builtFrom) reads back as written; a f
   refused({ ...doc, builtFrom: 'depth=6' }, /builtFrom must be the pair the run was built from, \{a, b\}/);
   refused({ ...doc, builtFrom: { a: pair.a } }, /builtFrom must be/);
   refused({ ...doc, builtFrom: { a: pair.a, b: { depth: [6] } } }, /builtFrom must be/);
+});
+
+// A report's probes as the worker posts them (src/wasm/training_session.cpp probes_to_js, one report):
+// report-wide numbers one each, per layer depth + 2 (NaN at the input), per step size stepCount.
+function probes(step) {
+  const wide = ['loss', 'gradientNorm', 'lossSpread', 'lossSpreadRelative', 'predictiveness', 'predictivenessRelative',
+    'effectiveSmoothness', 'seconds'];
+  const p = { layers: DEPTH + 2, stepCount: 3 };
+  wide.forEach((name, i) => { p[name] = Float64Array.of(step ? step + i : NaN); });
+  for (const name of ['shiftDistance', 'shiftRelative', 'shiftCosine', 'effectiveRank'])
+    p[name] = Float64Array.from({ length: DEPTH + 2 }, (_, l) => (l === 0 ? NaN : step / 100 + l));
+  for (const name of ['stepSizes', 'stepLosses', 'gradientChanges']) p[name] = Float64Array.from({ length: 3 }, (_, k) => 10 ** (k - 2));
+  return p;
+}
+
+// A file the page wrote of a run with probes (the writer turns their typed arrays into lists, NaN into null).
+const probedDoc = () => goodDoc({ probed: true });
+
+test("a run with the lab's probes reads them back as the worker posted them (the lab's figures draw from them)", () => {
+  const run = readRunFile(JSON.stringify(probedDoc()));
+  for (const col of ['a', 'b']) {
+    run.columns[col].reports.forEach(r => {
+      const original = probes(r.step);
+      assert.equal(r.probes.layers, DEPTH + 2);
+      assert.equal(r.probes.stepCount, 3);
+      for (const [name, values] of Object.entries(original)) {
+        if (!ArrayBuffer.isView(values)) continue;
+        assert.ok(r.probes[name] instanceof Float64Array, name);
+        assert.deepEqual(Array.from(r.probes[name]), Array.from(values), `${name} at step ${r.step}`);
+      }
+    });
+  }
+  assert.equal(readRunFile(JSON.stringify(goodDoc())).columns.a.reports[0].probes, undefined, 'a run without probes has none');
+});
+
+test('bad probes are refused naming the list and what it must hold', () => {
+  let doc = probedDoc(); doc.columns.a.reports[1].probes.layers = 4;
+  refused(doc, /column A, report 2: probes: layers must be 5 \(the input, 3 layers and the loss; got 4\)/);
+  doc = probedDoc(); doc.columns.b.reports[0].probes.stepCount = 99;
+  refused(doc, /column B, report 1: probes: stepCount must be an integer from 0 to 32 \(got 99\)/);
+  doc = probedDoc(); doc.columns.b.reports[2].probes.shiftRelative = [1, 2];
+  refused(doc, /report 3: probes: shiftRelative must be a list of 5 numbers, one a layer \(got \[1,2\]\)/);
+  doc = probedDoc(); doc.columns.a.reports[0].probes.stepSizes[1] = 'x';
+  refused(doc, /probes: stepSizes\[1\] must be a finite number or null \(got "x"\)/);
+  doc = probedDoc(); delete doc.columns.a.reports[0].probes.gradientNorm;
+  refused(doc, /probes: gradientNorm must be a list of one number \(got nothing\)/);
+  doc = probedDoc(); doc.columns.a.reports[0].probes = [1];
+  refused(doc, /probes must be the lab's numbers of the step, an object \(got \[1\]\)/);
 });
 
 test('a version 1 file reads, with no kept arrays', () => {

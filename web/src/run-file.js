@@ -9,7 +9,10 @@
 // A report: step, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds (numbers; null for NaN, as
 // JSON has no NaN), depth, bins, per-layer arrays of depth + 1 numbers (preMean ... histogramNonfinite;
 // index 0, the input, null) and histogramCounts, (depth + 1) * bins counts (layer l's bins at l * bins);
-// `probes` (the lab's, when the run had them) is written but not read back.
+// probes: the evidence lab's numbers of the step (a run with probes; else null or absent), the core's layout
+// (src/wasm/training_session.cpp probes_to_js): layers (depth + 2) and stepCount (K), then lists of numbers
+// (null for NaN): report-wide PROBE_WIDE (1 each), per layer PROBE_PER_LAYER (layers each), per step size
+// PROBE_PER_STEP (K each). Read back, they draw the lab's figures as the live run did.
 // Version 2 adds, to the reports whose step it keeps (keptSteps), `kept`: what the core keeps of the step
 // to redraw any tensor kind on any axis (src/wasm/kept_reports.hpp), as base64 of little-endian arrays:
 //   summaries      Float64Array, (depth + 1) x kinds x summary fields: every tensor's summary
@@ -37,8 +40,13 @@ const LAYER_FIELDS = ['preP15', 'preP50', 'preP85', 'unitP15', 'unitP50', 'unitP
   'updateRatioLog10', 'histogramLo', 'histogramHi', 'histogramZero', 'histogramNonfinite'];
 // The config fields the views and the exports' settings lines read.
 // A report's fields that are not per-layer arrays: read apart (kept), or not read (keep, the store's;
-// byTensor, an older page's copy of what kept redraws; probes, the lab's).
+// byTensor, an older page's copy of what kept redraws), or read apart (probes).
 const NOT_PER_LAYER = ['histogramCounts', 'kept', 'keep', 'byTensor', 'probes'];
+const PROBE_WIDE = ['loss', 'gradientNorm', 'lossSpread', 'lossSpreadRelative', 'predictiveness', 'predictivenessRelative',
+  'effectiveSmoothness', 'seconds'];
+const PROBE_PER_LAYER = ['shiftDistance', 'shiftRelative', 'shiftCosine', 'effectiveRank'];
+const PROBE_PER_STEP = ['stepSizes', 'stepLosses', 'gradientChanges'];
+const MAX_PROBE_STEPS = 32;  // the training field probe_steps' largest value (src/core/training_config.cpp)
 const CONFIG_FIELDS = ['depth', 'width', 'activation', 'normalization', 'placement', 'init', 'steps', 'log_every', 'seed'];
 
 export class RunFileError extends Error {
@@ -203,7 +211,33 @@ function readReport(r, where, depth, fineBins) {
   });
   report.histogramCounts = histogramCounts;
   if (r.kept !== undefined) report.kept = readKept(r.kept, `${where}: kept`, depth, fineBins);
+  if (r.probes !== undefined && r.probes !== null) report.probes = readProbes(r.probes, `${where}: probes`, depth);
   return report;
+}
+
+// A report's probes (the header's layout) with Float64Array lists, NaN for null.
+function readProbes(probes, where, depth) {
+  if (!isObject(probes)) throw new RunFileError(`${where} must be the lab's numbers of the step, an object (got ${show(probes)}).`);
+  if (probes.layers !== depth + 2)
+    throw new RunFileError(`${where}: layers must be ${depth + 2} (the input, ${depth} layers and the loss; got ${show(probes.layers)}).`);
+  const steps = probes.stepCount;
+  if (!Number.isInteger(steps) || steps < 0 || steps > MAX_PROBE_STEPS)
+    throw new RunFileError(`${where}: stepCount must be an integer from 0 to ${MAX_PROBE_STEPS} (got ${show(steps)}).`);
+  const out = { layers: depth + 2, stepCount: steps };
+  const lists = [[PROBE_WIDE, 1, 'one number'], [PROBE_PER_LAYER, depth + 2, `${depth + 2} numbers, one a layer`],
+    [PROBE_PER_STEP, steps, `${steps} numbers, one a step size`]];
+  for (const [names, length, words] of lists) {
+    for (const name of names) {
+      const v = probes[name];
+      if (!Array.isArray(v) || v.length !== length) throw new RunFileError(`${where}: ${name} must be a list of ${words} (got ${show(v)}).`);
+      out[name] = Float64Array.from(v, (x, i) => {
+        if (x !== null && (typeof x !== 'number' || !Number.isFinite(x)))
+          throw new RunFileError(`${where}: ${name}[${i}] must be a finite number or null (got ${show(x)}).`);
+        return x === null ? NaN : x;
+      });
+    }
+  }
+  return out;
 }
 
 // A report's kept summaries and distributions (the header's layout): typed arrays of the right lengths.
