@@ -129,6 +129,39 @@ test('sliders span their fields\' ranges on a log scale; at width 1024 one Arrow
   await context.close();
 });
 
+test('a quick change neither puts up the progress line nor dims the figures: both wait 200 ms', async () => {
+  // Every appearance of the line or of the dimming is timed from the change. A change that is drawn within
+  // 200 ms (the default pair's depth: 60-100 ms on a quiet machine) shows neither; one that takes longer here
+  // (a busy machine) shows them only from 200 ms on.
+  const { page, context, problems } = await openPage(site.browser, site.url);
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  const seen = await page.evaluate(() => new Promise(resolve => {
+    const events = [], start = performance.now();
+    const note = what => events.push({ what, at: performance.now() - start });
+    const progress = document.getElementById('progress');
+    const watch = new MutationObserver(() => {
+      if (!progress.hidden) note('progress line');
+      if (document.body.classList.contains('stale')) note('dimmed');
+    });
+    watch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    watch.observe(progress, { attributes: true, attributeFilter: ['hidden'] });
+    const ready = new MutationObserver(() => {
+      if (document.body.dataset.state !== 'ready') return;
+      ready.disconnect();
+      setTimeout(() => { watch.disconnect(); resolve({ events, drawnAt: performance.now() - start }); }, 50);
+    });
+    ready.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+    const depth = document.getElementById('a.depth-number');
+    depth.value = '21';
+    depth.dispatchEvent(new Event('change', { bubbles: true }));
+  }));
+  for (const e of seen.events) assert.ok(e.at >= 195, `${e.what} at ${e.at.toFixed(0)} ms after the change (drawn at ${seen.drawnAt.toFixed(0)} ms)`);
+  assert.equal(await page.isVisible('#progress'), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a slow setting shows progress with an estimate, dims the old figures and can be cancelled', async () => {
   // 600 wide, 25 deep: about 53 GFLOP, 1-3 s here and under the core's work budget (64 GFLOP)
   const { page, context, problems, requests } = await openPage(site.browser, site.url + '?a.width=300&a.depth=25');

@@ -19,6 +19,7 @@ export class ComputeClient {
     this.pool = pool;
     this.pairs = new PairRequests((col, msg) => this.pool.workers[col].post(msg), (result, req) => this.finished(result, req));
     this.progressTimer = null;
+    this.progressShown = false;  // the request out has been out for over 200 ms: the progress line is up
     this.progressText = 'computing…';
     this.readyCount = 0;
     for (const col of COLUMNS) {
@@ -52,7 +53,10 @@ export class ComputeClient {
     const what = Object.fromEntries(COLUMNS.map(c => [c, { config: configs[c] }]));
     const id = this.pairs.request(what, view, { percentiles });
     if (this.progressTimer === null) {
-      this.progressTimer = setTimeout(() => this.handlers.progress(this.progressText), 200);
+      this.progressTimer = setTimeout(() => {
+        this.progressShown = true;
+        this.handlers.progress(this.progressText);
+      }, 200);
     }
     return id;
   }
@@ -63,6 +67,7 @@ export class ComputeClient {
   stopProgress() {
     clearTimeout(this.progressTimer);
     this.progressTimer = null;
+    this.progressShown = false;
     this.progressText = 'computing…';
     this.handlers.progress(null);
   }
@@ -80,9 +85,13 @@ export class ComputeClient {
         return undefined;
       case 'fatal': this.stopProgress(); return this.handlers.error(msg.message);
       case 'progress':
+        // A worker starts a run: the words of the progress line, shown only once the request is out for
+        // 200 ms. Shown at once, every quick change (a slider step, 60-100 ms) put the line up and dimmed
+        // the figures (body.stale) and took both down again a few frames later: a flicker per change,
+        // and two restyles of the whole page competing with the run for the cores.
         if (msg.id !== this.latest) return undefined;
         this.progressText = msg.message;
-        if (this.progressTimer !== null) this.handlers.progress(null, msg.message);
+        if (this.progressShown) this.handlers.progress(null, msg.message);
         return undefined;
       case 'percentiles':
         if (msg.id !== this.latest) return undefined;
