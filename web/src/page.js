@@ -158,7 +158,7 @@ export class Page {
     for (const row of this.viewRows()) {
       const el = $(row.key);
       if (el.tagName === 'SELECT') setSelect(el, v[row.field]);
-      else if (document.activeElement !== el) el.value = String(v[row.field]);
+      else if (document.activeElement !== el && el.value !== String(v[row.field])) el.value = String(v[row.field]);
     }
     for (const col of COLUMNS) {
       const other = col === 'a' ? 'b' : 'a';
@@ -265,7 +265,7 @@ function showNotices(notices) {
 function setSelect(el, value) {
   const v = String(value);
   if (![...el.options].some(o => o.value === v)) el.add(new Option(v, v));
-  el.value = v;
+  if (el.value !== v) el.value = v;
 }
 
 function setText(el, text) {

@@ -17,6 +17,10 @@ export class ColumnControls {
     this.inputs = new Map();  // field -> [elements]
     this.errors = new Map();
     this.onChange = onChange;
+    // The element is a <form> of its own (index.html): the browser's form handling (autofill's reading
+    // of the fields around a changed one) then reads this column's controls, not every unowned control
+    // of the page, on each change: half the time of that task in Chromium. It is never submitted.
+    element.addEventListener('submit', e => e.preventDefault());
 
     const presetRow = this.row('preset', 'Preset');
     const select = document.createElement('select');
@@ -163,8 +167,8 @@ export class ColumnControls {
       const v = config[field];
       for (const el of els) {
         if (el.slider) el.slider.show(v);
-        else if (el.type === 'checkbox') el.checked = !!v;
-        else if (el !== document.activeElement || el.tagName === 'SELECT') el.value = String(v);
+        else if (el.type === 'checkbox') { if (el.checked !== !!v) el.checked = !!v; }
+        else if (el !== document.activeElement || el.tagName === 'SELECT') setValue(el, String(v));
         el.removeAttribute('aria-invalid');
       }
       this.errors.get(field).hidden = true;
@@ -174,14 +178,15 @@ export class ColumnControls {
       wrap.classList.toggle('differs', differ);
       const mark = wrap.querySelector('.differs-mark');
       mark.hidden = !differ;
-      mark.textContent = differ ? `≠ ${other}` : '';
-      mark.title = differ ? `differs from column ${other}` : '';
+      setText(mark, differ ? `≠ ${other}` : '');
+      const title = differ ? `differs from column ${other}` : '';
+      if (mark.title !== title) mark.title = title;
     }
     // a difference inside "More settings" opens it, so no marked field is hidden
     if (differs.some(f => (FIELD_UI[f] || { more: true }).more)) this.more.open = true;
-    this.presetSelect.value = presetName || 'custom';
+    setValue(this.presetSelect, presetName || 'custom');
     const p = this.presets.find(q => q.name === presetName);
-    this.presetHelp.textContent = p ? p.description : 'Your own settings (no preset matches exactly).';
+    setText(this.presetHelp, p ? p.description : 'Your own settings (no preset matches exactly).');
   }
 
   // A message from the run itself (e.g. batch < 2 with batch norm) shown under its field.
@@ -209,4 +214,15 @@ export function irrelevantFields(c) {
   if (c.upstream !== 'random') off.push('upstream_scale');
   if (c.upstream !== 'cross_entropy') off.push('classes');
   return off;
+}
+
+// Every commit shows both columns' whole forms again: a value or a text is written only when it differs.
+// Writing a control's value, even the same one, is a change the browser acts on (its form handling runs
+// a task and lays the page out), and every commit would make some forty of them while the run computes.
+function setValue(el, value) {
+  if (el.value !== value) el.value = value;
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }

@@ -54,7 +54,8 @@ export class Slider {
 
   show(v) {
     this.current = v;
-    this.el.value = String(this.positionOf(v));
-    this.el.setAttribute('aria-valuetext', String(v));
+    const position = String(this.positionOf(v));
+    if (this.el.value !== position) this.el.value = position;  // a write, even of the same value, is a change to the browser
+    if (this.el.getAttribute('aria-valuetext') !== String(v)) this.el.setAttribute('aria-valuetext', String(v));
   }
 }
