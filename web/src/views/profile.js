@@ -73,7 +73,7 @@ export class ProfileChart extends SizedView {
       gx: svg.append('g'),
       gy: svg.append('g'),
       grid: svg.append('g'),
-      label: svg.append('text').attr('text-anchor', 'middle').text('layer (0 = input, 1 = first hidden layer)'),
+      label: svg.append('text').attr('text-anchor', 'middle'),
       lines: svg.append('g'),
       marks: svg.append('g'),
       bands: svg.append('g'),
@@ -173,7 +173,9 @@ export class ProfileChart extends SizedView {
     part.grid.selectAll('line').data(gridTicks).join('line')
       .attr('x1', M.left).attr('x2', width - M.right).attr('y1', v => y(v)).attr('y2', v => y(v))
       .attr('stroke', colors.grid).attr('stroke-width', 1);
-    part.label.attr('x', (M.left + width - M.right) / 2).attr('y', height - 4).attr('fill', colors.muted);
+    // The whole axis title needs about 230 px; a narrower chart (the embed's, a phone's) says the short one.
+    const title = width - M.left - M.right >= 240 ? 'layer (0 = input, 1 = first hidden layer)' : 'layer (0 = input)';
+    part.label.attr('x', (M.left + width - M.right) / 2).attr('y', height - 4).attr('fill', colors.muted).text(title);
   }
 
   // The bands, lines and markers; returns the notes on layers exactly 0 (which a log axis cannot hold).
