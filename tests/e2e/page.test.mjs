@@ -169,7 +169,7 @@ test('embed mode hides the controls and keeps the first screen\'s figures and th
   const { page, context, problems } = await openPage(site.browser, site.url + '?embed=1&b.depth=30',
     { width: 700, height: 600 });
   await waitReady(page);
-  for (const sel of ['#controls-a', '#controls-b', '#copy-link', 'footer', '#columns', '.scenarios'])
+  for (const sel of ['#controls-a', '#controls-b', '#copy-link', 'footer', '#columns', '.scenarios', '#cures'])
     assert.equal(await page.isVisible(sel), false, `${sel} hidden in embed mode`);
   assert.equal(await page.isVisible('#tensor'), true, 'the tensor switch stays');
   assert.ok(await drawnPixels(page, '#overview-hist-b canvas') > 800);
@@ -178,6 +178,15 @@ test('embed mode hides the controls and keeps the first screen\'s figures and th
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling in a 700 px frame (overflow ${overflow})`);
   assert.equal(await page.isVisible('#open-full'), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the whole view\'s embed fits a 500 x 500 frame: no scrollbar either way', async () => {
+  const { page, context, problems } = await openPage(site.browser, site.url + '?embed=1', { width: 500, height: 500 });
+  await waitReady(page);
+  const [height, width] = await page.evaluate(() => [document.documentElement.scrollHeight - innerHeight, document.documentElement.scrollWidth - innerWidth]);
+  assert.ok(height <= 0 && width <= 0, `the page overflows the frame by ${height} px down and ${width} px across`);
   assert.deepEqual(problems, []);
   await context.close();
 });
