@@ -5,6 +5,7 @@ import { ColumnControls, irrelevantFields, fieldLabel } from './views/controls.j
 import { HistogramGrid } from './views/histograms.js';
 import { StatsTable } from './views/table.js';
 import { fmt, settingsLine } from './format.js';
+import { setText } from './views/dom.js';
 
 const $ = id => document.getElementById(id);
 
@@ -98,8 +99,4 @@ export class ColumnController {
     delete $(`summary-${this.col}`).dataset.lastOutputStd;
     this.tools.hidden = true;
   }
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

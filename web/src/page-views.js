@@ -10,6 +10,7 @@ import { ColumnController } from './column.js';
 import { PROFILE_PANELS, bandsSpec, overviewSpec } from './profiles.js';
 import { layersToShow, storySentence } from './format.js';
 import { withStep } from './run-steps.js';
+import { setText } from './views/dom.js';
 
 const $ = id => document.getElementById(id);
 const WASM_BUILD_NAMES = {
@@ -144,8 +145,4 @@ export class PageViews {
   bandsChanged(result) {
     for (const chart of this.profiles) if (chart.panel.id === 'bands') chart.update(result.columns);
   }
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

@@ -13,6 +13,7 @@ import { Progress } from './progress.js';
 import { settingsLine } from './format.js';
 import { RunSteps } from './run-steps.js';
 import { PageViews } from './page-views.js';
+import { setText, setValue } from './views/dom.js';
 
 export { differingFields };  // where it was before scenarios.js
 
@@ -158,7 +159,7 @@ export class Page {
     for (const row of this.viewRows()) {
       const el = $(row.key);
       if (el.tagName === 'SELECT') setSelect(el, v[row.field]);
-      else if (document.activeElement !== el && el.value !== String(v[row.field])) el.value = String(v[row.field]);
+      else if (document.activeElement !== el) setValue(el, String(v[row.field]));
     }
     for (const col of COLUMNS) {
       const other = col === 'a' ? 'b' : 'a';
@@ -265,9 +266,5 @@ function showNotices(notices) {
 function setSelect(el, value) {
   const v = String(value);
   if (![...el.options].some(o => o.value === v)) el.add(new Option(v, v));
-  if (el.value !== v) el.value = v;
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
+  setValue(el, v);
 }

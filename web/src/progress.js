@@ -2,6 +2,7 @@
 // speed of the last runs, the figures on screen dimmed (they belong to the previous settings), and a
 // Cancel button (the page decides what cancelling does).
 import { COLUMNS, columnConfig } from './state.js';
+import { setText } from './views/dom.js';
 
 const $ = id => document.getElementById(id);
 
@@ -87,8 +88,4 @@ export function setStale(stale) {
 
 function seconds(ms) {
   return ms < 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

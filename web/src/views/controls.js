@@ -5,6 +5,7 @@
 import { checkValue, describeAllowed } from '../state.js';
 import { FIELD_UI, CHOICE_TITLES, fieldLabel, choiceLabel } from './field-words.js';
 import { Slider } from './slider.js';
+import { setText, setValue } from './dom.js';
 
 export { fieldLabel, choiceLabel };
 
@@ -214,15 +215,4 @@ export function irrelevantFields(c) {
   if (c.upstream !== 'random') off.push('upstream_scale');
   if (c.upstream !== 'cross_entropy') off.push('classes');
   return off;
-}
-
-// Every commit shows both columns' whole forms again: a value or a text is written only when it differs.
-// Writing a control's value, even the same one, is a change the browser acts on (its form handling runs
-// a task and lays the page out), and every commit would make some forty of them while the run computes.
-function setValue(el, value) {
-  if (el.value !== value) el.value = value;
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

@@ -1,4 +1,5 @@
 // A slider of the settings form (views/controls.js): a field's whole range, linear or logarithmic.
+import { setValue } from './dom.js';
 
 const roundSignificant = v => Number(v.toPrecision(3));
 // Positions a slider has across its range: fine enough that one arrow key moves a value by under 1%
@@ -54,8 +55,8 @@ export class Slider {
 
   show(v) {
     this.current = v;
-    const position = String(this.positionOf(v));
-    if (this.el.value !== position) this.el.value = position;  // a write, even of the same value, is a change to the browser
-    if (this.el.getAttribute('aria-valuetext') !== String(v)) this.el.setAttribute('aria-valuetext', String(v));
+    setValue(this.el, String(this.positionOf(v)));
+    const words = String(v);
+    if (this.el.getAttribute('aria-valuetext') !== words) this.el.setAttribute('aria-valuetext', words);
   }
 }

@@ -2,6 +2,7 @@
 // histograms). Cells are text; the raw number sits in data-value for scripts and tests.
 import { fmt, pct, layerName } from '../format.js';
 import { TENSOR_LABELS } from '../state.js';
+import { setText } from './dom.js';
 
 const COLUMNS = [
   ['count', s => s.count, String],
@@ -94,8 +95,4 @@ export class StatsTable {
       });
     });
   }
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }
