@@ -85,7 +85,6 @@ test('the lab is fetched only for a run with probes; covariate shift, measured: 
   await context.close();
 });
 
-
 test("a saved run with probes, opened, draws the lab's figures as the live run did", async () => {
   assert.ok(savedIcs, 'the first test downloaded its run');
   const { page, context, problems } = await openPage(site.browser, `${site.url}?view=training`, { width: 1280, height: 800 });
@@ -100,6 +99,7 @@ test("a saved run with probes, opened, draws the lab's figures as the live run d
   assert.deepEqual(problems, []);
   await context.close();
 });
+
 test('a plain training view does not fetch the lab; smoothness and rank each draw their figure and caption', async () => {
   const { page, context, problems, requests } = await openPage(site.browser, `${site.url}?view=training&t.steps=20&t.log_every=10`, { width: 1280, height: 800 });
   await page.waitForSelector('#training:not([hidden])');

@@ -1,7 +1,8 @@
 // One panel of the depth profile: a quantity per layer for both columns, with the theory dashed, or
 // percentile bands (p5-p95 and p15-p85 around the median) on a symmetric-log axis.
-// SVG drawn with d3 scales and axes; colours are set as presentation attributes (not style attributes)
-// so the page stays within its Content-Security-Policy and the exported SVG and PNG keep their colours.
+// SVG drawn with d3 scales and our own axes (axis.js, updated in place); colours are set as presentation
+// attributes (not style attributes) so the page stays within its Content-Security-Policy and the exported
+// SVG and PNG keep their colours.
 import { scaleLinear, scaleLog, scaleSymlog } from 'd3-scale';
 import { select } from 'd3-selection';
 import { SizedView } from './sized-view.js';
