@@ -45,7 +45,7 @@ export class FigureExports {
         // drawn again, off screen, in the export's palette and at a fixed size
         const copy = new ProfileChart(document.createElement('div'), spec, null, { colors, width: 640 });
         copy.update(chart.results);
-        const node = copy.svg.node();
+        const node = copy.svg;
         const cols = COLUMNS.filter(c => chart.results && chart.results[c] && chart.results[c].ok);
         const frame = this.frame(title(), cols, colors);
         frame.lines.push(spec.bands ? 'light band: p5 to p95; dark band: p15 to p85; line: the median'

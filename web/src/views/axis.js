@@ -5,14 +5,14 @@
 // label again (as d3-axis does on each call) makes the browser lay out and shape each text anew, on six
 // charts per change. The elements are those d3-axis makes (g.tick > line + text, path.domain), so the
 // exports and their look are unchanged.
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { setAttributes, svgChild as child } from './dom.js';
+
 const TICK_LENGTH = 6;   // px, the ticks and the axis line's ends
 const LABEL_GAP = 3;     // px between a tick's end and its label
 
-// group: a d3 selection or an SVG <g>; side: 'bottom' (labels under a horizontal axis) or 'left';
+// group: an SVG <g>; side: 'bottom' (labels under a horizontal axis) or 'left';
 // format: value -> label; color: the lines' and labels' colour.
-export function drawAxis(group, { side, scale, values, format, color }) {
-  const g = group.node ? group.node() : group;
+export function drawAxis(g, { side, scale, values, format, color }) {
   const bottom = side === 'bottom';
   // Half a pixel puts 1-px lines on whole device pixels at a device pixel ratio of 1.
   const offset = globalThis.devicePixelRatio > 1 ? 0 : 0.5;
@@ -47,18 +47,4 @@ function newTick(g, value, bottom) {
   const reach = TICK_LENGTH + LABEL_GAP;
   child(tick, 'text', bottom ? { y: reach, dy: '0.71em' } : { x: -reach, dy: '0.32em' });
   return tick;
-}
-
-function child(parent, name, attributes) {
-  const el = document.createElementNS(SVG_NS, name);
-  setAttributes(el, attributes);
-  parent.appendChild(el);
-  return el;
-}
-
-function setAttributes(el, attributes) {
-  for (const [name, value] of Object.entries(attributes)) {
-    const text = String(value);
-    if (el.getAttribute(name) !== text) el.setAttribute(name, text);
-  }
 }

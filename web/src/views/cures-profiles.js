@@ -107,7 +107,7 @@ export class CuresProfiles {
     this.results = results;
     this.kind = kind;
     this.chart.spec = curesSpec(kind);
-    this.chart.svg.attr('aria-label', this.chart.spec.title);
+    this.chart.svg.setAttribute('aria-label', this.chart.spec.title);
     this.chart.options.colors = cureColors(themeColors());
     // the legend's swatches in the chart's colours (set through the CSSOM, which the page's CSP allows)
     for (const s of this.legend.querySelectorAll('.cures-swatch')) s.style.background = this.chart.options.colors[s.dataset.cure];
@@ -115,7 +115,7 @@ export class CuresProfiles {
     this.chart.update(results);
     const text = curesCaption(results, kind);
     this.caption.textContent = text;
-    this.root.dataset.drawn = String(this.chart.svg.selectAll('path.measured').size());
+    this.root.dataset.drawn = String(this.chart.svg.querySelectorAll('path.measured').length);
   }
 
   redraw() {
@@ -132,7 +132,7 @@ export class CuresProfiles {
         const colors = cureColors(PALETTES[dark ? 'dark' : 'light'], dark);
         const copy = new ProfileChart(document.createElement('div'), curesSpec(this.kind), null, { colors, width: 640 });
         copy.update(this.results ?? {});
-        const node = copy.svg.node();
+        const node = copy.svg;
         const frame = {
           title: `Layerscope · Four cures at depth 50: std of ${TENSORS[this.kind].label} per layer`,
           legend: CURES.map(c => ({ color: colors[c.key], label: c.label })),

@@ -1,15 +1,16 @@
 // One panel of the depth profile: a quantity per layer for both columns, with the theory dashed, or
 // percentile bands (p5-p95 and p15-p85 around the median) on a symmetric-log axis.
-// SVG drawn with d3 scales and our own axes (axis.js, updated in place); colours are set as presentation
-// attributes (not style attributes) so the page stays within its Content-Security-Policy and the exported
-// SVG and PNG keep their colours.
+// SVG drawn with d3 scales and our own axes (axis.js); a redraw updates the elements in place and writes
+// only the attributes that change (dom.js): each chart is redrawn on every change of either column.
+// Colours are set as presentation attributes (not style attributes) so the page stays within its
+// Content-Security-Policy and the exported SVG and PNG keep their colours.
 import { scaleLinear, scaleLog, scaleSymlog } from 'd3-scale';
-import { select } from 'd3-selection';
 import { SizedView } from './sized-view.js';
 import { themeColors, FONT_FAMILY } from '../theme.js';
 import { symlogTicks } from './histograms.js';
 import { drawAxis } from './axis.js';
 import { fmt, pct, layerName } from '../format.js';
+import { setAttributes, setText, svgChild, svgChildren } from './dom.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const M = { top: 10, right: 12, bottom: 34, left: 56 };
@@ -26,9 +27,11 @@ export class ProfileChart extends SizedView {
     this.spec = spec;
     this.tooltip = tooltip;
     this.options = options;
-    this.svg = select(element).append('svg').attr('class', 'profile-svg').attr('role', 'img')
-      .attr('aria-label', spec.title).attr('xmlns', SVG_NS);
-    if (tooltip) this.svg.on('mousemove', e => this.hover(e)).on('mouseleave', () => this.tooltip.hide());
+    this.svg = svgChild(element, 'svg', { class: 'profile-svg', role: 'img', 'aria-label': spec.title, xmlns: SVG_NS });
+    if (tooltip) {
+      this.svg.addEventListener('mousemove', e => this.hover(e));
+      this.svg.addEventListener('mouseleave', () => this.tooltip.hide());
+    }
     // Notes about the chart (layers that are exactly 0, no theory line) sit under it, not over the lines.
     this.noteEl = document.createElement('p');
     this.noteEl.className = 'profile-note';
@@ -64,28 +67,18 @@ export class ProfileChart extends SizedView {
     return out;
   }
 
-  // The chart's parts, made once; a redraw updates them in place (d3 joins reuse the elements), which
-  // costs far less than removing and rebuilding a few hundred SVG nodes per chart.
+  // The chart's parts, made once (in drawing order: the bands under the lines, the markers on top); a
+  // redraw updates them in place, which costs far less than rebuilding a few hundred SVG nodes per chart.
   parts() {
     if (this.part) return this.part;
-    const svg = this.svg;
-    this.part = {
-      bg: svg.append('rect'),
-      gx: svg.append('g'),
-      gy: svg.append('g'),
-      grid: svg.append('g'),
-      label: svg.append('text').attr('text-anchor', 'middle'),
-      lines: svg.append('g'),
-      marks: svg.append('g'),
-      bands: svg.append('g'),
-    };
-    this.part.lines.raise();
-    this.part.marks.raise();
+    const g = () => svgChild(this.svg, 'g');
+    this.part = { bg: svgChild(this.svg, 'rect'), gx: g(), gy: g(), grid: g(),
+      label: svgChild(this.svg, 'text', { 'text-anchor': 'middle' }), bands: g(), lines: g(), marks: g() };
     return this.part;
   }
 
   reset() {
-    this.svg.selectAll('*').remove();
+    this.svg.replaceChildren();
     this.part = null;
     this.results = null;
     this.drawnSignature = null;
@@ -105,10 +98,9 @@ export class ProfileChart extends SizedView {
     this.drawnSignature = signature;
     this.drawnColors = colors;
     this.width = width;
-    this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`)
-      .attr('font-family', FONT_FAMILY).attr('font-size', 11);
+    setAttributes(this.svg, { width, height, viewBox: `0 0 ${width} ${height}`, 'font-family': FONT_FAMILY, 'font-size': 11 });
     const part = this.parts();
-    part.bg.attr('width', width).attr('height', height).attr('fill', colors.bg);
+    setAttributes(part.bg, { width, height, fill: colors.bg });
     const rows = this.rows();
     const maxLayer = Math.max(1, ...rows.map(r => r.data.length - 1));
     this.x = scaleLinear().domain([0, maxLayer]).range([M.left, width - M.right]);
@@ -152,7 +144,7 @@ export class ProfileChart extends SizedView {
 
   drawAxes(part, { width, height, maxLayer, colors }) {
     const { x, y } = this;
-    part.gx.attr('transform', `translate(0,${height - M.bottom})`);
+    setAttributes(part.gx, { transform: `translate(0,${height - M.bottom})` });
     drawAxis(part.gx, { side: 'bottom', scale: x, values: x.ticks(Math.min(maxLayer, Math.floor(width / 50))),
       format: v => (Number.isInteger(v) ? String(v) : ''), color: colors.muted });
     // The y ticks: the grid's lines too, except on the linear (share) axis.
@@ -169,14 +161,14 @@ export class ProfileChart extends SizedView {
       yTicks = y.ticks(5);
       yLabel = v => pct(v);
     }
-    part.gy.attr('transform', `translate(${M.left},0)`);
+    setAttributes(part.gy, { transform: `translate(${M.left},0)` });
     drawAxis(part.gy, { side: 'left', scale: y, values: yTicks, format: yLabel, color: colors.muted });
-    part.grid.selectAll('line').data(gridTicks).join('line')
-      .attr('x1', M.left).attr('x2', width - M.right).attr('y1', v => y(v)).attr('y2', v => y(v))
-      .attr('stroke', colors.grid).attr('stroke-width', 1);
+    svgChildren(part.grid, 'line', gridTicks.length).forEach((line, i) => setAttributes(line, {
+      x1: M.left, x2: width - M.right, y1: y(gridTicks[i]), y2: y(gridTicks[i]), stroke: colors.grid, 'stroke-width': 1 }));
     // The whole axis title needs about 230 px; a narrower chart (the embed's, a phone's) says the short one.
     const title = width - M.left - M.right >= 240 ? 'layer (0 = input, 1 = first hidden layer)' : 'layer (0 = input)';
-    part.label.attr('x', (M.left + width - M.right) / 2).attr('y', height - 4).attr('fill', colors.muted).text(title);
+    setAttributes(part.label, { x: (M.left + width - M.right) / 2, y: height - 4, fill: colors.muted });
+    setText(part.label, title);
   }
 
   // The bands, lines and markers; returns the notes on layers exactly 0 (which a log axis cannot hold).
@@ -190,10 +182,11 @@ export class ProfileChart extends SizedView {
       { r, outer: false, d: bandPath(bandLayers(r).filter(i => Number.isFinite(r.lo2[i]) && Number.isFinite(r.hi2[i])),
         i => x(i), i => y(r.lo2[i]), i => y(r.hi2[i])) },
     ]);
-    part.bands.selectAll('path').data(bandPaths).join('path').attr('d', p => p.d)
-      .attr('fill', p => colors[p.r.column]).attr('fill-opacity', p => (p.outer ? 0.14 : 0.28))
-      .attr('stroke', 'none').attr('class', p => (p.outer ? 'band band-outer' : 'band band-inner'))
-      .attr('data-column', p => p.r.column);
+    svgChildren(part.bands, 'path', bandPaths.length).forEach((path, i) => {
+      const p = bandPaths[i];
+      setAttributes(path, { d: p.d, fill: colors[p.r.column], 'fill-opacity': p.outer ? 0.14 : 0.28, stroke: 'none',
+        class: p.outer ? 'band band-outer' : 'band band-inner', 'data-column': p.r.column });
+    });
     const series = rows.map(r => {
       const pts = r.data.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && (!this.spec.log || v > 0));
       const zeros = this.spec.log && !r.theory ? r.data.map((v, i) => [i, v]).filter(([, v]) => v === 0) : [];
@@ -205,32 +198,43 @@ export class ProfileChart extends SizedView {
     });
     // A band's median is not drawn as a line: near zero, on a symmetric-log axis, its sampling noise would
     // swing across decades and hide the bands (it is in the readout and the exports).
-    part.lines.selectAll('path').data(series.filter(r => r.pts.length && !r.band)).join('path')
-      .attr('d', r => linePath(r.pts.map(p => [x(p[0]), y(p[1])]))).attr('fill', 'none').attr('stroke', r => r.color)
-      .attr('stroke-width', r => (r.theory ? 1.5 : 2)).attr('stroke-dasharray', r => r.dash || null)
-      .attr('opacity', r => (r.theory ? 0.8 : 1)).attr('class', r => (r.theory ? 'theory' : 'measured'))
-      .attr('data-column', r => r.column);
-    const measured = part.marks.selectAll('g').data(series.filter(r => !r.theory && !r.band)).join('g').attr('fill', r => r.color);
-    measured.selectAll('circle').data(r => r.pts).join('circle')
-      .attr('cx', p => x(p[0])).attr('cy', p => y(p[1])).attr('r', width < 420 ? 1.8 : 2.4);
-    // values that vanished to exactly zero (float underflow) cannot sit on a log axis: mark them
-    measured.selectAll('path').data(r => r.zeros).join('path')
-      .attr('d', p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`);
+    const lines = series.filter(r => r.pts.length && !r.band);
+    svgChildren(part.lines, 'path', lines.length).forEach((path, i) => {
+      const r = lines[i];
+      setAttributes(path, { d: linePath(r.pts.map(p => [x(p[0]), y(p[1])])), fill: 'none', stroke: r.color,
+        'stroke-width': r.theory ? 1.5 : 2, 'stroke-dasharray': r.dash || null, opacity: r.theory ? 0.8 : 1,
+        class: r.theory ? 'theory' : 'measured', 'data-column': r.column });
+    });
+    // Each measured series' markers as one path of small circles, and its layers that vanished to exactly
+    // zero (float underflow, which a log axis cannot hold) as one path of ▼ marks at the bottom: two
+    // elements a series rather than one per layer (a depth change moved some 250 circles over six charts,
+    // each element restyled and laid out again).
+    const radius = width < 420 ? 1.8 : 2.4;
+    const marked = series.filter(r => !r.theory && !r.band);
+    svgChildren(part.marks, 'g', marked.length).forEach((g, i) => {
+      const r = marked[i];
+      setAttributes(g, { fill: r.color, 'data-column': r.column });
+      const [points, zeros] = svgChildren(g, 'path', 2);
+      setAttributes(points, { class: 'points', 'data-points': r.pts.length,
+        d: dotsPath(r.pts.map(p => [x(p[0]), y(p[1])]), radius) });
+      setAttributes(zeros, { class: 'zero-marks', 'data-points': r.zeros.length,
+        d: r.zeros.length ? r.zeros.map(p => `M${x(p[0]) - 3},${height - M.bottom - 7}l3,6l3,-6z`).join('') : null });
+    });
     // Read-only numbers for tests and scripts: comma-separated values per layer.
-    for (const [k, v] of Object.entries(plotted)) this.svg.attr('data-' + k, Array.from(v).join(','));
+    for (const [k, v] of Object.entries(plotted)) setAttributes(this.svg, { ['data-' + k]: Array.from(v).join(',') });
     return notes;
   }
 
   setNotes(notes) {
     this.notes = notes;
     const text = notes.join('; ');
-    if (this.noteEl.textContent !== text) this.noteEl.textContent = text;
-    this.noteEl.hidden = !text;
+    setText(this.noteEl, text);
+    if (this.noteEl.hidden !== !text) this.noteEl.hidden = !text;
   }
 
   hover(event) {
     if (!this.results || !this.x) return;
-    const rect = this.svg.node().getBoundingClientRect();
+    const rect = this.svg.getBoundingClientRect();
     const layer = Math.round(this.x.invert(event.clientX - rect.left));
     if (layer < 0) return this.tooltip.hide();
     const lines = [`${layerName(layer)} · ${this.spec.title}`];
@@ -277,6 +281,11 @@ const jsonNumbers = v => Array.from(v, x => (Number.isFinite(x) ? x : String(x))
 // line() makes the same string; written here, it keeps d3-shape's 4 KB gzipped out of the download).
 function linePath(points) {
   return points.length ? `M${points.map(([px, py]) => `${px},${py}`).join('L')}` : null;
+}
+
+// A filled circle of radius r around each [x, y] (two half-circle arcs each), null for no points.
+function dotsPath(points, r) {
+  return points.length ? points.map(([px, py]) => `M${px - r},${py}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`).join('') : null;
 }
 
 // The band over the layers `at`: along the upper edge forward, back along the lower, closed (d3-shape's
