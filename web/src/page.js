@@ -63,13 +63,17 @@ export class Page {
   // drawn again as it is, without asking the workers.
   commit(live = false, redrawOnly = false) {
     markInput();
-    this.syncControls();
     this.share.scheduleWrite();
-    if (!redrawOnly || !this.result) return this.compute(live);
+    if (!redrawOnly || !this.result) {
+      // The request goes out first: the workers run while the controls are brought in line here.
+      this.compute(live);
+      this.syncControls();
+      return;
+    }
+    this.syncControls();
     const timing = newTiming(null);
     this.draw();
     markDrawn(timing);
-    return undefined;
   }
 
   compute(live = false) {

@@ -5,6 +5,7 @@
 // Its left end is this view's own run on its random batch (before training); then every step both
 // columns reached, step 0 (the first MNIST batch, the network as initialised) to the newest, which it
 // follows while it sits at the right end. The arrow keys move it when no control has the focus.
+import { setAttributes, setText, setValue } from './views/dom.js';
 
 export class RunSteps {
   // pairKey(): the pair on screen (a run of another pair is not shown); moved(): draw the chosen step
@@ -69,15 +70,14 @@ export class RunSteps {
 
   // The element from the run and the pair on screen; called again when the pair changes.
   sync() {
-    this.element.hidden = !this.active;
+    if (this.element.hidden !== !this.active) this.element.hidden = !this.active;
     if (!this.active) return;
     const steps = this.steps, step = this.step;
-    this.input.max = String(steps.length);
-    this.input.value = String(step === null ? 0 : steps.indexOf(step) + 1);
     const text = step === null ? 'before training (this view’s random batch)'
       : `step ${step.toLocaleString('en')}${this.choice === 'newest' ? ' (newest)' : ''} of ${steps.at(-1).toLocaleString('en')}`;
-    if (this.out.textContent !== text) this.out.textContent = text;
-    this.input.setAttribute('aria-valuetext', text);
+    setAttributes(this.input, { max: steps.length, 'aria-valuetext': text });
+    setValue(this.input, String(step === null ? 0 : steps.indexOf(step) + 1));
+    setText(this.out, text);
   }
 }
 

@@ -170,15 +170,17 @@ export class ColumnControls {
         if (el.slider) el.slider.show(v);
         else if (el.type === 'checkbox') { if (el.checked !== !!v) el.checked = !!v; }
         else if (el !== document.activeElement || el.tagName === 'SELECT') setValue(el, String(v));
-        el.removeAttribute('aria-invalid');
+        if (el.hasAttribute('aria-invalid')) el.removeAttribute('aria-invalid');
       }
-      this.errors.get(field).hidden = true;
+      const error = this.errors.get(field);
+      if (!error.hidden) error.hidden = true;
       const wrap = els[0].closest('.control');
       wrap.classList.toggle('irrelevant', disabledFields.includes(field));
       const differ = differs.includes(field);
       wrap.classList.toggle('differs', differ);
       const mark = wrap.querySelector('.differs-mark');
-      mark.hidden = !differ;
+      // hidden, like any attribute, set to what it already is still restyles the element
+      if (mark.hidden !== !differ) mark.hidden = !differ;
       setText(mark, differ ? `≠ ${other}` : '');
       const title = differ ? `differs from column ${other}` : '';
       if (mark.title !== title) mark.title = title;
