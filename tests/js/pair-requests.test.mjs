@@ -15,7 +15,7 @@ function scriptedPair() {
   const reply = ({ col, msg }) => {
     const timing = { start: 0, sent: 0, ms: 0 };
     if (msg.type === 'run') {
-      const s = { min: -1, max: 2, std: 0.5 };
+      const s = { min: -1, max: 2, std: 1 / (msg.config?.depth ?? 2) };  // deeper, smaller
       return { type: 'run', id: msg.id, ok: true, runNumber: JSON.stringify(msg.config ?? msg.step), config: msg.config,
         loss: 1, depth: 1, summaries: { activation: [null, s], output: [null, s] }, theory: {}, timing };
     }
@@ -34,6 +34,7 @@ function scriptedPair() {
 const what = depth => ({ a: { column: 'a', config: { depth } }, b: { column: 'b', config: { depth } } });
 const view = tensor => ({ tensor, bins: 64, axis: 'shared', binning: 'linear' });
 const types = msgs => msgs.map(m => `${m.col}:${m.type}`).join(' ');
+const pair = (a, b) => ({ a: { column: 'a', config: { depth: a } }, b: { column: 'b', config: { depth: b } } });
 
 test('a change of tensor on the same configs asks only for the binning, and the result is whole', () => {
   const { pairs, sent, results, answer } = scriptedPair();
@@ -90,4 +91,47 @@ test('a column whose run failed is never held: the next request runs both again'
   sent.length = 0;
   pairs.request(what(3), view('output'));
   assert.equal(types(sent), 'a:run b:run');
+});
+
+test('when only A changes, B keeps its histograms (linear bins) and A alone bins; with symlog bins both do', () => {
+  const { pairs, sent, results, answer } = scriptedPair();
+  const linear = view('output'), symlog = { ...linear, binning: 'symlog' };
+  pairs.request(pair(3, 3), linear);
+  answer();
+  const first = results.at(-1);
+  sent.length = 0;
+  // A deeper: its smallest std moves the figure's, which linear counts do not depend on
+  const id = pairs.request(pair(4, 3), linear);
+  answer();
+  assert.equal(types(sent), 'a:run b:run a:bin', 'B is not asked to bin again');
+  const second = results.at(-1);
+  assert.equal(second.id, id);
+  assert.equal(second.columns.b.histogramsKey, first.columns.b.histogramsKey, 'B: the same histograms, so not redrawn');
+  assert.equal(second.columns.b.histograms, first.columns.b.histograms);
+  assert.deepEqual(second.columns.a.config, { depth: 4 });
+  sent.length = 0;
+  // symlog bins depend on the figure's smallest std (its threshold): both bin, each time A moves it
+  pairs.request(pair(4, 3), symlog);
+  answer();
+  assert.equal(types(sent), 'a:bin b:bin');
+  sent.length = 0;
+  pairs.request(pair(5, 3), symlog);
+  answer();
+  assert.equal(types(sent), 'a:run b:run a:bin b:bin');
+  sent.length = 0;
+  // nothing new at all (the same request again): the workers are asked, and their caches answer
+  pairs.request(pair(5, 3), symlog);
+  answer();
+  assert.equal(types(sent), 'a:bin b:bin');
+});
+
+test('after forget, no column keeps histograms: both bin again', () => {
+  const { pairs, sent, answer } = scriptedPair();
+  pairs.request(pair(3, 3), view('output'));
+  answer();
+  pairs.forget();
+  sent.length = 0;
+  pairs.request(pair(4, 3), view('output'));
+  answer();
+  assert.equal(types(sent), 'a:run b:run a:bin b:bin');
 });

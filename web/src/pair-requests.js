@@ -8,7 +8,10 @@
 // A request for what the workers already hold (the same configs or step as the last answered request,
 // with no other 'run' sent since: a change of tensor, bins or axis) skips the 'run' round trip: its runs
 // are the last ones, and only the binning is asked. That round trip waited for the page's frame between the
-// two messages (10-12 ms of a tensor change's 55 ms median in bench/page-bench.mjs).
+// two messages (10-12 ms of a tensor change's 55 ms median in bench/page-bench.mjs). Likewise a column whose
+// run is unchanged and whose counts would come out the same (the other column changed, and with linear
+// bins the figure's smallest std, which that change moves, does not enter the counts) keeps its last
+// histograms without asking: its worker stays idle and its figures are not redrawn.
 import { epochNow } from './worker/common.js';
 
 export const COLUMNS = ['a', 'b'];
@@ -23,6 +26,7 @@ export class PairRequests {
     this.latest = 0;
     this.current = null;
     this.held = null;  // {key, runs}: the runs the workers hold, answered to the last request
+    this.binned = {};  // column -> {key, msg}: its last histograms answer and what they were binned from
   }
 
   // what: the rest of each column's 'run' message ({column, config} or {step}); view {tensor, bins, axis, binning}.
@@ -44,6 +48,7 @@ export class PairRequests {
   forget() {
     this.held = null;
     this.current = null;
+    this.binned = {};
   }
 
   // A worker's 'run' or 'histograms' answer; true when it was one of them.
@@ -56,6 +61,8 @@ export class PairRequests {
       if (COLUMNS.every(c => req.runs[c])) this.bin(req);
     } else {
       req.hists[col] = msg;
+      if (msg.ok && req.countsKeys[col]) this.binned[col] = { key: req.countsKeys[col], msg };
+      else delete this.binned[col];
       if (COLUMNS.every(c => req.hists[c] || !req.runs[c].ok)) this.finish(req);
     }
     return true;
@@ -69,12 +76,20 @@ export class PairRequests {
     const live = COLUMNS.filter(c => req.runs[c].ok);
     const figure = figureSpan(live.map(c => req.runs[c].summaries[kind] || []));
     req.kind = kind;
+    const msg = { type: 'bin', id: req.id, kind, bins: req.view.bins,
+      range: req.view.axis === 'own' ? 'own' : [figure.lo, figure.hi], binning: req.view.binning, figure };
+    // What a column's counts depend on: its run, and the bins (the figure's smallest std only for symlog).
+    req.countsKeys = {};
     for (const c of live) {
-      this.post(c, {
-        type: 'bin', id: req.id, kind, bins: req.view.bins,
-        range: req.view.axis === 'own' ? 'own' : [figure.lo, figure.hi], binning: req.view.binning, figure,
-      });
+      const { runNumber } = req.runs[c];
+      req.countsKeys[c] = runNumber === undefined ? null
+        : JSON.stringify([runNumber, kind, msg.bins, msg.range, msg.binning, msg.binning === 'symlog' ? figure : null]);
     }
+    const kept = c => req.countsKeys[c] && this.binned[c] && this.binned[c].key === req.countsKeys[c];
+    // At least one column bins on this figure: its answer brings the figure's axis (the core's rule).
+    const asked = live.some(c => !kept(c)) ? live.filter(c => !kept(c)) : live;
+    for (const c of live) if (!asked.includes(c)) req.hists[c] = { ...this.binned[c].msg, id: req.id, kept: true };
+    for (const c of asked) this.post(c, msg);
     if (!live.length) this.finish(req);
   }
 
@@ -106,8 +121,10 @@ export function figureSpan(columnsSummaries) {
 // probes, else null), histograms, histogramsKey} or
 // {ok:false, error}; equal keys mean the very same numbers as an earlier result.
 function assemble(req) {
-  // The axis the core chose (both workers compute it from the same figure, so either one's).
-  const axis = COLUMNS.map(c => req.hists[c] && req.hists[c].ok && req.hists[c].axis).find(Boolean);
+  // The axis the core chose (both workers compute it from the same figure, so either one's that binned
+  // now; a kept answer's may be of an earlier figure).
+  const fresh = COLUMNS.map(c => req.hists[c]).filter(h => h && h.ok && !h.kept);
+  const axis = fresh.length ? fresh[0].axis : undefined;
   const columns = {};
   for (const c of COLUMNS) {
     const r = req.runs[c], h = req.hists[c];
@@ -120,7 +137,7 @@ function assemble(req) {
     }
   }
   // timing for bench/page-bench.mjs: the slower column's run and binning (they run side by side)
-  const runs = COLUMNS.map(c => req.runs[c].timing), hists = COLUMNS.map(c => req.hists[c]).filter(Boolean).map(h => h.timing);
+  const runs = COLUMNS.map(c => req.runs[c].timing), hists = fresh.map(h => h.timing);
   const timing = {
     start: Math.min(...runs.map(t => t.start)),
     sent: Math.max(...hists.map(t => t.sent), ...runs.map(t => t.sent)),

@@ -113,8 +113,9 @@ export class HistogramGrid extends SizedView {
     // The very same numbers drawn the same way (e.g. this column when only the other one changed):
     // the canvas already shows them.
     const keys = d.series.map(s => s.result.histogramsKey);
+    // (The symlog threshold moves with the other column's smallest std, and only symlog bins use it.)
     const signature = [keys.join(), this.shownLayers(d).join(), d.count, d.axis, d.binning, d.kind, d.range,
-      d.symlogThreshold, width, dpr].join('|');
+      d.binning === 'symlog' ? d.symlogThreshold : '', width, dpr].join('|');
     if (keys.every(Boolean) && signature === this.drawnSignature && colors === this.drawnColors) return;
     this.drawnSignature = signature;
     this.drawnColors = colors;
