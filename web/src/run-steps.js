@@ -5,7 +5,7 @@
 // Its left end is this view's own run on its random batch (before training); then every step both
 // columns reached, step 0 (the first MNIST batch, the network as initialised) to the newest, which it
 // follows while it sits at the right end. The arrow keys move it when no control has the focus.
-import { setAttributes, setText, setValue } from './views/dom.js';
+import { setAttributes, setHidden, setText, setValue } from './views/dom.js';
 
 export class RunSteps {
   // pairKey(): the pair on screen (a run of another pair is not shown); moved(): draw the chosen step
@@ -70,7 +70,7 @@ export class RunSteps {
 
   // The element from the run and the pair on screen; called again when the pair changes.
   sync() {
-    if (this.element.hidden !== !this.active) this.element.hidden = !this.active;
+    setHidden(this.element, !this.active);
     if (!this.active) return;
     const steps = this.steps, step = this.step;
     const text = step === null ? 'before training (this view’s random batch)'

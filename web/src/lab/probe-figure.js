@@ -4,6 +4,7 @@
 // the page's one export framer), plus the embed's start button and its link.
 import { LineChart, seriesCsv } from '../training/line-chart.js';
 import { viewSvg, viewButtons, trainingFrame, figureButtons } from '../training/exports.js';
+import { setText } from '../views/dom.js';
 
 // The embed's start button; the captions name it in an embed (probe-lab.js), Play in the full view.
 export const EMBED_START = 'Train both networks';
@@ -72,7 +73,7 @@ export class ProbeFigure {
       if (this.spec.sharedY) chart.spec.yDomain = this.spec.sharedY(series);
       chart.update(series[i], opts);
     });
-    if (this.caption.textContent !== caption) this.caption.textContent = caption;
+    setText(this.caption, caption);
     this.fullLink.href = fullViewHref;
   }
 

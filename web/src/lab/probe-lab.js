@@ -8,6 +8,7 @@ import { ProbeFigure, EMBED_START } from './probe-figure.js';
 import { shiftSeries, smoothnessSeries, rankSeries, numbersAt } from './probe-series.js';
 import { shiftCaption, smoothnessCaption, rankCaption } from './probe-captions.js';
 import { sharedDomain } from '../training/shared-scale.js';
+import { setText } from '../views/dom.js';
 
 const SANTURKAR = 'Testing the explanation of Santurkar, Tsipras, Ilyas and Madry, “How Does Batch Normalization Help Optimization?” (NeurIPS 2018).';
 const FIGURES = [
@@ -98,7 +99,7 @@ export class ProbeLab {
     this.figures[2].charts.forEach((chart, i) => {
       chart.spec.title = cols[i].label;
       const caption = chart.element.querySelector('figcaption');
-      if (caption.textContent !== cols[i].label) caption.textContent = cols[i].label;
+      setText(caption, cols[i].label);
     });
     this.figures[2].update([rankSeries(a), rankSeries(b)], opts, rankCaption({ step: s, a: na, b: nb, most, start }), fullViewHref);
   }

@@ -20,6 +20,7 @@ import { BuiltPairSource, BuiltPairNote, pairOnScreen } from './built-pair.js';
 import { StepScrubber } from './scrubber.js';
 import { runJson, columnWords } from './exports.js';
 import { mountProbeLab } from '../lab/probe-host.js';
+import { setText } from '../views/dom.js';
 
 const REDRAWS_PER_SECOND = 10;
 const $ = id => document.getElementById(id);
@@ -165,7 +166,7 @@ export class TrainingController {
   // readout, updated many times a second and so not announced.
   setState(state, head, counts = '') {
     this.root.dataset.state = state;
-    if ($('t-state').textContent !== head) $('t-state').textContent = head;
+    setText($('t-state'), head);
     $('t-counts').textContent = counts;
   }
 
@@ -278,7 +279,7 @@ export class TrainingController {
       startLabel: this.embed ? $('t-embed-start').textContent : 'Play', figureTitle: PAIRS[s.preset].figure, words: this.columnWords() });
     const pair = PAIRS[s.preset];
     const caption = pairCaption(s.preset, stores) ?? (pair?.core ? `${pair.title}. A: ${pair.aLabel}; B: ${pair.bLabel}.` : '');
-    if ($('t-pair-caption').textContent !== caption) $('t-pair-caption').textContent = caption;
+    setText($('t-pair-caption'), caption);
     this.lab.update({ stores, previous, configs: this.run.configs, pair, embed: this.embed, step, opts, fullViewHref: fullViewHref(this.table, this.settings) });
     // Every view holds its new numbers (exports read them); only those on screen draw now, the others
     // when they scroll in (a frame that re-rasters 15 canvases is a frame a control waits for).

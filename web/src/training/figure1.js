@@ -6,6 +6,7 @@ import { LineChart, seriesCsv } from './line-chart.js';
 import { figure1Caption, accuracyLine } from './figure1-caption.js';
 import { viewSvg, viewButtons, trainingFrame, figureButtons } from './exports.js';
 import { sharedDomain } from './shared-scale.js';
+import { setText } from '../views/dom.js';
 
 const $ = id => document.getElementById(id);
 const PERCENTILES = [['unitP15', 'p15', [4, 3]], ['unitP50', 'p50 (median)', []], ['unitP85', 'p85', [4, 3]]];
@@ -85,7 +86,7 @@ export class Figure1Panel {
       const what = words.alike ? `${col.toUpperCase()}, ${words[col]}` : words[col][0].toUpperCase() + words[col].slice(1);
       this.charts[panel].spec.title = `(${panel}) ${what}`;
       const text = $(`t-fig1-${panel}`).querySelector('figcaption > span').firstChild;
-      if (text.textContent !== this.charts[panel].spec.title) text.textContent = this.charts[panel].spec.title;
+      setText(text, this.charts[panel].spec.title);
     }
   }
 

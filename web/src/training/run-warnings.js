@@ -2,6 +2,7 @@
 // with 'started': e.g. SELU with an init off its fixed point), in the amber box the init-time view shows
 // them in. A warning, not a refusal: the run trains anyway, since a learner may want to see it break.
 import { controlLabel, inControlWords } from '../setting-words.js';
+import { setText } from '../views/dom.js';
 
 // warningsByColumn: {a: [...], b: [...]}, each "field: message" as the core words it; the field is named
 // by its control's words: the training view's, else the init-time view's form (a network field: "Weight init").
@@ -15,6 +16,6 @@ export function showRunWarnings(box, warningsByColumn) {
     }
   }
   const text = lines.length ? `Warning: ${lines.join(' · ')}` : '';
-  if (box.textContent !== text) box.textContent = text;
+  setText(box, text);
   box.hidden = !lines.length;
 }

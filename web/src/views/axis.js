@@ -5,7 +5,7 @@
 // label again (as d3-axis does on each call) makes the browser lay out and shape each text anew, on six
 // charts per change. The elements are those d3-axis makes (g.tick > line + text, path.domain), so the
 // exports and their look are unchanged.
-import { setAttributes, svgChild as child } from './dom.js';
+import { setAttributes, setText, svgChild as child } from './dom.js';
 
 const TICK_LENGTH = 6;   // px, the ticks and the axis line's ends
 const LABEL_GAP = 3;     // px between a tick's end and its label
@@ -33,8 +33,7 @@ export function drawAxis(g, { side, scale, values, format, color }) {
     setAttributes(tick, { transform: bottom ? `translate(${at},0)` : `translate(0,${at})` });
     setAttributes(tick.firstChild, { stroke: color });
     setAttributes(tick.lastChild, { fill: color });
-    const label = String(format(value));
-    if (tick.lastChild.textContent !== label) tick.lastChild.textContent = label;
+    setText(tick.lastChild, String(format(value)));
   }
   for (const gone of kept.values()) gone.remove();
 }

@@ -5,7 +5,7 @@
 import { checkValue, describeAllowed } from '../state.js';
 import { FIELD_UI, CHOICE_TITLES, fieldLabel, choiceLabel } from './field-words.js';
 import { Slider } from './slider.js';
-import { setText, setValue } from './dom.js';
+import { setAttributes, setHidden, setText, setValue } from './dom.js';
 
 export { fieldLabel, choiceLabel };
 
@@ -170,17 +170,15 @@ export class ColumnControls {
         if (el.slider) el.slider.show(v);
         else if (el.type === 'checkbox') { if (el.checked !== !!v) el.checked = !!v; }
         else if (el !== document.activeElement || el.tagName === 'SELECT') setValue(el, String(v));
-        if (el.hasAttribute('aria-invalid')) el.removeAttribute('aria-invalid');
+        setAttributes(el, { 'aria-invalid': null });
       }
-      const error = this.errors.get(field);
-      if (!error.hidden) error.hidden = true;
+      setHidden(this.errors.get(field), true);
       const wrap = els[0].closest('.control');
       wrap.classList.toggle('irrelevant', disabledFields.includes(field));
       const differ = differs.includes(field);
       wrap.classList.toggle('differs', differ);
       const mark = wrap.querySelector('.differs-mark');
-      // hidden, like any attribute, set to what it already is still restyles the element
-      if (mark.hidden !== !differ) mark.hidden = !differ;
+      setHidden(mark, !differ);
       setText(mark, differ ? `≠ ${other}` : '');
       const title = differ ? `differs from column ${other}` : '';
       if (mark.title !== title) mark.title = title;

@@ -13,6 +13,11 @@ export function setValue(el, value) {
   if (el.value !== value) el.value = value;
 }
 
+// hidden is an attribute too: set to what it already is, it still restyles the element.
+export function setHidden(el, hidden) {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
 // attributes: {name: value}; null or undefined removes the attribute.
 export function setAttributes(el, attributes) {
   for (const name in attributes) {
@@ -26,7 +31,7 @@ export function setAttributes(el, attributes) {
   }
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 // A new SVG element with its attributes, appended to parent.
 export function svgChild(parent, name, attributes = {}) {

@@ -10,9 +10,8 @@ import { themeColors, FONT_FAMILY } from '../theme.js';
 import { symlogTicks } from './histograms.js';
 import { drawAxis } from './axis.js';
 import { fmt, pct, layerName } from '../format.js';
-import { setAttributes, setText, svgChild, svgChildren } from './dom.js';
+import { SVG_NS, setAttributes, setHidden, setText, svgChild, svgChildren } from './dom.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const M = { top: 10, right: 12, bottom: 34, left: 56 };
 
 export class ProfileChart extends SizedView {
@@ -229,7 +228,7 @@ export class ProfileChart extends SizedView {
     this.notes = notes;
     const text = notes.join('; ');
     setText(this.noteEl, text);
-    if (this.noteEl.hidden !== !text) this.noteEl.hidden = !text;
+    setHidden(this.noteEl, !text);
   }
 
   hover(event) {

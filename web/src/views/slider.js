@@ -1,5 +1,5 @@
 // A slider of the settings form (views/controls.js): a field's whole range, linear or logarithmic.
-import { setValue } from './dom.js';
+import { setAttributes, setValue } from './dom.js';
 
 const roundSignificant = v => Number(v.toPrecision(3));
 // Positions a slider has across its range: fine enough that one arrow key moves a value by under 1%
@@ -56,7 +56,6 @@ export class Slider {
   show(v) {
     this.current = v;
     setValue(this.el, String(this.positionOf(v)));
-    const words = String(v);
-    if (this.el.getAttribute('aria-valuetext') !== words) this.el.setAttribute('aria-valuetext', words);
+    setAttributes(this.el, { 'aria-valuetext': v });
   }
 }
